@@ -1,0 +1,1 @@
+"""Versioned data shipped with cobro (rate tables, reference series)."""

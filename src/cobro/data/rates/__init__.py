@@ -1,0 +1,1 @@
+"""Statutory late-payment rate tables as CSV: one file per series, see docs/analytics.md."""
