@@ -129,10 +129,10 @@ class _History:
                                   else [None] * h.height, dtype=object)
         country = h["country"].fill_null("") if "country" in h.columns else pl.Series([""] * h.height)
         self.country = np.asarray(country.to_list(), dtype=object)
-        self.by_customer: dict[str, np.ndarray] = {}
+        positions: dict[str, list[int]] = {}
         for i, code in enumerate(h["customer_code"].to_list()):
-            self.by_customer.setdefault(code, []).append(i)  # type: ignore[arg-type]
-        self.by_customer = {k: np.asarray(v, dtype=np.int64) for k, v in self.by_customer.items()}
+            positions.setdefault(code, []).append(i)
+        self.by_customer = {k: np.asarray(v, dtype=np.int64) for k, v in positions.items()}
         self._priors: dict[int, tuple[_Stats, dict[str, _Stats]]] = {}
 
     def priors(self, as_of: int) -> tuple[_Stats, dict[str, _Stats]]:
@@ -203,14 +203,15 @@ def build_features(
         idx = hist.by_customer.get(code, empty)
         idx = idx[(hist.settled[idx] < as_of_days[i]) & (hist.issued[idx] < as_of_days[i])]
         idx = idx[hist.invoice[idx] != inv]
-        rows.append(_row(hist, idx, prior, shrink_k, recent_n, float(amount[i]), bool(disputed[i]),
-                         channels[i], float(due[i] - issue[i]), float(months[i])))
+        rows.append(_row(hist, idx, prior, k=shrink_k, recent_n=recent_n, amount=float(amount[i]),
+                         disputed=bool(disputed[i]), channel=channels[i], terms=float(due[i] - issue[i]),
+                         month=float(months[i])))
     data = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
     frame = pl.DataFrame({name: data[:, j] for j, name in enumerate(FEATURES)})
     return frame.insert_column(0, targets["invoice_number"].alias("invoice_number"))
 
 
-def _row(hist: _History, idx: np.ndarray, prior: _Stats, k: float, recent_n: int, amount: float,
+def _row(hist: _History, idx: np.ndarray, prior: _Stats, *, k: float, recent_n: int, amount: float,
          disputed: bool, channel: str, terms: float, month: float) -> list[float]:
     d, disp, n = hist.d[idx], hist.disp[idx], idx.size
     late = d > 0

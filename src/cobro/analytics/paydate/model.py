@@ -85,7 +85,7 @@ def conformal_margin(scores: np.ndarray, coverage: float) -> float:
 
 def cqr_scores(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """CQR conformity scores: how far the truth falls outside [lo, hi] (negative when inside)."""
-    return np.maximum(lo - y, y - hi)
+    return np.asarray(np.maximum(lo - y, y - hi), dtype=np.float64)
 
 
 def calibration_split(rows: pl.DataFrame, cutoff: date, share: float = 0.25) -> np.ndarray:
@@ -101,7 +101,7 @@ def calibration_split(rows: pl.DataFrame, cutoff: date, share: float = 0.25) -> 
     issued = rows["issue_date"].to_numpy()
     mature = rows["issue_date"] < mature_before
     mature_idx = np.flatnonzero(mature.to_numpy())
-    n_cal = int(round(share * mature_idx.size))
+    n_cal = round(share * mature_idx.size)
     mask = np.zeros(rows.height, dtype=bool)
     if n_cal == 0:
         return mask
