@@ -6,9 +6,12 @@ mounts them, so adding a feature touches one line here.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from cobro.cli.commands import core
+from cobro.cli.commands import core, imports
+from cobro.cli.context import state
 
 app = typer.Typer(
     name="cobro",
@@ -21,13 +24,20 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $COBRO_DATABASE_URL or sqlite:///cobro.db).")] = None,
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Tenant code (default: $COBRO_TENANT or 'default').")] = None,
+) -> None:
     """cobro: B2B receivables and collections."""
+    st = state(ctx)
+    st.db, st.tenant = db, tenant
 
 
 core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:

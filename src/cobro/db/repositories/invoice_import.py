@@ -1,0 +1,208 @@
+"""Set-based invoice import: stream validated rows into a temporary staging table, then merge.
+
+The merge is a handful of INSERT ... SELECT / UPDATE ... FROM statements that run the same on SQLite (3.33+)
+and PostgreSQL, so a million rows never round-trip through Python one at a time.  Everything happens in the
+caller's transaction: if the file has a bad row, the caller rolls back and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from cobro.importers.records import InvoiceLine
+
+STAGE_COLUMNS = (
+    "row_no", "number", "seq", "customer_code", "customer_name", "issue_date", "due_date", "currency",
+    "amount_minor", "kind", "disputed", "corrects", "channel", "terms", "settled_date", "segment", "country",
+    "tax_id", "over_cap", "h40",
+)
+
+
+@dataclass
+class MergeCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    customers_created: int = 0
+    settled: int = 0
+
+
+def create_stage(conn: Connection) -> None:
+    pg = conn.dialect.name == "postgresql"
+    temp = "CREATE TEMPORARY TABLE" + (" IF NOT EXISTS" if not pg else "")
+    on_commit = " ON COMMIT DROP" if pg else ""
+    conn.execute(text("DROP TABLE IF EXISTS stage_invoices"))
+    conn.execute(text(f"""
+        {temp} stage_invoices (
+            row_no INTEGER, number VARCHAR(64), seq INTEGER, customer_code VARCHAR(64), customer_name VARCHAR(300),
+            issue_date DATE, due_date DATE, currency VARCHAR(3), amount_minor BIGINT, kind VARCHAR(20),
+            disputed BOOLEAN, corrects VARCHAR(64), channel VARCHAR(20), terms VARCHAR(60), settled_date DATE,
+            segment VARCHAR(60), country VARCHAR(8), tax_id VARCHAR(40), over_cap BOOLEAN, h40 BIGINT
+        ){on_commit}"""))
+
+
+def _date(value: dt.date | None, pg: bool) -> object:
+    if value is None:
+        return None
+    return value if pg else value.isoformat()  # SQLAlchemy's SQLite Date type stores ISO text
+
+
+def stage_rows(conn: Connection, lines: Iterable[tuple[InvoiceLine, int]]) -> int:
+    """Write (line, 40-bit hash) pairs to the staging table; COPY on PostgreSQL, executemany on SQLite."""
+    pg = conn.dialect.name == "postgresql"
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    count = 0
+
+    def tuples() -> Iterable[tuple[object, ...]]:
+        nonlocal count
+        for ln, h40 in lines:
+            count += 1
+            yield (ln.row, ln.number, ln.seq, ln.customer_code, ln.customer_name, _date(ln.issue_date, pg),
+                   _date(ln.due_date, pg), ln.currency, ln.amount_minor, ln.kind, ln.disputed, ln.corrects,
+                   ln.channel, ln.terms, _date(ln.settled_date, pg), ln.segment, ln.country, ln.tax_id,
+                   ln.over_legal_cap, h40)
+
+    if pg:
+        cols = ", ".join(STAGE_COLUMNS)
+        with dbapi.cursor() as cur, cur.copy(f"COPY stage_invoices ({cols}) FROM STDIN") as copy:
+            for tup in tuples():
+                copy.write_row(tup)
+    else:
+        marks = ", ".join("?" for _ in STAGE_COLUMNS)
+        cur = dbapi.cursor()
+        batch: list[tuple[object, ...]] = []
+        for tup in tuples():
+            batch.append(tup)
+            if len(batch) >= 20000:
+                cur.executemany(f"INSERT INTO stage_invoices VALUES ({marks})", batch)
+                batch.clear()
+        if batch:
+            cur.executemany(f"INSERT INTO stage_invoices VALUES ({marks})", batch)
+        cur.close()
+    return count
+
+
+def unknown_customers(conn: Connection, tenant_id: int) -> list[tuple[int, str]]:
+    rows = conn.execute(text("""
+        SELECT MIN(s.row_no), s.customer_code FROM stage_invoices s
+        WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
+        GROUP BY s.customer_code ORDER BY 1 LIMIT 1000"""), {"t": tenant_id})
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bool) -> MergeCounts:
+    p = {"t": tenant_id, "src": source[:200]}
+    counts = MergeCounts()
+    conn.execute(text("CREATE INDEX ix_stage_number ON stage_invoices (number, seq)"))
+    if create_customers:
+        counts.customers_created = conn.execute(text("""
+            INSERT INTO customers (tenant_id, code, legal_name, country, tax_id, segment, account_owner, collector,
+                                   credit_limit_currency, language, terms, behaviour, row_hash)
+            SELECT :t, s.customer_code, MIN(COALESCE(NULLIF(s.customer_name, ''), s.customer_code)),
+                   MIN(SUBSTR(s.country, 1, 2)), MIN(s.tax_id), MIN(s.segment), '', '', '', 'es', MIN(s.terms), '', ''
+            FROM stage_invoices s
+            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
+            GROUP BY s.customer_code"""), p).rowcount
+    conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
+    conn.execute(text("""
+        CREATE TEMPORARY TABLE stage_heads AS
+        SELECT s.number AS number, MIN(s.row_no) AS row_no, MIN(c.id) AS customer_id, MIN(s.issue_date) AS issue_date,
+               MAX(s.due_date) AS due_date, MIN(s.currency) AS currency, SUM(s.amount_minor) AS amount_minor,
+               MIN(s.kind) AS kind, MAX(CASE WHEN s.disputed THEN 1 ELSE 0 END) AS disputed,
+               MIN(s.corrects) AS corrects, MIN(s.channel) AS channel, MIN(s.terms) AS terms,
+               MAX(s.settled_date) AS settled_date, MAX(CASE WHEN s.over_cap THEN 1 ELSE 0 END) AS over_cap,
+               SUM(s.h40) AS h
+        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
+        GROUP BY s.number"""), p)
+    conn.execute(text("CREATE INDEX ix_stage_heads_number ON stage_heads (number)"))
+    row = conn.execute(text("""
+        SELECT
+          SUM(CASE WHEN i.id IS NULL THEN 1 ELSE 0 END),
+          SUM(CASE WHEN i.id IS NOT NULL AND i.content_hash = h.h THEN 1 ELSE 0 END),
+          SUM(CASE WHEN i.id IS NOT NULL AND i.content_hash <> h.h THEN 1 ELSE 0 END)
+        FROM stage_heads h LEFT JOIN invoices i ON i.tenant_id = :t AND i.number = h.number"""), p).one()
+    counts.created, counts.unchanged, counts.updated = (int(v or 0) for v in row)
+
+    conn.execute(text("""
+        UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
+               due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
+               disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
+               over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src, updated_at = CURRENT_TIMESTAMP
+        FROM stage_heads h
+        WHERE invoices.tenant_id = :t AND invoices.number = h.number AND invoices.content_hash <> h.h"""), p)
+    conn.execute(text("""
+        UPDATE instalments SET due_date = s.due_date, amount_minor = s.amount_minor,
+               open_minor = s.amount_minor - instalments.paid_minor, currency = s.currency
+        FROM stage_invoices s, invoices i
+        WHERE i.tenant_id = :t AND i.number = s.number AND instalments.invoice_id = i.id
+          AND instalments.seq = s.seq
+          AND (instalments.amount_minor <> s.amount_minor OR instalments.due_date <> s.due_date)"""), p)
+    conn.execute(text("""
+        INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
+                              open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
+                              content_hash)
+        SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
+               h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1), :src, h.h
+        FROM stage_heads h
+        WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = :t AND i.number = h.number)"""), p)
+    conn.execute(text("""
+        INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
+                                 paid_minor, open_minor)
+        SELECT :t, i.id, i.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
+        FROM stage_invoices s JOIN invoices i ON i.tenant_id = :t AND i.number = s.number
+        WHERE NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = i.id AND x.seq = s.seq)"""), p)
+    counts.settled = _apply_settlements(conn, p)
+    _refresh_open_amounts(conn, p)
+    return counts
+
+
+def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
+    """A settled date in the file means the invoice was paid in full on that date: record that payment once."""
+    created = conn.execute(text("""
+        INSERT INTO payments (tenant_id, customer_id, reference, date, currency, amount_minor, unapplied_minor,
+                              method, source, note)
+        SELECT :t, i.customer_id, 'settle:' || h.number, h.settled_date, i.currency, i.open_minor, 0,
+               'settlement', :src, ''
+        FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        WHERE h.settled_date IS NOT NULL AND i.kind = 'invoice' AND i.open_minor > 0
+          AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.tenant_id = :t AND q.reference = 'settle:' || h.number)
+        """), p).rowcount
+    if not created:
+        return 0
+    conn.execute(text("""
+        INSERT INTO allocations (tenant_id, payment_id, instalment_id, invoice_id, amount_minor, date)
+        SELECT :t, q.id, x.id, i.id, x.open_minor, q.date
+        FROM stage_heads h
+        JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        JOIN payments q ON q.tenant_id = :t AND q.reference = 'settle:' || h.number
+        JOIN instalments x ON x.invoice_id = i.id
+        WHERE h.settled_date IS NOT NULL AND x.open_minor > 0
+          AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = q.id)"""), p)
+    return int(created)
+
+
+def _refresh_open_amounts(conn: Connection, p: dict[str, object]) -> None:
+    """Recompute paid/open of every staged invoice from its allocations (the allocations are the truth)."""
+    conn.execute(text("""
+        UPDATE instalments SET
+          paid_minor = COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.instalment_id = instalments.id), 0),
+          open_minor = amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
+                                               WHERE a.instalment_id = instalments.id), 0)
+        WHERE invoice_id IN (SELECT i.id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number)
+        """), p)
+    conn.execute(text("""
+        UPDATE invoices SET
+          open_minor = COALESCE((SELECT SUM(x.open_minor) FROM instalments x WHERE x.invoice_id = invoices.id), 0),
+          status = CASE WHEN COALESCE((SELECT SUM(x.open_minor) FROM instalments x
+                                       WHERE x.invoice_id = invoices.id), 0) > 0 THEN 'open' ELSE 'paid' END
+        WHERE tenant_id = :t AND number IN (SELECT number FROM stage_heads)"""), p)
+
+
+def drop_stage(conn: Connection) -> None:
+    conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
+    conn.execute(text("DROP TABLE IF EXISTS stage_invoices"))
