@@ -1,0 +1,79 @@
+"""Shared fixtures.  Database tests run on SQLite and, with COBRO_TEST_PG_URL set, on PostgreSQL too.
+
+`db_url` is parametrized over both back ends; a test that takes `container` (or `db_url`) runs twice.  Set
+COBRO_REQUIRE_PG=1 (CI does) to turn a missing PostgreSQL into a failure instead of a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from cobro.bootstrap import Container, build
+from cobro.config import Settings
+from cobro.db.engine import normalize_url
+from cobro.db.migrate import upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+IBM_CSV = SHARED / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
+IBM_MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
+
+_PG_MIGRATED: set[str] = set()
+
+
+def pg_url() -> str | None:
+    return os.environ.get("COBRO_TEST_PG_URL") or None
+
+
+def _reset_pg(url: str) -> None:
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        if url not in _PG_MIGRATED:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    if url not in _PG_MIGRATED:
+        upgrade(engine)
+        _PG_MIGRATED.add(url)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        if tables:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO tenants (code, name) VALUES ('default', 'Default tenant')"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'cobro-test.db'}"
+        engine = create_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    url = pg_url()
+    if url is None:
+        if os.environ.get("COBRO_REQUIRE_PG"):
+            pytest.fail("COBRO_REQUIRE_PG is set but COBRO_TEST_PG_URL is not")
+        pytest.skip("PostgreSQL not configured (set COBRO_TEST_PG_URL)")
+    _reset_pg(url)
+    return url
+
+
+@pytest.fixture
+def container(db_url: str) -> Iterator[Container]:
+    c = build(Settings(database_url=db_url))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def cli_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Environment for CliRunner invocations against the test database."""
+    monkeypatch.setenv("COBRO_DATABASE_URL", db_url)
+    return {"COBRO_DATABASE_URL": db_url}
