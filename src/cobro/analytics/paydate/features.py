@@ -11,8 +11,8 @@ blocks as long as the forecast horizon and every row sees the history frozen at 
 That reproduces, for the training rows, the staleness a real forecast has, so the model and its
 calibration learn from the same kind of features it will be fed.
 
-Customer statistics are shrunk toward a prior (the customer's country when it has data, else the global
-value) with weight ``k / (n + k)``: a customer with 3 past invoices is mostly the prior, one with 30 mostly
+Customer statistics are shrunk toward a prior (the customer's segment, or country, when it has data, else
+the global value) with weight ``k / (n + k)``: a customer with 3 past invoices is mostly the prior, one with 30 mostly
 itself.  Customers without history get the prior and the ``new_customer`` flag.
 """
 
@@ -127,8 +127,7 @@ class _History:
         self.channel = np.asarray(chan.str.to_lowercase().to_list(), dtype=object)
         self.invoice = np.asarray(h["invoice_number"].to_list() if "invoice_number" in h.columns
                                   else [None] * h.height, dtype=object)
-        country = h["country"].fill_null("") if "country" in h.columns else pl.Series([""] * h.height)
-        self.country = np.asarray(country.to_list(), dtype=object)
+        self.country = np.asarray(segment_keys(h), dtype=object)
         positions: dict[str, list[int]] = {}
         for i, code in enumerate(h["customer_code"].to_list()):
             positions.setdefault(code, []).append(i)
@@ -146,6 +145,15 @@ class _History:
                 countries[c] = _Stats.of(self.d[cm], self.disp[cm], self.amount[cm], glob)
             self._priors[as_of] = (glob, countries)
         return self._priors[as_of]
+
+
+def segment_keys(frame: pl.DataFrame) -> list[str]:
+    """Prior group of each row: its ``segment`` when set, else its ``country`` (empty when neither)."""
+    empty = pl.lit("", dtype=pl.String)
+    seg = pl.col("segment").fill_null("") if "segment" in frame.columns else empty
+    country = pl.col("country").fill_null("") if "country" in frame.columns else empty
+    keys = frame.select(pl.when(seg != "").then(seg).otherwise(country).alias("k"))["k"]
+    return [str(k) for k in keys.to_list()]
 
 
 def _channel_flag(channel: str) -> float:
@@ -191,8 +199,7 @@ def build_features(
                 if "disputed" in targets.columns else np.zeros(targets.height, dtype=bool))
     channels = (targets["channel"].fill_null("").str.to_lowercase().to_list()
                 if "channel" in targets.columns else [""] * targets.height)
-    countries = (targets["country"].fill_null("").to_list() if "country" in targets.columns
-                 else [""] * targets.height)
+    countries = segment_keys(targets)
     months = targets["issue_date"].dt.month().to_numpy()
     rows: list[list[float]] = []
     empty = np.zeros(0, dtype=np.int64)
