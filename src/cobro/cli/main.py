@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cobro.cli.commands import core, imports
+from cobro.cli.commands import statement
 from cobro.cli.context import state
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 app.add_typer(imports.app, name="import")
+app.add_typer(statement.app, name="statement")
 
 
 def main() -> None:
