@@ -68,7 +68,7 @@ def _facturae(invoices: str, ns: str = NS_322, count: int = 2, executable: str =
 </fe:Facturae>""".encode()
 
 
-def _invoice(number: str, total: str, executable: str, extra_header: str = "", payment: str = "",
+def _invoice(number: str, total: str, executable: str, *, extra_header: str = "", payment: str = "",
              klass: str = "OO") -> str:
     return f"""<Invoice>
   <InvoiceHeader><InvoiceNumber>{number}</InvoiceNumber><InvoiceSeriesCode>A</InvoiceSeriesCode>

@@ -69,15 +69,15 @@ def test_negative_invoice_keeps_sign_and_warns() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "number", "currency", "payable", "seller_tax_id", "buyer_tax_id"),
+    ("name", "expected"),
     [
-        ("examples/vat-category-E.xml", "Vat-Z", "GBP", "1200.00", "GB928741974", ""),
-        ("examples/vat-category-O.xml", "Vat-O", "SEK", "3200.00", "", ""),
-        ("examples/vat-category-Z.xml", "Vat-Z", "GBP", "1200.00", "GB928741974", ""),
+        ("examples/vat-category-E.xml", ("Vat-Z", "GBP", "1200.00", "GB928741974", "")),
+        ("examples/vat-category-O.xml", ("Vat-O", "SEK", "3200.00", "", "")),
+        ("examples/vat-category-Z.xml", ("Vat-Z", "GBP", "1200.00", "GB928741974", "")),
     ],
 )
-def test_no_due_date_falls_back_with_warning(name: str, number: str, currency: str, payable: str,
-                                             seller_tax_id: str, buyer_tax_id: str) -> None:
+def test_no_due_date_falls_back_with_warning(name: str, expected: tuple[str, str, str, str, str]) -> None:
+    number, currency, payable, seller_tax_id, buyer_tax_id = expected
     doc = only_document(f"ubl-peppol/{name}")
     assert (doc.number, doc.currency, doc.payable) == (number, currency, Decimal(payable))
     assert doc.issue_date == date(2018, 8, 30)

@@ -48,11 +48,20 @@ def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+_ENTITY_MARKERS = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
+
+
 def parse_xml(data: bytes, filename: str) -> Tree:
     """Parse bytes safely; refuse DOCTYPEs that declare entities or point at an external DTD."""
     if len(data) > MAX_FILE_BYTES:
         raise EInvoiceParseError(filename, "", f"file is {len(data)} bytes, larger than an e-invoice can be",
                                  code="too_large")
+    # Refuse before parsing: some entity tricks are syntax errors to libxml2 and would otherwise be
+    # reported as "not well-formed", hiding what the file is.
+    if any(marker in data for marker in _ENTITY_MARKERS):
+        raise EInvoiceParseError(filename, "/!DOCTYPE",
+                                 "refused: the DOCTYPE declares entities; e-invoices never do "
+                                 "(entity expansion / external entity attack)", code="unsafe_xml")
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
