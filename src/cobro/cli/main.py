@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cobro.cli.commands import core, imports
+from cobro.cli.commands import interest
 from cobro.cli.commands import statement
 from cobro.cli.context import state
 
@@ -39,6 +40,7 @@ core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 app.add_typer(imports.app, name="import")
+interest.register(app)
 app.add_typer(statement.app, name="statement")
 
 
