@@ -156,8 +156,8 @@ def backtest(
 ) -> list[dict[str, Any]]:
     """Replay past as-of dates: forecast the open book's weekly receipts, compare with what came in.
 
-    Reports per cutoff the weekly MAE, WAPE and the share of weeks whose actual receipts fell inside the
-    p10-p90 band.  Only data known at each cutoff reaches the model (``history_at``).
+    Reports per cutoff the weekly MAE, WAPE and the share of weeks (with cash expected or received) whose
+    actual receipts fell inside the p10-p90 band.  Only data known at each cutoff reaches the model (``history_at``).
     """
     results = []
     for cutoff in cutoffs:
@@ -181,11 +181,12 @@ def backtest(
             err = dist.weekly_errors(exp, actual)
             a = np.array([actual.get(w, 0.0) for w in weeks])
             lo, hi = f["p10"].cast(pl.Float64).to_numpy(), f["p90"].cast(pl.Float64).to_numpy()
+            live = (a > 0) | (np.array([exp[w] for w in weeks]) > 0)  # weeks with cash expected or received
             results.append({
                 "cutoff": cutoff.isoformat(), "currency": cur, "model": model.kind, "n_open": book.height,
                 "actual_total": float(a.sum()), "forecast_total": float(sum(exp.values())),
                 "weekly_mae": err["weekly_mae"], "wape": err["wape"],
-                "band_coverage": float(np.mean((a >= lo) & (a <= hi))) if weeks else float("nan"),
-                "n_weeks": len(weeks),
+                "band_coverage": float(np.mean(((a >= lo) & (a <= hi))[live])) if live.any() else float("nan"),
+                "n_weeks": int(live.sum()),
             })
     return results
