@@ -64,3 +64,14 @@ def test_not_xml_and_unknown_roots() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     (problem,) = parse_einvoice(tmp_path / "nope.xml").problems
     assert (problem.code, problem.file) == ("unreadable", "nope.xml")
+
+
+def test_parsers_do_not_pull_in_the_database_or_web_layers() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, cobro.importers.einvoice; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'fastapi') "
+            "or m.startswith(('cobro.db', 'cobro.services'))]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
