@@ -23,7 +23,7 @@ from cobro.domain.calendar import Calendar, next_business_day
 
 SPAIN_LEGAL_CAP_DAYS = 60
 _TERMS_RE = re.compile(
-    r"^\s*(?P<kind>net|eom)\s*(?P<days>\d{1,3})\s*(?:days?)?\s*(?:(?:pay\s*days?|dias?\s*de\s*pago)\s*[:=]?\s*(?P<paydays>[\d\s,/]+))?\s*$",
+    r"^\s*(?P<kind>net|eom)\s*(?P<days>\d{1,3})\s*(?:days?)?\s*(?:(?:pay\s*days?|d[ií]as?\s*de\s*pago)\s*[:=]?\s*(?P<paydays>[\d\s,/]+))?\s*$",
     re.IGNORECASE,
 )
 

@@ -70,6 +70,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "phone": ("telefono", "movil", "tel"),
     "role": ("rol", "cargo"),
     "segment": ("segmento",),
+    "credit_limit": ("limite_credito", "limite_de_credito", "limite", "riesgo_concedido"),
+    "terms": ("condiciones", "condiciones_pago", "forma_pago", "payment_terms", "plazo"),
+    "account_owner": ("comercial", "vendedor", "sales_rep", "owner"),
+    "collector": ("gestor_cobro", "cobrador", "gestor"),
     "disputed": ("disputa", "en_disputa"),
 }
 

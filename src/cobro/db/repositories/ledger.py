@@ -122,7 +122,7 @@ def customer_open_items(session: Session, customer_id: int) -> list[tuple[Invoic
             .where(InvoiceRow.customer_id == customer_id,
                    or_(InstalmentRow.open_minor > 0, and_(InvoiceRow.kind == "credit_note", InvoiceRow.open_minor > 0)))
             .order_by(InstalmentRow.due_date, InvoiceRow.number, InstalmentRow.seq))
-    return [(inv, inst) for inv, inst in session.execute(stmt).tuples()]
+    return [(inv, inst) for inv, inst in session.execute(stmt)]
 
 
 def customer_unapplied(session: Session, customer_id: int) -> dict[str, int]:
