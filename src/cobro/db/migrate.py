@@ -20,7 +20,8 @@ def alembic_config(url: str = "") -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply every branch: features add their own migration branch off the ledger base, so parallel work never conflicts."""
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
