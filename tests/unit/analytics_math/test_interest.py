@@ -73,7 +73,7 @@ def test_ecb_series_matches_spanish_table_minus_8() -> None:
         assert es_row is not None and es_row.rate - 8 == row.rate
 
 
-def test_every_spanish_row_since_rdl_4_2013_is_mro_plus_8_status_known() -> None:
+def test_spanish_rows_have_version_source_and_status() -> None:
     es = load_rate_table("es_ley_3_2004")
     assert es.version
     assert all(r.status in {"V", "K", "?"} and r.source for r in es.rows)
