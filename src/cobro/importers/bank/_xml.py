@@ -18,6 +18,12 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
+def xml_head(data: bytes, size: int = 4096) -> bytes | None:
+    """The first bytes with NULs and BOMs removed (so UTF-16 sniffs like UTF-8), or None if it is not XML."""
+    head = data[: size * 2].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    return head[:size] if head.startswith(b"<") else None
+
+
 def _parser() -> etree.XMLParser:
     # A fresh parser per call: lxml parsers are not thread-safe.
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,

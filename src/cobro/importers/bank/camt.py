@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from cobro.importers.bank._xml import find, find_all, kids, load_xml, local, path_of, text, xml_date
+from cobro.importers.bank._xml import find, find_all, kids, load_xml, local, path_of, text, xml_date, xml_head
 from cobro.importers.bank.base import StatementParseError, parse_decimal, to_cents
 from cobro.importers.bank.records import (
     ParsedStatement,
@@ -39,8 +39,8 @@ class CamtParser:
     name = "camt"
 
     def identify(self, data: bytes, filename: str) -> bool:
-        head = data[:4096].replace(b"\x00", b"")
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and bool(_SNIFF.search(head))
+        head = xml_head(data)
+        return head is not None and bool(_SNIFF.search(head))
 
     def parse(self, data: bytes, filename: str) -> ParsedStatement:
         root = load_xml(data, filename)

@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from cobro.importers.bank._xml import load_xml, local
+from cobro.importers.bank._xml import load_xml, local, xml_head
 from cobro.importers.bank.base import StatementParseError, StatementParser
 from cobro.importers.bank.camt import CamtParser
 from cobro.importers.bank.mt940 import Mt940Parser
@@ -36,7 +36,7 @@ def parse_bytes(data: bytes, filename: str) -> ParsedStatement:
     for parser in PARSERS:
         if parser.identify(data, filename):
             return parser.parse(data, filename)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if xml_head(data) is not None:
         root = load_xml(data, filename)  # rejects DOCTYPE/entity tricks and malformed XML with a clear message
         raise StatementParseError(f"unsupported XML document <{local(root)}> (expected camt.052/053/054 or "
                                   "pain.002)", filename=filename, xml_path="/" + local(root))
