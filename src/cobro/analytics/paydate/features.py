@@ -117,7 +117,10 @@ class _History:
     def __init__(self, history: pl.DataFrame) -> None:
         require_columns(history, ("customer_code", "issue_date", "due_date", "settled_date", "amount",
                                   "disputed"), "history")
-        h = history.filter(pl.col("settled_date").is_not_null()).sort("settled_date", maintain_order=True)
+        h = history.filter(pl.col("settled_date").is_not_null())
+        # A total order (ties broken by issue date and number): features must not depend on row order.
+        keys = [c for c in ("settled_date", "issue_date", "invoice_number") if c in h.columns]
+        h = h.sort(keys, nulls_last=True)
         self.settled = _days(h["settled_date"])
         self.issued = _days(h["issue_date"])
         self.d = delay_days(h)
