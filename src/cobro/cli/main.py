@@ -12,6 +12,7 @@ import typer
 
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import interest
+from cobro.cli.commands import predict
 from cobro.cli.commands import statement
 from cobro.cli.context import state
 
@@ -41,6 +42,7 @@ core.register(app)
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 app.add_typer(imports.app, name="import")
 interest.register(app)
+app.add_typer(predict.app, name="predict")
 app.add_typer(statement.app, name="statement")
 
 
