@@ -1,0 +1,1 @@
+"""Solvency analytics: ARFF reading, a bankruptcy-probability model, per-firm explanations, statement import."""
