@@ -146,6 +146,9 @@ def resolve_columns(mapping: Mapping, kind: str, headers: list[str]) -> dict[str
                 result[fld] = positions[col]
             elif _norm(col) in normalized:
                 result[fld] = normalized[_norm(col)]
+            elif fld not in REQUIRED[kind]:
+                # an optional mapped column may be absent: an open-items export has no settlement date
+                continue
             else:
                 raise InvalidInputError(
                     f"column {col!r} (mapped to {fld}) is not in the file; columns are: {', '.join(headers)}"

@@ -50,22 +50,55 @@ class RowReader:
                 [Problem(f"missing required column {m}", self.file, 1, m, "missing_column") for m in missing],
             )
         self.header_of = {f: table.headers[i] for f, i in self.columns.items()}
+        self._getters: dict[str, Callable[[list[Any]], Any]] = {}
+        self._dates: dict[Any, dt.date] = {}  # exports repeat the same few hundred dates: parse each once
         self.date_format = str(mapping.option("date_format", "auto"))
         self.decimal = str(mapping.option("decimal", "auto"))
 
-    def raw(self, cells: list[Any], fld: str) -> Any:
+    def _getter(self, fld: str) -> Callable[[list[Any]], Any]:
+        """A compiled accessor for one field: column lookup, default and value translation decided once."""
         idx = self.columns.get(fld)
-        value: Any = cells[idx] if idx is not None and idx < len(cells) else ""
-        if isinstance(value, str):
-            value = value.strip()
-        if value in ("", None) and fld in self.mapping.defaults:
-            value = self.mapping.defaults[fld]
+        default = self.mapping.defaults.get(fld)
         table = self.mapping.values.get(fld)
-        if table is not None:
-            key = cell_text(value).lower()
-            if key in table:
-                value = table[key]
-        return value
+
+        def translate(value: Any) -> Any:
+            if table is not None:
+                key = cell_text(value).lower()
+                if key in table:
+                    return table[key]
+            return value
+
+        if idx is None:
+            const = translate("" if default is None else default)
+            return lambda _cells: const
+        if default is None and table is None:
+            def plain(cells: list[Any]) -> Any:
+                value = cells[idx] if idx < len(cells) else ""
+                return value.strip() if isinstance(value, str) else value
+            return plain
+
+        def full(cells: list[Any]) -> Any:
+            value = cells[idx] if idx < len(cells) else ""
+            if isinstance(value, str):
+                value = value.strip()
+            if value in ("", None) and default is not None:
+                value = default
+            return translate(value)
+        return full
+
+    def raw(self, cells: list[Any], fld: str) -> Any:
+        getter = self._getters.get(fld)
+        if getter is None:
+            getter = self._getters[fld] = self._getter(fld)
+        return getter(cells)
+
+    def text_getter(self, fld: str) -> Callable[[list[Any]], str]:
+        """Like `text` but resolved once; an unmapped field becomes a constant."""
+        getter = self._getter(fld)
+        if fld not in self.columns:
+            const = cell_text(getter([]))
+            return lambda _cells: const
+        return lambda cells: cell_text(getter(cells))
 
     def text(self, cells: list[Any], fld: str) -> str:
         return cell_text(self.raw(cells, fld))
@@ -108,10 +141,16 @@ def _money_minor(reader: RowReader, row: int, cells: list[Any], fld: str, curren
 def _date(reader: RowReader, row: int, cells: list[Any], fld: str, errors: list[Problem],
           *, required: bool = True) -> dt.date | None:
     value = reader.raw(cells, fld)
+    cached = reader._dates.get(value) if isinstance(value, str) else None  # noqa: SLF001
+    if cached is not None:
+        return cached
     if cell_text(value) == "" and not required:
         return None
     try:
-        return parse_date(value, reader.date_format)
+        day = parse_date(value, reader.date_format)
+        if isinstance(value, str):
+            reader._dates[value] = day  # noqa: SLF001
+        return day
     except ValueProblem as exc:
         errors.append(reader.problem(row, fld, str(exc), "bad_date"))
         return None
@@ -209,20 +248,30 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
     seen: dict[tuple[str, int], int] = {}
     terms_cache: dict[str, PaymentTerms] = {}
     has_due = "due_date" in reader.columns or "due_date" in reader.mapping.defaults
+    t = {f: reader.text_getter(f) for f in FIELDS["invoices"]}
+    currencies: dict[str, str] = {}
     for row, cells in reader.rows_with_decimal():
         if on_row is not None:
             on_row(row)
         errors: list[Problem] = []
-        number = _required_text(reader, row, cells, "invoice_number", errors)
-        customer = _required_text(reader, row, cells, "customer_code", errors)
-        currency = _currency(reader, row, cells, "currency", errors)
+        number = t["invoice_number"](cells)
+        if not number:
+            errors.append(reader.problem(row, "invoice_number", "invoice_number is empty", "missing_value"))
+        customer = t["customer_code"](cells)
+        if not customer:
+            errors.append(reader.problem(row, "customer_code", "customer_code is empty", "missing_value"))
+        currency = currencies.get(t["currency"](cells), "")
+        if not currency:
+            currency = _currency(reader, row, cells, "currency", errors)
+            if currency:
+                currencies[t["currency"](cells)] = currency
         amount = _money_minor(reader, row, cells, "amount", currency, errors)
         issue = _date(reader, row, cells, "issue_date", errors)
-        kind_text = reader.text(cells, "kind").lower()
+        kind_text = t["kind"](cells).lower()
         kind = "credit_note" if kind_text in _CREDIT_NOTE_WORDS else "invoice"
         if kind_text not in _CREDIT_NOTE_WORDS and kind_text not in _INVOICE_WORDS:
             errors.append(reader.problem(row, "kind", f"unknown document kind {kind_text!r}; use invoice or credit_note"))
-        terms_text = reader.text(cells, "terms") or default_terms
+        terms_text = t["terms"](cells) or default_terms
         terms = terms_cache.get(terms_text)
         if terms is None:
             try:
@@ -230,7 +279,7 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
             except TermsError as exc:
                 errors.append(reader.problem(row, "terms", str(exc), "bad_terms"))
         due: dt.date | None = None
-        if has_due and reader.text(cells, "due_date"):
+        if has_due and t["due_date"](cells):
             due = _date(reader, row, cells, "due_date", errors)
         elif issue is not None and terms is not None:
             due = terms.due_date(issue)
@@ -255,16 +304,16 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
                                          f"(rows {seen[key]} and {row})", "duplicate"))
         elif number:
             seen[key] = row
-        country = reader.text(cells, "country").upper()
+        country = t["country"](cells).upper()
         tax_id = _tax_id(reader, row, cells, country[:2], errors) if "tax_id" in reader.columns else ""
         yield from errors
         if any(e.severity == "error" for e in errors):
             continue
         assert issue is not None and due is not None and amount is not None and terms is not None
         yield InvoiceLine(
-            row, number, seq, customer, reader.text(cells, "customer_name"), issue, due, currency, amount, kind,
-            disputed, reader.text(cells, "corrects"), reader.text(cells, "channel").lower(),
-            terms.code(), settled, reader.text(cells, "segment"), country, tax_id,
+            row, number, seq, customer, t["customer_name"](cells), issue, due, currency, amount, kind,
+            disputed, t["corrects"](cells), t["channel"](cells).lower(),
+            terms.code(), settled, t["segment"](cells), country, tax_id,
             exceeds_spanish_cap(issue, due),
         )
 

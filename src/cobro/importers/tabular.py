@@ -167,6 +167,8 @@ def open_table(path: Path, options: dict[str, Any] | None = None) -> TableStream
 
 _COMMA_DECIMAL_HINT = re.compile(r"(,\d{1,2}$)|(\.\d{3},)|(,\d{4,}$)")
 _AMOUNT_CHARS = re.compile(r"[^\d,.\-+()]")
+_PLAIN_DOT = re.compile(r"^-?\d+(?:\.\d+)?$")
+_PLAIN_COMMA = re.compile(r"^-?\d+(?:,\d+)?$")
 
 
 def infer_decimal_separator(samples: list[str]) -> str:
@@ -188,6 +190,9 @@ def parse_amount(value: Any, decimal_sep: str = ".") -> Decimal:
     if isinstance(value, Decimal):
         return value
     text = str(value).strip()
+    if (_PLAIN_DOT if decimal_sep == "." else _PLAIN_COMMA).match(text):
+        # the common case, "1234.56" or "1234,56" with the file's own separator: no cleaning needed
+        return Decimal(text.replace(",", "."))
     if not text:
         raise ValueProblem("amount is empty")
     negative = text.startswith("(") and text.endswith(")")

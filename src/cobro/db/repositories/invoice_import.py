@@ -99,6 +99,8 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
     p = {"t": tenant_id, "src": source[:200]}
     counts = MergeCounts()
     conn.execute(text("CREATE INDEX ix_stage_number ON stage_invoices (number, seq)"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE stage_invoices"))
     if create_customers:
         counts.customers_created = conn.execute(text("""
             INSERT INTO customers (tenant_id, code, legal_name, country, tax_id, segment, account_owner, collector,
@@ -120,6 +122,8 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
         FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
         GROUP BY s.number"""), p)
     conn.execute(text("CREATE INDEX ix_stage_heads_number ON stage_heads (number)"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE stage_heads"))
     row = conn.execute(text("""
         SELECT
           SUM(CASE WHEN i.id IS NULL THEN 1 ELSE 0 END),
@@ -128,19 +132,25 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
         FROM stage_heads h LEFT JOIN invoices i ON i.tenant_id = :t AND i.number = h.number"""), p).one()
     counts.created, counts.unchanged, counts.updated = (int(v or 0) for v in row)
 
+    # only invoices whose content changed, or that get a settlement now, need their amounts recomputed
+    conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
+    conn.execute(text("""
+        CREATE TEMPORARY TABLE stage_touched AS
+        SELECT i.id AS invoice_id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        WHERE i.content_hash <> h.h"""), p)
     conn.execute(text("""
         UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
                due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
                disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
                over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src, updated_at = CURRENT_TIMESTAMP
         FROM stage_heads h
-        WHERE invoices.tenant_id = :t AND invoices.number = h.number AND invoices.content_hash <> h.h"""), p)
+        WHERE invoices.id IN (SELECT invoice_id FROM stage_touched) AND invoices.number = h.number"""), p)
     conn.execute(text("""
         UPDATE instalments SET due_date = s.due_date, amount_minor = s.amount_minor,
                open_minor = s.amount_minor - instalments.paid_minor, currency = s.currency
         FROM stage_invoices s, invoices i
-        WHERE i.tenant_id = :t AND i.number = s.number AND instalments.invoice_id = i.id
-          AND instalments.seq = s.seq
+        WHERE instalments.invoice_id IN (SELECT invoice_id FROM stage_touched)
+          AND i.id = instalments.invoice_id AND s.number = i.number AND instalments.seq = s.seq
           AND (instalments.amount_minor <> s.amount_minor OR instalments.due_date <> s.due_date)"""), p)
     conn.execute(text("""
         INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
@@ -163,6 +173,12 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
     """A settled date in the file means the invoice was paid in full on that date: record that payment once."""
+    conn.execute(text("""
+        INSERT INTO stage_touched (invoice_id)
+        SELECT i.id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        WHERE h.settled_date IS NOT NULL AND i.kind = 'invoice' AND i.open_minor > 0
+          AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.tenant_id = :t AND q.reference = 'settle:' || h.number)
+        """), p)
     created = conn.execute(text("""
         INSERT INTO payments (tenant_id, customer_id, reference, date, currency, amount_minor, unapplied_minor,
                               method, source, note)
@@ -193,16 +209,16 @@ def _refresh_open_amounts(conn: Connection, p: dict[str, object]) -> None:
           paid_minor = COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.instalment_id = instalments.id), 0),
           open_minor = amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
                                                WHERE a.instalment_id = instalments.id), 0)
-        WHERE invoice_id IN (SELECT i.id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number)
-        """), p)
+        WHERE invoice_id IN (SELECT invoice_id FROM stage_touched)"""), p)
     conn.execute(text("""
         UPDATE invoices SET
           open_minor = COALESCE((SELECT SUM(x.open_minor) FROM instalments x WHERE x.invoice_id = invoices.id), 0),
           status = CASE WHEN COALESCE((SELECT SUM(x.open_minor) FROM instalments x
                                        WHERE x.invoice_id = invoices.id), 0) > 0 THEN 'open' ELSE 'paid' END
-        WHERE tenant_id = :t AND number IN (SELECT number FROM stage_heads)"""), p)
+        WHERE id IN (SELECT invoice_id FROM stage_touched)"""), p)
 
 
 def drop_stage(conn: Connection) -> None:
+    conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
     conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
     conn.execute(text("DROP TABLE IF EXISTS stage_invoices"))

@@ -1,0 +1,139 @@
+"""Import throughput: validated `cobro import invoices` vs a raw bulk insert of the same rows, same run.
+
+    python bench/import_rate.py [--rows 200000] [--pg postgresql://postgres@127.0.0.1:5432/cobro_bench] [--json]
+
+For each back end: (1) the full validated import (parse CSV, validate every cell, stage, merge into invoices +
+instalments) into a freshly migrated database; (2) the baseline, a raw executemany (SQLite) / COPY (PostgreSQL)
+of the same rows, pre-parsed into tuples, into a plain table.  Prints rows/s and the ratio baseline/validated.
+Targets (issue 3): ≥ 50k rows/s on SQLite and ≥ 100k rows/s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from cobro.db.engine import make_engine, make_sessionmaker, normalize_url
+from cobro.db.migrate import upgrade
+from cobro.services.imports import import_invoices
+
+
+def write_csv(path: Path, rows: int, customers: int, seed: int = 1) -> list[tuple[object, ...]]:
+    rng = random.Random(seed)
+    base = dt.date(2025, 1, 1)
+    tuples: list[tuple[object, ...]] = []
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("invoice_number;customer_code;issue_date;due_date;amount;currency\n")
+        for i in range(rows):
+            issue = base + dt.timedelta(days=rng.randrange(365))
+            due = issue + dt.timedelta(days=rng.choice((30, 60, 90)))
+            cents = rng.randrange(1000, 5_000_000)
+            cust = f"C{rng.randrange(customers):06d}"
+            euros, c = divmod(cents, 100)
+            fh.write(f"F{i:09d};{cust};{issue:%d/%m/%Y};{due:%d/%m/%Y};{euros:,}".replace(",", ".") + f",{c:02d};EUR\n")
+            tuples.append((f"F{i:09d}", cust, issue.isoformat(), due.isoformat(), cents, "EUR"))
+    return tuples
+
+
+def seed_customers(url: str, customers: int) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO customers (tenant_id, code, legal_name, country, tax_id, segment, account_owner, collector,"
+            " credit_limit_currency, language, terms, behaviour, row_hash) VALUES (1, :c, :c, 'ES', '', '', '', '',"
+            " '', 'es', 'net 30', '', '')"), [{"c": f"C{i:06d}"} for i in range(customers)])
+    engine.dispose()
+
+
+def validated(url: str, csv_path: Path) -> float:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    start = time.perf_counter()
+    with sessions() as session:
+        report = import_invoices(session, 1, csv_path)
+        assert not report.errors, report.errors[:3]
+        session.commit()
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed
+
+
+def raw(url: str, tuples: list[tuple[object, ...]]) -> float:
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS raw_invoices"))
+        conn.execute(text("CREATE TABLE raw_invoices (number VARCHAR(64), customer VARCHAR(64), issue_date DATE,"
+                          " due_date DATE, amount_minor BIGINT, currency VARCHAR(3))"))
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        if engine.dialect.name == "postgresql":
+            with dbapi.cursor() as cur, cur.copy("COPY raw_invoices FROM STDIN") as copy:
+                for t in tuples:
+                    copy.write_row(t)
+        else:
+            dbapi.cursor().executemany("INSERT INTO raw_invoices VALUES (?, ?, ?, ?, ?, ?)", tuples)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed
+
+
+def fresh_pg(url: str) -> str:
+    admin = create_engine(normalize_url(url.rsplit("/", 1)[0] + "/postgres"), isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--customers", type=int, default=20_000)
+    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/cobro_bench")
+    ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "invoices.csv"
+        tuples = write_csv(csv_path, args.rows, args.customers)
+        targets = [("sqlite", f"sqlite:///{tmp}/bench.db", 50_000)]
+        if not args.no_pg:
+            targets.append(("postgresql", args.pg, 100_000))
+        for name, url, target in targets:
+            if name == "postgresql":
+                fresh_pg(url)
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            seed_customers(url, args.customers)
+            t_val = validated(url, csv_path)
+            t_raw = raw(url, tuples)
+            results[name] = {
+                "rows": args.rows, "validated_s": round(t_val, 3), "raw_s": round(t_raw, 3),
+                "validated_rows_per_s": round(args.rows / t_val), "raw_rows_per_s": round(args.rows / t_raw),
+                "slowdown_vs_raw": round(t_val / t_raw, 2), "target_rows_per_s": target,
+                "meets_target": args.rows / t_val >= target,
+            }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    for name, r in results.items():
+        print(f"{name:10} validated {r['validated_rows_per_s']:>9,} rows/s ({r['validated_s']} s)   raw "
+              f"{r['raw_rows_per_s']:>9,} rows/s ({r['raw_s']} s)   validated is {r['slowdown_vs_raw']}x raw   "
+              f"target {r['target_rows_per_s']:,}: {'met' if r['meets_target'] else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
