@@ -175,10 +175,13 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     candidates: dict[int, str] = {}  # step index → why it is due
     for it in sorted(eligible, key=lambda x: (x.due_date, x.invoice, x.seq)):
         r = reach[it.instalment_id]
-        if r >= 0 and r not in candidates:
-            step = policy.steps[r]
-            candidates[r] = (f"{it.invoice}/{it.seq} due {it.due_date.isoformat()}: step '{step.id}' fires "
-                             f"{step.trigger.describe()} ({schedule.trigger_date(it.due_date, r).isoformat()})")
+        # every step up to the reached one is a candidate: a step that fails its amount test falls back
+        for j in (j for j in schedule.due_steps if j <= r and j not in candidates):
+            step = policy.steps[j]
+            if step.pre_due and it.due_date < as_of:
+                continue
+            candidates[j] = (f"{it.invoice}/{it.seq} due {it.due_date.isoformat()}: step '{step.id}' fires "
+                             f"{step.trigger.describe()} ({schedule.trigger_date(it.due_date, j).isoformat()})")
     for i, step in enumerate(policy.steps):
         if step.trigger.anchor == "previous_step" and active:
             prev = [d for d in done.values() if d.index < i]

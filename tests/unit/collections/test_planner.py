@@ -9,7 +9,16 @@ import pytest
 
 from cobro.domain.calendar import HolidayCalendar
 from cobro.domain.dunning import CaseHistory, CaseInput, DoneStep, Schedule, plan_case
-from cobro.domain.pauses import Dispute, Hold, Item, Plan, PlanInstalment, PolicyException, Promise, evaluate_promise
+from cobro.domain.pauses import (
+    Dispute,
+    Hold,
+    Item,
+    Plan,
+    PlanInstalment,
+    PolicyException,
+    Promise,
+    evaluate_promise,
+)
 from cobro.domain.policy import Policy
 from cobro.services.collections.policy import load_policy_yaml
 

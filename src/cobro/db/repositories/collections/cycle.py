@@ -1,0 +1,256 @@
+"""SQL of the daily cycle: bulk loads of open items, episodes and pauses; conflict-safe bulk writes.
+
+Every loader is one query over the tenant (optionally one customer), never one per item or customer.  The
+writes use INSERT ... ON CONFLICT DO NOTHING RETURNING, so a second run that races the first finds the
+(tenant, customer, currency, step, episode) key taken and writes nothing for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, and_, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cobro.db.records import ContactRow, CustomerRow, PaymentRow, TenantRow
+from cobro.db.records_collections import (
+    CollectionActionRow,
+    CollectionCaseRow,
+    CustomerFlagRow,
+    CycleRunRow,
+    DisputeRow,
+    HoldRow,
+    PaymentPlanRow,
+    PlanInstalmentRow,
+    PolicyExceptionRow,
+    PromiseRow,
+)
+from cobro.domain.dunning import CaseHistory, DoneStep
+from cobro.domain.pauses import Dispute, Hold, Item, Plan, PlanInstalment, PolicyException, Promise
+
+Key = tuple[int, str]  # (customer id, currency)
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, now: dt.datetime) -> int:
+    """The run's first statement is a write, so on SQLite it takes the write lock before reading anything
+    (a later upgrade from a read snapshot would fail with SQLITE_BUSY when another run committed first)."""
+    row = CycleRunRow(tenant_id=tenant, as_of=as_of, dry_run=dry_run, started_at=now, counts_json="{}")
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def finish_run(session: Session, run_id: int, counts: dict[str, Any], now: dt.datetime) -> None:
+    session.execute(update(CycleRunRow).where(CycleRunRow.id == run_id).values(
+        finished_at=now, counts_json=json.dumps(counts)))
+
+
+def tenant_name(session: Session, tenant: int) -> str:
+    return str(session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or "")
+
+
+def open_items(session: Session, tenant: int, customer_id: int | None = None) -> dict[Key, list[Item]]:
+    """Open instalments of open invoices grouped by customer×currency: one query through the raw driver
+    cursor (a million rows do not go through the ORM)."""
+    sql = ("SELECT x.customer_id, x.id, x.invoice_id, i.number, x.seq, i.issue_date, x.due_date, x.open_minor, "
+           "x.currency, i.disputed FROM instalments x JOIN invoices i ON i.id = x.invoice_id "
+           "WHERE x.tenant_id = %(t)s AND x.open_minor > 0 AND i.kind = 'invoice' AND i.status = 'open'")
+    params: dict[str, Any] = {"t": tenant}
+    if customer_id is not None:
+        sql += " AND x.customer_id = %(c)s"
+        params["c"] = customer_id
+    conn = session.connection()
+    pg = conn.dialect.name == "postgresql"
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    cur = raw.cursor()
+    if pg:
+        cur.execute(sql, params)
+    else:
+        cur.execute(sql.replace("%(t)s", ":t").replace("%(c)s", ":c"), params)
+    out: dict[Key, list[Item]] = defaultdict(list)
+    dates: dict[Any, dt.date] = {}
+
+    def day(value: Any) -> dt.date:  # SQLite hands back ISO text; most items share few dates
+        found = dates.get(value)
+        if found is None:
+            found = dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        return found
+
+    while batch := cur.fetchmany(20000):
+        for cid, iid, inv_id, number, seq, issued, due, open_minor, currency, disputed in batch:
+            out[(cid, currency)].append(Item(iid, inv_id, number, seq, day(issued), day(due), open_minor, currency,
+                                             bool(disputed)))
+    cur.close()
+    return out
+
+
+def customers(session: Session, tenant: int, customer_id: int | None = None) -> dict[int, CustomerRow]:
+    stmt = select(CustomerRow).where(CustomerRow.tenant_id == tenant)
+    if customer_id is not None:
+        stmt = stmt.where(CustomerRow.id == customer_id)
+    return {r.id: r for r in session.scalars(stmt)}
+
+
+def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[ContactRow]]:
+    out: dict[int, list[ContactRow]] = defaultdict(list)
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 5000):
+        for row in session.scalars(select(ContactRow).where(ContactRow.customer_id.in_(ids[start:start + 5000]))
+                                   .order_by(ContactRow.customer_id, ContactRow.id)):
+            out[row.customer_id].append(row)
+    return out
+
+
+def histories(session: Session, tenant: int, customer_id: int | None = None) -> dict[Key, CaseHistory]:
+    """Open episode and its done steps, plus the last episode number, per customer×currency."""
+    flt = [CollectionCaseRow.tenant_id == tenant]
+    if customer_id is not None:
+        flt.append(CollectionCaseRow.customer_id == customer_id)
+    last = {(int(c), str(cur)): int(e) for c, cur, e in session.execute(
+        select(CollectionCaseRow.customer_id, CollectionCaseRow.currency, func.max(CollectionCaseRow.episode))
+        .where(*flt).group_by(CollectionCaseRow.customer_id, CollectionCaseRow.currency))}
+    opened = {(int(c), str(cur)): (int(e), o) for c, cur, e, o in session.execute(
+        select(CollectionCaseRow.customer_id, CollectionCaseRow.currency, CollectionCaseRow.episode,
+               CollectionCaseRow.opened_on).where(*flt, CollectionCaseRow.closed_on.is_(None)))}
+    done: dict[Key, list[DoneStep]] = defaultdict(list)
+    a = CollectionActionRow
+    stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of)
+            .join(CollectionCaseRow, and_(CollectionCaseRow.tenant_id == a.tenant_id,
+                                          CollectionCaseRow.customer_id == a.customer_id,
+                                          CollectionCaseRow.currency == a.currency,
+                                          CollectionCaseRow.episode == a.episode))
+            .where(*flt, CollectionCaseRow.closed_on.is_(None), a.status != "cancelled"))
+    for c, cur, step, index, on in session.execute(stmt):
+        done[(int(c), str(cur))].append(DoneStep(str(step), int(index), on))
+    out: dict[Key, CaseHistory] = {}
+    for key, episode in last.items():
+        ep, opened_on = opened.get(key, (0, None))
+        out[key] = CaseHistory(ep, opened_on, tuple(done.get(key, ())), episode)
+    return out
+
+
+def pauses(session: Session, tenant: int, as_of: dt.date, customer_id: int | None = None
+           ) -> tuple[dict[int, list[Hold]], dict[int, list[Dispute]], dict[int, list[Promise]],
+                      dict[int, list[PolicyException]], dict[int, list[Plan]]]:
+    """Active holds, open disputes, pending/broken promises, approved exceptions and active plans by customer."""
+    def flt(row: Any) -> list[Any]:
+        out = [row.tenant_id == tenant]
+        if customer_id is not None:
+            out.append(row.customer_id == customer_id)
+        return out
+
+    holds: dict[int, list[Hold]] = defaultdict(list)
+    for h in session.scalars(select(HoldRow).where(*flt(HoldRow), HoldRow.released_on.is_(None),
+                                                   (HoldRow.until.is_(None)) | (HoldRow.until >= as_of))):
+        holds[h.customer_id].append(Hold(h.id, h.reason, h.invoice_id, h.until))
+    disputes: dict[int, list[Dispute]] = defaultdict(list)
+    for d in session.scalars(select(DisputeRow).where(*flt(DisputeRow), DisputeRow.status == "open")):
+        disputes[d.customer_id].append(Dispute(d.id, frozenset(json.loads(d.invoice_ids_json)), d.reason_code,
+                                               d.amount_minor, d.currency))
+    promises: dict[int, list[Promise]] = defaultdict(list)
+    for p in session.scalars(select(PromiseRow).where(*flt(PromiseRow), PromiseRow.status.in_(("pending", "broken")),
+                                                      PromiseRow.due_on >= as_of - dt.timedelta(days=120))):
+        promises[p.customer_id].append(Promise(p.id, p.currency, p.amount_minor, p.due_on, p.grace_days, p.status,
+                                               p.evaluated_on))
+    exceptions: dict[int, list[PolicyException]] = defaultdict(list)
+    for e in session.scalars(select(PolicyExceptionRow).where(
+            *flt(PolicyExceptionRow), PolicyExceptionRow.status == "approved", PolicyExceptionRow.expires_on >= as_of)):
+        exceptions[e.customer_id].append(PolicyException(e.id, e.kind, e.value, e.expires_on))
+    plans: dict[int, list[Plan]] = defaultdict(list)
+    rows = list(session.scalars(select(PaymentPlanRow).where(*flt(PaymentPlanRow), PaymentPlanRow.status == "active")))
+    if rows:
+        inst: dict[int, list[PlanInstalment]] = defaultdict(list)
+        for pi in session.scalars(select(PlanInstalmentRow).where(PlanInstalmentRow.plan_id.in_([r.id for r in rows]))):
+            inst[pi.plan_id].append(PlanInstalment(pi.seq, pi.due_date, pi.amount_minor))
+        for r in rows:
+            plans[r.customer_id].append(Plan(r.id, r.currency, frozenset(json.loads(r.covered_json)),
+                                             tuple(sorted(inst[r.id], key=lambda x: x.seq)), r.agreed_on))
+    return holds, disputes, promises, exceptions, plans
+
+
+def pending_promise_payments(session: Session, tenant: int, as_of: dt.date) -> list[tuple[PromiseRow, list[tuple[dt.date, int]]]]:
+    """Pending promises with the customer's payments in that currency since the promise was made."""
+    rows = list(session.scalars(select(PromiseRow).where(PromiseRow.tenant_id == tenant,
+                                                         PromiseRow.status == "pending")))
+    if not rows:
+        return []
+    pays: dict[Key, list[tuple[dt.date, int]]] = defaultdict(list)
+    earliest = min(r.promised_on for r in rows)
+    ids = sorted({r.customer_id for r in rows})
+    for start in range(0, len(ids), 5000):
+        for cid, cur, day, amount in session.execute(
+            select(PaymentRow.customer_id, PaymentRow.currency, PaymentRow.date, PaymentRow.amount_minor)
+            .where(PaymentRow.tenant_id == tenant, PaymentRow.customer_id.in_(ids[start:start + 5000]),
+                   PaymentRow.date >= earliest, PaymentRow.date <= as_of)):
+            pays[(int(cid), str(cur))].append((day, int(amount)))
+    return [(r, [(d, a) for d, a in pays.get((r.customer_id, r.currency), []) if d >= r.promised_on])
+            for r in rows]
+
+
+def expire_exceptions(session: Session, tenant: int, as_of: dt.date) -> int:
+    return int(session.execute(update(PolicyExceptionRow).where(
+        PolicyExceptionRow.tenant_id == tenant, PolicyExceptionRow.status.in_(("approved", "requested")),
+        PolicyExceptionRow.expires_on < as_of).values(status="expired")).rowcount or 0)
+
+
+def open_cases(session: Session, tenant: int, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(_insert(session, CollectionCaseRow).on_conflict_do_nothing(), list(rows))
+
+
+def close_cases(session: Session, tenant: int, keys: Sequence[tuple[int, str, int]], as_of: dt.date) -> None:
+    for cid, cur, episode in keys:
+        session.execute(update(CollectionCaseRow).where(
+            CollectionCaseRow.tenant_id == tenant, CollectionCaseRow.customer_id == cid,
+            CollectionCaseRow.currency == cur, CollectionCaseRow.episode == episode,
+            CollectionCaseRow.closed_on.is_(None)).values(closed_on=as_of))
+
+
+def insert_actions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str, str, int], int]:
+    """Insert planned actions; returns the ids of those this run created (conflicting keys are skipped)."""
+    created: dict[tuple[int, str, str, int], int] = {}
+    a = CollectionActionRow
+    stmt = _insert(session, a).on_conflict_do_nothing().returning(a.id, a.customer_id, a.currency, a.step, a.episode)
+    for start in range(0, len(rows), 5000):
+        for rid, cid, cur, step, ep in session.execute(stmt, list(rows[start:start + 5000])):
+            created[(int(cid), str(cur), str(step), int(ep))] = int(rid)
+    return created
+
+
+def bulk_insert(session: Session, table: type[Any] | Table, rows: Sequence[dict[str, Any]], *,
+                ignore_conflicts: bool = False) -> None:
+    if not rows:
+        return
+    target = table.__table__ if hasattr(table, "__table__") else table
+    stmt = _insert(session, target)
+    if ignore_conflicts:
+        stmt = stmt.on_conflict_do_nothing()
+    for start in range(0, len(rows), 10000):
+        session.execute(stmt, list(rows[start:start + 10000]))
+
+
+def set_flags(session: Session, tenant: int, rows: Sequence[dict[str, Any]]) -> None:
+    """Raise flags (credit_stop) idempotently: an existing flag is re-activated, not duplicated."""
+    if not rows:
+        return
+    stmt = _insert(session, CustomerFlagRow)
+    stmt = stmt.on_conflict_do_update(index_elements=["tenant_id", "customer_id", "flag"],
+                                      set_={"active": True, "reason": stmt.excluded.reason,
+                                            "set_on": stmt.excluded.set_on, "cleared_on": None})
+    session.execute(stmt, list(rows))
+
+
+def count_open(session: Session, tenant: int) -> int:
+    return int(session.execute(text(
+        "SELECT COUNT(*) FROM instalments WHERE tenant_id = :t AND open_minor > 0"), {"t": tenant}).scalar() or 0)
