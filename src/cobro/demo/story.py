@@ -1,0 +1,180 @@
+"""The guided `cobro demo`: an ordered list of steps, each showing one capability on the demo ledger.
+
+How to add a step
+-----------------
+1. Write a function ``(container, out_dir, as_of, console) -> None``.  It reads what it needs through the
+   repositories/services of `container`, prints a short Rich section to `console`, and may write files
+   (JSON, CSV, PDF ...) into `out_dir`.  Import heavy modules inside the function so `cobro --help` stays
+   fast, and never commit half-done work: use ``with container.uow() as uow: ...; uow.commit()``.
+2. Append ``DemoStep("name", "Title shown in the demo", your_function)`` to `STEPS` below.  The list order
+   is the story order; init and generate always run first (see `story`).
+
+A step that raises is reported and the story goes on; `run_story` returns the names of failed steps.
+
+This module orchestrates (it calls the database through repositories); the pure generation lives in
+`cobro.demo.generator` and `cobro.demo.parties`, which never import `cobro.db`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cobro.demo.generator import DemoSpec
+
+if TYPE_CHECKING:
+    from cobro.bootstrap import Container
+    from cobro.db.repositories.demo_writer import DemoCounts
+
+Step = Callable[["Container", Path, dt.date, Console], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    name: str
+    title: str
+    run: Step
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSize:
+    debtors: int = 200
+    invoices: int = 4000
+    seed: int = 7
+
+
+def generate_into(container: Container, spec: DemoSpec, console: Console | None) -> tuple[DemoCounts, float]:
+    """Write the demo ledger in one transaction, with Rich progress bars when `console` is given.
+
+    Returns the counts and the elapsed seconds.
+    """
+    from cobro.db.repositories.demo_writer import write_demo
+
+    started = time.perf_counter()
+    if console is None:
+        with container.engine.begin() as conn:
+            counts = write_demo(conn, tenant_code=container.settings.tenant, spec=spec)
+        return counts, time.perf_counter() - started
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        parties = progress.add_task("debtors", total=spec.debtors)
+        documents = progress.add_task("invoices", total=spec.invoices)
+
+        def on_progress(stage: str, n: int) -> None:
+            progress.update(parties if stage == "customers" else documents, completed=n)
+
+        with container.engine.begin() as conn:
+            counts = write_demo(conn, tenant_code=container.settings.tenant, spec=spec, on_progress=on_progress)
+    return counts, time.perf_counter() - started
+
+
+def init_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
+    """Create the schema (Alembic migrations) and the default tenant."""
+    from cobro.bootstrap import migrate
+
+    migrate(container)
+    console.print(f"database ready: {container.engine.url.render_as_string(hide_password=True)}")
+
+
+def generate_step(container: Container, out_dir: Path, as_of: dt.date, console: Console, *,
+                  size: DemoSize) -> None:
+    """Generate the demo ledger: debtors, contacts, 18 months of invoices and the payments made so far."""
+    spec = DemoSpec(debtors=size.debtors, invoices=size.invoices, seed=size.seed, as_of=as_of)
+    counts, seconds = generate_into(container, spec, console)
+    table = Table(title=f"Demo ledger (seed {size.seed}, as of {as_of})", show_header=False)
+    for key, value in counts.as_dict().items():
+        if key != "behaviours":
+            table.add_row(key.replace("_", " "), str(value))
+    table.add_row("payer behaviours", ", ".join(f"{b} {n}" for b, n in sorted(counts.behaviours.items())))
+    table.add_row("rows per second", f"{counts.rows / max(seconds, 1e-9):,.0f}")
+    console.print(table)
+    (out_dir / "generated.json").write_text(json.dumps(counts.as_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def summary_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
+    """The ledger summary: customers, invoices, open invoices and open amount per currency."""
+    from cobro.db.repositories import ledger, parties
+
+    with container.uow() as uow:
+        tenant = parties.tenant_id(uow.session, container.settings.tenant)
+        data = ledger.summary(uow.session, tenant, as_of)
+    table = Table(title=f"Ledger as of {as_of}", show_header=False)
+    for key in ("customers", "invoices", "open_invoices"):
+        table.add_row(key.replace("_", " "), str(data[key]))
+    for label, key in (("open", "open_amount"), ("credit notes + unapplied cash", "unapplied_credit")):
+        for cur, amount in dict(data[key]).items():  # type: ignore[call-overload]
+            table.add_row(f"{label} {cur}", str(amount))
+    console.print(table)
+    (out_dir / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
+    """The ten customers with the largest open balance, with the payer behaviour the generator gave them."""
+    from cobro.db.repositories import parties
+    from cobro.demo.parties import EUR_RATE
+    from cobro.money import Money, exponent
+
+    with container.uow() as uow:
+        tenant = parties.tenant_id(uow.session, container.settings.tenant)
+        rows = parties.list_customers(uow.session, tenant, limit=10**9)
+
+    def eur(balance: dict[str, int]) -> float:  # rough, for ranking across currencies only
+        return sum(v / 10 ** exponent(c) / EUR_RATE.get(c, 1.0) for c, v in balance.items())
+
+    rows.sort(key=lambda r: -eur(r[1]))
+    table = Table(title="Top customers by open balance")
+    for col in ("code", "name", "country", "behaviour", "open items", "balance", "~EUR"):
+        table.add_column(col, justify="right" if col in ("open items", "balance", "~EUR") else "left")
+    out = []
+    for r, balance, n in rows[:10]:
+        text = ", ".join(str(Money.from_minor(v, c)) for c, v in balance.items()) or "0"
+        table.add_row(r.code, r.legal_name, r.country, r.behaviour, str(n), text, f"{eur(balance):,.0f}")
+        out.append({"code": r.code, "legal_name": r.legal_name, "behaviour": r.behaviour, "open_items": n,
+                    "balance": {c: Money.from_minor(v, c).format_plain() for c, v in balance.items()}})
+    console.print(table)
+    (out_dir / "top_customers.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+
+
+# The capability steps, in story order.  Append yours here (see the module docstring).
+STEPS: list[DemoStep] = [
+    DemoStep("summary", "Ledger summary", summary_step),
+    DemoStep("top-customers", "Top customers", top_customers_step),
+]
+
+
+def story(size: DemoSize) -> list[DemoStep]:
+    """The full story: init and generate first, then every registered capability step."""
+    return [
+        DemoStep("init", "Create the database", init_step),
+        DemoStep("generate", "Generate the demo ledger", partial(generate_step, size=size)),
+        *STEPS,
+    ]
+
+
+def run_story(container: Container, out_dir: Path, as_of: dt.date, console: Console, *,
+              size: DemoSize) -> list[str]:
+    """Run every step; return the names of the steps that failed (the story goes on after a failure)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
+    steps = story(size)
+    for number, step in enumerate(steps, start=1):
+        console.rule(f"[bold]{number}/{len(steps)} {step.title}")
+        try:
+            step.run(container, out_dir, as_of, console)
+        except Exception as exc:  # one broken capability must not end the demo
+            console.print(f"[red]step {step.name!r} failed:[/] {exc}")
+            failed.append(step.name)
+            if step.name in ("init", "generate"):
+                break  # nothing after these can work without a ledger
+    return failed
