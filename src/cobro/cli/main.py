@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cobro.cli.commands import core, imports
+from cobro.cli.commands import demo
 from cobro.cli.commands import interest
 from cobro.cli.commands import predict
 from cobro.cli.commands import statement
@@ -40,6 +41,7 @@ def _root(
 core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
+app.add_typer(demo.app, name="demo")
 app.add_typer(imports.app, name="import")
 interest.register(app)
 app.add_typer(predict.app, name="predict")
