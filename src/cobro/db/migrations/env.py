@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from cobro.db import records  # noqa: F401  (registers every table on Base.metadata)
+from cobro.db import records_cashapp  # noqa: F401
 from cobro.db import records_collections  # noqa: F401
 from cobro.db import records_delivery  # noqa: F401
 from cobro.db.base import Base
