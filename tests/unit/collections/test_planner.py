@@ -38,8 +38,8 @@ def item(iid: int, due: dt.date, open_minor: int = 100_000, invoice_id: int | No
     return Item(iid, invoice_id or iid, f"F-{iid}", 1, due - dt.timedelta(days=60), due, open_minor, "EUR")
 
 
-def run(policy: Policy, as_of: dt.date, items: list[Item], history: CaseHistory = CaseHistory(), **kw: object):
-    case = CaseInput(1, "C1", "EUR", items, history, **kw)  # type: ignore[arg-type]
+def run(policy: Policy, as_of: dt.date, items: list[Item], history: CaseHistory | None = None, **kw: object):
+    case = CaseInput(1, "C1", "EUR", items, history or CaseHistory(), **kw)  # type: ignore[arg-type]
     return plan_case(case, policy, Schedule(policy, ES, as_of), explain=True)
 
 

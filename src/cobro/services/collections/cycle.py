@@ -91,6 +91,7 @@ def _items_json(action: PlannedAction, issue: bool = True) -> list[dict[str, Any
 def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime,
               dry_run: bool = False) -> CycleResult:
     result = CycleResult(as_of, dry_run)
+    repo.lock_for_run(session, tenant_code)
     tenant = parties.tenant_id(session, tenant_code)
     run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
     expired = repo.expire_exceptions(session, tenant, as_of)

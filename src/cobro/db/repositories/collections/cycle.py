@@ -41,9 +41,15 @@ def _insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+def lock_for_run(session: Session, tenant_code: str) -> None:
+    """On SQLite, make the run's first statement a write so it waits for (rather than races) another writer:
+    a transaction that read first and writes later fails with SQLITE_BUSY once another run has committed.
+    PostgreSQL needs nothing: the unique action key makes a racing run's inserts conflict and do nothing."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE tenants SET name = name WHERE code = :c"), {"c": tenant_code})
+
+
 def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, now: dt.datetime) -> int:
-    """The run's first statement is a write, so on SQLite it takes the write lock before reading anything
-    (a later upgrade from a read snapshot would fail with SQLITE_BUSY when another run committed first)."""
     row = CycleRunRow(tenant_id=tenant, as_of=as_of, dry_run=dry_run, started_at=now, counts_json="{}")
     session.add(row)
     session.flush()

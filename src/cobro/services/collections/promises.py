@@ -1,0 +1,56 @@
+"""Promises to pay: recorded by a collector (or from a call outcome), evaluated by the cycle from payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cobro.db.records_collections import PromiseRow
+from cobro.db.repositories import parties
+from cobro.db.repositories.collections import work
+from cobro.errors import InvalidInputError
+from cobro.money import Money, MoneyError
+from cobro.services.collections.policy import policy_book
+
+
+def add_promise(session: Session, tenant_code: str, *, customer: str, amount: str, currency: str, due_on: dt.date,
+                today: dt.date, contact: str = "", channel: str = "phone", grace_days: int | None = None,
+                user: str = "", task_id: int | None = None) -> PromiseRow:
+    try:
+        money = Money.of(Decimal(amount), currency)
+    except (MoneyError, ArithmeticError) as exc:
+        raise InvalidInputError(f"{amount!r} {currency} is not an amount") from exc
+    if not money.is_positive():
+        raise InvalidInputError("a promise is for a positive amount")
+    if due_on < today:
+        raise InvalidInputError("a promise to pay is for today or later")
+    tenant = parties.tenant_id(session, tenant_code)
+    cust = parties.get_customer(session, tenant, customer)
+    if grace_days is None:  # the customer's policy says how long a promise pauses dunning after its date
+        chosen = policy_book(session, tenant).for_customer(cust.id, cust.segment)
+        grace_days = chosen[2].promise_grace_days if chosen else 3
+    grace = grace_days
+    if not 0 <= grace <= 60:
+        raise InvalidInputError("grace days must be 0..60")
+    row = work.add(session, PromiseRow(
+        tenant_id=tenant, customer_id=cust.id, currency=money.currency, amount_minor=money.to_minor(),
+        promised_on=today, due_on=due_on, grace_days=grace, contact=contact, channel=channel, status="pending",
+        paid_minor=0, task_id=task_id, created_by=user))
+    work.timeline(session, tenant, cust.id, day=today, kind="promise.made", ref=f"promise:{row.id}", actor=user,
+                  summary=f"promise to pay {money.format_plain()} {money.currency} by {due_on} "
+                          f"(contact {contact or '-'}, {channel}); dunning paused until "
+                          f"{due_on + dt.timedelta(days=grace)}")
+    return row
+
+
+def list_promises(session: Session, tenant_code: str, *, status: str = "") -> list[dict[str, Any]]:
+    tenant = parties.tenant_id(session, tenant_code)
+    rows = work.promises(session, tenant, status)
+    codes = work.customer_codes(session, {r.customer_id for r in rows})
+    return [{"id": r.id, "customer": codes.get(r.customer_id, ""),
+             "amount": Money.from_minor(r.amount_minor, r.currency).format_plain(), "currency": r.currency,
+             "due_on": r.due_on.isoformat(), "grace_days": r.grace_days, "contact": r.contact, "channel": r.channel,
+             "status": r.status, "paid": Money.from_minor(r.paid_minor, r.currency).format_plain()} for r in rows]
