@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from cobro.cli.commands import collections
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
@@ -41,6 +42,7 @@ def _root(
 core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
+collections.register(app)
 app.add_typer(demo.app, name="demo")
 app.add_typer(imports.app, name="import")
 interest.register(app)
