@@ -269,14 +269,16 @@ def cost_report(session: Session, tenant_code: str, as_of: dt.date, by: str = "c
         staff_planned = {c: costs.staff_cost(_actions(actions.get(c, {}).get("planned", {}), p, skipped), p)
                          for c in customers}
         groups = costs.summarize_by_key(per)
-        rows = []
+        rows: list[dict[str, Any]] = []
+        order: dict[str, Decimal] = {}
         for k, s in groups.items():
             staff = staff_taken.get(k, ZERO) + staff_planned.get(k, ZERO) if by == "customer" else ZERO
             rows.append({"key": k, "count": s.count, "nominal_at_risk": dec(s.nominal_at_risk, cur),
                          "financing_cost": dec(s.financing_cost, cur), "staff_cost": dec(staff, cur),
                          "systemic_charge": dec(s.systemic_charge, cur),
-                         "carrying_cost": dec(s.carrying_cost + staff, cur), "_sort": s.carrying_cost + staff})
-        rows.sort(key=lambda r: -r.pop("_sort"))
+                         "carrying_cost": dec(s.carrying_cost + staff, cur)})
+            order[k] = s.carrying_cost + staff
+        rows.sort(key=lambda r: -order[r["key"]])
         total = costs.summarize(per)
         staff_all = sum(staff_taken.values(), ZERO) + sum(staff_planned.values(), ZERO)
         out["currency"][cur] = {

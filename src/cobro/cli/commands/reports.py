@@ -55,7 +55,7 @@ def _emit(data: dict[str, Any], sheets: list[Sheet], fmt: str, out: Path | None)
         from openpyxl import Workbook
 
         wb = Workbook()
-        wb.remove(wb.active)  # type: ignore[arg-type]
+        wb.remove(wb.active)
         for title, header, rows in sheets:
             ws = wb.create_sheet(title[:31])
             ws.append(header)
@@ -115,7 +115,7 @@ def ageing(  # noqa: PLR0917 - Typer options
         spec = parse_bucket_spec(buckets, basis)  # type: ignore[arg-type]
     except CobroError as exc:
         raise fail(str(exc)) from exc
-    data = _run(ctx, ageing_report, parse_day(as_of), spec, by)  # type: ignore[arg-type]
+    data = _run(ctx, ageing_report, parse_day(as_of), spec, by)
     labels = spec.labels
     basis_label = "days past due" if spec.basis == "due" else "days since invoice"
     title = f"Ageing as of {data['as_of']} ({basis_label})"
