@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 
 from cobro.cli.commands import collections
+from cobro.cli.commands import analyze
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
 from cobro.cli.commands import predict
+from cobro.cli.commands import reports
 from cobro.cli.commands import statement
 from cobro.cli.context import state
 
@@ -44,9 +46,11 @@ core.register(app)
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 collections.register(app)
 app.add_typer(demo.app, name="demo")
+analyze.register(app)
 app.add_typer(imports.app, name="import")
 interest.register(app)
 app.add_typer(predict.app, name="predict")
+app.add_typer(reports.app, name="report")
 app.add_typer(statement.app, name="statement")
 
 
