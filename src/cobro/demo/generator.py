@@ -6,7 +6,7 @@ constants, in bounded chunks, so a writer can stream a million invoices without 
 How a customer pays is its `behaviour` (stored as ground truth in `customers.behaviour`):
 
 * ``punctual``: pays around the due date, rarely a couple of weeks late.
-* ``chronic_late``: always late, about 40 days on average.
+* ``chronic_late``: always late, about 55 days on average.
 * ``slowing_down``: starts on time; the delay grows with time (~90 days late by the as-of date).
 * ``disputing``: about a third of its invoices are disputed and paid only after resolution (45-160 days
   late); open disputed invoices carry ``disputed = true``.
@@ -151,7 +151,7 @@ def _delays(c: DemoCustomer, rng: np.random.Generator, t: np.ndarray, disputed: 
     if b == "punctual":
         d = rng.normal(-1.0, 3.0, n) + (rng.random(n) < 0.04) * rng.uniform(5, 25, n)
     elif b == "chronic_late":
-        d = 5.0 + rng.gamma(2.5, 14.0, n)
+        d = 10.0 + rng.gamma(3.0, 15.0, n)
     elif b == "slowing_down":
         d = rng.normal(1.0 + 90.0 * t**2, 4.0 + 8.0 * t)
     elif b == "disputing":
