@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from collections_builder import Ledger
 from sqlalchemy import func, select
 
 from cobro.bootstrap import Container
 from cobro.db.records_collections import CollectionActionRow, OutboxMessageRow
 from cobro.services.collections.cycle import run_cycle
-from collections_builder import Ledger
 
 NOW = dt.datetime(2025, 10, 6, 6, 0, tzinfo=dt.UTC)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from collections_builder import Ledger
 from sqlalchemy import select
+from test_collections_cycle import cycle, steps
 
 from cobro.bootstrap import Container
 from cobro.db.records_collections import PromiseRow, TimelineEventRow
 from cobro.errors import ConflictError, InvalidInputError, InvalidTransitionError
 from cobro.services.collections import exceptions, holds, promises, tasks
-from collections_builder import Ledger
-from test_collections_cycle import cycle, steps
 
 D = dt.date
 NOW = dt.datetime(2025, 10, 1, 8, 0, tzinfo=dt.UTC)
