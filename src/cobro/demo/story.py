@@ -129,7 +129,7 @@ def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, cons
         rows = parties.list_customers(uow.session, tenant, limit=10**9)
 
     def eur(balance: dict[str, int]) -> float:  # rough, for ranking across currencies only
-        return sum(v / 10 ** exponent(c) / EUR_RATE.get(c, 1.0) for c, v in balance.items())
+        return sum(float(v) / float(10 ** exponent(c)) / EUR_RATE.get(c, 1.0) for c, v in balance.items())
 
     rows.sort(key=lambda r: -eur(r[1]))
     table = Table(title="Top customers by open balance")
