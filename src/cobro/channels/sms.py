@@ -24,8 +24,9 @@ class HttpSmsChannel:
     def __init__(self, url: str, token: str = "", *, timeout: float = 15.0,
                  client: httpx.Client | None = None) -> None:
         self.url = url
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = client or httpx.Client(timeout=timeout, headers=headers)
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._timeout = timeout
+        self._client = client
         self._owns_client = client is None
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
@@ -34,7 +35,7 @@ class HttpSmsChannel:
             return DeliveryResult.dead(f"invalid phone number {message.recipient!r}", bounce=True)
         body = {"to": f"+{phone}", "text": message.text.strip()[:SMS_MAX_CHARS], "reference": message.message_id}
         try:
-            response = self._client.post(self.url, json=body)
+            response = self._http().post(self.url, json=body)
         except httpx.HTTPError as exc:
             return DeliveryResult.retry(f"SMS gateway unreachable: {type(exc).__name__}: {exc}", unavailable=True)
         if response.is_success:
@@ -48,9 +49,16 @@ class HttpSmsChannel:
             return DeliveryResult.dead(error)
         return DeliveryResult.retry(error, unavailable=True)
 
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self._timeout, headers=self._headers)
+        return self._client
+
     def close(self) -> None:
-        if self._owns_client:
+        """Drop the connection pool; the channel stays usable and reconnects on the next send."""
+        if self._owns_client and self._client is not None:
             self._client.close()
+            self._client = None
 
 
 class LogSmsChannel:

@@ -36,7 +36,9 @@ class WhatsAppChannel:
         base = base_url.rstrip("/")
         self.url = f"{base}/{phone_number_id}/messages" if phone_number_id else f"{base}/messages"
         self.mode = mode
-        self._client = client or httpx.Client(timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._timeout = timeout
+        self._client = client
         self._owns_client = client is None
 
     def payload(self, message: OutboundMessage) -> dict[str, Any]:
@@ -61,7 +63,7 @@ class WhatsAppChannel:
         if not _PHONE.match(normalize_phone(message.recipient)):
             return DeliveryResult.dead(f"invalid phone number {message.recipient!r}", bounce=True)
         try:
-            response = self._client.post(self.url, json=self.payload(message))
+            response = self._http().post(self.url, json=self.payload(message))
         except httpx.HTTPError as exc:
             return DeliveryResult.retry(f"WhatsApp API unreachable: {type(exc).__name__}: {exc}", unavailable=True)
         try:
@@ -79,6 +81,13 @@ class WhatsAppChannel:
             return DeliveryResult.dead(text, bounce=error.get("code") in {131026, 131021, 131051})
         return DeliveryResult.retry(text)
 
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self._timeout, headers=self._headers)
+        return self._client
+
     def close(self) -> None:
-        if self._owns_client:
+        """Drop the connection pool; the channel stays usable and reconnects on the next send."""
+        if self._owns_client and self._client is not None:
             self._client.close()
+            self._client = None

@@ -1,0 +1,85 @@
+"""Kill `cobro outbox deliver` mid-delivery (a real subprocess, hard exit), restart: every message arrives once.
+
+The crash is injected with the test-only hook `COBRO_TEST_CRASH_AFTER=k` (see `cobro.jobs.delivery_setup`):
+the process calls os._exit at the k-th successful send, either right after the SMTP server accepted the
+message but before the row is committed as sent (`after_send`, the worst case) or right after that commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cobro.bootstrap import Container
+from cobro.clock import Clock, FixedClock, SystemClock
+from cobro.config import Settings
+from cobro.db.records_collections import OutboxMessageRow
+from cobro.jobs.delivery_setup import DeliverySettings
+from cobro.jobs.outbox import Deliverer, make_deliverer
+from tests.integration.delivery.builders import add_messages, statuses
+from tests.integration.delivery.servers import start_smtp
+
+COBRO = Path(sys.executable).with_name("cobro")
+LEASE = 60.0  # seconds; the restart below moves its clock past it instead of sleeping
+
+
+def restart(container: Container, smtp_port: int, clock: Clock) -> Deliverer:
+    settings = Settings(database_url=str(container.engine.url), smtp_url=f"smtp://127.0.0.1:{smtp_port}")
+    return make_deliverer(settings=settings, sessions=container.sessions, clock=clock,
+                          delivery=DeliverySettings(outbox_lease_seconds=LEASE))
+
+
+def run_deliver(db_url: str, smtp_port: int, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "COBRO_DATABASE_URL": db_url, "COBRO_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "COBRO_OUTBOX_LEASE_SECONDS": str(LEASE), "COBRO_OUTBOX_BATCH_SIZE": "2", **env}
+    for key in ("COBRO_TEST_CRASH_AFTER", "COBRO_TEST_CRASH_POINT"):
+        if key not in env:
+            full.pop(key, None)
+    return subprocess.run([str(COBRO), "outbox", "deliver", "--json"], env=full, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize("point", ["after_commit", "after_send"])
+def test_killed_mid_delivery_then_restarted(container: Container, db_url: str, point: str) -> None:
+    n, crash_after = 7, 3
+    ids = add_messages(container.sessions, n)
+    controller, sink = start_smtp()
+    try:
+        crashed = run_deliver(db_url, controller.port, COBRO_TEST_CRASH_AFTER=str(crash_after),
+                              COBRO_TEST_CRASH_POINT=point)
+        assert crashed.returncode == 86, crashed.stderr
+        assert len(sink.message_ids) == crash_after
+        in_flight = [i for i, (s, _, _) in statuses(container.sessions).items() if s == "sending"]
+        assert in_flight  # the crash left claimed rows behind
+
+        # An immediate restart must not touch rows whose lease is still valid (their sender may be alive).
+        early = restart(container, controller.port, SystemClock()).deliver()
+        assert all(statuses(container.sessions)[i][0] == "sending" for i in in_flight)
+        assert not set(early.sent) & set(in_flight)
+
+        # Once the lease has expired, the orphans are picked up again.
+        later = FixedClock(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=LEASE + 5))
+        restart(container, controller.port, later).deliver()
+    finally:
+        controller.stop()
+
+    assert {s for s, _, _ in statuses(container.sessions).values()} == {"sent"}
+    received = Counter(sink.message_ids)
+    with container.sessions() as session:
+        stored = dict(session.execute(select(OutboxMessageRow.id, OutboxMessageRow.message_id)).all())
+    # Every message arrived, under the Message-ID its row records, and no message under two ids.
+    assert set(received) == set(stored.values()) and len(stored) == len(ids) == n
+    duplicates = {mid: c for mid, c in received.items() if c > 1}
+    if point == "after_commit":
+        assert duplicates == {}
+    else:
+        # Killed between "accepted by SMTP" and "committed as sent": that one message is re-sent after the lease,
+        # with the SAME Message-ID (at-least-once transport; a receiver that dedups by Message-ID sees it once).
+        assert list(duplicates.values()) == [2]
