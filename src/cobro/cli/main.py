@@ -15,6 +15,7 @@ from cobro.cli.commands import analyze
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
+from cobro.cli.commands import outbox
 from cobro.cli.commands import predict
 from cobro.cli.commands import reports
 from cobro.cli.commands import statement
@@ -49,6 +50,7 @@ app.add_typer(demo.app, name="demo")
 analyze.register(app)
 app.add_typer(imports.app, name="import")
 interest.register(app)
+outbox.register(app)
 app.add_typer(predict.app, name="predict")
 app.add_typer(reports.app, name="report")
 app.add_typer(statement.app, name="statement")
