@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cobro.demo.statements import synth_ledger, synth_lines, to_camt053  # noqa: E402
-from cobro.domain.matching import MatchIndex, Policy, match_lines  # noqa: E402
+from cobro.demo.statements import synth_ledger, synth_lines, to_camt053
+from cobro.domain.matching import MatchIndex, Policy, match_lines
 
 
 def main() -> None:

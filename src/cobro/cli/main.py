@@ -12,6 +12,7 @@ import typer
 
 from cobro.cli.commands import collections
 from cobro.cli.commands import analyze
+from cobro.cli.commands import cashapp
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
@@ -48,6 +49,7 @@ core.register(app)
 collections.register(app)
 app.add_typer(demo.app, name="demo")
 analyze.register(app)
+cashapp.register(app)
 app.add_typer(imports.app, name="import")
 interest.register(app)
 outbox.register(app)

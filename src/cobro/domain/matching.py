@@ -119,13 +119,14 @@ class MatchIndex:
         for it in items:
             self.by_id[it.id] = it
             self.by_customer[it.customer_id].append(it)
-            self.by_number[number_key(it.number)].append(it)
             d = digits_key(it.number)
             if len(d) >= 4:
-                self.by_digits[d].append(it)
+                self.by_digits[d].append(it)  # the exact form is checked on the few hits, not indexed
+            else:
+                self.by_number[number_key(it.number)].append(it)
         for lst in self.by_customer.values():
             lst.sort(key=lambda i: (not i.interest, i.due_date, i.number, i.id))
-        self.sorted_digits = sorted(self.by_digits)
+        self._sorted_digits: list[str] | None = None
         self.customers = {c.id: c for c in customers}
         self.by_iban: dict[str, int] = {}
         self.by_taxid: dict[str, int] = {}
@@ -151,6 +152,12 @@ class MatchIndex:
                     if len(t) >= 4:
                         self.by_prefix[t[:4]].add(c.id)
 
+    def sorted_digits(self) -> list[str]:
+        """Digit keys in order, for prefix (truncated reference) look-ups; built on first use."""
+        if self._sorted_digits is None:
+            self._sorted_digits = sorted(self.by_digits)
+        return self._sorted_digits
+
     def settle(self, paid: dict[int, int]) -> None:
         """Lower the open amounts of items just paid (item id -> minor units), so later lines see them."""
         for item_id, minor in paid.items():
@@ -159,9 +166,9 @@ class MatchIndex:
                 continue
             lowered = _lowered(item, minor)
             self.by_id[item_id] = lowered
-            buckets = [self.by_customer[item.customer_id], self.by_number[number_key(item.number)]]
-            if digits_key(item.number) in self.by_digits:
-                buckets.append(self.by_digits[digits_key(item.number)])
+            buckets = [self.by_customer[item.customer_id]]
+            d = digits_key(item.number)
+            buckets.append(self.by_digits[d] if d in self.by_digits else self.by_number[number_key(item.number)])
             for lst in buckets:
                 for k, it in enumerate(lst):
                     if it.id == item_id:
@@ -180,22 +187,28 @@ class MatchIndex:
                 if it.id not in found or found[it.id].quality < quality:
                     found[it.id] = _Ref(it, quality, how)
 
-        for key in reference_candidates(text):
+        keys = set(reference_candidates(text))
+        for key in keys:
             hit = self.by_number.get(key)
             if hit:
                 add(hit, 0.99, f"invoice number {hit[0].number} in the text")
-        for digits in digit_candidates(text, 5):
+        for digits in digit_candidates(text, 4):
             hit = self.by_digits.get(digits)
             if hit:
-                add(hit, 0.97 if len(hit) == 1 else 0.8, f"invoice {hit[0].number} (digits {digits}) in the text")
+                whole = [i for i in hit if number_key(i.number) in keys]
+                if whole:
+                    add(whole, 0.99, f"invoice number {whole[0].number} in the text")
+                elif len(digits) >= 5:
+                    add(hit, 0.97 if len(hit) == 1 else 0.8, f"invoice {hit[0].number} (digits {digits}) in the text")
         if found:
             return list(found.values())
         # tolerant pass only when nothing matched exactly: truncation, then one typing slip
         for digits in digit_candidates(text, 6):
-            lo = bisect.bisect_left(self.sorted_digits, digits)
-            hi = bisect.bisect_left(self.sorted_digits, digits + ":")  # ':' sorts after '9'
-            if 0 < hi - lo <= 3 and self.sorted_digits[lo] != digits:
-                for k in self.sorted_digits[lo:hi]:
+            ordered = self.sorted_digits()
+            lo = bisect.bisect_left(ordered, digits)
+            hi = bisect.bisect_left(ordered, digits + ":")  # ':' sorts after '9'
+            if 0 < hi - lo <= 3 and ordered[lo] != digits:
+                for k in ordered[lo:hi]:
                     add(self.by_digits[k], 0.75 / (hi - lo), f"invoice {self.by_digits[k][0].number} "
                         f"(truncated reference {digits})")
             for variant in one_digit_variants(digits):
@@ -222,12 +235,16 @@ class MatchIndex:
                 postings.append(exact)
             elif len(t) >= 4 and t[:4] in self.by_prefix:
                 postings.append(self.by_prefix[t[:4]])  # an abbreviation or a typo: same first letters
+        if not postings:
+            return []
         postings.sort(key=len)
-        hits: dict[int, float] = defaultdict(float)
-        for plist in postings[:3]:
-            weight = 1.0 / (1.0 + len(plist) / 50)
-            for cid in plist:
-                hits[cid] += weight
+        # customers that have the two rarest words; if none has both, those with the rarest one
+        cands = postings[0] & postings[1] if len(postings) > 1 else postings[0]
+        if not cands:
+            cands = postings[0]
+        if len(cands) > 25:
+            cands = set(sorted(cands, key=lambda c: -sum(c in p for p in postings[1:4]))[:25])
+        hits = dict.fromkeys(cands, 0.0)
         scored = []
         for cid, _ in sorted(hits.items(), key=lambda kv: -kv[1])[:25]:
             best = max(name_similarity(toks, legal) for legal in self.name_tokens[cid])
@@ -238,8 +255,12 @@ class MatchIndex:
             self._name_cache[payer] = result
         return result
 
-    def customer_of(self, line: Line) -> list[tuple[int, float, str]]:
-        """Customer evidence from account, tax id and name; each entry is (customer id, P(right), reason)."""
+    def customer_of(self, line: Line, verify: set[int] | None = None) -> list[tuple[int, float, str]]:
+        """Customer evidence from account, tax id and name; each entry is (customer id, P(right), reason).
+
+        With `verify` (the customers that exact references point at) the payer name is only compared with
+        those customers instead of searched for: confirming is cheaper than finding.
+        """
         out: list[tuple[int, float, str]] = []
         acct = _compact(line.counterparty_account)
         if acct and acct in self.by_iban:
@@ -247,7 +268,16 @@ class MatchIndex:
         for tid in tax_id_candidates(f"{line.remittance} {line.reference} {line.counterparty_name}"):
             if tid in self.by_taxid:
                 out.append((self.by_taxid[tid], 0.97, f"tax id {tid} in the text"))
-        if line.counterparty_name:
+        if line.counterparty_name and verify is not None:
+            toks = name_tokens(line.counterparty_name)
+            for cid in verify:
+                sim = max((name_similarity(toks, legal) for legal in self.name_tokens.get(cid, ())), default=0.0)
+                if sim >= 0.6:
+                    why = f"payer name {line.counterparty_name!r} ~ {self.customers[cid].name!r} ({sim:.2f})"
+                    out.append((cid, min(0.95, sim), why))
+            if not any(c in verify for c, _, _ in out):
+                out.append((-1, 0.5, f"payer name {line.counterparty_name!r} is not the referenced customer's"))
+        elif line.counterparty_name:
             cands = [c for c in self.customer_by_name(line.counterparty_name) if c[1] >= 0.6]
             # every name within reach of the best stays a candidate; the amount may tell them apart later
             for cid, sim, _ in [c for c in cands if c[1] >= cands[0][1] - 0.15][:3] if cands else []:
@@ -320,8 +350,17 @@ def find_combination(items: list[Item], amount: int, policy: Policy) -> tuple[li
 def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
     """Decide what one credit line pays.  Never raises for odd input: a line it cannot place gets confidence 0."""
     text = " ".join(x for x in (line.reference, line.end_to_end_id, line.remittance) if x)
+    if line.end_to_end_id:
+        # an end-to-end id is ours, echoed back by the bank (SEPA debits cobro initiated): it outranks any name
+        ours = [r for r in index.references(line.end_to_end_id) if r.quality >= 0.99 and r.item.currency == line.currency]
+        if ours:
+            for r in ours:
+                r.how = f"end-to-end id {line.end_to_end_id} names invoice {r.item.number}"
+            return _match_with_refs(line, index, policy, refs=ours, cust_ev=[], evidence=[])
     refs = [r for r in index.references(text) if r.item.currency == line.currency]
-    cust_ev = index.customer_of(line)
+    exact = {r.item.customer_id for r in refs if r.quality >= 0.97}
+    cust_ev = index.customer_of(line, exact if exact and len(exact) == len({r.item.customer_id for r in refs})
+                                else None)
     evidence = [reason for _, _, reason in cust_ev]
     if refs:
         return _match_with_refs(line, index, policy, refs=refs, cust_ev=cust_ev, evidence=evidence)

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]+")
+_NON_DIGIT = re.compile(r"\D+")
 # a run of alphanumerics possibly broken by single separators: "F-2025 / 00123", "FRA.2025.123"
 _REF_RUN = re.compile(r"[0-9A-Z]+(?:[ ./\-_:#][0-9A-Z]+)*")
 _DIGIT_RUN = re.compile(r"\d(?:[ ./\-_]?\d)*")
@@ -26,6 +27,8 @@ STOPWORDS = frozenset(["Y", "E", "DE", "DEL", "LA", "LAS", "LOS", "EL", "THE", "
 
 def fold(text: str) -> str:
     """Upper case without accents: 'Núñez' -> 'NUNEZ'."""
+    if text.isascii():
+        return text.upper()  # the common case, and 20x faster than decomposing
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
@@ -41,7 +44,7 @@ def digits_key(number: str) -> str:
     Payers drop series letters ('2025-0012') and banks add their own prefixes ('FRA', 'FACT', 'INV'),
     so the digits are the part of a number that survives a transfer form.
     """
-    return "".join(c for c in number if c.isdigit()).lstrip("0")
+    return _NON_DIGIT.sub("", number).lstrip("0")
 
 
 def reference_candidates(text: str) -> list[str]:

@@ -108,3 +108,22 @@ def import_payments(ctx: typer.Context, file: Path, mapping: MappingOpt = None, 
                     as_json: JsonOpt = False) -> None:
     """Payments received; allocated to the named invoices, else oldest first; surplus kept as credit."""
     _run(ctx, "payments", file, mapping, dry_run, as_json)
+
+
+@app.command("statement")
+def import_statement(ctx: typer.Context, file: Path,
+                     account: Annotated[str | None, typer.Option("--account", help="Our IBAN this file is for.")] = None,
+                     dry_run: DryRunOpt = False, as_json: JsonOpt = False) -> None:
+    """Bank statement (Norma 43, camt.052/053/054, MT940/942, pain.002): apply credits, reverse returns."""
+    from cobro.cli.commands.cashapp import run_statement_import
+
+    run_statement_import(ctx, file, account, dry_run, as_json)
+
+
+@app.command("einvoice")
+def import_einvoice(ctx: typer.Context, files: list[Path], dry_run: DryRunOpt = False,
+                    as_json: JsonOpt = False) -> None:
+    """E-invoices (Facturae, UBL/Peppol, CFDI with Pagos, Chile DTE): customers, invoices, credit notes, payments."""
+    from cobro.cli.commands.cashapp import run_einvoice_import
+
+    run_einvoice_import(ctx, files, dry_run, as_json)
