@@ -100,7 +100,7 @@ def timed(label: str, fn: object) -> float:
 
 
 def bench(url: str, instalments: int, customers: int) -> None:
-    print(f"\n== {url.split(':')[0]}: {instalments:,} open instalments, {customers:,} customers")
+    print(f"\n== {url.split(':', 1)[0]}: {instalments:,} open instalments, {customers:,} customers")
     start = time.perf_counter()
     generate(url, instalments, customers)
     print(f"  {'generate (not measured)':<34} {time.perf_counter() - start:8.2f} s")
