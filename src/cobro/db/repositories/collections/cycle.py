@@ -207,7 +207,7 @@ def pending_promise_payments(session: Session, tenant: int, as_of: dt.date) -> l
 def expire_exceptions(session: Session, tenant: int, as_of: dt.date) -> int:
     return int(session.execute(update(PolicyExceptionRow).where(
         PolicyExceptionRow.tenant_id == tenant, PolicyExceptionRow.status.in_(("approved", "requested")),
-        PolicyExceptionRow.expires_on < as_of).values(status="expired")).rowcount or 0)
+        PolicyExceptionRow.expires_on < as_of).values(status="expired")).rowcount or 0)  # type: ignore[attr-defined]
 
 
 def open_cases(session: Session, tenant: int, rows: Sequence[dict[str, Any]]) -> None:
