@@ -29,6 +29,7 @@ PROVISION_SPEC = "0,30,60,90,120"
 @dataclass(frozen=True)
 class Options:
     as_of: dt.date | None = None
+    currency: str | None = None  # default: the currency with the most open invoices
     jurisdiction: str = "ES"
     buckets: str = "0,30,60,90,120"
     window_days: int = 90
@@ -156,9 +157,11 @@ def analyze(frame: pl.DataFrame, options: Options | None = None) -> Portfolio:
     interest.rule_for(opts.jurisdiction)  # unknown jurisdiction: fail before any work
     frame = frame.filter(pl.col("issue_date") <= as_of)
     open_all = calc.open_at(frame, as_of)
+    # amounts in different currencies do not compare: the report's currency is the one with most open invoices
     by_cur = open_all.group_by("currency").agg(pl.col("amount_minor").sum().alias("s"), pl.len().alias("n")).sort(
-        "s", descending=True)
-    currency = str(by_cur["currency"][0]) if by_cur.height else (str(frame["currency"][0]) if frame.height else "EUR")
+        ["n", "currency"], descending=[True, False])
+    currency = opts.currency or (str(by_cur["currency"][0]) if by_cur.height
+                                 else (str(frame["currency"][0]) if frame.height else "EUR"))
     p = Portfolio(as_of, currency, opts.jurisdiction.upper(), parse_bucket_spec(opts.buckets, "due"), opts,
                   invoices_in_file=frame.height)
     for cur, s, n in by_cur.iter_rows():

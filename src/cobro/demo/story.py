@@ -146,10 +146,37 @@ def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, cons
                                                 encoding="utf-8")
 
 
+def reports_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
+    """Ageing, KPIs and IFRS 9 provision as JSON, and the portfolio analysis as HTML, PDF and XLSX."""
+    from cobro.analytics.portfolio import Options, analyze
+    from cobro.analytics.report_render import write_report
+    from cobro.domain.aging import parse_bucket_spec
+    from cobro.services import reporting
+
+    tenant = container.settings.tenant
+    with container.uow() as uow:
+        reports = {
+            "ageing": reporting.ageing_report(uow.session, tenant, as_of, parse_bucket_spec()),
+            "kpis": reporting.kpi_report(uow.session, tenant, as_of, 90, trend_months=12),
+            "provision": reporting.provision_report(uow.session, tenant, as_of),
+        }
+        frame = reporting.ledger_frame(uow.session, tenant)
+    for name, data in reports.items():
+        (out_dir / f"report_{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                                     encoding="utf-8")
+    portfolio = analyze(frame, Options(as_of=as_of))
+    for suffix in ("html", "pdf", "xlsx"):
+        write_report(portfolio, out_dir / f"portfolio.{suffix}", "es", source="demo")
+    console.print(f"open {portfolio.open_total:,} {portfolio.currency} in {portfolio.open_count} invoices, "
+                  f"{portfolio.overdue:,} overdue; DSO {portfolio.kpis.get('dso') or 0:.1f} days")
+    console.print(f"wrote report_ageing/kpis/provision.json and portfolio.html/.pdf/.xlsx in {out_dir}")
+
+
 # The capability steps, in story order.  Append yours here (see the module docstring).
 STEPS: list[DemoStep] = [
     DemoStep("summary", "Ledger summary", summary_step),
     DemoStep("top-customers", "Top customers", top_customers_step),
+    DemoStep("reports", "Receivables reports and portfolio analysis", reports_step),
 ]
 
 

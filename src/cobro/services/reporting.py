@@ -294,3 +294,26 @@ def cost_report(session: Session, tenant_code: str, as_of: dt.date, by: str = "c
     if skipped:
         out["unpriced_channels"] = sorted(skipped)
     return out
+
+
+def ledger_frame(session: Session, tenant_code: str) -> Any:
+    """The tenant's ledger as the polars frame `cobro analyze` reads from a file (see `repo.ledger_rows`)."""
+    import polars as pl
+
+    from cobro.importers.frame import LEDGER_SCHEMA
+
+    tenant = parties.tenant_id(session, tenant_code)
+    names = [k for k in LEDGER_SCHEMA if k != "amount"]
+    cols: dict[str, list[Any]] = {k: [] for k in LEDGER_SCHEMA}
+    for row in repo.ledger_rows(session, tenant):
+        values = dict(zip(names, row, strict=True))
+        if values["settled_date"] is not None and not isinstance(values["settled_date"], dt.date):
+            values["settled_date"] = dt.date.fromisoformat(str(values["settled_date"]))
+        for key in ("issue_date", "due_date"):
+            if not isinstance(values[key], dt.date):
+                values[key] = dt.date.fromisoformat(str(values[key]))
+        values["amount"] = Money.from_minor(int(values["amount_minor"]), str(values["currency"])).amount
+        values["disputed"] = bool(values["disputed"])
+        for k, column in cols.items():
+            column.append(values[k])
+    return pl.DataFrame(cols, schema=LEDGER_SCHEMA)

@@ -28,6 +28,7 @@ def register(root: typer.Typer) -> None:
         lang: Annotated[str, typer.Option("--lang", help="es or en.")] = "es",
         jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="Late-payment law: ES, EU, UK, ...")] = "ES",
         lgd: Annotated[str, typer.Option("--lgd", help="Loss given default for the provision, 0..1.")] = "0.9",
+        currency: Annotated[str | None, typer.Option("--currency", help="Report currency (default: most open).")] = None,
         cost_of_funds: Annotated[str, typer.Option("--cost-of-funds", help="Annual rate, 0.06 = 6 %.")] = "0.06",
     ) -> None:
         """How much cash is blocked in receivables, how old, with whom, what it costs and what can be recovered."""
@@ -45,6 +46,7 @@ def register(root: typer.Typer) -> None:
             raise fail(f"{bad[0].name}: --out must end in .html, .pdf or .xlsx")
         try:
             options = Options(as_of=parse_day(as_of) if as_of else None, jurisdiction=jurisdiction,
+                              currency=currency.upper() if currency else None,
                               lgd=Decimal(lgd), cost=CostParameters(cost_of_funds=Decimal(cost_of_funds)))
         except (InvalidOperation, ValueError) as exc:
             raise fail(f"bad option: {exc}") from exc

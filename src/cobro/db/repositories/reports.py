@@ -248,3 +248,18 @@ def actions_by_customer(session: Session, tenant: int, as_of: dt.date) -> dict[s
             continue
         out[str(code)][kind][str(channel)] = out[str(code)][kind].get(str(channel), 0) + int(n)
     return dict(out)
+
+
+def ledger_rows(session: Session, tenant: int) -> list[tuple[object, ...]]:
+    """Every invoice and credit note with its customer and the date it was fully paid (None while open).
+
+    The shape of `cobro.importers.frame.LEDGER_SCHEMA`, minus `amount`: lets `cobro analyze` run on a database
+    ledger (the demo) as it runs on an export.  Partial payments are not carried: open means not fully paid.
+    """
+    sql = """
+        SELECT i.number, c.code, c.legal_name, i.issue_date, i.due_date, i.amount_minor, i.currency, i.kind,
+               i.disputed, CASE WHEN i.open_minor <= 0 THEN (SELECT MAX(a.date) FROM allocations a
+                                                               WHERE a.invoice_id = i.id) END,
+               i.channel, c.segment, c.country, i.terms
+        FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.tenant_id = :t ORDER BY i.id"""
+    return [tuple(r) for r in session.execute(text(sql), {"t": tenant})]
