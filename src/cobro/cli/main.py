@@ -10,15 +10,16 @@ from typing import Annotated
 
 import typer
 
-from cobro.cli.commands import collections
 from cobro.cli.commands import analyze
 from cobro.cli.commands import cashapp
+from cobro.cli.commands import collections
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
 from cobro.cli.commands import outbox
 from cobro.cli.commands import predict
 from cobro.cli.commands import reports
+from cobro.cli.commands import solvency
 from cobro.cli.commands import statement
 from cobro.cli.context import state
 
@@ -46,15 +47,16 @@ def _root(
 core.register(app)
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
-collections.register(app)
-app.add_typer(demo.app, name="demo")
 analyze.register(app)
 cashapp.register(app)
+collections.register(app)
+app.add_typer(demo.app, name="demo")
 app.add_typer(imports.app, name="import")
 interest.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")
 app.add_typer(reports.app, name="report")
+app.add_typer(solvency.app, name="solvency")
 app.add_typer(statement.app, name="statement")
 
 

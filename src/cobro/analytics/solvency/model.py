@@ -67,7 +67,7 @@ class ModelParams:
             "min_child_samples": self.min_child_samples, "bagging_fraction": self.subsample,
             "bagging_freq": 1 if self.subsample < 1 else 0, "feature_fraction": self.colsample_bytree,
             "lambda_l2": self.reg_lambda, "seed": self.seed, "deterministic": True,
-            "force_col_wise": True, "verbosity": -1, "num_threads": 0,
+            "force_col_wise": True, "verbosity": -1, "num_threads": 1,
         }
 
 
