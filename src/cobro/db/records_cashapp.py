@@ -130,3 +130,17 @@ class CashappSettingsRow(Base):
     creditor_iban: Mapped[str] = mapped_column(String(34), default="")
     creditor_bic: Mapped[str] = mapped_column(String(11), default="")
     creditor_id: Mapped[str] = mapped_column(String(35), default="")
+
+
+class EInvoiceDocumentRow(Base):
+    """An imported e-invoice by its fiscal id (CFDI UUID / CUFE), so payment complements can find it."""
+
+    __tablename__ = "einvoice_documents"
+    __table_args__ = (UniqueConstraint("tenant_id", "doc_id"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    doc_id: Mapped[str] = mapped_column(String(80))  # UUID upper-cased, or "number:<number>" without one
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(64), default="")
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), nullable=True)
+    source: Mapped[str] = mapped_column(String(200), default="")
