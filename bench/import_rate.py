@@ -1,6 +1,6 @@
 """Import throughput: validated `cobro import invoices` vs a raw bulk insert of the same rows, same run.
 
-    python bench/import_rate.py [--rows 200000] [--pg postgresql://postgres@127.0.0.1:5432/cobro_bench] [--json]
+    python bench/import_rate.py [--rows 200000] [--pg postgresql://postgres@127.0.0.1:5432/cobro_bench_import] [--json]
 
 For each back end: (1) the full validated import (parse CSV, validate every cell, stage, merge into invoices +
 instalments) into a freshly migrated database; (2) the baseline, a raw executemany (SQLite) / COPY (PostgreSQL)
@@ -100,7 +100,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--customers", type=int, default=20_000)
-    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/cobro_bench")
+    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/cobro_bench_import")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()

@@ -6,6 +6,7 @@ COBRO_REQUIRE_PG=1 (CI does) to turn a missing PostgreSQL into a failure instead
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +25,32 @@ IBM_CSV = SHARED / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
 IBM_MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
 
 _PG_MIGRATED: set[str] = set()
+_PG_PRIVATE: dict[str, str] = {}
 
 
 def pg_url() -> str | None:
-    return os.environ.get("COBRO_TEST_PG_URL") or None
+    """A private database per test process (base name + pid), so parallel runs never share tables."""
+    base = os.environ.get("COBRO_TEST_PG_URL") or None
+    if base is None:
+        return None
+    if base not in _PG_PRIVATE:
+        server, name = base.rsplit("/", 1)
+        private = f"{name}_{os.getpid()}"
+        admin = create_engine(normalize_url(f"{server}/{name}"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{private}"'))
+            conn.execute(text(f'CREATE DATABASE "{private}"'))
+        admin.dispose()
+        _PG_PRIVATE[base] = f"{server}/{private}"
+        atexit.register(_drop_private, f"{server}/{name}", private)
+    return _PG_PRIVATE[base]
+
+
+def _drop_private(admin_url: str, private: str) -> None:
+    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{private}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _reset_pg(url: str) -> None:

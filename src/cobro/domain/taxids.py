@@ -18,7 +18,7 @@ from stdnum.mx import rfc
 from stdnum.pe import ruc
 
 EU_VAT_PREFIXES = frozenset(
-    "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()
+    ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI"]
 )
 
 
@@ -53,7 +53,10 @@ def check_tax_id(value: str, country: str) -> TaxIdCheck:
     country = country.strip().upper()
     if not raw:
         return TaxIdCheck(False, "", "missing", "tax id is empty")
-    if raw[:2] in EU_VAT_PREFIXES and raw[:2].isalpha() and (country != "ES" or raw[:2] == "ES") and len(raw) > 4:
+    # an EU VAT number starts with its country prefix; a Mexican RFC may start with "DE" or "IT" too, so the
+    # prefix only counts for customers outside the Latin American countries validated below
+    latam = country in _VALIDATORS and country != "ES"
+    if not latam and raw[:2] in EU_VAT_PREFIXES and (country != "ES" or raw[:2] == "ES") and len(raw) > 4:
         try:
             return TaxIdCheck(True, str(vat.validate(raw)), "EU VAT")
         except stdnum_exceptions.ValidationError as exc:

@@ -1,0 +1,71 @@
+"""The polars fast path and the row-by-row reader must agree on every row, value, hash and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cobro.importers.fast_invoices import read_invoice_batches
+from cobro.importers.mapping import load_mapping
+from cobro.importers.records import InvoiceLine
+from cobro.importers.rows import RowReader, read_invoices
+from cobro.importers.tabular import open_table
+from cobro.services.imports import _h40
+from tests.conftest import IBM_CSV, IBM_MAPPING
+
+
+def _slow(path: Path, mapping_path: Path | None) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    mapping = load_mapping(mapping_path, "invoices")
+    reader = RowReader(open_table(path, mapping.options), mapping, "invoices")
+    rows, problems = [], []
+    for item in read_invoices(reader, str(mapping.defaults.get("terms", "net 30"))):
+        if isinstance(item, InvoiceLine):
+            rows.append((item.row, item.number, item.seq, item.customer_code, item.customer_name, item.issue_date,
+                         item.due_date, item.currency, item.amount_minor, item.kind, item.disputed, item.corrects,
+                         item.channel, item.terms, item.settled_date, item.segment, item.country, item.tax_id,
+                         item.over_legal_cap, _h40(item)))
+        else:
+            problems.append((item.row, item.column, item.message, item.severity))
+    return rows, problems
+
+
+def _fast(path: Path, mapping_path: Path | None) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    mapping = load_mapping(mapping_path, "invoices")
+    reader = RowReader(open_table(path, mapping.options), mapping, "invoices")
+    rows, problems = [], []
+    for tuples, probs in read_invoice_batches(reader, path, str(mapping.defaults.get("terms", "net 30"))):
+        rows.extend(tuples.rows())
+        problems.extend((p.row, p.column, p.message, p.severity) for p in probs)
+    return rows, problems
+
+
+MESSY = (
+    "Factura;Cliente;Fecha;Vencimiento;Importe;Moneda;Tipo;Disputa;Condiciones;País;NIF\n"
+    "F-1;C001;15/01/2025;25/03/2025;1.234,56;EUR;factura;no;;ES;B12345674\n"
+    "F-2;C001;20/02/2025;;12.100,00;eur;;sí;net 60 pay days 10,25;ES;\n"
+    "\n"
+    "F-3;C002;31/02/2025;30/04/2025;diez;EURO;;;;ES;\n"
+    "F-4;C002;01/03/2025;30/04/2025;-5,00;EUR;abono;quizá;thirty;ES;B12345675\n"
+    "F-1;C003;01/03/2025;01/02/2025;10;EUR;;;;ES;\n"
+    "F-5;C003;45717;;99,9;EUR;NC;x;eom 30;ES;\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-8-sig"])
+def test_paths_agree_on_a_messy_spanish_file(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(MESSY.encode(encoding))
+    slow, fast = _slow(path, None), _fast(path, None)
+    assert fast[0] == slow[0]
+    assert sorted(fast[1], key=str) == sorted(slow[1], key=str)
+    assert [r[1] for r in slow[0]] == ["F-1", "F-2", "F-5"]  # the clean rows
+    assert len(slow[1]) >= 8
+
+
+def test_paths_agree_on_the_ibm_file() -> None:
+    if not IBM_CSV.exists():
+        pytest.skip("shared IBM data not present")
+    slow, fast = _slow(IBM_CSV, IBM_MAPPING), _fast(IBM_CSV, IBM_MAPPING)
+    assert len(fast[0]) == 1930
+    assert fast == slow
