@@ -240,6 +240,7 @@ def _apply_return(session: Session, tenant: int, entry: StatementEntryRow) -> No
         payment = session.get(PaymentRow, original.payment_id)
     if payment is None:
         words = {w.strip(".,;:") for w in f"{entry.end_to_end_id} {entry.reference} {entry.remittance}".split()}
+        words |= {w.rsplit("/", 1)[0] for w in words if "/" in w}  # our SEPA ids: "<invoice>/<instalment>"
         for inv in repo.invoices_by_numbers(session, tenant, sorted(w for w in words if w)):
             for p in repo.payments_for_invoice(session, inv.id):
                 if p.amount_minor == -entry.amount_minor and repo.payment_by_reference(
