@@ -21,9 +21,7 @@ _EXPONENTS: Final[dict[str, int]] = {
 }
 # Currencies cobro accepts.  A closed list so that a typo ("EURO", "eur0") is an error, not a new currency.
 KNOWN_CURRENCIES: Final[frozenset[str]] = frozenset(
-    """AED ARS AUD BGN BHD BOB BRL CAD CHF CLF CLP CNY COP CRC CZK DKK DOP EUR GBP GTQ HKD HNL HUF IDR ILS INR
-    IQD ISK JOD JPY KRW KWD LYD MAD MXN NIO NOK NZD OMR PAB PEN PHP PLN PYG QAR RON RSD SAR SEK SGD THB TND TRY
-    TWD USD UYI UYU UYW VES VND XAF XOF ZAR""".split()
+    ["AED", "ARS", "AUD", "BGN", "BHD", "BOB", "BRL", "CAD", "CHF", "CLF", "CLP", "CNY", "COP", "CRC", "CZK", "DKK", "DOP", "EUR", "GBP", "GTQ", "HKD", "HNL", "HUF", "IDR", "ILS", "INR", "IQD", "ISK", "JOD", "JPY", "KRW", "KWD", "LYD", "MAD", "MXN", "NIO", "NOK", "NZD", "OMR", "PAB", "PEN", "PHP", "PLN", "PYG", "QAR", "RON", "RSD", "SAR", "SEK", "SGD", "THB", "TND", "TRY", "TWD", "USD", "UYI", "UYU", "UYW", "VES", "VND", "XAF", "XOF", "ZAR"]
 )
 
 
@@ -33,7 +31,7 @@ class MoneyError(ValueError):
 
 def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 - beancount's short constructor name
     """Build a Decimal from a string, int or Decimal.  Floats are refused on purpose."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"refusing to build money from {type(value).__name__} {value!r}")
     if isinstance(value, Decimal):
         return value

@@ -24,9 +24,9 @@ import polars as pl
 from cobro.domain.taxids import check_tax_id
 from cobro.domain.terms import PaymentTerms, TermsError
 from cobro.errors import Problem
-from cobro.importers.mapping import FIELDS, Mapping
 from cobro.importers import fast_validate as fvx
 from cobro.importers.fast_validate import BatchState, mapped
+from cobro.importers.mapping import FIELDS
 from cobro.importers.rows import _CREDIT_NOTE_WORDS, _INVOICE_WORDS, RowReader
 from cobro.importers.tabular import (
     ValueProblem,

@@ -141,7 +141,7 @@ def _money_minor(reader: RowReader, row: int, cells: list[Any], fld: str, curren
 def _date(reader: RowReader, row: int, cells: list[Any], fld: str, errors: list[Problem],
           *, required: bool = True) -> dt.date | None:
     value = reader.raw(cells, fld)
-    cached = reader._dates.get(value) if isinstance(value, str) else None  # noqa: SLF001
+    cached = reader._dates.get(value) if isinstance(value, str) else None
     if cached is not None:
         return cached
     if cell_text(value) == "" and not required:
@@ -149,7 +149,7 @@ def _date(reader: RowReader, row: int, cells: list[Any], fld: str, errors: list[
     try:
         day = parse_date(value, reader.date_format)
         if isinstance(value, str):
-            reader._dates[value] = day  # noqa: SLF001
+            reader._dates[value] = day
         return day
     except ValueProblem as exc:
         errors.append(reader.problem(row, fld, str(exc), "bad_date"))

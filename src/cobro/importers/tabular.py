@@ -112,7 +112,7 @@ def open_csv(path: Path, *, encoding: str = "auto", delimiter: str = "auto") -> 
         finally:
             text.close()
 
-    return TableStream(path, headers, rows(), enc, delim, path.stat().st_size, lambda: raw.tell())
+    return TableStream(path, headers, rows(), enc, delim, path.stat().st_size, raw.tell)
 
 
 def open_xlsx(path: Path, *, sheet: str = "") -> TableStream:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,12 +12,12 @@ from cobro.db.repositories import ledger, parties
 from cobro.money import Money
 
 
-def customer_statement(session: Session, tenant_code: str, code: str, *, as_of: dt.date) -> dict[str, object]:
+def customer_statement(session: Session, tenant_code: str, code: str, *, as_of: dt.date) -> dict[str, Any]:
     tenant = parties.tenant_id(session, tenant_code)
     cust = parties.get_customer(session, tenant, code)
     items = ledger.customer_open_items(session, cust.id)
     balance: dict[str, int] = defaultdict(int)
-    open_items = []
+    open_items: list[dict[str, Any]] = []
     for inv, inst in items:
         sign = -1 if inv.kind == "credit_note" else 1
         open_minor = inst.open_minor if inv.kind == "invoice" else inv.open_minor
