@@ -142,3 +142,18 @@ def test_camt054_return_reopens_invoice_with_reason(ledger: Path) -> None:
     # importing the return again changes nothing
     assert cobro_json("import", "statement", str(fixture))["created"] == 0
     assert open_amounts()["open_amount"] == {"EUR": "2809.00"}
+
+
+def test_norma43_mapped_with_account_option_and_pain002_rejects_alert(ledger: Path) -> None:
+    n43 = FIXTURES / "norma43" / "oca-14.0-testmulti.n43"
+    pain = FIXTURES / "pain002" / "oca-13.0-test-sepa-pain002-unpaid.xml"
+    if not n43.exists():
+        pytest.skip("shared fixtures not present")
+    code, out = cobro("import", "statement", str(n43), "--json")
+    assert code != 0 and "unknown account" in out
+    assert cobro("bank-account", "add", "NL77ABNA0574908765")[0] == 0
+    report = cobro_json("import", "statement", str(pain))
+    assert report["details"] == {"returned": 4}
+    alerts = cobro_json("matches", "alerts")
+    assert isinstance(alerts, list) and {a["kind"] for a in alerts} == {"dd_return_unmatched"}
+    assert any("MS02" in a["message"] for a in alerts)
