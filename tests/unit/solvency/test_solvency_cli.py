@@ -102,3 +102,17 @@ def test_analyze_statements(tmp_path: Path, arff_file: Path) -> None:
     assert "p_default" not in acme["years"][0]  # no model trained in this test
     res = runner.invoke(app, ["solvency", "analyze", "--statements", str(f)])
     assert res.exit_code == 0 and "Z'' 3.34 (safe)" in res.output
+
+
+def test_analyze_with_model_uses_only_statement_features_as_factors(tmp_path: Path, arff_file: Path) -> None:
+    model = tmp_path / "m.model"
+    assert runner.invoke(app, ["solvency", "train", "--arff", str(arff_file), "--out", str(model),
+                               "--folds", "0"]).exit_code == 0
+    f = tmp_path / "stmts.csv"
+    f.write_text(STATEMENTS, encoding="utf-8")
+    res = runner.invoke(app, ["solvency", "analyze", "--statements", str(f), "--model", str(model), "--json"])
+    assert res.exit_code == 0, res.output
+    year = json.loads(res.output)["customers"][0]["years"][1]
+    assert 0 <= year["p_default"] <= 1
+    assert year["model_features_filled"] == "3/5"  # the noise features are not in a statement
+    assert year["factors"] and not any(f.startswith("noise") for f in year["factors"])

@@ -37,6 +37,8 @@ def test_train_save_load_round_trip(tmp_path: Path, synthetic: tuple[np.ndarray,
     assert loaded.feature_names == feature_names
     assert loaded.versions["lightgbm"] and loaded.trained_at
     assert loaded.cv_metrics == model.cv_metrics
+    assert len(loaded.feature_medians) == len(feature_names)
+    np.testing.assert_allclose(loaded.feature_medians, np.nanmedian(x, axis=0))
 
 
 def test_top_factors_are_readable(synthetic: tuple[np.ndarray, np.ndarray],

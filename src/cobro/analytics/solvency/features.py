@@ -3,8 +3,8 @@
 Only the ratios whose definition is clear from ordinary balance-sheet/P&L lines are computed; the others
 (those needing "gross profit" in the Polish sense, share capital, operating expenses, 3-year sums, or
 amounts in PLN such as X29 log total assets and X55 working capital) are left missing, which the model
-handles natively.  `coverage` reports how many of the model's features a statement fills: with few, the
-probability rests on a different mix of evidence than in training and should be read as a rough prior.
+are set to the model's training medians (see `statement_vector`).  The caller reports how many of the
+model's features the statement filled: with few, the probability is a rough prior, not a verdict.
 EBIT stands in for "profit on operating activities".
 """
 
@@ -64,6 +64,8 @@ POLISH_FEATURES: dict[int, tuple[str, Callable[[S, S | None], F]]] = {
     23: ("net profit / sales", lambda s, p: _d(s.net_income, s.sales)),
     26: ("(net profit + depreciation) / total liabilities",
          lambda s, p: _d(_p(s.net_income, s.depreciation), s.total_liabilities)),
+    27: ("profit on operating activities / financial expenses",
+         lambda s, p: _d(s.ebit, s.interest_expense)),
     28: ("working capital / fixed assets",
          lambda s, p: _d(_s(s.current_assets, s.current_liabilities), s.fixed_assets)),
     30: ("(total liabilities - cash) / sales", lambda s, p: _d(_s(s.total_liabilities, s.cash), s.sales)),
@@ -117,18 +119,24 @@ def feature_index(name: str) -> int | None:
 
 
 def statement_vector(feature_names: list[str], stmt: FinancialStatement,
-                     previous: FinancialStatement | None = None) -> tuple[Array, int]:
-    """The model's feature row for one statement (NaN where not computable) and how many were filled."""
+                     previous: FinancialStatement | None = None,
+                     fill: list[float] | None = None) -> tuple[Array, list[bool]]:
+    """The model's feature row for one statement and which features the statement itself filled.
+
+    Features the statement cannot provide take the value in `fill` (the model's training medians) rather
+    than NaN: in the Polish data a missing ratio is itself a strong signal (e.g. no prior-year sales), so
+    leaving it missing would make a firm look risky merely because its statement is short.
+    """
     s = stmt.derived()
     p = previous.derived() if previous is not None else None
     row = np.full(len(feature_names), np.nan, dtype=np.float64)
-    filled = 0
+    filled = [False] * len(feature_names)
     for j, name in enumerate(feature_names):
         idx = feature_index(name)
-        if idx is None or idx not in POLISH_FEATURES:
-            continue
-        value = POLISH_FEATURES[idx][1](s, p)
+        value = POLISH_FEATURES[idx][1](s, p) if idx in POLISH_FEATURES else None
         if value is not None and math.isfinite(value):
             row[j] = value
-            filled += 1
+            filled[j] = True
+        elif fill is not None and j < len(fill):
+            row[j] = fill[j]
     return row, filled

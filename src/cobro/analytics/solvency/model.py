@@ -25,6 +25,7 @@ import datetime as dt
 import gzip
 import json
 import math
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,7 @@ class SolvencyModel:
     n_positive: int
     cv_metrics: dict[str, Any] | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    feature_medians: list[float] = field(default_factory=list)  # training medians (NaN if all missing)
 
     def _check(self, x: Array) -> Array:
         x = np.asarray(x, dtype=np.float64)
@@ -258,6 +260,7 @@ class SolvencyModel:
             "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "trained_at": self.trained_at,
             "feature_names": self.feature_names, "params": asdict(self.params), "n_rows": self.n_rows,
             "n_positive": self.n_positive, "cv_metrics": self.cv_metrics, "versions": self.versions,
+            "feature_medians": [None if math.isnan(v) else v for v in self.feature_medians],
             "members": [{"booster": m.booster_text, "calibration": m.calibration} for m in self.members],
         }
         with gzip.open(path, "wt", encoding="utf-8") as fh:
@@ -287,6 +290,7 @@ class SolvencyModel:
             members=[_Member(m["booster"], m["calibration"]) for m in doc["members"]],
             params=ModelParams(**doc["params"]), trained_at=doc["trained_at"], n_rows=doc["n_rows"],
             n_positive=doc["n_positive"], cv_metrics=doc.get("cv_metrics"), versions=doc.get("versions", {}),
+            feature_medians=[math.nan if v is None else float(v) for v in doc.get("feature_medians", [])],
         )
 
 
@@ -306,8 +310,12 @@ def train(x: Array, y: IntArray, feature_names: list[str], params: ModelParams |
     y = np.asarray(y, dtype=np.int64)
     check_trainable(y, max(folds, 2))
     cv = cross_validate(x, y, params, folds=folds, seed=seed)[1].as_dict() if folds >= 2 else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column has no median
+        medians = [float(v) for v in np.nanmedian(x, axis=0)] if len(y) else []
     return SolvencyModel(
         feature_names=list(feature_names), members=_fit_members(x, y, params), params=params,
         trained_at=(now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         n_rows=len(y), n_positive=int(y.sum()), cv_metrics=cv, versions=library_versions(),
+        feature_medians=medians,
     )

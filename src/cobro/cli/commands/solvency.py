@@ -167,10 +167,14 @@ def _analysis(path: Path, model_path: Path | None) -> tuple[list[dict[str, Any]]
             entry: dict[str, Any] = {"year": s.year, "ratios": ratios(s).as_dict(),
                                      "altman_z2": altman_z2(s).as_dict()}
             if model is not None:
-                vec, filled = statement_vector(model.feature_names, s, stmts[i - 1] if i else None)
-                entry["p_default"] = float(model.predict_proba(vec.reshape(1, -1))[0])
-                entry["model_features_filled"] = f"{filled}/{len(model.feature_names)}"
-                entry["factors"] = [f.describe() for f in top_factors(model, vec.reshape(1, -1), k=3)[0]]
+                vec, filled = statement_vector(model.feature_names, s, stmts[i - 1] if i else None,
+                                               fill=model.feature_medians or None)
+                row = vec.reshape(1, -1)
+                entry["p_default"] = float(model.predict_proba(row)[0])
+                entry["model_features_filled"] = f"{sum(filled)}/{len(model.feature_names)}"
+                ranked = top_factors(model, row, k=len(model.feature_names))[0]
+                own = [f for f in ranked if filled[model.feature_names.index(f.feature)]]
+                entry["factors"] = [f.describe() for f in own[:3]]
             years.append(entry)
         result.append({
             "customer": customer, "years": years,
@@ -207,7 +211,9 @@ def analyze(
             typer.echo(f"  {y['year'] or '?'}: {zone}")
             typer.echo("    " + "  ".join(f"{k}={_fmt(y['ratios'][k], 2)}" for k in _SHOWN))
             if "p_default" in y:
-                typer.echo(f"    P(default 1y) {y['p_default']:.3f} from {y['model_features_filled']} "
-                           f"model features; " + "; ".join(y["factors"]))
+                typer.echo(f"    P(default 1y) {y['p_default']:.3f} ({y['model_features_filled']} model features "
+                           f"from the statement, the rest at training medians)")
+                for factor in y["factors"]:
+                    typer.echo(f"      - {factor}")
         if cust["worsened_latest"]:
             typer.echo(f"  worsened in the latest year: {', '.join(cust['worsened_latest'])}")
