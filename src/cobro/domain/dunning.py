@@ -18,8 +18,9 @@ Semantics (docs/collections.md §2):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from cobro.domain.calendar import Calendar, add_business_days, business_days_between, next_business_day
 from cobro.domain.pauses import (
@@ -150,6 +151,11 @@ class Schedule:
         return found
 
 
+def _due_reason(it: Item, step: Step, on: dt.date) -> str:
+    return (f"{it.invoice}/{it.seq} due {it.due_date.isoformat()}: step '{step.id}' fires "
+            f"{step.trigger.describe()} ({on.isoformat()})")
+
+
 def _fmt(minor: int, currency: str) -> str:
     return f"{Money.from_minor(minor, currency).format_plain()} {currency}"
 
@@ -172,16 +178,15 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     eligible = [it for it in items if pauses.eligible.get(it.instalment_id, 0) > 0]
     overdue = [it for it in eligible if it.due_date < as_of]
     reach = {it.instalment_id: schedule.reached(it.due_date) for it in eligible}
-    candidates: dict[int, str] = {}  # step index → why it is due
+    # step index → why it is due; the text is built only for the step finally chosen (a million items)
+    candidates: dict[int, Callable[[], str]] = {}
     for it in sorted(eligible, key=lambda x: (x.due_date, x.invoice, x.seq)):
         r = reach[it.instalment_id]
         # every step up to the reached one is a candidate: a step that fails its amount test falls back
-        for j in (j for j in schedule.due_steps if j <= r and j not in candidates):
-            step = policy.steps[j]
-            if step.pre_due and it.due_date < as_of:
+        for j in schedule.due_steps:
+            if j > r or j in candidates or (policy.steps[j].pre_due and it.due_date < as_of):
                 continue
-            candidates[j] = (f"{it.invoice}/{it.seq} due {it.due_date.isoformat()}: step '{step.id}' fires "
-                             f"{step.trigger.describe()} ({schedule.trigger_date(it.due_date, j).isoformat()})")
+            candidates[j] = partial(_due_reason, it, policy.steps[j], schedule.trigger_date(it.due_date, j))
     for i, step in enumerate(policy.steps):
         if step.trigger.anchor == "previous_step" and active:
             prev = [d for d in done.values() if d.index < i]
@@ -189,15 +194,17 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
                 base = max(prev, key=lambda d: d.index)
                 when = schedule.shift(base.on, step.trigger)
                 if when <= as_of:
-                    candidates[i] = (f"step '{step.id}' fires {step.trigger.describe()} ('{base.step}' on "
-                                     f"{base.on.isoformat()} → {when.isoformat()})")
+                    text = (f"step '{step.id}' fires {step.trigger.describe()} ('{base.step}' on "
+                            f"{base.on.isoformat()} → {when.isoformat()})")
+                    candidates[i] = partial(str, text)
     broken = [p for p in case.promises if p.status == "broken" and p.currency == case.currency
               and hist.opened_on is not None and (p.evaluated_on or as_of) >= hist.opened_on]
     broken_escalates: set[int] = set()
     if broken and overdue:
         for i, step in enumerate(policy.steps):
             if step.escalation is not None and step.escalation.on_broken_promise:
-                candidates.setdefault(i, f"promise #{broken[0].id} due {broken[0].due_on.isoformat()} was broken")
+                candidates.setdefault(i, partial(str, f"promise #{broken[0].id} due {broken[0].due_on.isoformat()} "
+                                                      "was broken"))
                 broken_escalates.add(i)
 
     action: PlannedAction | None = None
@@ -224,7 +231,7 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
             continue
         missed = [s.id for j, s in enumerate(policy.steps) if last_done < j < i and s.id not in done
                   and not s.pre_due]
-        reason = candidates[i] + f"; {len(chosen)} item(s), {_fmt(total, case.currency)}"
+        reason = candidates[i]() + f"; {len(chosen)} item(s), {_fmt(total, case.currency)}"
         if missed:
             reason += f"; catch-up: not sending the earlier step(s) {', '.join(missed)}"
         planned = tuple(PlannedItem(it, pauses.eligible[it.instalment_id], (as_of - it.due_date).days)

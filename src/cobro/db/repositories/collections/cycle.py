@@ -14,14 +14,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, and_, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cobro.db.records import ContactRow, CustomerRow, PaymentRow, TenantRow
 from cobro.db.records_collections import (
     CollectionActionRow,
     CollectionCaseRow,
-    CustomerFlagRow,
     CycleRunRow,
     DisputeRow,
     HoldRow,
@@ -34,11 +32,6 @@ from cobro.domain.dunning import CaseHistory, DoneStep
 from cobro.domain.pauses import Dispute, Hold, Item, Plan, PlanInstalment, PolicyException, Promise
 
 Key = tuple[int, str]  # (customer id, currency)
-
-
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def lock_for_run(session: Session, tenant_code: str) -> None:
@@ -210,9 +203,51 @@ def expire_exceptions(session: Session, tenant: int, as_of: dt.date) -> int:
         PolicyExceptionRow.expires_on < as_of).values(status="expired")).rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _raw_rows(rows: Sequence[dict[str, Any]], cols: list[str], pg: bool) -> list[tuple[Any, ...]]:
+    if pg:
+        return [tuple(r[c] for c in cols) for r in rows]
+    # SQLAlchemy stores dates as ISO text on SQLite; do the same when bypassing it
+    return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in (r[c] for c in cols)) for r in rows]
+
+
+def _copy(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Bulk-load dict rows into `table` through the driver: COPY on PostgreSQL, executemany on SQLite.  (The
+    ORM's multi-VALUES inserts spend most of their time building and parsing huge statements.)"""
+    cols = list(rows[0])
+    conn = session.connection()
+    pg = conn.dialect.name == "postgresql"
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    data = _raw_rows(rows, cols, pg)
+    if pg:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for tup in data:
+                copy.write_row(tup)
+    else:
+        cur = raw.cursor()
+        cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", data)
+        cur.close()
+    return cols
+
+
+def _staged(session: Session, target: str, rows: Sequence[dict[str, Any]], tail: str) -> list[Any]:
+    """Copy rows into a temporary twin of `target`, then INSERT ... SELECT with a conflict clause (`tail`)."""
+    stage = f"stage_{target}"
+    session.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+    cols = list(rows[0])
+    session.execute(text(f"CREATE TEMPORARY TABLE {stage} AS SELECT {', '.join(cols)} FROM {target} WHERE 1 = 0"))
+    _copy(session, stage, rows)
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join
+    result = session.execute(text(f"INSERT INTO {target} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {stage} "
+                                  f"WHERE true {tail}"))
+    out = list(result) if result.returns_rows else []
+    session.execute(text(f"DROP TABLE {stage}"))
+    return out
+
+
 def open_cases(session: Session, tenant: int, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(_insert(session, CollectionCaseRow).on_conflict_do_nothing(), list(rows))
+        _staged(session, "collection_cases", rows, "ON CONFLICT DO NOTHING")
 
 
 def close_cases(session: Session, tenant: int, keys: Sequence[tuple[int, str, int]], as_of: dt.date) -> None:
@@ -225,36 +260,25 @@ def close_cases(session: Session, tenant: int, keys: Sequence[tuple[int, str, in
 
 def insert_actions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str, str, int], int]:
     """Insert planned actions; returns the ids of those this run created (conflicting keys are skipped)."""
-    created: dict[tuple[int, str, str, int], int] = {}
-    a = CollectionActionRow
-    stmt = _insert(session, a).on_conflict_do_nothing().returning(a.id, a.customer_id, a.currency, a.step, a.episode)
-    for start in range(0, len(rows), 5000):
-        for rid, cid, cur, step, ep in session.execute(stmt, list(rows[start:start + 5000])):
-            created[(int(cid), str(cur), str(step), int(ep))] = int(rid)
-    return created
-
-
-def bulk_insert(session: Session, table: type[Any] | Table, rows: Sequence[dict[str, Any]], *,
-                ignore_conflicts: bool = False) -> None:
     if not rows:
-        return
-    target = table.__table__ if hasattr(table, "__table__") else table
-    stmt = _insert(session, target)
-    if ignore_conflicts:
-        stmt = stmt.on_conflict_do_nothing()
-    for start in range(0, len(rows), 10000):
-        session.execute(stmt, list(rows[start:start + 10000]))
+        return {}
+    found = _staged(session, "collection_actions", rows,
+                    "ON CONFLICT DO NOTHING RETURNING id, customer_id, currency, step, episode")
+    return {(int(cid), str(cur), str(step), int(ep)): int(rid) for rid, cid, cur, step, ep in found}
+
+
+def bulk_insert(session: Session, table: type[Any] | Table, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        name = table.__tablename__ if hasattr(table, "__tablename__") else table.name
+        _copy(session, str(name), rows)
 
 
 def set_flags(session: Session, tenant: int, rows: Sequence[dict[str, Any]]) -> None:
     """Raise flags (credit_stop) idempotently: an existing flag is re-activated, not duplicated."""
-    if not rows:
-        return
-    stmt = _insert(session, CustomerFlagRow)
-    stmt = stmt.on_conflict_do_update(index_elements=["tenant_id", "customer_id", "flag"],
-                                      set_={"active": True, "reason": stmt.excluded.reason,
-                                            "set_on": stmt.excluded.set_on, "cleared_on": None})
-    session.execute(stmt, list(rows))
+    if rows:
+        _staged(session, "customer_flags", rows,
+                "ON CONFLICT (tenant_id, customer_id, flag) DO UPDATE SET active = excluded.active, "
+                "reason = excluded.reason, set_on = excluded.set_on, cleared_on = NULL")
 
 
 def count_open(session: Session, tenant: int) -> int:
