@@ -112,8 +112,8 @@ def _ref_text(rng: random.Random, numbers: list[str], kind: str) -> str:
         pre = rng.choice(["FRA", "FACT.", "FACTURA", "N/FRA", "INV", "PAGO FRA", "REF"])
         return f"{pre} " + " ".join(n.replace("-", rng.choice(["", " ", "/", "-"])) for n in numbers)
     if kind == "truncated":
-        n = numbers[0]
-        return f"PAGO FACTURA {n[: max(6, len(n) - rng.randrange(1, 3))]}"
+        first = numbers[0]
+        return f"PAGO FACTURA {first[: max(6, len(first) - rng.randrange(1, 3))]}"
     if kind == "typo":
         n = list(numbers[0])
         pos = [i for i, c in enumerate(n) if c.isdigit() and i > 2]

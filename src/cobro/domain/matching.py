@@ -18,60 +18,16 @@ money: the service allocates the result in the legal order (interest first, then
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
-from cobro.domain.matching_text import (
-    digit_candidates,
-    digits_key,
-    name_similarity,
-    name_tokens,
-    number_key,
-    one_digit_variants,
-    reference_candidates,
-    tax_id_candidates,
-)
+from cobro.domain.matching_index import CustomerInfo, Item, Line, MatchIndex, Ref, open_items
+from cobro.domain.matching_text import digit_candidates, digits_key, one_digit_variants
 
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One open instalment (or interest charge) the matcher can point at.  Amounts in minor units."""
-
-    id: int
-    customer_id: int
-    number: str
-    due_date: dt.date
-    open_minor: int
-    currency: str
-    interest: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerInfo:
-    id: int
-    name: str
-    tax_id: str = ""
-    aliases: tuple[str, ...] = ()  # payer names learned from manual decisions
-    ibans: tuple[str, ...] = ()  # counterparty accounts learned from accepted matches
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One credit on a statement, amounts in minor units (positive = money in)."""
-
-    key: str
-    amount_minor: int
-    currency: str
-    booking_date: dt.date | None = None
-    reference: str = ""
-    remittance: str = ""
-    end_to_end_id: str = ""
-    counterparty_name: str = ""
-    counterparty_account: str = ""
+__all__ = ["CustomerInfo", "Item", "Line", "Match", "MatchIndex", "Policy", "find_combination", "match_line",
+           "match_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,206 +55,6 @@ class Match:
 
 def _p(x: float) -> Decimal:
     return Decimal(str(round(x, 3)))
-
-
-@dataclass(slots=True)
-class _Ref:
-    item: Item
-    quality: float  # P(this item is what the payer meant)
-    how: str
-
-
-class MatchIndex:
-    """Open items indexed by customer and by normalised number; customers by IBAN, tax id and name tokens."""
-
-    def __init__(self, items: list[Item], customers: list[CustomerInfo]) -> None:
-        self.by_customer: dict[int, list[Item]] = defaultdict(list)
-        self.by_number: dict[str, list[Item]] = defaultdict(list)
-        self.by_digits: dict[str, list[Item]] = defaultdict(list)
-        self.by_id: dict[int, Item] = {}
-        for it in items:
-            self.by_id[it.id] = it
-            self.by_customer[it.customer_id].append(it)
-            d = digits_key(it.number)
-            if len(d) >= 4:
-                self.by_digits[d].append(it)  # the exact form is checked on the few hits, not indexed
-            else:
-                self.by_number[number_key(it.number)].append(it)
-        for lst in self.by_customer.values():
-            lst.sort(key=lambda i: (not i.interest, i.due_date, i.number, i.id))
-        self._sorted_digits: list[str] | None = None
-        self.customers = {c.id: c for c in customers}
-        self.by_iban: dict[str, int] = {}
-        self.by_taxid: dict[str, int] = {}
-        self.name_tokens: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-        self.by_token: dict[str, set[int]] = defaultdict(set)
-        self.by_prefix: dict[str, set[int]] = defaultdict(set)
-        self._name_cache: dict[str, list[tuple[int, float, str]]] = {}
-        for c in customers:
-            for iban in c.ibans:
-                self.by_iban[_compact(iban)] = c.id
-            tid = _compact(c.tax_id)
-            if len(tid) >= 6:
-                self.by_taxid[tid] = c.id
-                if tid[:2].isalpha() and len(tid) > 8:
-                    self.by_taxid.setdefault(tid[2:], c.id)  # VAT prefix 'ES' is often dropped
-            for name in (c.name, *c.aliases):
-                toks = name_tokens(name)
-                if not toks:
-                    continue
-                self.name_tokens[c.id].append(toks)
-                for t in toks:
-                    self.by_token[t].add(c.id)
-                    if len(t) >= 4:
-                        self.by_prefix[t[:4]].add(c.id)
-
-    def sorted_digits(self) -> list[str]:
-        """Digit keys in order, for prefix (truncated reference) look-ups; built on first use."""
-        if self._sorted_digits is None:
-            self._sorted_digits = sorted(self.by_digits)
-        return self._sorted_digits
-
-    def settle(self, paid: dict[int, int]) -> None:
-        """Lower the open amounts of items just paid (item id -> minor units), so later lines see them."""
-        for item_id, minor in paid.items():
-            item = self.by_id.get(item_id)
-            if item is None or not minor:
-                continue
-            lowered = _lowered(item, minor)
-            self.by_id[item_id] = lowered
-            buckets = [self.by_customer[item.customer_id]]
-            d = digits_key(item.number)
-            buckets.append(self.by_digits[d] if d in self.by_digits else self.by_number[number_key(item.number)])
-            for lst in buckets:
-                for k, it in enumerate(lst):
-                    if it.id == item_id:
-                        if lowered.open_minor > 0:
-                            lst[k] = lowered
-                        else:
-                            del lst[k]
-                        break
-
-    # -- references ---------------------------------------------------------------------------------------
-    def references(self, text: str) -> list[_Ref]:
-        found: dict[int, _Ref] = {}
-
-        def add(items: list[Item], quality: float, how: str) -> None:
-            for it in items:
-                if it.id not in found or found[it.id].quality < quality:
-                    found[it.id] = _Ref(it, quality, how)
-
-        keys = set(reference_candidates(text))
-        for key in keys:
-            hit = self.by_number.get(key)
-            if hit:
-                add(hit, 0.99, f"invoice number {hit[0].number} in the text")
-        for digits in digit_candidates(text, 4):
-            hit = self.by_digits.get(digits)
-            if hit:
-                whole = [i for i in hit if number_key(i.number) in keys]
-                if whole:
-                    add(whole, 0.99, f"invoice number {whole[0].number} in the text")
-                elif len(digits) >= 5:
-                    add(hit, 0.97 if len(hit) == 1 else 0.8, f"invoice {hit[0].number} (digits {digits}) in the text")
-        if found:
-            return list(found.values())
-        # tolerant pass only when nothing matched exactly: truncation, then one typing slip
-        for digits in digit_candidates(text, 6):
-            ordered = self.sorted_digits()
-            lo = bisect.bisect_left(ordered, digits)
-            hi = bisect.bisect_left(ordered, digits + ":")  # ':' sorts after '9'
-            if 0 < hi - lo <= 3 and ordered[lo] != digits:
-                for k in ordered[lo:hi]:
-                    add(self.by_digits[k], 0.75 / (hi - lo), f"invoice {self.by_digits[k][0].number} "
-                        f"(truncated reference {digits})")
-            for variant in one_digit_variants(digits):
-                hit = self.by_digits.get(variant)
-                if hit and len(hit) == 1:
-                    add(hit, 0.7, f"invoice {hit[0].number} (reference {digits} with one digit off)")
-        return list(found.values())
-
-    # -- customer -----------------------------------------------------------------------------------------
-    def customer_by_name(self, payer: str) -> list[tuple[int, float, str]]:
-        """Candidates (customer id, similarity, how), best first; learned aliases count as their customer.
-
-        Candidates come from the rarest of the payer's words (an inverted index, never a scan), weighted by
-        how rare each word is; only the best few are scored with the slower token similarity.
-        """
-        cached = self._name_cache.get(payer)
-        if cached is not None:
-            return cached
-        toks = name_tokens(payer)
-        postings: list[set[int]] = []
-        for t in toks:
-            exact = self.by_token.get(t)
-            if exact:
-                postings.append(exact)
-            elif len(t) >= 4 and t[:4] in self.by_prefix:
-                postings.append(self.by_prefix[t[:4]])  # an abbreviation or a typo: same first letters
-        if not postings:
-            return []
-        postings.sort(key=len)
-        # customers that have the two rarest words; if none has both, those with the rarest one
-        cands = postings[0] & postings[1] if len(postings) > 1 else postings[0]
-        if not cands:
-            cands = postings[0]
-        if len(cands) > 25:
-            cands = set(sorted(cands, key=lambda c: -sum(c in p for p in postings[1:4]))[:25])
-        hits = dict.fromkeys(cands, 0.0)
-        scored = []
-        for cid, _ in sorted(hits.items(), key=lambda kv: -kv[1])[:25]:
-            best = max(name_similarity(toks, legal) for legal in self.name_tokens[cid])
-            scored.append((cid, best, "payer name"))
-        scored.sort(key=lambda x: -x[1])
-        result = scored[:5]
-        if len(self._name_cache) < 100_000:
-            self._name_cache[payer] = result
-        return result
-
-    def customer_of(self, line: Line, verify: set[int] | None = None) -> list[tuple[int, float, str]]:
-        """Customer evidence from account, tax id and name; each entry is (customer id, P(right), reason).
-
-        With `verify` (the customers that exact references point at) the payer name is only compared with
-        those customers instead of searched for: confirming is cheaper than finding.
-        """
-        out: list[tuple[int, float, str]] = []
-        acct = _compact(line.counterparty_account)
-        if acct and acct in self.by_iban:
-            out.append((self.by_iban[acct], 0.98, f"account {line.counterparty_account} known for this customer"))
-        for tid in tax_id_candidates(f"{line.remittance} {line.reference} {line.counterparty_name}"):
-            if tid in self.by_taxid:
-                out.append((self.by_taxid[tid], 0.97, f"tax id {tid} in the text"))
-        if line.counterparty_name and verify is not None:
-            toks = name_tokens(line.counterparty_name)
-            for cid in verify:
-                sim = max((name_similarity(toks, legal) for legal in self.name_tokens.get(cid, ())), default=0.0)
-                if sim >= 0.6:
-                    why = f"payer name {line.counterparty_name!r} ~ {self.customers[cid].name!r} ({sim:.2f})"
-                    out.append((cid, min(0.95, sim), why))
-            if not any(c in verify for c, _, _ in out):
-                out.append((-1, 0.5, f"payer name {line.counterparty_name!r} is not the referenced customer's"))
-        elif line.counterparty_name:
-            cands = [c for c in self.customer_by_name(line.counterparty_name) if c[1] >= 0.6]
-            # every name within reach of the best stays a candidate; the amount may tell them apart later
-            for cid, sim, _ in [c for c in cands if c[1] >= cands[0][1] - 0.15][:3] if cands else []:
-                why = f"payer name {line.counterparty_name!r} ~ {self.customers[cid].name!r} ({sim:.2f})"
-                out.append((cid, min(0.95, sim), why))
-        return out
-
-
-def _open(index: MatchIndex, cid: int, currency: str) -> list[Item]:
-    return [i for i in index.by_customer.get(cid, []) if i.currency == currency]
-
-
-def _lowered(item: Item, minor: int) -> Item:
-    if not minor:
-        return item
-    return Item(item.id, item.customer_id, item.number, item.due_date, item.open_minor - minor, item.currency,
-                item.interest)
-
-
-def _compact(value: str) -> str:
-    return "".join(c for c in value.upper() if c.isalnum())
 
 
 def _combine(ps: list[float]) -> float:
@@ -375,7 +131,7 @@ def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
         per_cust[cid].append(p)
     ranked = sorted(per_cust.items(), key=lambda kv: -_combine(kv[1]))
     fitting = [(cid, ps) for cid, ps in ranked
-               if find_combination(_open(index, cid, line.currency), line.amount_minor, policy)[0]]
+               if find_combination(open_items(index, cid, line.currency), line.amount_minor, policy)[0]]
     if len(ranked) > 1 and len(fitting) == 1:
         cid, ps = fitting[0]  # the clues point at several payers but the amount fits only one
         p_cust = _combine(ps)
@@ -383,11 +139,11 @@ def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
         cid, ps = ranked[0]
         p_cust = _combine(ps) * (0.6 if len(ranked) > 1 else 1.0)  # the clues disagree on who paid
     evidence = [reason for c, _, reason in cust_ev if c == cid]
-    open_items = _open(index, cid, line.currency)
-    if not open_items:
+    mine = open_items(index, cid, line.currency)
+    if not mine:
         return _result(line, policy, cid, (), designated=False, fee=0, conf=p_cust * 0.5,
                        reason="payer known but no open items: credit", evidence=evidence)
-    solutions, fee = find_combination(open_items, line.amount_minor, policy)
+    solutions, fee = find_combination(mine, line.amount_minor, policy)
     if solutions:
         chosen = solutions[0]
         p_items = (0.95 if len(chosen) == 1 else 0.92) if len(solutions) == 1 else 0.55
@@ -398,27 +154,27 @@ def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
             what += " (several combinations fit)"
         return _result(line, policy, cid, tuple(i.id for i in chosen), designated=False, fee=fee,
                        conf=p_cust * p_items, reason=what, evidence=evidence)
-    total_open = sum(i.open_minor for i in open_items)
+    total_open = sum(i.open_minor for i in mine)
     what = "partial payment, applied oldest first" if line.amount_minor < total_open else \
         "pays all open items; the surplus stays as credit"
-    return _result(line, policy, cid, tuple(i.id for i in open_items), designated=False, fee=0,
+    return _result(line, policy, cid, tuple(i.id for i in mine), designated=False, fee=0,
                    conf=p_cust * 0.6, reason=what, evidence=evidence)
 
 
-def _local_refs(index: MatchIndex, cid: int, text: str, currency: str) -> list[_Ref]:
+def _local_refs(index: MatchIndex, cid: int, text: str, currency: str) -> list[Ref]:
     """Within one known customer's few items a truncated or mistyped number is no longer ambiguous."""
     cands = digit_candidates(text, 5)
     if not cands:
         return []
-    out: list[_Ref] = []
-    for it in _open(index, cid, currency):
+    out: list[Ref] = []
+    for it in open_items(index, cid, currency):
         dk = digits_key(it.number)
         for c in cands:
             if dk.startswith(c) and len(c) < len(dk):
-                out.append(_Ref(it, 0.8, f"invoice {it.number} (truncated reference {c}, same customer)"))
+                out.append(Ref(it, 0.8, f"invoice {it.number} (truncated reference {c}, same customer)"))
                 break
             if len(c) == len(dk) and c in _variants(dk):
-                out.append(_Ref(it, 0.8, f"invoice {it.number} (reference {c} with one digit off, same customer)"))
+                out.append(Ref(it, 0.8, f"invoice {it.number} (reference {c} with one digit off, same customer)"))
                 break
     return out if len(out) <= 3 else []
 
@@ -430,22 +186,22 @@ def _variants(digits: str) -> frozenset[str]:
 def _mistyped_sibling(index: MatchIndex, ref: Item, amount: int) -> Item | None:
     """An item of the same customer, one digit away from the named one, whose amount is what was paid."""
     variants = _variants(digits_key(ref.number))
-    for it in _open(index, ref.customer_id, ref.currency):
+    for it in open_items(index, ref.customer_id, ref.currency):
         if it.id != ref.id and digits_key(it.number) in variants and it.open_minor == amount:
             return it  # exact only: a fee window is wide enough to make coincidences likely
     return None
 
 
-def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: list[_Ref],
+def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: list[Ref],
                      cust_ev: list[tuple[int, float, str]], evidence: list[str]) -> Match:
-    by_cust: dict[int, list[_Ref]] = defaultdict(list)
+    by_cust: dict[int, list[Ref]] = defaultdict(list)
     for r in refs:
         by_cust[r.item.customer_id].append(r)
     named = {cid for cid, _, _ in cust_ev}
     amount = line.amount_minor
     fits = {c: find_combination([r.item for r in rs], amount, policy)[0] for c, rs in by_cust.items()}
 
-    def weight(kv: tuple[int, list[_Ref]]) -> float:
+    def weight(kv: tuple[int, list[Ref]]) -> float:
         return sum(r.quality for r in kv[1]) + (1.0 if kv[0] in named else 0.0) + (1.0 if fits[kv[0]] else 0.0)
 
     cid, crefs = max(by_cust.items(), key=weight)
@@ -459,7 +215,7 @@ def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: lis
     if len(crefs) == 1 and crefs[0].item.open_minor != amount:
         sibling = _mistyped_sibling(index, crefs[0].item, amount)
         if sibling is not None:
-            crefs = [_Ref(sibling, 0.8, f"invoice {sibling.number}: the text names {crefs[0].item.number}, one "
+            crefs = [Ref(sibling, 0.8, f"invoice {sibling.number}: the text names {crefs[0].item.number}, one "
                           "digit away, but the amount is this one's")]
     penalty = 1.0
     if cid not in named and cust_ev:
@@ -478,7 +234,7 @@ def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: lis
         p_items, what = 0.93, "referenced invoice(s), partial payment"
     else:
         # more than named: perhaps a reference was cut off - try the customer's other items for the rest
-        others = [i for i in _open(index, cid, line.currency) if i not in items]
+        others = [i for i in open_items(index, cid, line.currency) if i not in items]
         extra, xfee = find_combination(others, amount - due, policy) if others else ([], 0)
         if len(extra) == 1:
             items += list(extra[0])
