@@ -214,8 +214,7 @@ def account_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 # -- SEPA -----------------------------------------------------------------------------------------------------
 @sepa_app.command("mandate")
-def sepa_mandate(  # noqa: PLR0917 - Typer maps parameters to arguments and options
-    ctx: typer.Context, action: Annotated[str, typer.Argument(help="add")], customer: str,
+def sepa_mandate(ctx: typer.Context, action: Annotated[str, typer.Argument(help="add")], customer: str,
                  mandate_id: str, iban: str,
                  signed: Annotated[str, typer.Option("--signed", help="Signature date YYYY-MM-DD.")],
                  scheme: Annotated[str, typer.Option(help="CORE or B2B.")] = "CORE",
@@ -241,8 +240,7 @@ def sepa_creditor(ctx: typer.Context, name: str, iban: str, creditor_id: str, bi
 
 
 @sepa_app.command("export")
-def sepa_export(  # noqa: PLR0917 - Typer maps parameters to arguments and options
-    ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help="pain.008 XML to write.")],
+def sepa_export(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help="pain.008 XML to write.")],
                 plan: Annotated[int | None, typer.Option("--plan", help="Payment plan id.")] = None,
                 due_by: Annotated[str | None, typer.Option("--due-by", help="Instalments due by YYYY-MM-DD.")] = None,
                 collection_date: Annotated[str | None, typer.Option("--collection-date")] = None,
