@@ -1,0 +1,92 @@
+"""Read-only queries for the dashboard and the JSON API: ranked debtors and a paged customer list.
+
+Open amounts come from the instalments' current `open_minor` (the ledger as it stands); `as_of` only decides
+what counts as overdue.  Everything is filtered by tenant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from cobro.db.records import CustomerRow, InstalmentRow, InvoiceRow
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorRow:
+    code: str
+    legal_name: str
+    country: str
+    collector: str
+    currency: str
+    open_minor: int
+    overdue_minor: int
+    open_items: int
+    max_days_past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerListRow:
+    code: str
+    legal_name: str
+    country: str
+    segment: str
+    collector: str
+    open_items: int = 0
+    balance_minor: dict[str, int] = field(default_factory=dict)
+
+
+def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
+    """The customers with the largest open balance in `currency`, with their overdue part."""
+    overdue = func.sum(case((InstalmentRow.due_date < as_of, InstalmentRow.open_minor), else_=0))
+    total = func.sum(InstalmentRow.open_minor)
+    stmt = (
+        select(CustomerRow.code, CustomerRow.legal_name, CustomerRow.country, CustomerRow.collector,
+               total, overdue, func.count(func.distinct(InvoiceRow.id)), func.min(InstalmentRow.due_date))
+        .select_from(InstalmentRow)
+        .join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
+        .join(CustomerRow, CustomerRow.id == InstalmentRow.customer_id)
+        .where(InstalmentRow.tenant_id == tenant, InstalmentRow.open_minor > 0, InvoiceRow.kind == "invoice",
+               InstalmentRow.currency == currency)
+        .group_by(CustomerRow.id, CustomerRow.code, CustomerRow.legal_name, CustomerRow.country,
+                  CustomerRow.collector)
+        .order_by(total.desc(), CustomerRow.code)
+        .limit(limit)
+    )
+    out = []
+    for code, name, country, collector, open_minor, overdue_minor, n, oldest in session.execute(stmt):
+        oldest_day = oldest if isinstance(oldest, dt.date) else dt.date.fromisoformat(str(oldest))
+        out.append(DebtorRow(code, name, country, collector, currency, int(open_minor or 0), int(overdue_minor or 0),
+                             int(n), max(0, (as_of - oldest_day).days)))
+    return out
+
+
+def customer_page(session: Session, tenant: int, *, search: str = "", limit: int = 25,
+                  offset: int = 0) -> tuple[list[CustomerListRow], int]:
+    """One page of customers by code, with open balances per currency, and the total count matching `search`."""
+    where = [CustomerRow.tenant_id == tenant]
+    if search:
+        like = f"%{search}%"
+        where.append(CustomerRow.code.ilike(like) | CustomerRow.legal_name.ilike(like)
+                     | CustomerRow.tax_id.ilike(like))
+    total = session.scalar(select(func.count()).select_from(CustomerRow).where(*where)) or 0
+    # by code: balances in different currencies have no common order (top debtors rank within one currency)
+    stmt = select(CustomerRow).where(*where).order_by(CustomerRow.code).limit(limit).offset(offset)
+    rows = list(session.scalars(stmt))
+    balances: dict[int, dict[str, int]] = {}
+    counts: dict[int, int] = {}
+    if rows:
+        for cid, cur, amount, n in session.execute(
+            select(InvoiceRow.customer_id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor), func.count())
+            .where(InvoiceRow.customer_id.in_([r.id for r in rows]), InvoiceRow.kind == "invoice",
+                   InvoiceRow.open_minor > 0)
+            .group_by(InvoiceRow.customer_id, InvoiceRow.currency)
+        ):
+            balances.setdefault(int(cid), {})[str(cur)] = int(amount or 0)
+            counts[int(cid)] = counts.get(int(cid), 0) + int(n)
+    page = [CustomerListRow(r.code, r.legal_name, r.country, r.segment, r.collector, counts.get(r.id, 0),
+                            dict(sorted(balances.get(r.id, {}).items()))) for r in rows]
+    return page, int(total)
