@@ -49,8 +49,7 @@ def detect_features(engine: Engine) -> Features:
     return Features(
         reporting=has_module("cobro.services.reporting"),
         collections=has_module("cobro.services.collections.tasks") and tables >= COLLECTIONS_TABLES,
-        # contract for the risk feature: `cobro.services.risk.customer_risk(session, tenant, code, as_of=)`
-        risk=has_module("cobro.services.risk") and tables >= RISK_TABLES,
+        risk=has_module("cobro.db.records_risk") and tables >= RISK_TABLES,  # stored scores, read as they are
     )
 
 
@@ -200,7 +199,7 @@ class CustomerView:
     disputes: list[dict[str, Any]] | None = None
     tasks: list[dict[str, Any]] | None = None
     timeline: list[dict[str, Any]] | None = None
-    risk: dict[str, Any] | None = None
+    risk: repo.RiskRow | None = None  # None: no feature, or no score stored yet
 
 
 def customer_view(session: Session, tenant_code: str, code: str, as_of: dt.date, features: Features) -> CustomerView:
@@ -216,8 +215,7 @@ def customer_view(session: Session, tenant_code: str, code: str, as_of: dt.date,
         extra["tasks"] = [t for t in tasks.list_tasks(session, tenant_code, status="") if t["customer"] == code]
         extra["timeline"] = list(reversed(tasks.timeline(session, tenant_code, code)))[:50]
     if features.risk:
-        risk = importlib.import_module("cobro.services.risk")  # optional feature, see `detect_features`
-        extra["risk"] = risk.customer_risk(session, tenant_code, code, as_of=as_of)
+        extra["risk"] = repo.latest_risk(session, parties.tenant_id(session, tenant_code), code, as_of)
     return CustomerView(statement, customer_ageing(statement["open_items"], parse_bucket_spec(DEFAULT_SPEC)), **extra)
 
 

@@ -90,3 +90,30 @@ def customer_page(session: Session, tenant: int, *, search: str = "", limit: int
     page = [CustomerListRow(r.code, r.legal_name, r.country, r.segment, r.collector, counts.get(r.id, 0),
                             dict(sorted(balances.get(r.id, {}).items()))) for r in rows]
     return page, int(total)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    as_of: dt.date
+    score: int
+    grade: str
+    days_beyond_terms: int
+    broken_promises: int
+    reasons: list[str]
+
+
+def latest_risk(session: Session, tenant: int, code: str, as_of: dt.date) -> RiskRow | None:
+    """The customer's latest stored risk score on or before `as_of` (the risk feature writes them)."""
+    import json
+
+    from cobro.db.records_risk import RiskScoreRow  # optional feature: callers check it is installed
+
+    row = session.scalar(
+        select(RiskScoreRow).join(CustomerRow, CustomerRow.id == RiskScoreRow.customer_id)
+        .where(RiskScoreRow.tenant_id == tenant, CustomerRow.code == code, RiskScoreRow.as_of <= as_of)
+        .order_by(RiskScoreRow.as_of.desc()).limit(1))
+    if row is None:
+        return None
+    reasons = json.loads(row.reasons_json or "[]")
+    return RiskRow(row.as_of, row.score, row.grade, row.days_beyond_terms, row.broken_promises,
+                   [str(r) for r in reasons] if isinstance(reasons, list) else [])
