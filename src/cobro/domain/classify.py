@@ -16,6 +16,7 @@ pays_others             unwillingness  an outside source says it pays other supp
 open_dispute            dispute        ≥ 50 % of the overdue amount is under an open dispute
 too_little_history      unknown        fewer than 3 settled items or under 90 days as a customer
 stopped_paying          liquidity      paid before, nothing received for 60+ days while items fall due
+deteriorating           liquidity      the last 5 payments are 15+ days later than the earlier ones
 partial_in_contact      liquidity      part payments in the last 90 days and the customer answers
 chronic_slow            unwillingness  pays everything, but consistently ≥ 20 days late, and not getting worse
 unclear                 unknown        none of the above
@@ -145,6 +146,13 @@ def _stopped(e: Evidence, p: ClassifyParameters) -> Signal | None:
     return None
 
 
+def _deteriorating(e: Evidence, p: ClassifyParameters) -> Signal | None:
+    if e.delay_trend is not None and e.delay_trend >= p.chronic_max_trend:
+        return Signal("deteriorating", "liquidity",
+                      f"pays later and later: the last payments came {e.delay_trend:.0f} days later than before")
+    return None
+
+
 def _partial(e: Evidence, p: ClassifyParameters) -> Signal | None:
     if e.partial_payments_90d > 0 and e.contact_recent is not False:
         contact = " and answers our calls" if e.contact_recent else ""
@@ -161,8 +169,8 @@ def _chronic(e: Evidence, p: ClassifyParameters) -> Signal | None:
     return None
 
 
-PRIORITY: tuple[Rule, ...] = (_solvency, _promises, _unfounded, _others, _dispute, _new, _stopped, _partial,
-                              _chronic)
+PRIORITY: tuple[Rule, ...] = (_solvency, _promises, _unfounded, _others, _dispute, _new, _stopped, _deteriorating,
+                              _partial, _chronic)
 
 _SAY = {
     "solvency_falling": "Liquidity problem shown in its accounts: secure what you can now (payment plan with "
@@ -179,6 +187,8 @@ _SAY = {
                           "right person and confirm the payment date.",
     "stopped_paying": "Stopped paying after slowing down: a liquidity crisis. Act fast (escalate or a "
                       "secured plan) and stop further deliveries on credit.",
+    "deteriorating": "Paying later and later: an early sign of cash strain. Call now, agree dates for what "
+                     "is overdue and watch the credit limit before it becomes a stop.",
     "partial_in_contact": "Wants to pay but short of cash: offer a payment plan that matches what it can pay.",
     "chronic_slow": "Habitual late payer financing itself with our money: call before the due date and "
                     "charge late-payment interest.",

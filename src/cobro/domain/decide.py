@@ -81,7 +81,7 @@ DEFAULT_LABEL_UPLIFT: Mapping[str, Mapping[str, Decimal]] = MappingProxyType({
 
 DEFAULT_CLASS_FACTOR: Mapping[str, Decimal] = _m(
     stopped_paying="0.4", solvency_falling="0.5", broken_promises="0.8", unfounded_disputes="0.8",
-    pays_others="0.9", open_dispute="0.9", partial_in_contact="1", chronic_slow="1.05", too_little_history="1",
+    pays_others="0.9", open_dispute="0.9", deteriorating="0.9", partial_in_contact="1", chronic_slow="1.05", too_little_history="1",
     unclear="1")
 
 # Units of each currency per 1 EUR, rough (2025); only to price EUR costs in the case currency and to rank.

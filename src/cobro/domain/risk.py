@@ -8,7 +8,9 @@ component            max   points
 lateness             30    mean days beyond terms of settled items (shrunk toward the portfolio), 60 d = max
 trend                10    recent (last 5) minus earlier mean delay, +30 d = max
 dispersion            5    standard deviation of the delays, 30 d = max
-arrears              20    amount-weighted days past due of what is overdue now, 90 d = max
+arrears              30    amount-weighted days past due of what is overdue now, 120 d = max
+default              15    ≥ 5 % of the exposure more than 90 days past due (the Basel / IFRS 9 default marker)
+payments stopped     15    overdue items and no payment for 60+ days (75+ d = max)
 exposure vs limit    10    from 80 % of the limit (0) to 120 % (max)
 broken promises      10    5 per broken promise, fewer when promises were kept
 disputes             10    5 per dispute resolved against the customer, up to 5 for disputed open amount
@@ -56,6 +58,8 @@ class RiskInput:
     exposure: Decimal = Decimal(0)
     overdue: Decimal = Decimal(0)
     overdue_days_weighted: float = 0.0
+    overdue_90: Decimal = Decimal(0)  # part of the exposure more than 90 days past due
+    days_since_last_payment: int | None = None  # None = never paid
     credit_limit: Decimal | None = None
     currency: str = ""
     promises_kept: int = 0
@@ -72,7 +76,9 @@ class RiskParameters:
     lateness_full: float = 60.0
     trend_full: float = 30.0
     dispersion_full: float = 30.0
-    arrears_full: float = 90.0
+    arrears_full: float = 120.0
+    default_share: Decimal = Decimal("0.05")
+    stopped_days: int = 60
     pd_full: float = 0.20
 
 
@@ -164,9 +170,16 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
     cur = f" {inp.currency}" if inp.currency else ""
     reasons: list[Reason] = []
     if inp.overdue > 0:
-        reasons.append(Reason("arrears", _ramp(inp.overdue_days_weighted, p.arrears_full, 20),
+        reasons.append(Reason("arrears", _ramp(inp.overdue_days_weighted, p.arrears_full, 30),
                               f"{inp.overdue:,.2f}{cur} overdue, on average {inp.overdue_days_weighted:.0f} days "
                               "past due"))
+        if inp.exposure > 0 and inp.overdue_90 >= p.default_share * inp.exposure:
+            reasons.append(Reason("default", 15.0, f"{inp.overdue_90:,.2f}{cur} more than 90 days past due "
+                                                   f"({inp.overdue_90 / inp.exposure:.0%} of the exposure)"))
+        quiet = inp.days_since_last_payment
+        if quiet is None or quiet >= p.stopped_days:
+            since = "has never paid" if quiet is None else f"no payment for {quiet} days"
+            reasons.append(Reason("stopped", _ramp((quiet or 75) - 45, 30, 15), f"{since} while items are overdue"))
     if inp.credit_limit is not None and inp.credit_limit > 0:
         ratio = float(inp.exposure / inp.credit_limit)
         if ratio > 0.8:
