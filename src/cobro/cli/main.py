@@ -19,6 +19,7 @@ from cobro.cli.commands import interest
 from cobro.cli.commands import outbox
 from cobro.cli.commands import predict
 from cobro.cli.commands import reports
+from cobro.cli.commands import risk
 from cobro.cli.commands import serve
 from cobro.cli.commands import solvency
 from cobro.cli.commands import statement
@@ -57,6 +58,7 @@ interest.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")
 app.add_typer(reports.app, name="report")
+risk.register(app)
 serve.register(app)
 app.add_typer(solvency.app, name="solvency")
 app.add_typer(statement.app, name="statement")
