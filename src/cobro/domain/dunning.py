@@ -166,8 +166,31 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     pauses = apply_pauses(items, as_of=as_of, holds=case.holds, disputes=case.disputes, promises=case.promises,
                           exceptions=case.exceptions)
     hist = case.history
-    # The episode is alive while anything is overdue or inside a step's window, paused or not.
-    active = any(it.due_date < as_of or schedule.reached(it.due_date) >= 0 for it in items if it.open_minor > 0)
+    elig_amount = pauses.eligible
+    reached = schedule.reached
+    # One pass over the items (this runs for every open instalment of the tenant): the episode is alive while
+    # anything is overdue or inside a step's window, paused or not; collect the eligible items, the overdue
+    # ones, and the oldest eligible item overall and not yet due (the oldest reaches the furthest step).
+    active = False
+    eligible: list[Item] = []
+    overdue: list[Item] = []
+    oldest: Item | None = None
+    oldest_pending: Item | None = None
+    for it in items:
+        if it.open_minor <= 0:
+            continue
+        due = it.due_date
+        if not active and (due < as_of or reached(due) >= 0):
+            active = True
+        if not elig_amount.get(it.instalment_id):
+            continue
+        eligible.append(it)
+        if due < as_of:
+            overdue.append(it)
+        elif oldest_pending is None or due < oldest_pending.due_date:
+            oldest_pending = it
+        if oldest is None or due < oldest.due_date:
+            oldest = it
     opens = active and hist.episode == 0
     closes = not active and hist.episode > 0
     episode = hist.episode if hist.episode else (hist.last_episode + 1 if active else 0)
@@ -175,18 +198,13 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     last_done = max((d.index for d in done.values()), default=-1)
     skip = {e.value for e in case.exceptions if e.kind == "skip_step" and e.active(as_of)}
 
-    eligible = [it for it in items if pauses.eligible.get(it.instalment_id, 0) > 0]
-    overdue = [it for it in eligible if it.due_date < as_of]
-    reach = {it.instalment_id: schedule.reached(it.due_date) for it in eligible}
-    # step index → why it is due; the text is built only for the step finally chosen (a million items)
+    # step index → why it is due; the text is built only for the step finally chosen.  Every due-date step up
+    # to the furthest reached one is a candidate, so a step that fails its amount test falls back to a lower one.
     candidates: dict[int, Callable[[], str]] = {}
-    for it in sorted(eligible, key=lambda x: (x.due_date, x.invoice, x.seq)):
-        r = reach[it.instalment_id]
-        # every step up to the reached one is a candidate: a step that fails its amount test falls back
-        for j in schedule.due_steps:
-            if j > r or j in candidates or (policy.steps[j].pre_due and it.due_date < as_of):
-                continue
-            candidates[j] = partial(_due_reason, it, policy.steps[j], schedule.trigger_date(it.due_date, j))
+    for j in schedule.due_steps:
+        who = oldest_pending if policy.steps[j].pre_due else oldest
+        if who is not None and reached(who.due_date) >= j:
+            candidates[j] = partial(_due_reason, who, policy.steps[j], schedule.trigger_date(who.due_date, j))
     for i, step in enumerate(policy.steps):
         if step.trigger.anchor == "previous_step" and active:
             prev = [d for d in done.values() if d.index < i]
@@ -216,7 +234,8 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
         if step.id in skip:
             skipped.append(f"{step.id}: skipped by an approved exception")
             continue
-        chosen = [it for it in eligible if reach[it.instalment_id] == i] if step.pre_due else overdue
+        chosen = ([it for it in eligible if it.due_date >= as_of and reached(it.due_date) == i] if step.pre_due
+                  else overdue or [it for it in eligible if reached(it.due_date) >= i])
         if not chosen:
             continue
         total = sum(pauses.eligible[it.instalment_id] for it in chosen)
