@@ -350,7 +350,16 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
     from cobro.services.collections.tasks import list_tasks
 
     rows = _run(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
-    _show(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary"])
+    if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
+        from cobro.services.worklist import worklist
+
+        ranked = {r["id"]: r for r in _run(ctx, lambda s, t: worklist(s, t, _today(ctx), collector or None),
+                                           commit=False) if r["kind"] == "task"}
+        rows.sort(key=lambda r: ranked[r["id"]]["rank"] if r["id"] in ranked else len(ranked) + 1)
+        for r in rows:
+            r["reason"] = ranked.get(r["id"], {}).get("reason", "")
+    _show(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
+                                   *(["reason"] if status == "open" else [])])
 
 
 @tasks_app.command("done")
