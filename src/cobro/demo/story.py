@@ -31,6 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cobro.demo.generator import DemoSpec
+from cobro.demo.risk_story import risk_step
 
 if TYPE_CHECKING:
     from cobro.bootstrap import Container
@@ -177,6 +178,7 @@ STEPS: list[DemoStep] = [
     DemoStep("summary", "Ledger summary", summary_step),
     DemoStep("top-customers", "Top customers", top_customers_step),
     DemoStep("reports", "Receivables reports and portfolio analysis", reports_step),
+    DemoStep("risk", "Payment-date model, cash forecast, risk, classification and recommendations", risk_step),
 ]
 
 
