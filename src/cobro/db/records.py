@@ -34,7 +34,7 @@ class CustomerRow(TimestampMixin, Base):
     __tablename__ = "customers"
     __table_args__ = (UniqueConstraint("tenant_id", "code"),)
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # indexed by the unique key's prefix
     code: Mapped[str] = mapped_column(String(64))
     legal_name: Mapped[str] = mapped_column(String(300))
     country: Mapped[str] = mapped_column(String(2), default="")
@@ -72,7 +72,7 @@ class InvoiceRow(TimestampMixin, Base):
         Index("ix_invoices_tenant_open", "tenant_id", "status", "customer_id"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # indexed by the unique key's prefix
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     number: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20), default="invoice")
@@ -100,7 +100,7 @@ class InstalmentRow(Base):
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))  # unique key prefix
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)
     due_date: Mapped[dt.date] = mapped_column(Date)
@@ -115,7 +115,7 @@ class PaymentRow(TimestampMixin, Base):
     __tablename__ = "payments"
     __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # indexed by the unique key's prefix
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     reference: Mapped[str] = mapped_column(String(120))
     date: Mapped[dt.date] = mapped_column(Date)

@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_customers_tenant_id_code'))
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_customers_tenant_id'), ['tenant_id'], unique=False)
+        pass  # ix_customers_tenant_id: the unique key's prefix covers it
 
     op.create_table('contacts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -100,7 +100,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoices_customer_id'), ['customer_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoices_tenant_id'), ['tenant_id'], unique=False)
+        pass  # ix_invoices_tenant_id: the unique key's prefix covers it
         batch_op.create_index('ix_invoices_tenant_open', ['tenant_id', 'status', 'customer_id'], unique=False)
 
     op.create_table('payments',
@@ -124,7 +124,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_customer_id'), ['customer_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payments_tenant_id'), ['tenant_id'], unique=False)
+        pass  # ix_payments_tenant_id: the unique key's prefix covers it
 
     op.create_table('instalments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -145,7 +145,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('instalments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_instalments_customer_id'), ['customer_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_instalments_invoice_id'), ['invoice_id'], unique=False)
+        pass  # ix_instalments_invoice_id: the unique key's prefix covers it
         batch_op.create_index('ix_instalments_open', ['tenant_id', 'due_date'], unique=False)
 
     op.create_table('allocations',
@@ -181,18 +181,18 @@ def downgrade() -> None:
     op.drop_table('allocations')
     with op.batch_alter_table('instalments', schema=None) as batch_op:
         batch_op.drop_index('ix_instalments_open')
-        batch_op.drop_index(batch_op.f('ix_instalments_invoice_id'))
+        pass  # ix_instalments_invoice_id was never created
         batch_op.drop_index(batch_op.f('ix_instalments_customer_id'))
 
     op.drop_table('instalments')
     with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payments_tenant_id'))
+        pass  # ix_payments_tenant_id was never created
         batch_op.drop_index(batch_op.f('ix_payments_customer_id'))
 
     op.drop_table('payments')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_index('ix_invoices_tenant_open')
-        batch_op.drop_index(batch_op.f('ix_invoices_tenant_id'))
+        pass  # ix_invoices_tenant_id was never created
         batch_op.drop_index(batch_op.f('ix_invoices_customer_id'))
 
     op.drop_table('invoices')
@@ -202,7 +202,7 @@ def downgrade() -> None:
 
     op.drop_table('contacts')
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_customers_tenant_id'))
+        pass  # ix_customers_tenant_id was never created
 
     op.drop_table('customers')
     op.drop_table('tenants')
