@@ -20,7 +20,7 @@ def register(root: typer.Typer) -> None:
     """Mount `cobro analyze` on the root app."""
 
     @root.command("analyze")
-    def analyze(  # noqa: PLR0917 - Typer options
+    def analyze(
         file: Annotated[Path, typer.Argument(help="Ledger export (CSV or XLSX).", exists=True, dir_okay=False)],
         out: Annotated[list[Path], typer.Option("--out", help="report.html, report.pdf or report.xlsx (repeatable).")],
         mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,

@@ -96,7 +96,7 @@ def _emit(data: dict[str, Any], sheets: list[Sheet], fmt: str, out: Path | None)
 
 
 @app.command("ageing")
-def ageing(  # noqa: PLR0917 - Typer options
+def ageing(
     ctx: typer.Context,
     as_of: AsOf = None,
     buckets: Annotated[str, typer.Option("--buckets", help="Bucket edges in days.")] = "0,30,60,90,120",
@@ -150,7 +150,7 @@ _KPI_ROWS = [
 
 
 @app.command("kpis")
-def kpis(  # noqa: PLR0917 - Typer options
+def kpis(
     ctx: typer.Context,
     as_of: AsOf = None,
     window_days: Annotated[int, typer.Option("--window-days", help="DSO/CEI window in days.")] = 90,
@@ -177,7 +177,7 @@ def kpis(  # noqa: PLR0917 - Typer options
 
 
 @app.command("provision")
-def provision(  # noqa: PLR0917 - Typer options
+def provision(
     ctx: typer.Context,
     as_of: AsOf = None,
     lgd: Annotated[str, typer.Option("--lgd", help="Loss given default, 0..1.")] = "0.9",
@@ -208,7 +208,7 @@ def provision(  # noqa: PLR0917 - Typer options
 
 
 @app.command("cost")
-def cost(  # noqa: PLR0917 - Typer options
+def cost(
     ctx: typer.Context,
     as_of: AsOf = None,
     by: Annotated[str, typer.Option("--by", help="invoice or customer.")] = "customer",
