@@ -1,0 +1,38 @@
+"""End-to-end fixtures: the small ledger imported into the parametrized database (SQLite and PostgreSQL), an app
+built on it with a fixed clock, and a TestClient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from cobro.api.app import create_app
+from cobro.bootstrap import Container, build
+from cobro.clock import FixedClock
+from cobro.config import Settings
+from tests.e2e.ledger import AS_OF, seed
+
+
+@pytest.fixture
+def ledger_container(db_url: str, tmp_path: Path) -> Iterator[Container]:
+    container = build(Settings(database_url=db_url),
+                      clock=FixedClock(dt.datetime.combine(AS_OF, dt.time(12), tzinfo=dt.UTC)))
+    seed(container, tmp_path)
+    yield container
+    container.close()
+
+
+@pytest.fixture
+def app(ledger_container: Container) -> FastAPI:
+    return create_app(container=ledger_container)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
