@@ -113,8 +113,11 @@ def run_file(path: Path, with_uncalibrated: bool) -> dict[str, Any]:
         t0 = time.perf_counter()
         oof = fn()
         m = score_predictions(y, oof, FOLDS)
+        # a constant prediction has one bin; quantile bins would follow file order (sorted by class)
+        ece = abs(float(oof[0]) - float(y.mean())) if np.ptp(oof) == 0 else \
+            expected_calibration_error(m.reliability)
         results[name] = {"auc": m.auc, "pr_auc": m.pr_auc, "brier": m.brier, "log_loss": m.log_loss,
-                         "ece": expected_calibration_error(m.reliability), "seconds": time.perf_counter() - t0,
+                         "ece": ece, "seconds": time.perf_counter() - t0,
                          "reliability": m.reliability}
         oofs[name] = oof
     lo, hi = paired_auc_diff(y, oofs["cobro LightGBM + CV Platt (default)"],
