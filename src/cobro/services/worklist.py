@@ -31,7 +31,7 @@ def _row(kind: str, ref: int | None, prof: risk.Profile, case: dc.Case, options:
     fx = params.fx_to_base.get(case.currency, Decimal(1))
     per_minute = gain / fx / max(minutes, 1)
     cls = prof.classification
-    reason = (f"{action}: +{gain:,.0f} {case.currency} vs waiting ({options[action].probability:.0%} vs "
+    reason = (f"{action}: {gain:+,.0f} {case.currency} vs waiting ({options[action].probability:.0%} vs "
               f"{options['wait'].probability:.0%} recovery) on {case.overdue:,.2f} {case.currency} "
               f"{case.days_past_due:.0f} days overdue; {cls.label.replace('_', ' ') if cls else 'unclassified'}")
     return {"kind": kind, "id": ref, "customer": prof.row.code, "collector": prof.row.collector,
