@@ -177,7 +177,10 @@ def test_cli_demo_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["customers"] == 12
     assert len(json.loads((tmp_path / "out" / "top_customers.json").read_text(encoding="utf-8"))) == 10
-    # a second run starts from a fresh database, and without --no-serve says there is nothing to serve yet
+    # a second run starts from a fresh database, and without --no-serve ends by serving the dashboard
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr("cobro.cli.commands.serve.serve_app",
+                        lambda settings, *, host, port: served.append((host, port)))
     result = CliRunner().invoke(app, args[:1] + args[2:])
     assert result.exit_code == 0, result.output
-    assert "not built yet" in result.output
+    assert served == [("127.0.0.1", 8000)]

@@ -58,9 +58,9 @@ def demo(
     if failed:
         raise fail(f"demo steps failed: {', '.join(failed)}", code=1)
     if not no_serve:
-        # Hook for the dashboard: once `cobro.web` can serve, start it here on the demo database.
-        console.print("The dashboard is not built yet; nothing to serve. "
-                      "Explore with `cobro --db sqlite:///cobro-demo.db customers list`.")
+        from cobro.cli.commands.serve import serve_app
+
+        serve_app(st.settings, host="127.0.0.1", port=8000)  # prints the URL first
 
 
 @app.command("generate")
