@@ -157,7 +157,8 @@ def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Pat
     if report.errors:
         return report
     counts = invoice_import.merge(conn, tenant, path.name,
-                                  create_customers=bool(reader.mapping.option("create_customers", False)))
+                                  create_customers=bool(reader.mapping.option("create_customers", False)),
+                                  multi_instalment="instalment" in reader.columns)
     invoice_import.drop_stage(conn)
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
     report.extra = {"customers_created": counts.customers_created, "settlements_recorded": counts.settled}

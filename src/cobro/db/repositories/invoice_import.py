@@ -116,11 +116,15 @@ def unknown_customers(conn: Connection, tenant_id: int) -> list[tuple[int, str]]
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
-def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bool) -> MergeCounts:
+def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bool,
+          multi_instalment: bool = True) -> MergeCounts:
+    """Merge the staged rows.  Every statement is driven by the staging tables and finds ledger rows by key,
+    so the cost grows with the file, not with the ledger."""
     p = {"t": tenant_id, "src": source[:200]}
+    pg = conn.dialect.name == "postgresql"
     counts = MergeCounts()
     conn.execute(text("CREATE INDEX ix_stage_number ON stage_invoices (number, seq)"))
-    if conn.dialect.name == "postgresql":
+    if pg:
         conn.execute(text("ANALYZE stage_invoices"))
     if create_customers:
         counts.customers_created = conn.execute(text("""
@@ -132,61 +136,80 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
             WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
             GROUP BY s.customer_code"""), p).rowcount
     conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
-    conn.execute(text("""
-        CREATE TEMPORARY TABLE stage_heads AS
+    # one head per invoice; with one row per invoice (no instalment column) no grouping is needed
+    select_heads = """
         SELECT s.number AS number, MIN(s.row_no) AS row_no, MIN(c.id) AS customer_id, MIN(s.issue_date) AS issue_date,
                MAX(s.due_date) AS due_date, MIN(s.currency) AS currency, SUM(s.amount_minor) AS amount_minor,
                MIN(s.kind) AS kind, MAX(CASE WHEN s.disputed THEN 1 ELSE 0 END) AS disputed,
                MIN(s.corrects) AS corrects, MIN(s.channel) AS channel, MIN(s.terms) AS terms,
                MAX(s.settled_date) AS settled_date, MAX(CASE WHEN s.over_cap THEN 1 ELSE 0 END) AS over_cap,
-               SUM(s.h40) AS h
+               SUM(s.h40) AS h, CAST(NULL AS BIGINT) AS invoice_id, CAST(NULL AS BIGINT) AS old_hash
         FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
-        GROUP BY s.number"""), p)
-    conn.execute(text("CREATE INDEX ix_stage_heads_number ON stage_heads (number)"))
-    if conn.dialect.name == "postgresql":
+        GROUP BY s.number""" if multi_instalment else """
+        SELECT s.number AS number, s.row_no AS row_no, c.id AS customer_id, s.issue_date AS issue_date,
+               s.due_date AS due_date, s.currency AS currency, s.amount_minor AS amount_minor, s.kind AS kind,
+               CASE WHEN s.disputed THEN 1 ELSE 0 END AS disputed, s.corrects AS corrects, s.channel AS channel,
+               s.terms AS terms, s.settled_date AS settled_date, CASE WHEN s.over_cap THEN 1 ELSE 0 END AS over_cap,
+               s.h40 AS h, CAST(NULL AS BIGINT) AS invoice_id, CAST(NULL AS BIGINT) AS old_hash
+        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code"""
+    conn.execute(text(f"CREATE TEMPORARY TABLE stage_heads AS {select_heads} ORDER BY 1"), p)
+    conn.execute(text("CREATE UNIQUE INDEX ix_stage_heads_number ON stage_heads (number)"))
+    conn.execute(text("""
+        UPDATE stage_heads SET invoice_id = i.id, old_hash = i.content_hash
+        FROM invoices i WHERE i.tenant_id = :t AND i.number = stage_heads.number"""), p)
+    if pg:
         conn.execute(text("ANALYZE stage_heads"))
     row = conn.execute(text("""
-        SELECT
-          SUM(CASE WHEN i.id IS NULL THEN 1 ELSE 0 END),
-          SUM(CASE WHEN i.id IS NOT NULL AND i.content_hash = h.h THEN 1 ELSE 0 END),
-          SUM(CASE WHEN i.id IS NOT NULL AND i.content_hash <> h.h THEN 1 ELSE 0 END)
-        FROM stage_heads h LEFT JOIN invoices i ON i.tenant_id = :t AND i.number = h.number"""), p).one()
+        SELECT SUM(CASE WHEN invoice_id IS NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN old_hash = h THEN 1 ELSE 0 END),
+               SUM(CASE WHEN old_hash <> h THEN 1 ELSE 0 END)
+        FROM stage_heads""")).one()
     counts.created, counts.unchanged, counts.updated = (int(v or 0) for v in row)
 
     # only invoices whose content changed, or that get a settlement now, need their amounts recomputed
     conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
-    conn.execute(text("""
-        CREATE TEMPORARY TABLE stage_touched AS
-        SELECT i.id AS invoice_id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
-        WHERE i.content_hash <> h.h"""), p)
-    conn.execute(text("""
-        UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
-               due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
-               disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
-               over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src, updated_at = CURRENT_TIMESTAMP
-        FROM stage_heads h
-        WHERE invoices.id IN (SELECT invoice_id FROM stage_touched) AND invoices.number = h.number"""), p)
-    conn.execute(text("""
-        UPDATE instalments SET due_date = s.due_date, amount_minor = s.amount_minor,
-               open_minor = s.amount_minor - instalments.paid_minor, currency = s.currency
-        FROM stage_invoices s, invoices i
-        WHERE instalments.invoice_id IN (SELECT invoice_id FROM stage_touched)
-          AND i.id = instalments.invoice_id AND s.number = i.number AND instalments.seq = s.seq
-          AND (instalments.amount_minor <> s.amount_minor OR instalments.due_date <> s.due_date)"""), p)
-    conn.execute(text("""
-        INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
-                              open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
-                              content_hash)
-        SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
-               h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1), :src, h.h
-        FROM stage_heads h
-        WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = :t AND i.number = h.number)"""), p)
-    conn.execute(text("""
-        INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
-                                 paid_minor, open_minor)
-        SELECT :t, i.id, i.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
-        FROM stage_invoices s JOIN invoices i ON i.tenant_id = :t AND i.number = s.number
-        WHERE NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = i.id AND x.seq = s.seq)"""), p)
+    conn.execute(text("CREATE TEMPORARY TABLE stage_touched AS SELECT invoice_id FROM stage_heads WHERE old_hash <> h"))
+    if counts.updated:
+        conn.execute(text("""
+            UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
+                   due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
+                   disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
+                   over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
+                   updated_at = CURRENT_TIMESTAMP
+            FROM stage_heads h WHERE invoices.id = h.invoice_id AND h.old_hash <> h.h"""), p)
+        conn.execute(text("""
+            UPDATE instalments SET due_date = s.due_date, amount_minor = s.amount_minor,
+                   open_minor = s.amount_minor - instalments.paid_minor, currency = s.currency
+            FROM stage_heads h, stage_invoices s
+            WHERE h.old_hash <> h.h AND s.number = h.number AND instalments.invoice_id = h.invoice_id
+              AND instalments.seq = s.seq
+              AND (instalments.amount_minor <> s.amount_minor OR instalments.due_date <> s.due_date)"""), p)
+        conn.execute(text("""
+            INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
+                                     paid_minor, open_minor)
+            SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
+            FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
+            WHERE h.old_hash <> h.h
+              AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = s.seq)"""), p)
+    if counts.created:
+        conn.execute(text("""
+            INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
+                                  open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
+                                  content_hash)
+            SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
+                   h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1),
+                   :src, h.h
+            FROM stage_heads h WHERE h.invoice_id IS NULL ORDER BY h.number"""), p)
+        conn.execute(text("""
+            UPDATE stage_heads SET invoice_id = i.id
+            FROM invoices i
+            WHERE stage_heads.invoice_id IS NULL AND i.tenant_id = :t AND i.number = stage_heads.number"""), p)
+        conn.execute(text("""
+            INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
+                                     paid_minor, open_minor)
+            SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
+            FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
+            WHERE h.old_hash IS NULL ORDER BY h.invoice_id, s.seq"""), p)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
     return counts
@@ -194,9 +217,12 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
     """A settled date in the file means the invoice was paid in full on that date: record that payment once."""
+    due = conn.execute(text("SELECT COUNT(*) FROM stage_heads WHERE settled_date IS NOT NULL")).scalar_one()
+    if not due:
+        return 0
     conn.execute(text("""
         INSERT INTO stage_touched (invoice_id)
-        SELECT i.id FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        SELECT i.id FROM stage_heads h JOIN invoices i ON i.id = h.invoice_id
         WHERE h.settled_date IS NOT NULL AND i.kind = 'invoice' AND i.open_minor > 0
           AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.tenant_id = :t AND q.reference = 'settle:' || h.number)
         """), p)
@@ -205,7 +231,7 @@ def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
                               method, source, note)
         SELECT :t, i.customer_id, 'settle:' || h.number, h.settled_date, i.currency, i.open_minor, 0,
                'settlement', :src, ''
-        FROM stage_heads h JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
+        FROM stage_heads h JOIN invoices i ON i.id = h.invoice_id
         WHERE h.settled_date IS NOT NULL AND i.kind = 'invoice' AND i.open_minor > 0
           AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.tenant_id = :t AND q.reference = 'settle:' || h.number)
         """), p).rowcount
@@ -213,18 +239,19 @@ def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
         return 0
     conn.execute(text("""
         INSERT INTO allocations (tenant_id, payment_id, instalment_id, invoice_id, amount_minor, date)
-        SELECT :t, q.id, x.id, i.id, x.open_minor, q.date
+        SELECT :t, q.id, x.id, x.invoice_id, x.open_minor, q.date
         FROM stage_heads h
-        JOIN invoices i ON i.tenant_id = :t AND i.number = h.number
         JOIN payments q ON q.tenant_id = :t AND q.reference = 'settle:' || h.number
-        JOIN instalments x ON x.invoice_id = i.id
+        JOIN instalments x ON x.invoice_id = h.invoice_id
         WHERE h.settled_date IS NOT NULL AND x.open_minor > 0
           AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = q.id)"""), p)
     return int(created)
 
 
 def _refresh_open_amounts(conn: Connection, p: dict[str, object]) -> None:
-    """Recompute paid/open of every staged invoice from its allocations (the allocations are the truth)."""
+    """Recompute paid/open of touched invoices from their allocations (the allocations are the truth)."""
+    if not conn.execute(text("SELECT COUNT(*) FROM stage_touched")).scalar_one():
+        return
     conn.execute(text("""
         UPDATE instalments SET
           paid_minor = COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.instalment_id = instalments.id), 0),
