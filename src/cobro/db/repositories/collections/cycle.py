@@ -240,7 +240,7 @@ def _staged(session: Session, target: str, rows: Sequence[dict[str, Any]], tail:
     # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join
     result = session.execute(text(f"INSERT INTO {target} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {stage} "
                                   f"WHERE true {tail}"))
-    out = list(result) if result.returns_rows else []
+    out = list(result) if result.returns_rows else []  # type: ignore[attr-defined]  # a CursorResult at run time
     session.execute(text(f"DROP TABLE {stage}"))
     return out
 
