@@ -30,6 +30,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cobro.demo.collections_story import collections_step
+from cobro.demo.financials_story import financials_step
 from cobro.demo.generator import DemoSpec
 from cobro.demo.risk_story import risk_step
 
@@ -179,6 +181,8 @@ STEPS: list[DemoStep] = [
     DemoStep("top-customers", "Top customers", top_customers_step),
     DemoStep("reports", "Receivables reports and portfolio analysis", reports_step),
     DemoStep("risk", "Payment-date model, cash forecast, risk, classification and recommendations", risk_step),
+    DemoStep("financials", "Debtors' accounts, bankruptcy model and solvency in the risk score", financials_step),
+    DemoStep("collections", "Collections cycle for four simulated weeks, delivered to local sinks", collections_step),
 ]
 
 

@@ -208,6 +208,46 @@ def _action_row(tenant: int, run_id: int, as_of: dt.date, d: CaseDecision, chose
                 "reason": a.reason, "status": "planned", "run_id": run_id}
 
 
+def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date) -> dict[str, Any]:
+    """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
+    for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
+    no published rate yet for the current half-year)."""
+    comp = dict(policy.compensation).get(currency)
+    out: dict[str, Any] = {
+        "state_compensation": bool(step.state_compensation and comp is not None),
+        "compensation": ({"amount": _money(comp, currency), "currency": currency, "per_invoice": True}
+                         if comp is not None else None),
+        "interest": None,
+    }
+    if not step.state_interest or not policy.interest_reference:
+        return out
+    from decimal import Decimal
+
+    from cobro.domain.interest import InterestError, compute_late_interest
+
+    total = Decimal(0)
+    rate = None
+    try:
+        for item in action.items:
+            due, open_amount = _item_due_and_open(item, currency)
+            if due >= as_of or open_amount <= 0:
+                continue
+            result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
+                                           compensation=Decimal(0))
+            total += result.interest
+            rate = result.periods[-1].rate if result.periods else rate
+    except InterestError:
+        return out
+    out["interest"] = {"amount": str(total), "currency": currency, "rate": str(rate) if rate is not None else None}
+    return out
+
+
+def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
+    from cobro.money import Money
+
+    return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
+
+
 def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, CustomerRow], *,
                    planned: list[tuple[CaseDecision, Book]], created: dict[tuple[int, str, str, int], int]
                    ) -> list[dict[str, Any]]:
@@ -239,8 +279,7 @@ def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[in
             context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
                        "items": _items_json(a), "total": {"amount": total, "currency": d.currency},
                        "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
-                       "state_interest": step.state_interest, "state_compensation": step.state_compensation,
-                       "compensation": {c: _money(m, c) for c, m in policy.compensation},
+                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
                        "interest_reference": policy.interest_reference, "creditor": creditor}
             skipped = need and who is None
             outbox.append({
