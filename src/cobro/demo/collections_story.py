@@ -69,7 +69,7 @@ def whatsapp_sink(log_path: Path) -> Iterator[str]:
     counter = {"n": 0}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             counter["n"] += 1
             with log_path.open("ab") as fh:
@@ -120,7 +120,7 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
     with smtp_sink(out_dir / "mail") as (smtp_url, received), whatsapp_sink(out_dir / "whatsapp.jsonl") as wa_url:
         settings = Settings(database_url=container.settings.database_url, tenant=tenant, smtp_url=smtp_url,
                             smtp_from="cobros@demo.cobro.example", whatsapp_base_url=wa_url,
-                            whatsapp_token="demo-token")  # noqa: S106 - a local fake, not a secret
+                            whatsapp_token="demo-token")
         delivery = DeliverySettings(whatsapp_phone_number_id="100000000000001", letter_dir=out_dir / "letters",
                                     sms_log=out_dir / "sms.log")
         for day in days:
