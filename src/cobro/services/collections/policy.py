@@ -34,7 +34,31 @@ def load_policy_yaml(text: str) -> tuple[Policy | None, list[PolicyProblem]]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(file)"
         return None, [PolicyProblem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
-    return parse_policy(data)
+    policy, problems = parse_policy(data)
+    if policy is not None:
+        problems = problems + _missing_templates(policy)
+        if problems:
+            return None, problems
+    return policy, problems
+
+
+def _missing_templates(policy: Policy) -> list[PolicyProblem]:
+    """A message step must name a template that exists in every shipped language, or nothing could be sent."""
+    from cobro.channels.render import TEMPLATES_DIR
+    from cobro.domain.policy import MESSAGE_CHANNELS
+
+    languages = sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
+    problems = []
+    for index, step in enumerate(policy.steps):
+        if step.channel not in MESSAGE_CHANNELS:
+            continue
+        missing = [lang for lang in languages if not (TEMPLATES_DIR / lang / f"{step.template}.j2").exists()]
+        if missing:
+            known = sorted(p.stem for p in (TEMPLATES_DIR / languages[0]).glob("*.j2") if not p.stem.startswith("_"))
+            problems.append(PolicyProblem(f"steps[{index}].template",
+                                          f"no template {step.template!r} for {', '.join(missing)}; "
+                                          f"shipped templates: {', '.join(known)}"))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
