@@ -198,7 +198,9 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-_TOP = {"policy", "description", "calendar", "terms", "credit", "late_payment", "promises", "recipients", "steps"}
+# "risk" and "decision" are read and checked by the risk services (services/risk_tuning.py)
+_TOP = {"policy", "description", "calendar", "terms", "credit", "late_payment", "promises", "recipients", "steps",
+        "risk", "decision"}
 _STEP = {"id", "trigger", "channel", "recipients", "template", "tone", "min_overdue", "state_interest",
          "state_compensation", "task", "escalation"}
 

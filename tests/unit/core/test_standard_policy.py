@@ -27,3 +27,14 @@ def test_a_step_naming_a_missing_template_is_refused_with_its_path() -> None:
     assert policy is None
     assert [p.path for p in problems] == ["steps[1].template"]
     assert "no_such_letter" in problems[0].message
+
+
+def test_risk_and_decision_sections_are_accepted_and_checked() -> None:
+    text = resources.files("cobro.data.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
+    policy, problems = load_policy_yaml(text + "risk:\n  score_jump: 20\ndecision:\n  hourly_cost: 40\n")
+    assert problems == []
+    assert policy is not None
+    policy, problems = load_policy_yaml(text + "risk:\n  score_jmp: 20\n")
+    assert policy is None
+    assert problems[0].path == "risk"
+    assert "score_jmp" in problems[0].message

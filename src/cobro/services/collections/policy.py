@@ -36,10 +36,25 @@ def load_policy_yaml(text: str) -> tuple[Policy | None, list[PolicyProblem]]:
         return None, [PolicyProblem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
     policy, problems = parse_policy(data)
     if policy is not None:
-        problems = problems + _missing_templates(policy)
+        problems = problems + _missing_templates(policy) + _risk_sections(data)
         if problems:
             return None, problems
     return policy, problems
+
+
+def _risk_sections(data: Any) -> list[PolicyProblem]:
+    """The optional `risk` and `decision` sections are checked by the risk services' own readers."""
+    from cobro.errors import InvalidInputError
+    from cobro.services import risk_tuning
+
+    problems = []
+    for key, reader in (("risk", risk_tuning.thresholds), ("decision", risk_tuning.decision_parameters)):
+        if isinstance(data, dict) and data.get(key) is not None:
+            try:
+                reader(data[key])
+            except InvalidInputError as exc:
+                problems.append(PolicyProblem(key, str(exc).removeprefix("policy ")))
+    return problems
 
 
 def _missing_templates(policy: Policy) -> list[PolicyProblem]:
