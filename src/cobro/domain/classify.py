@@ -9,7 +9,8 @@ the ledger, and "too little history" before the patterns that need history.
 ======================  =============  =========================================================================
 label                   nature         fires when
 ======================  =============  =========================================================================
-solvency_falling        liquidity      financials: P(default) ≥ 20 %, Z'' in distress, or ≥ 2 indicators worse
+solvency_falling        liquidity      financials: P(default) ≥ 20 %, Z'' in distress, or ≥ 2 key indicators
+                                       falling materially while Z'' is not in the safe zone
 broken_promises         unwillingness  ≥ 2 promises broken, or more broken than kept
 unfounded_disputes      unwillingness  a dispute was resolved against the customer
 pays_others             unwillingness  an outside source says it pays other suppliers on time
@@ -98,8 +99,9 @@ def _solvency(e: Evidence, p: ClassifyParameters) -> Signal | None:
         parts.append(f"financial statements give a {e.p_default:.0%} probability of default")
     if e.z2_zone == "distress":
         parts.append("Altman Z'' is in the distress zone")
-    if len(e.solvency_worsened) >= 2:
-        parts.append(f"{', '.join(e.solvency_worsened[:4])} worsened in the latest accounts")
+    if len(e.solvency_worsened) >= 2 and e.z2_zone != "safe":  # a safe firm's dip is not a liquidity problem
+        more = f" (+{len(e.solvency_worsened) - 4} more)" if len(e.solvency_worsened) > 4 else ""
+        parts.append(f"{', '.join(e.solvency_worsened[:4])}{more} worsened in the latest accounts")
     return Signal("solvency_falling", "liquidity", "; ".join(parts)) if parts else None
 
 

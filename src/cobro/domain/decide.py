@@ -73,10 +73,11 @@ DEFAULT_COLLECTABILITY: tuple[tuple[int, Decimal], ...] = (
     (730, D("0.136")), (1095, D("0.116")))
 
 # Where the classification says more than its nature: a customer that stopped paying has no cash flow to fund a
-# plan, and escalating early gets ahead of the other creditors; failing accounts rarely honour a plan either.
+# plan, and escalating early gets ahead of the other creditors; failing accounts rarely honour a plan either, and
+# once insolvency proceedings open the claim is frozen, so the same race applies.
 DEFAULT_LABEL_UPLIFT: Mapping[str, Mapping[str, Decimal]] = MappingProxyType({
     "stopped_paying": _m(payment_plan="0.10", agency="0.20"),
-    "solvency_falling": _m(payment_plan="0.20"),
+    "solvency_falling": _m(payment_plan="0.10", agency="0.20"),
 })
 
 DEFAULT_CLASS_FACTOR: Mapping[str, Decimal] = _m(

@@ -14,9 +14,13 @@ payments stopped     15    overdue items and no payment for 60+ days (75+ d = ma
 exposure vs limit    10    from 80 % of the limit (0) to 120 % (max)
 broken promises      10    5 per broken promise, fewer when promises were kept
 disputes             10    5 per dispute resolved against the customer, up to 5 for disputed open amount
-solvency             20    only with financial statements: P(default) (20 % = max), else Altman Z'' zone,
-                           plus 1 per indicator that worsened in the latest year
+solvency             20    only with financial statements, three reasons (see below)
 ===================  ====  ==============================================================================
+
+Solvency, from the latest stored (or given) accounts: ``solvency`` = the Altman Z'' zone, ``solvency_pd`` = the
+bankruptcy model's P(default), ``solvency_trend`` = key indicators falling since the year before.  With a model:
+P(default) up to 12 (20 % = max), distress 5 / grey 2, trend 1 per falling indicator up to 3.  Without one (Altman
+only, said so in the reason): distress 15 / grey 7, trend up to 5.  Either way at most 20.
 
 Grades: A ≤ 20 < B ≤ 40 < C ≤ 60 < D ≤ 80 < E.  Alerts compare a score with the customer's previous one
 (`alerts`); thresholds come from `RiskThresholds` (the policy's ``risk`` section may override them).
@@ -41,7 +45,10 @@ class SolvencyInput:
     p_default: float | None = None
     z2: float | None = None
     zone: str | None = None  # distress | grey | safe
-    worsened: tuple[str, ...] = ()  # indicators that worsened in the latest year
+    worsened: tuple[str, ...] = ()  # key indicators that fell in the latest year, in words
+    year: int | None = None  # fiscal year of the latest accounts
+    model_note: str = ""  # why there is no P(default), e.g. "no bankruptcy model trained" (Altman only)
+    model_features: str = ""  # e.g. "24/64": model features the accounts filled
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,10 @@ class RiskParameters:
     default_share: Decimal = Decimal("0.05")
     stopped_days: int = 60
     pd_full: float = 0.20
+    pd_points: float = 12.0
+    zone_points: tuple[float, float] = (15.0, 7.0)  # distress, grey: Altman only
+    zone_points_with_pd: tuple[float, float] = (5.0, 2.0)  # distress, grey: next to a model's P(default)
+    trend_points: tuple[float, float] = (5.0, 3.0)  # cap without / with a model; 1 per falling indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +118,17 @@ class RiskScore:
         texts = [r.text for r in ranked[:n]]
         return texts or [r.text for r in self.reasons if r.points == 0][:1]
 
+    def reasons_shown(self) -> list[str]:
+        """The top reasons plus every solvency reason: evidence from the accounts is always shown."""
+        top = self.top_reasons()
+        return top + [r.text for r in self.reasons if r.code.startswith("solvency") and r.text not in top]
+
     def as_dict(self) -> dict[str, object]:
         return {"customer": self.customer, "score": self.score, "grade": self.grade,
                 "days_beyond_terms": round(self.days_beyond_terms, 1), "thin_history": self.thin_history,
                 "exposure": str(self.exposure), "credit_limit": None if self.credit_limit is None
                 else str(self.credit_limit), "currency": self.currency,
-                "reasons": self.top_reasons(),
+                "reasons": self.reasons_shown(),
                 "components": {r.code: round(r.points, 1) for r in self.reasons}}
 
 
@@ -204,20 +220,34 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
     return reasons
 
 
-def _solvency_reason(s: SolvencyInput, p: RiskParameters) -> Reason:
-    if s.p_default is not None:
-        pts = _ramp(s.p_default, p.pd_full, 20)
-        text = f"financial statements: {s.p_default:.0%} probability of default"
-    elif s.zone is not None:
-        pts = {"distress": 15.0, "grey": 7.0}.get(s.zone, 0.0)
-        text = f"financial statements: Altman Z'' {s.z2:.2f} ({s.zone} zone)" if s.z2 is not None \
-            else f"financial statements: Altman Z'' {s.zone} zone"
+_ZONE_WORDS = {"distress": "distress zone, below 1.10", "grey": "grey zone, 1.10-2.60", "safe": "safe zone, above 2.60"}
+
+
+def _solvency_reasons(s: SolvencyInput, p: RiskParameters) -> list[Reason]:
+    """Altman zone, P(default) and falling indicators, each its own reason (at most 20 points together)."""
+    has_pd = s.p_default is not None
+    accounts = f"accounts {s.year}" if s.year is not None else "financial statements"
+    reasons: list[Reason] = []
+    if s.zone is not None:
+        distress, grey = p.zone_points_with_pd if has_pd else p.zone_points
+        pts = {"distress": distress, "grey": grey}.get(s.zone, 0.0)
+        score = f" {s.z2:.2f}" if s.z2 is not None else ""
+        text = f"{accounts}: Altman Z''{score} ({_ZONE_WORDS.get(s.zone, s.zone)})"
     else:
-        pts, text = 0.0, "financial statements without a usable score"
+        pts, text = 0.0, f"{accounts} without a usable Altman Z'' (lines missing)"
+    if not has_pd:
+        text += f"; Altman only: {s.model_note or 'no bankruptcy model'}"
+    reasons.append(Reason("solvency", pts, text))
+    if s.p_default is not None:
+        filled = f" ({s.model_features} model features from the accounts)" if s.model_features else ""
+        reasons.append(Reason("solvency_pd", _ramp(s.p_default, p.pd_full, p.pd_points),
+                              f"bankruptcy model: {s.p_default:.0%} probability of default within a year{filled}"))
     if s.worsened:
-        pts += min(5.0, float(len(s.worsened)))
-        text += f"; worsened: {', '.join(s.worsened[:4])}"
-    return Reason("solvency", min(20.0, pts), text)
+        cap = p.trend_points[1] if has_pd else p.trend_points[0]
+        reasons.append(Reason("solvency_trend", min(cap, float(len(s.worsened))),
+                              f"solvency indicators falling in the {accounts}: {', '.join(s.worsened[:4])}"
+                              + (f" (+{len(s.worsened) - 4} more)" if len(s.worsened) > 4 else "")))
+    return reasons
 
 
 def score_customer(inp: RiskInput, params: RiskParameters | None = None) -> RiskScore:
@@ -226,7 +256,7 @@ def score_customer(inp: RiskInput, params: RiskParameters | None = None) -> Risk
     reasons, mean = _payment_reasons(inp, p)
     reasons += _ledger_reasons(inp, p)
     if inp.solvency is not None:
-        reasons.append(_solvency_reason(inp.solvency, p))
+        reasons += _solvency_reasons(inp.solvency, p)
     total = min(100.0, sum(r.points for r in reasons))
     score = round(total)
     return RiskScore(inp.customer, score, grade_of(score), mean, tuple(reasons), inp.exposure, inp.credit_limit,

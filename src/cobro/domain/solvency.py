@@ -285,3 +285,49 @@ def worsened_latest(statements: Iterable[FinancialStatement]) -> list[TrendChang
     if len(ordered) < 2:
         return []
     return [c for c in trend(ordered[-2:]) if c.direction == "worsened"]
+
+
+# --- falling indicators, for risk scoring and classification ----------------------------------------------
+
+# The indicators a collector reads ("is it getting weaker?"), most telling first, each with the smallest scale its
+# change is measured against, so that ROA moving from 0.4 % to 0.2 % is not a 50 % "fall".  0 = relative to the
+# values themselves.  Z'' comes last: the risk score already gives it a reason of its own.
+KEY_INDICATORS: dict[str, float] = {
+    "current_ratio": 0.5, "equity": 0.0, "ebit_margin": 0.05, "debt_to_assets": 0.2, "sales": 0.0,
+    "interest_coverage": 1.0, "quick_ratio": 0.5, "cash_ratio": 0.2, "roa": 0.05, "net_margin": 0.05,
+    "altman_z2": 1.0,
+}
+FALLING_MIN_CHANGE = 0.10  # a key indicator "falls" when it worsens by at least 10 % of its scale
+INDICATOR_LABELS: dict[str, str] = {
+    "current_ratio": "current ratio", "quick_ratio": "quick ratio", "cash_ratio": "cash ratio",
+    "debt_to_assets": "debt/assets", "interest_coverage": "interest cover", "roa": "ROA",
+    "ebit_margin": "EBIT margin", "net_margin": "net margin", "altman_z2": "Altman Z''", "equity": "equity",
+    "sales": "sales",
+}
+_PERCENT = {"debt_to_assets", "roa", "ebit_margin", "net_margin"}
+_SIZE = {"equity", "sales"}
+
+
+def falling(statements: Iterable[FinancialStatement]) -> list[TrendChange]:
+    """Key indicators that worsened materially between the last two years (noise-proof 'indicators falling')."""
+    out = []
+    for c in worsened_latest(statements):
+        floor = KEY_INDICATORS.get(c.indicator)
+        if floor is None:
+            continue
+        scale = max(abs(c.before), abs(c.after), floor)
+        if scale > 0 and abs(c.change) >= FALLING_MIN_CHANGE * scale:
+            out.append(c)
+    order = list(KEY_INDICATORS)
+    return sorted(out, key=lambda c: order.index(c.indicator))
+
+
+def describe_change(c: TrendChange) -> str:
+    """``"current ratio 1.40 → 0.85"``, ``"EBIT margin 4.0% → -6.5%"``, ``"sales -22%"``."""
+    label = INDICATOR_LABELS.get(c.indicator, c.indicator.replace("_", " "))
+    if c.indicator in _SIZE:
+        rel = c.change / abs(c.before) if c.before else 0.0
+        return f"{label} {rel:+.0%}" if c.before > 0 else f"{label} {c.before:,.0f} → {c.after:,.0f}"
+    if c.indicator in _PERCENT:
+        return f"{label} {c.before:.1%} → {c.after:.1%}"
+    return f"{label} {c.before:.2f} → {c.after:.2f}"

@@ -25,10 +25,11 @@ from cobro.domain import classify as cl
 from cobro.domain import decide as dc
 from cobro.domain import risk as rk
 from cobro.domain.interest import InterestError, compute_late_interest
-from cobro.domain.solvency import FinancialStatement, altman_z2, worsened_latest
+from cobro.domain.solvency import FinancialStatement
 from cobro.errors import NotFoundError
 from cobro.money import Money, exponent
 from cobro.services import risk_tuning
+from cobro.services import solvency as solvency_svc
 
 LOOKBACK_DAYS = 365
 GRACE_DAYS = 7  # overdue by more than this = delinquent
@@ -46,6 +47,7 @@ class Profile:
     cases: list[dc.Case] = field(default_factory=list)
     score: rk.RiskScore | None = None
     classification: cl.Classification | None = None
+    accounts: solvency_svc.Assessment | None = None  # financial statements, when the customer has any
 
 
 @dataclass
@@ -60,14 +62,6 @@ class Context:
 
 def _d(value: object) -> Decimal:
     return Decimal(str(value))
-
-
-def _solvency(statements: Sequence[FinancialStatement] | None) -> rk.SolvencyInput | None:
-    if not statements:
-        return None
-    z = altman_z2(statements[-1])
-    worse = tuple(c.indicator for c in worsened_latest(statements))
-    return rk.SolvencyInput(z2=z.score, zone=None if z.zone is None else str(z.zone), worsened=worse)
 
 
 def _claimable(rows: pl.DataFrame, country: str, as_of: dt.date) -> Decimal:
@@ -134,7 +128,8 @@ def _profile(row: CustomerRow, rows: pl.DataFrame, as_of: dt.date, coll: repo.Co
         partial_payments_90d=partial, contact_recent=coll.contact_recent.get(row.id) if coll.installed else None,
         promises_kept=coll.promises_kept.get(row.id, 0), promises_broken=len(broken),
         disputes_unfounded=coll.disputes_unfounded.get(row.id, 0), disputed_overdue=disputed_overdue,
-        z2_zone=solvency.zone if solvency else None, solvency_worsened=solvency.worsened if solvency else ())
+        p_default=solvency.p_default if solvency else None, z2_zone=solvency.zone if solvency else None,
+        solvency_worsened=solvency.worsened if solvency else ())
     return Profile(row, cur, inp, ev)
 
 
@@ -147,8 +142,13 @@ def _weighted_dpd(overdue: pl.DataFrame, as_of: dt.date) -> float:
 
 
 def build(session: Session, tenant_code: str, as_of: dt.date, *, policy_yaml: str | None = None,
-          financials: Mapping[str, Sequence[FinancialStatement]] | None = None) -> Context:
-    """Score and classify every customer; build the delinquent cases (recommend with `recommend`)."""
+          financials: Mapping[str, Sequence[FinancialStatement]] | None = None,
+          solvency_model: Path | None = None) -> Context:
+    """Score and classify every customer; build the delinquent cases (recommend with `recommend`).
+
+    Solvency evidence: the stored financial statements, replaced per customer by `financials` (a file given on
+    the command line); P(default) from the bankruptcy model at `solvency_model` when that file exists.
+    """
     tenant = parties.tenant_id(session, tenant_code)
     text = policy_yaml if policy_yaml is not None else repo.default_policy_yaml(session, tenant)
     thresholds, decision = risk_tuning.from_yaml(text)
@@ -158,11 +158,15 @@ def build(session: Session, tenant_code: str, as_of: dt.date, *, policy_yaml: st
     last = repo.last_payments(session, tenant, as_of)
     partial = repo.partial_payments(session, tenant, as_of)
     empty = frame.clear()
+    accounts = solvency_svc.assess_all(solvency_svc.stored(session, tenant, as_of), financials,
+                                       model_file=solvency_model)
     profiles = []
     for row in repo.customers(session, tenant):
         rows = by_customer.get(row.id, empty)
+        acc = accounts.get(row.code)
         prof = _profile(row, rows, as_of, coll, last.get(row.id), partial.get(row.id, 0),
-                        _solvency((financials or {}).get(row.code)))
+                        acc.solvency if acc else None)
+        prof.accounts = acc
         prof.score = rk.score_customer(prof.risk_input)
         if prof.evidence.overdue > 0 and prof.evidence.overdue_days_weighted > GRACE_DAYS:
             prof.classification = cl.classify(prof.evidence)
@@ -237,7 +241,7 @@ def score_all(session: Session, tenant_code: str, as_of: dt.date, *, store: bool
         repo.save_score(session, ctx.tenant, prof.row.id, as_of, score=s.score, grade=s.grade,
                         days_beyond_terms=round(s.days_beyond_terms),
                         exposure_minor=int(s.exposure.scaleb(q)), currency=prof.currency,
-                        broken_promises=s.promises_broken, reasons_json=json.dumps(s.top_reasons()))
+                        broken_promises=s.promises_broken, reasons_json=json.dumps(s.reasons_shown()))
         for a in drafts:
             if repo.add_alert(session, ctx.tenant, prof.row.id, kind=a.kind, key=a.key, as_of=as_of,
                               message=a.message, recipients=",".join(a.recipients)) is not None:
@@ -302,6 +306,7 @@ def show(session: Session, tenant_code: str, customer: str, as_of: dt.date, **kw
             "account_owner": prof.row.account_owner, "score": prof.score.as_dict(),
             "all_reasons": [{"code": r.code, "points": round(r.points, 1), "text": r.text} for r in prof.score.reasons],
             "classification": prof.classification.as_dict() if prof.classification else None,
+            "solvency": solvency_svc.details(prof.accounts) if prof.accounts else None,
             "recommendations": [dc.recommend(c, ctx.decision).as_dict() for c in prof.cases], "alerts": alerts}
 
 

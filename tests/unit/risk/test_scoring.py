@@ -47,7 +47,21 @@ def test_limit_promises_disputes_and_solvency_have_their_own_reasons() -> None:
     assert parts["limit"].points == pytest.approx(10.0) and "120% of the credit limit" in parts["limit"].text
     assert parts["promises"].points == 10.0 and parts["promises"].text == "broke 2 promise(s) to pay (kept 0)"
     assert parts["disputes"].text == "1 dispute(s) resolved against the customer"
-    assert parts["solvency"].points == 16.0 and "distress zone" in parts["solvency"].text
+    assert parts["solvency"].points == 15.0 and "distress zone" in parts["solvency"].text
+    assert "Altman only" in parts["solvency"].text
+    assert parts["solvency_trend"].points == 1.0 and "current_ratio" in parts["solvency_trend"].text
+
+
+def test_solvency_with_a_model_probability_is_three_reasons_within_20_points() -> None:
+    sol = SolvencyInput(p_default=0.35, z2=0.4, zone="distress", year=2025, model_features="20/64",
+                        worsened=("current ratio 1.40 → 0.80", "ROA 2.0% → -6.0%", "equity -40%", "sales -20%"))
+    s = score_customer(RiskInput("X", delays=[0] * 10, days_since_last_payment=5, solvency=sol))
+    parts = {r.code: r for r in s.reasons}
+    assert parts["solvency_pd"].points == 12.0 and "35% probability of default" in parts["solvency_pd"].text
+    assert parts["solvency"].points == 5.0 and "accounts 2025: Altman Z'' 0.40" in parts["solvency"].text
+    assert parts["solvency_trend"].points == 3.0 and "current ratio 1.40 → 0.80" in parts["solvency_trend"].text
+    assert sum(r.points for r in s.reasons if r.code.startswith("solvency")) == 20.0
+    assert all(r.text in s.as_dict()["reasons"] for r in s.reasons if r.code.startswith("solvency"))  # type: ignore[operator]
 
 
 def test_thin_history_is_shrunk_to_the_portfolio_prior() -> None:

@@ -127,3 +127,14 @@ def import_einvoice(ctx: typer.Context, files: list[Path], dry_run: DryRunOpt = 
     from cobro.cli.commands.cashapp import run_einvoice_import
 
     run_einvoice_import(ctx, files, dry_run, as_json)
+
+
+@app.command("financials")
+def import_financials(ctx: typer.Context, file: Path,
+                      currency: Annotated[str | None, typer.Option("--currency", help="Currency of the amounts "
+                                                                   "(default: a currency column, else the customer's).")] = None,
+                      dry_run: DryRunOpt = False, as_json: JsonOpt = False) -> None:
+    """Debtors' financial statements (balance sheet + P&L, one row per customer and year) for solvency and risk."""
+    from cobro.cli.commands.financials import run_financials_import
+
+    run_financials_import(ctx, file, currency, dry_run, as_json)

@@ -61,8 +61,10 @@ def _model_dir(ctx: typer.Context) -> Path:
     return Path(state(ctx).settings.model_dir)
 
 
-def _kw(policy: Path | None, financials: Path | None) -> dict[str, Any]:
-    kw: dict[str, Any] = {}
+def _kw(policy: Path | None, financials: Path | None, ctx: typer.Context) -> dict[str, Any]:
+    from cobro.services.solvency import model_path
+
+    kw: dict[str, Any] = {"solvency_model": model_path(_model_dir(ctx))}
     if policy is not None:
         if not policy.exists():
             raise fail(f"policy file not found: {policy}")
@@ -179,7 +181,7 @@ def risk_score(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = Fal
     """Score every customer (0 best .. 100 worst, grade A-E) with reasons; store the scores; raise alerts."""
     from cobro.services import risk
 
-    day, kw = _day(ctx, as_of), _kw(policy, financials)
+    day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
     out = _run(ctx, lambda s, t: risk.score_all(s, t, day, **kw), commit=True)
     if as_json:
         print_json(out)
@@ -195,7 +197,7 @@ def risk_show(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_json:
     """One customer's score with every component, its classification, recommendation and alerts."""
     from cobro.services import risk
 
-    day, kw = _day(ctx, as_of), _kw(policy, financials)
+    day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
     out = _run(ctx, lambda s, t: risk.show(s, t, customer, day, **kw))
     if as_json:
         print_json(out)
@@ -205,6 +207,8 @@ def risk_show(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_json:
                   f"(collector {out['collector'] or '-'}, owner {out['account_owner'] or '-'})")
     for r in out["all_reasons"]:
         console.print(f"  {r['points']:5.1f}  {r['text']}")
+    if out.get("solvency"):
+        _print_solvency(out["solvency"])
     if out["classification"]:
         c = out["classification"]
         console.print(f"classification: {c['label']} ({c['nature']}) — {c['explanation']}")
@@ -216,13 +220,27 @@ def risk_show(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_json:
         console.print(f"alert {a['as_of']} {a['kind']}: {a['message']}")
 
 
+def _print_solvency(sol: dict[str, Any]) -> None:
+    src = "stored accounts" if sol["source"] == "stored" else "accounts from --financials"
+    rows = [{"year": y["year"], "Z''": y["altman_z2"], "zone": y["zone"],
+             **{k: "-" if v is None else f"{v:.2f}" for k, v in y["ratios"].items()}} for y in sol["years"]]
+    _table(f"Solvency ({src})", rows, ["year", "Z''", "zone", *sol["years"][0]["ratios"]])
+    if sol["p_default"] is not None:
+        console.print(f"bankruptcy model: P(default within a year) {sol['p_default']:.1%} "
+                      f"({sol['model_features']} model features from the accounts)")
+    else:
+        console.print(f"Altman only: {sol['model_note']}")
+    if sol["falling"]:
+        console.print("falling: " + ", ".join(sol["falling"]))
+
+
 @risk_app.command("classify")
 def risk_classify(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = False, policy: PolicyOpt = None,
                   financials: FinOpt = None) -> None:
     """Liquidity problem or unwillingness to pay?  Every delinquent customer, with the evidence."""
     from cobro.services import risk
 
-    day, kw = _day(ctx, as_of), _kw(policy, financials)
+    day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
     out = _run(ctx, lambda s, t: risk.classify_all(s, t, day, **kw))
     if as_json:
         print_json(out)
@@ -251,7 +269,7 @@ def recommend(ctx: typer.Context, customer: Annotated[str, typer.Option("--custo
     """Does acting make sense?  Expected value of wait … write off per delinquent case; the best, with reasons."""
     from cobro.services import risk
 
-    day, kw, where = _day(ctx, as_of), _kw(policy, financials), _model_dir(ctx)
+    day, kw, where = _day(ctx, as_of), _kw(policy, financials, ctx), _model_dir(ctx)
     out = _run(ctx, lambda s, t: risk.recommend_all(s, t, day, customer=customer, model_dir=where, **kw))
     if as_json:
         print_json(out)

@@ -8,6 +8,7 @@ from cobro.db import records  # noqa: F401  (registers every table on Base.metad
 from cobro.db import records_cashapp  # noqa: F401
 from cobro.db import records_collections  # noqa: F401
 from cobro.db import records_delivery  # noqa: F401
+from cobro.db import records_financials  # noqa: F401
 from cobro.db import records_risk  # noqa: F401
 from cobro.db.base import Base
 from cobro.db.engine import make_engine
