@@ -192,27 +192,32 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
             WHERE h.old_hash <> h.h
               AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = s.seq)"""), p)
     if counts.created:
-        conn.execute(text("""
-            INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
-                                  open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
-                                  content_hash)
-            SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
-                   h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1),
-                   :src, h.h
-            FROM stage_heads h WHERE h.invoice_id IS NULL ORDER BY h.number"""), p)
-        conn.execute(text("""
-            UPDATE stage_heads SET invoice_id = i.id
-            FROM invoices i
-            WHERE stage_heads.invoice_id IS NULL AND i.tenant_id = :t AND i.number = stage_heads.number"""), p)
-        conn.execute(text("""
-            INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
-                                     paid_minor, open_minor)
-            SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
-            FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
-            WHERE h.old_hash IS NULL ORDER BY h.invoice_id, s.seq"""), p)
+        _insert_new(conn, p)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
     return counts
+
+
+def _insert_new(conn: Connection, p: dict[str, object]) -> None:
+    """Insert the invoices and instalments that are not in the ledger yet."""
+    conn.execute(text("""
+        INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
+                              open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
+                              content_hash)
+        SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
+               h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1),
+               :src, h.h
+        FROM stage_heads h WHERE h.invoice_id IS NULL ORDER BY h.number"""), p)
+    conn.execute(text("""
+        UPDATE stage_heads SET invoice_id = i.id
+        FROM invoices i
+        WHERE stage_heads.invoice_id IS NULL AND i.tenant_id = :t AND i.number = stage_heads.number"""), p)
+    conn.execute(text("""
+        INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
+                                 paid_minor, open_minor)
+        SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
+        FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
+        WHERE h.old_hash IS NULL ORDER BY h.invoice_id, s.seq"""), p)
 
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
