@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -110,14 +109,15 @@ def _countback_months(months: dict[str, repo.MonthRow], as_of: dt.date, limit: i
     return out
 
 
-def kpi_values(months: Sequence[repo.MonthRow], timing: repo.PaymentTiming | None, as_of: dt.date,
+def kpi_values(rows: repo.KpiRows, timing: repo.PaymentTiming | None, as_of: dt.date,
                window_days: int, currency: str) -> dict[str, Any]:
-    """Every KPI of one currency from the per-month aggregates (minor units in, display strings out)."""
+    """Every KPI of one currency from the per-month and open aggregates (minor units in, display strings out)."""
     scale = Decimal(1).scaleb(-exponent(currency))
+    months, opened = rows.months, rows.open
     total = {f: sum(getattr(m, f) for m in months) for f in repo.MonthRow.__dataclass_fields__ if f != "month"}
-    sales, ar_end = Decimal(total["sales_in_window"]), Decimal(total["open_end"])
-    ar_begin, ar_current = Decimal(total["open_begin"]), Decimal(total["open_current"])
-    ar_90 = Decimal(total["open_over_90"])
+    sales, ar_end = Decimal(total["sales_in_window"]), Decimal(opened.open_end)
+    ar_begin, ar_current = Decimal(total["open_begin"]), Decimal(opened.open_current)
+    ar_90 = Decimal(opened.open_over_90)
     d = kpis.dso(ar_end, sales, window_days)
     b = kpis.best_possible_dso(ar_current, sales, window_days)
     by_month = {m.month: m for m in months}
@@ -136,7 +136,7 @@ def kpi_values(months: Sequence[repo.MonthRow], timing: repo.PaymentTiming | Non
         "true_dso_amount_weighted": one(_ratio(Decimal(total["open_x_age"]), ar_end)),
         "bpdso": one(b),
         "add": one(None if d is None or b is None else kpis.average_days_delinquent(d, b)),
-        "add_direct": one(_ratio(Decimal(total["past_due_x_days"]), Decimal(total["past_due"]))),
+        "add_direct": one(_ratio(Decimal(opened.past_due_x_days), Decimal(opened.past_due))),
         "avg_days_beyond_terms": one(_ratio(Decimal(timing.paid_x_beyond), paid) if timing else None),
         "avg_days_beyond_terms_late_only": one(
             _ratio(Decimal(timing.paid_x_beyond_clipped), paid) if timing else None),
@@ -146,7 +146,7 @@ def kpi_values(months: Sequence[repo.MonthRow], timing: repo.PaymentTiming | Non
         "avg_collection_period": one(kpis.average_collection_period(turnover) if turnover else None),
         "percent_current": one(kpis.percent_of(ar_current, ar_end)),
         "percent_over_90": one(kpis.percent_of(ar_90, ar_end)),
-        "open_count": total["open_count"],
+        "open_count": opened.open_count,
     }
 
 
@@ -306,7 +306,7 @@ def ledger_frame(session: Session, tenant_code: str) -> Any:
     names = [k for k in LEDGER_SCHEMA if k != "amount"]
     cols: dict[str, list[Any]] = {k: [] for k in LEDGER_SCHEMA}
     for row in repo.ledger_rows(session, tenant):
-        values = dict(zip(names, row, strict=True))
+        values: dict[str, Any] = dict(zip(names, row, strict=True))
         if values["settled_date"] is not None and not isinstance(values["settled_date"], dt.date):
             values["settled_date"] = dt.date.fromisoformat(str(values["settled_date"]))
         for key in ("issue_date", "due_date"):
