@@ -134,7 +134,7 @@ def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 # --- exceptions --------------------------------------------------------------------------------------------
 
 @exception_app.command("request")
-def exception_request(  # noqa: PLR0917 - Typer options
+def exception_request(
     ctx: typer.Context, customer: str,
     kind: Annotated[str, typer.Option("--kind", help="longer_terms | higher_limit | skip_step | pause")],
     justification: Annotated[str, typer.Option("--justification", "-j")],
@@ -186,7 +186,7 @@ def exception_list(ctx: typer.Context, status: Annotated[str, typer.Option("--st
 # --- holds, disputes, promises, plans ----------------------------------------------------------------------
 
 @hold_app.command("add")
-def hold_add(ctx: typer.Context, customer: str, reason: Annotated[str, typer.Option("--reason")],  # noqa: PLR0917 - Typer options
+def hold_add(ctx: typer.Context, customer: str, reason: Annotated[str, typer.Option("--reason")],
              until: Annotated[str | None, typer.Option("--until", help="Last paused day (inclusive).")] = None,
              invoice: Annotated[str, typer.Option("--invoice", help="Hold only this invoice.")] = "",
              user: UserOpt = "") -> None:
@@ -215,7 +215,7 @@ def hold_list(ctx: typer.Context, all_: Annotated[bool, typer.Option("--all", he
 
 
 @dispute_app.command("open")
-def dispute_open(ctx: typer.Context, customer: str,  # noqa: PLR0917 - Typer options
+def dispute_open(ctx: typer.Context, customer: str,
                  invoice: Annotated[list[str], typer.Option("--invoice", help="Disputed invoice (repeat).")],
                  reason: Annotated[str, typer.Option("--reason", help="quality|quantity|price|not_received|"
                                                      "duplicate|already_paid|terms|other")],
@@ -251,7 +251,7 @@ def dispute_list(ctx: typer.Context, status: Annotated[str, typer.Option("--stat
 
 
 @promise_app.command("add")
-def promise_add(ctx: typer.Context, customer: str, amount: Annotated[str, typer.Option("--amount")],  # noqa: PLR0917 - Typer options
+def promise_add(ctx: typer.Context, customer: str, amount: Annotated[str, typer.Option("--amount")],
                 date: Annotated[str, typer.Option("--date", help="Promised payment date.")],
                 currency: Annotated[str, typer.Option("--currency")] = "EUR",
                 contact: Annotated[str, typer.Option("--contact")] = "",
@@ -276,7 +276,7 @@ def promise_list(ctx: typer.Context, status: Annotated[str, typer.Option("--stat
 
 
 @plan_app.command("add")
-def plan_add(ctx: typer.Context, customer: str,  # noqa: PLR0917 - Typer options
+def plan_add(ctx: typer.Context, customer: str,
              invoice: Annotated[list[str], typer.Option("--invoice", help="Covered invoice (repeat).")],
              instalment: Annotated[list[str], typer.Option("--instalment", help="DATE:AMOUNT (repeat).")],
              note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
@@ -363,7 +363,7 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
 
 
 @tasks_app.command("done")
-def tasks_done(ctx: typer.Context, task_id: int,  # noqa: PLR0917 - Typer options
+def tasks_done(ctx: typer.Context, task_id: int,
                outcome: Annotated[str, typer.Option("--outcome", help="reached|voicemail|wrong_contact|promise|"
                                                     "dispute|refuses|asks_for_copy")],
                promise_amount: Annotated[str, typer.Option("--promise-amount")] = "",
@@ -425,7 +425,7 @@ def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> Non
 
 
 @terms_app.command("acknowledge")
-def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, typer.Option("--by")] = "",  # noqa: PLR0917 - Typer options
+def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, typer.Option("--by")] = "",
                       channel: Annotated[str, typer.Option("--channel")] = "email",
                       date: Annotated[str | None, typer.Option("--date")] = None, user: UserOpt = "") -> None:
     """Record that the customer acknowledged its payment terms and the consequences of late payment."""

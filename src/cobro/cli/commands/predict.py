@@ -72,7 +72,7 @@ def _as_of(history: pl.DataFrame) -> date:
 
 
 @app.command("payments")
-def payments(  # noqa: PLR0917 - Typer options
+def payments(
     history: Annotated[Path, typer.Option("--history", help="Settled invoices (CSV/XLSX).")],
     open_: Annotated[Path, typer.Option("--open", help="Open invoices, without settlement columns.")],
     mapping: Annotated[Path, typer.Option("--mapping", help="Column mapping YAML.")],
