@@ -424,6 +424,19 @@ def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> Non
     _show(_run(ctx, credit_stops, commit=False), as_json, "Credit stops", ["customer", "since", "reason"])
 
 
+@terms_app.command("send")
+def terms_send(ctx: typer.Context, customer: str,
+               channel: Annotated[str, typer.Option("--channel", help="email | letter")] = "email",
+               as_of: AsOfOpt = None, user: UserOpt = "") -> None:
+    """Queue the terms letter (payment terms, late interest, consequences of late payment) in the outbox."""
+    from cobro.services.collections.terms import send_terms_letter
+
+    day = parse_day(as_of) if as_of else _today(ctx)
+    row = _run(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, channel=channel, user=user))
+    console.print(f"terms letter queued for {customer} ({row.channel} {row.recipient or ''}, status {row.status}); "
+                  "`cobro outbox deliver` sends it")
+
+
 @terms_app.command("acknowledge")
 def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, typer.Option("--by")] = "",
                       channel: Annotated[str, typer.Option("--channel")] = "email",
