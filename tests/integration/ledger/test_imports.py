@@ -225,3 +225,25 @@ def test_dry_run_writes_nothing(cli_env: dict[str, str], es_files: tuple[Path, P
     assert code == 0
     assert json.loads(out)["created"] == 2
     assert summary()["customers"] == 0
+
+
+def test_bulk_load_path_restores_foreign_keys(cli_env: dict[str, str], es_files: tuple[Path, Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the bulk threshold lowered, the import still writes the same ledger and the constraints are back."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError
+
+    from cobro.db.engine import normalize_url
+    from cobro.db.repositories import invoice_import
+
+    monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)
+    customers, invoices = es_files
+    assert cobro("import", "customers", str(customers))[0] == 0
+    assert cobro("import", "invoices", str(invoices))[0] == 0
+    assert summary()["open_amount"] == {"EUR": "13434.46"}
+    engine = create_engine(normalize_url(cli_env["COBRO_DATABASE_URL"]))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.execute(text("UPDATE instalments SET customer_id = 999999"))
+    engine.dispose()

@@ -8,7 +8,8 @@ caller's transaction: if the file has a bad row, the caller rolls back and nothi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
@@ -192,10 +193,39 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
             WHERE h.old_hash <> h.h
               AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = s.seq)"""), p)
     if counts.created:
-        _insert_new(conn, p)
+        with _bulk_load(conn, counts.created):
+            _insert_new(conn, p)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
     return counts
+
+
+BULK_MIN_ROWS = 50_000
+
+
+@contextmanager
+def _bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
+    """On PostgreSQL, a load that at least doubles the ledger checks the new rows' foreign keys in one pass at the
+    end (ALTER TABLE … ADD CONSTRAINT validates set-wise) instead of one trigger call per row.  It all happens in
+    the caller's transaction: a failed import restores the constraints with everything else."""
+    if conn.dialect.name != "postgresql" or new_rows < BULK_MIN_ROWS:
+        yield
+        return
+    if new_rows < conn.execute(text("SELECT COUNT(*) FROM invoices")).scalar_one():
+        yield
+        return
+    from sqlalchemy.schema import AddConstraint, DropConstraint
+
+    from cobro.db import records
+    from cobro.db.base import Base
+
+    assert records  # the ledger tables are registered on Base.metadata
+    fks = [fk for name in ("invoices", "instalments") for fk in Base.metadata.tables[name].foreign_key_constraints]
+    for fk in fks:
+        conn.execute(DropConstraint(fk))
+    yield
+    for fk in fks:
+        conn.execute(AddConstraint(fk))
 
 
 def _insert_new(conn: Connection, p: dict[str, object]) -> None:
