@@ -4,7 +4,7 @@
 incoming credits with the noise real remittances have, keeping the truth aside; `to_camt053` writes them as a
 camt.053.001.02 file that the statement parser reads back.  Deterministic for a given seed.
 
-Noise kinds (share of lines in brackets, see `NOISE`): clean references, references with prefixes or other
+Noise kinds (shares and parameters in `NoiseMix`; `DEFAULT_MIX` and a harsher `HARSH_MIX`): clean references, references with prefixes or other
 separators, truncated references, a mistyped or swapped digit, several invoices in one transfer, bank fees
 deducted, payer names that differ from the legal name, no reference at all, partial payments, overpayments,
 and credits that pay no invoice.
@@ -40,6 +40,30 @@ UNRELATED = ["DEVOLUCION AEAT IVA", "ABONO INTERESES CUENTA", "LIQUIDACION TPV",
              "SUBVENCION CDTI", "INDEMNIZACION SEGURO", "REEMBOLSO PROVEEDOR"]
 NOISE = {"clean": 26, "prefixed": 14, "truncated": 6, "typo": 5, "multi_ref": 9, "fee": 7, "name_only": 10,
          "multi_noref": 4, "partial": 6, "overpay": 3, "iban_only": 6, "unrelated": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseMix:
+    """The generator's whole noise recipe, explicit so a benchmark can be rerun with another one."""
+
+    weights: tuple[tuple[str, int], ...] = tuple(NOISE.items())  # kind -> relative share of lines
+    known_iban_share: float = 0.3  # customers whose account the matcher has learned (set on the ledger)
+    account_shown: float = 0.8  # lines that carry the payer's account (always for `iban_only`)
+    trunc_cut: tuple[int, int] = (1, 2)  # characters a truncated reference loses (inclusive range)
+    fees_minor: tuple[int, ...] = (35, 150, 300, 450, 700, 1200)
+    partial_pct: tuple[int, int] = (20, 80)
+    max_multi: int = 4  # invoices in one transfer: 2 to this
+
+
+DEFAULT_MIX = NoiseMix()
+# harsher: half the clean references, three times the typos and truncations, more payers known by name only or
+# by an account the matcher never saw, fewer accounts shown and learned, deeper truncation, bigger batches
+HARSH_MIX = NoiseMix(
+    weights=(("clean", 12), ("prefixed", 10), ("truncated", 14), ("typo", 14), ("multi_ref", 9), ("fee", 7),
+             ("name_only", 14), ("multi_noref", 6), ("partial", 6), ("overpay", 3), ("iban_only", 9),
+             ("unrelated", 6)),
+    known_iban_share=0.15, account_shown=0.5, trunc_cut=(1, 3), max_multi=6)
+MIXES = {"default": DEFAULT_MIX, "harsh": HARSH_MIX}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +131,14 @@ def _payer_name(rng: random.Random, legal: str) -> str:
     return " ".join(words[:-1])  # mixed case, no form
 
 
-def _ref_text(rng: random.Random, numbers: list[str], kind: str) -> str:
+def _ref_text(rng: random.Random, numbers: list[str], kind: str, mix: NoiseMix = DEFAULT_MIX) -> str:
     if kind == "prefixed":
         pre = rng.choice(["FRA", "FACT.", "FACTURA", "N/FRA", "INV", "PAGO FRA", "REF"])
         return f"{pre} " + " ".join(n.replace("-", rng.choice(["", " ", "/", "-"])) for n in numbers)
     if kind == "truncated":
         first = numbers[0]
-        return f"PAGO FACTURA {first[: max(6, len(first) - rng.randrange(1, 3))]}"
+        lo, hi = mix.trunc_cut
+        return f"PAGO FACTURA {first[: max(6, len(first) - rng.randrange(lo, hi + 1))]}"
     if kind == "typo":
         n = list(numbers[0])
         pos = [i for i, c in enumerate(n) if c.isdigit() and i > 2]
@@ -126,8 +151,8 @@ def _ref_text(rng: random.Random, numbers: list[str], kind: str) -> str:
     return " ".join(numbers)
 
 
-def synth_lines(ledger: SynthLedger, n_lines: int, *, seed: int = 11,
-                when: dt.date = dt.date(2026, 7, 1)) -> tuple[list[Line], dict[str, Truth]]:
+def synth_lines(ledger: SynthLedger, n_lines: int, *, seed: int = 11, when: dt.date = dt.date(2026, 7, 1),
+                mix: NoiseMix = DEFAULT_MIX) -> tuple[list[Line], dict[str, Truth]]:
     """`n_lines` credits against distinct open items, each with one kind of noise; the truth is returned apart."""
     rng = random.Random(seed)
     by_cust: dict[int, list[Item]] = {}
@@ -136,7 +161,7 @@ def synth_lines(ledger: SynthLedger, n_lines: int, *, seed: int = 11,
     for lst in by_cust.values():
         lst.sort(key=lambda i: (i.due_date, i.id))
     names = {c.id: c.name for c in ledger.customers}
-    kinds = rng.choices(list(NOISE), weights=list(NOISE.values()), k=n_lines)
+    kinds = rng.choices([k for k, _ in mix.weights], weights=[w for _, w in mix.weights], k=n_lines)
     cust_ids = list(by_cust)
     taken: set[int] = set()
     lines: list[Line] = []
@@ -154,25 +179,25 @@ def synth_lines(ledger: SynthLedger, n_lines: int, *, seed: int = 11,
         if not avail:
             avail = by_cust[cid]
         many = kind in ("multi_ref", "multi_noref")
-        count = min(len(avail), rng.randrange(2, 5)) if many else 1
+        count = min(len(avail), rng.randrange(2, mix.max_multi + 1)) if many else 1
         start = rng.randrange(0, max(1, min(len(avail) - count + 1, 3)))  # payers tend to pay old items
         chosen = avail[start:start + count]
         taken.update(i.id for i in chosen)
         due = sum(i.open_minor for i in chosen)
         amount = due
         if kind == "fee":
-            amount = due - rng.choice([35, 150, 300, 450, 700, 1200])
+            amount = due - rng.choice(mix.fees_minor)
         elif kind == "partial":
-            amount = due * rng.randrange(20, 80) // 100
+            amount = due * rng.randrange(*mix.partial_pct) // 100
         elif kind == "overpay":
             amount = due + rng.randrange(100, 5000)
         numbers = [i.number for i in chosen]
         if kind in ("name_only", "multi_noref", "iban_only"):
             remit = rng.choice(["PAGO PROVEEDOR", "TRANSFERENCIA", "PAGO FACTURAS", "LIQUIDACION", ""])
         else:
-            remit = _ref_text(rng, numbers, kind if kind in ("prefixed", "truncated", "typo") else "clean")
+            remit = _ref_text(rng, numbers, kind if kind in ("prefixed", "truncated", "typo") else "clean", mix)
         payer = "" if kind == "iban_only" else _payer_name(rng, names[cid])
-        account = ledger.customer_ibans[cid] if rng.random() < 0.8 or kind == "iban_only" else ""
+        account = ledger.customer_ibans[cid] if rng.random() < mix.account_shown or kind == "iban_only" else ""
         lines.append(Line(key, amount, "EUR", when, "", remit, "", payer, account))
         truth[key] = Truth(cid, frozenset(i.id for i in chosen), kind)
     return lines, truth

@@ -19,88 +19,24 @@ money: the service allocates the result in the legal order (interest first, then
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import combinations
 
+from cobro.domain.matching_amount import (
+    Policy,
+    amount_lr,
+    bayes,
+    combine,
+    fee_window,
+    find_combination,
+    is_fee,
+)
 from cobro.domain.matching_index import CustomerInfo, Item, Line, MatchIndex, Ref, open_items
+from cobro.domain.matching_payer import Match, match_by_amount_alone, match_by_payer, result
 from cobro.domain.matching_text import digit_candidates, digits_key, one_digit_variants
 
 __all__ = ["CustomerInfo", "Item", "Line", "Match", "MatchIndex", "Policy", "find_combination", "match_line",
            "match_lines"]
 
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    threshold: Decimal = Decimal("0.85")
-    fee_max_minor: int = 2500  # a shortfall up to this is a bank fee, not a partial payment ...
-    fee_max_ratio: Decimal = Decimal("0.05")  # ... if it is also at most this share of the amount due
-    max_combo_items: int = 6
-    max_combos: int = 1 << 16
-    combo_pool: int = 14  # subset search looks at this many of the customer's oldest items
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    line_key: str
-    customer_id: int | None
-    items: tuple[int, ...]  # item ids the payment is for (designated or found by amount), oldest first
-    designated: bool  # the payer named the items (invoice numbers in the text)
-    fee_minor: int
-    confidence: Decimal
-    reason: str
-    auto: bool
-    evidence: tuple[str, ...] = field(default=())
-
-
-def _p(x: float) -> Decimal:
-    return Decimal(str(round(x, 3)))
-
-
-def _combine(ps: list[float]) -> float:
-    """Independent pieces of evidence for the same conclusion: 1 - prod(1 - p)."""
-    miss = 1.0
-    for p in ps:
-        miss *= 1.0 - p
-    return 1.0 - miss
-
-
-def _is_fee(shortfall: int, due: int, policy: Policy) -> bool:
-    return 0 < shortfall <= policy.fee_max_minor and Decimal(shortfall) <= policy.fee_max_ratio * due
-
-
-def find_combination(items: list[Item], amount: int, policy: Policy) -> tuple[list[tuple[Item, ...]], int]:
-    """Subsets of `items` (oldest `combo_pool` only) that the amount pays exactly, or up to a bank fee.
-
-    Returns the solutions (at most 2, enough to call it ambiguous) and the fee.  An exact sum of any size beats
-    a sum short by a fee; among exact sums the smallest size wins (a payer is likelier to pay two invoices than
-    five that happen to add up the same).  The search stops after `max_combos` subsets.
-    """
-    pool = [i for i in items[:policy.combo_pool] if 0 < i.open_minor <= amount + policy.fee_max_minor]
-    budget = policy.max_combos
-    fee_hits: list[tuple[tuple[Item, ...], int]] = []
-    for size in range(1, min(policy.max_combo_items, len(pool)) + 1):
-        exact: list[tuple[Item, ...]] = []
-        for combo in combinations(pool, size):
-            budget -= 1
-            if budget < 0:
-                break
-            total = sum(i.open_minor for i in combo)
-            if total == amount:
-                exact.append(combo)
-                if len(exact) >= 2:
-                    break
-            elif (not fee_hits and total > amount and _is_fee(total - amount, total, policy)) or (fee_hits and len(fee_hits[0][0]) == size and total > amount and \
-                    _is_fee(total - amount, total, policy)):
-                fee_hits.append((combo, total - amount))
-        if exact:
-            return exact, 0
-        if budget < 0:
-            break
-    if fee_hits:
-        fee_hits.sort(key=lambda x: x[1])
-        return [c for c, _ in fee_hits[:2]], fee_hits[0][1]
-    return [], 0
+_FUZZY_READINGS = 100  # a fuzzy reference's readings (prefix completions, one-digit variants) compared with the amount
 
 
 def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
@@ -113,7 +49,8 @@ def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
             for r in ours:
                 r.how = f"end-to-end id {line.end_to_end_id} names invoice {r.item.number}"
             return _match_with_refs(line, index, policy, refs=ours, cust_ev=[], evidence=[])
-    refs = [r for r in index.references(text) if r.item.currency == line.currency]
+    refs = [r for r in index.references(text, line.amount_minor) if r.item.currency == line.currency]
+    refs = _retarget_mistyped(line, index, policy, refs)
     exact = {r.item.customer_id for r in refs if r.quality >= 0.97}
     cust_ev = index.customer_of(line, exact if exact and len(exact) == len({r.item.customer_id for r in refs})
                                 else None)
@@ -121,44 +58,29 @@ def match_line(line: Line, index: MatchIndex, policy: Policy) -> Match:
     if refs:
         return _match_with_refs(line, index, policy, refs=refs, cust_ev=cust_ev, evidence=evidence)
     if not cust_ev:
-        return Match(line.key, None, (), False, 0, Decimal(0), "no invoice reference and no known payer", False)
+        return match_by_amount_alone(line, index, policy)
     for cid in dict.fromkeys(c for c, _, _ in sorted(cust_ev, key=lambda e: -e[1])[:2]):
         local = _local_refs(index, cid, text, line.currency)
         if local:
             return _match_with_refs(line, index, policy, refs=local, cust_ev=cust_ev, evidence=evidence)
-    per_cust: dict[int, list[float]] = defaultdict(list)
-    for cid, p, _ in cust_ev:
-        per_cust[cid].append(p)
-    ranked = sorted(per_cust.items(), key=lambda kv: -_combine(kv[1]))
-    fitting = [(cid, ps) for cid, ps in ranked
-               if find_combination(open_items(index, cid, line.currency), line.amount_minor, policy)[0]]
-    if len(ranked) > 1 and len(fitting) == 1:
-        cid, ps = fitting[0]  # the clues point at several payers but the amount fits only one
-        p_cust = _combine(ps)
-    else:
-        cid, ps = ranked[0]
-        p_cust = _combine(ps) * (0.6 if len(ranked) > 1 else 1.0)  # the clues disagree on who paid
-    evidence = [reason for c, _, reason in cust_ev if c == cid]
-    mine = open_items(index, cid, line.currency)
-    if not mine:
-        return _result(line, policy, cid, (), designated=False, fee=0, conf=p_cust * 0.5,
-                       reason="payer known but no open items: credit", evidence=evidence)
-    solutions, fee = find_combination(mine, line.amount_minor, policy)
-    if solutions:
-        chosen = solutions[0]
-        p_items = (0.95 if len(chosen) == 1 else 0.92) if len(solutions) == 1 else 0.55
-        if fee:
-            p_items -= 0.03
-        what = f"amount equals {len(chosen)} open item(s)" + (f" less a {fee / 100:.2f} fee" if fee else "")
-        if len(solutions) > 1:
-            what += " (several combinations fit)"
-        return _result(line, policy, cid, tuple(i.id for i in chosen), designated=False, fee=fee,
-                       conf=p_cust * p_items, reason=what, evidence=evidence)
-    total_open = sum(i.open_minor for i in mine)
-    what = "partial payment, applied oldest first" if line.amount_minor < total_open else \
-        "pays all open items; the surplus stays as credit"
-    return _result(line, policy, cid, tuple(i.id for i in mine), designated=False, fee=0,
-                   conf=p_cust * 0.6, reason=what, evidence=evidence)
+    return match_by_payer(line, index, policy, cust_ev)
+
+
+def _retarget_mistyped(line: Line, index: MatchIndex, policy: Policy, refs: list[Ref]) -> list[Ref]:
+    """A mistyped digit can turn one invoice number into another that exists (numbering is dense).  When the
+    only number found names an item the amount does not pay, and exactly one item one digit away has exactly
+    the amount paid, that item is the better reading; the amount's weight is settled in `_match_with_refs`."""
+    if len(refs) != 1 or refs[0].quality < 0.97:
+        return refs
+    named = refs[0].item
+    if find_combination([named], line.amount_minor, policy)[0]:
+        return refs
+    near = [i for i in index.items_one_digit_off(digits_key(named.number), line.amount_minor, line.currency)
+            if i.id != named.id]
+    if len(near) != 1:
+        return refs
+    return [Ref(near[0], 0.7, f"invoice {near[0].number}: the text names {named.number}, one digit away, "
+                "whose amount differs; this one's amount is exact")]
 
 
 def _local_refs(index: MatchIndex, cid: int, text: str, currency: str) -> list[Ref]:
@@ -228,7 +150,7 @@ def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: lis
     fee = 0
     if amount == due:
         p_items, what = 0.99, "referenced invoice(s), amount exact"
-    elif amount < due and _is_fee(due - amount, due, policy):
+    elif amount < due and is_fee(due - amount, due, policy):
         fee, p_items, what = due - amount, 0.96, f"referenced invoice(s) less a {(due - amount) / 100:.2f} fee"
     elif amount < due:
         p_items, what = 0.93, "referenced invoice(s), partial payment"
@@ -242,20 +164,17 @@ def _match_with_refs(line: Line, index: MatchIndex, policy: Policy, *, refs: lis
             what = f"referenced invoice(s) plus {len(extra[0])} unnamed item(s) that make up the amount"
         else:
             p_items, what = 0.9, "referenced invoice(s); the surplus stays as credit"
-    # a fuzzy reference is only as good as its corroboration: the amount agreeing is independent evidence
+    # a fuzzy reference is only as good as its corroboration: the amount agreeing is independent evidence,
+    # as strong as a coincidental fit among the reference's possible readings is rare
     q_ref = min(r.quality for r in crefs)
-    agrees = amount == due or fee > 0
-    q_eff = _combine([q_ref, 0.8]) if agrees and q_ref < 0.9 else q_ref
-    p_cust = _combine([q_eff] + [p for c, p, _ in cust_ev if c == cid]) * penalty
+    q_eff = q_ref
+    if q_ref < 0.9 and (amount == due or fee > 0):
+        window = fee_window(amount, policy) if fee else 1
+        q_eff = bayes(q_ref, amount_lr(_FUZZY_READINGS * window * index.amount_rate(amount), policy))
+    p_cust = combine([q_eff] + [p for c, p, _ in cust_ev if c == cid]) * penalty
     conf = p_cust * p_items * (q_eff / 0.99 if q_ref < 0.9 else 1.0)
-    return _result(line, policy, cid, tuple(i.id for i in items), designated=True, fee=fee, conf=conf, reason=what,
+    return result(line, policy, cid, tuple(i.id for i in items), designated=True, fee=fee, conf=conf, reason=what,
                    evidence=evidence)
-
-
-def _result(line: Line, policy: Policy, cid: int | None, items: tuple[int, ...], *, designated: bool,
-            fee: int, conf: float, reason: str, evidence: list[str]) -> Match:
-    c = _p(max(0.0, min(conf, 0.999)))
-    return Match(line.key, cid, items, designated, fee, c, reason, c >= policy.threshold, tuple(evidence))
 
 
 def match_lines(lines: list[Line], index: MatchIndex, policy: Policy) -> list[Match]:

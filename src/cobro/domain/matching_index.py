@@ -72,17 +72,21 @@ class MatchIndex:
         self.by_number: dict[str, list[Item]] = defaultdict(list)
         self.by_digits: dict[str, list[Item]] = defaultdict(list)
         self.by_id: dict[int, Item] = {}
-        for it in items:
-            self.by_id[it.id] = it
-            self.by_customer[it.customer_id].append(it)
+        by_id, by_customer, by_digits = self.by_id, self.by_customer, self.by_digits
+        for it in items:  # 1M items: local names, no attribute look-ups in the loop
+            by_id[it.id] = it
+            by_customer[it.customer_id].append(it)
             d = digits_key(it.number)
             if len(d) >= 4:
-                self.by_digits[d].append(it)  # the exact form is checked on the few hits, not indexed
+                by_digits[d].append(it)  # the exact form is checked on the few hits, not indexed
             else:
                 self.by_number[number_key(it.number)].append(it)
         for lst in self.by_customer.values():
             lst.sort(key=lambda i: (not i.interest, i.due_date, i.number, i.id))
         self._sorted_digits: list[str] | None = None
+        self._sorted_amounts: list[int] | None = None
+        self._amount_items: list[Item] = []
+        self._moved: dict[int, list[Item]] = defaultdict(list)  # items whose open amount changed since
         self.customers = {c.id: c for c in customers}
         self.by_iban: dict[str, int] = {}
         self.by_taxid: dict[str, int] = {}
@@ -114,6 +118,43 @@ class MatchIndex:
             self._sorted_digits = sorted(self.by_digits)
         return self._sorted_digits
 
+    def _amount_book(self) -> list[int]:
+        """Open items sorted by amount, built on first use (one sort of the book); later settlements are
+        checked against `by_id` and lowered amounts kept aside, so look-ups stay true without re-sorting."""
+        if self._sorted_amounts is None:
+            self._amount_items = sorted(self.by_id.values(), key=lambda i: i.open_minor)
+            self._sorted_amounts = [i.open_minor for i in self._amount_items]
+        return self._sorted_amounts
+
+    def amount_hits(self, amount: int) -> tuple[int, Item | None]:
+        """How many open items have exactly `amount` open, and the item when it is the only one."""
+        ordered = self._amount_book()
+        lo, hi = bisect.bisect_left(ordered, amount), bisect.bisect_right(ordered, amount)
+        live = {i.id: self.by_id[i.id] for i in (*self._amount_items[lo:hi], *self._moved.get(amount, ()))
+                if self.by_id[i.id].open_minor == amount}
+        return len(live), (next(iter(live.values())) if len(live) == 1 else None)
+
+    def amount_rate(self, amount: int) -> float:
+        """Share of the book's open items per minor unit around `amount` (within 5 %), or the share that has
+        exactly this amount if that is higher (recurring fees, round prices).  Whole-unit amounts count ten times
+        as likely: round figures are over-represented among invoices and among credits that are not payments."""
+        ordered = self._amount_book()
+        n = max(1, len(ordered))
+        lo, hi = int(amount / 1.05), int(amount * 1.05) + 1
+        smooth = (bisect.bisect_right(ordered, hi) - bisect.bisect_left(ordered, lo)) / (hi - lo + 1) / n
+        spike = (self.amount_hits(amount)[0] - 1) / n
+        return max(smooth, spike, 1.0 / n / (hi - lo + 1)) * (10.0 if amount % 100 == 0 else 1.0)
+
+    def items_one_digit_off(self, digits: str, amount: int, currency: str) -> list[Item]:
+        """Open items whose number is one substitution or transposition away from `digits` and whose open
+        amount is exactly `amount` (dictionary hits on the variants, never a scan)."""
+        out: dict[int, Item] = {}
+        for variant in one_digit_variants(digits):
+            for it in self.by_digits.get(variant, ()):
+                if it.open_minor == amount and it.currency == currency:
+                    out[it.id] = it
+        return list(out.values())
+
     def settle(self, paid: dict[int, int]) -> None:
         """Lower the open amounts of items just paid (item id -> minor units), so later lines see them."""
         for item_id, minor in paid.items():
@@ -122,6 +163,8 @@ class MatchIndex:
                 continue
             lowered = _lowered(item, minor)
             self.by_id[item_id] = lowered
+            if lowered.open_minor > 0:
+                self._moved[lowered.open_minor].append(lowered)
             buckets = [self.by_customer[item.customer_id]]
             d = digits_key(item.number)
             buckets.append(self.by_digits[d] if d in self.by_digits else self.by_number[number_key(item.number)])
@@ -135,7 +178,9 @@ class MatchIndex:
                         break
 
     # -- references ---------------------------------------------------------------------------------------
-    def references(self, text: str) -> list[Ref]:
+    def references(self, text: str, amount: int = 0) -> list[Ref]:
+        """Items the text names.  With `amount`, a truncated reference that is a prefix of up to 100 numbers
+        still names one of them when exactly one has that open amount (the amount picks it, see match_line)."""
         found: dict[int, Ref] = {}
 
         def add(items: list[Item], quality: float, how: str) -> None:
@@ -167,9 +212,19 @@ class MatchIndex:
                 for k in ordered[lo:hi]:
                     add(self.by_digits[k], 0.75 / (hi - lo), f"invoice {self.by_digits[k][0].number} "
                         f"(truncated reference {digits})")
-            for variant in one_digit_variants(digits):
-                hit = self.by_digits.get(variant)
-                if hit and len(hit) == 1:
+            elif amount and 3 < hi - lo <= 100:
+                fit = [i for k in ordered[lo:hi] for i in self.by_digits[k] if i.open_minor == amount]
+                if len(fit) == 1:
+                    add(fit, 0.75 / (hi - lo), f"invoice {fit[0].number} (truncated reference {digits}, one of "
+                        f"{hi - lo} numbers, the only one with this amount)")
+            near = [v for v in one_digit_variants(digits) if v in self.by_digits]
+            paid = [i for v in near for i in self.by_digits[v] if i.open_minor == amount] if amount else []
+            if len(paid) == 1:  # with dense numbering many variants exist: the amount picks one
+                add(paid, 0.7, f"invoice {paid[0].number} (reference {digits} with one digit off, amount exact)")
+                continue
+            for variant in near:
+                hit = self.by_digits[variant]
+                if len(hit) == 1:
                     add(hit, 0.7, f"invoice {hit[0].number} (reference {digits} with one digit off)")
         return list(found.values())
 
@@ -199,7 +254,11 @@ class MatchIndex:
         if not cands:
             cands = postings[0]
         if len(cands) > 25:
-            cands = set(sorted(cands, key=lambda c: -sum(c in p for p in postings[1:4]))[:25])
+            # common words: keep the customers holding most of the payer's words, and names of the payer's length
+            def rank(c: int) -> tuple[int, int, int]:
+                size = min(abs(len(t) - len(toks)) for t in self.name_tokens[c])
+                return -sum(c in p for p in postings[1:4]), size, c
+            cands = set(sorted(cands, key=rank)[:25])
         hits = dict.fromkeys(cands, 0.0)
         scored = []
         for cid, _ in sorted(hits.items(), key=lambda kv: -kv[1])[:25]:
@@ -230,7 +289,7 @@ class MatchIndex:
                 sim = max((name_similarity(toks, legal) for legal in self.name_tokens.get(cid, ())), default=0.0)
                 if sim >= 0.6:
                     why = f"payer name {line.counterparty_name!r} ~ {self.customers[cid].name!r} ({sim:.2f})"
-                    out.append((cid, min(0.95, sim), why))
+                    out.append((cid, 0.95 * sim, why))
             if not any(c in verify for c, _, _ in out):
                 out.append((-1, 0.5, f"payer name {line.counterparty_name!r} is not the referenced customer's"))
         elif line.counterparty_name:
@@ -238,7 +297,7 @@ class MatchIndex:
             # every name within reach of the best stays a candidate; the amount may tell them apart later
             for cid, sim, _ in [c for c in cands if c[1] >= cands[0][1] - 0.15][:3] if cands else []:
                 why = f"payer name {line.counterparty_name!r} ~ {self.customers[cid].name!r} ({sim:.2f})"
-                out.append((cid, min(0.95, sim), why))
+                out.append((cid, 0.95 * sim, why))
         return out
 
 
