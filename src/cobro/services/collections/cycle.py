@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cobro.db.records import ContactRow, CustomerRow
+from cobro.db.records import ContactRow
 from cobro.db.records_collections import (
     EscalationCaseRow,
     OutboxMessageRow,
@@ -25,6 +25,7 @@ from cobro.db.records_collections import (
 )
 from cobro.db.repositories import parties
 from cobro.db.repositories.collections import cycle as repo
+from cobro.db.repositories.collections.cycle import Customer
 from cobro.domain.calendar import HolidayCalendar, add_business_days
 from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, PlannedAction, Schedule, plan_case
 from cobro.domain.pauses import Promise, evaluate_promise
@@ -91,12 +92,19 @@ def _pick(contacts: list[ContactRow], roles: tuple[str, ...], need: str) -> Cont
     return None
 
 
-def _items_json(action: PlannedAction, issue: bool = True) -> list[dict[str, Any]]:
-    return [{"invoice": p.item.invoice, "seq": p.item.seq,
-             **({"issue_date": p.item.issue_date.isoformat()} if issue else {"instalment_id": p.item.instalment_id}),
-             "due_date": p.item.due_date.isoformat(), "days_past_due": p.days_past_due,
-             "open": _money(p.eligible_minor, p.item.currency), "currency": p.item.currency}
-            for p in action.items]
+def _items_json(action: PlannedAction) -> list[dict[str, Any]]:
+    """The action's items as messages and `--json` show them (built once per action, shared by both)."""
+    return [{"invoice": it.invoice, "seq": it.seq, "issue_date": it.issue_date.isoformat(),
+             "due_date": it.due_date.isoformat(), "days_past_due": p.days_past_due,
+             "open": _money(p.eligible_minor, it.currency), "currency": it.currency}
+            for p in action.items for it in (p.item,)]
+
+
+def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An escalation case's items: the shown items with the instalment id in place of the issue date."""
+    return [{"invoice": v["invoice"], "seq": v["seq"], "instalment_id": p.item.instalment_id,
+             "due_date": v["due_date"], "days_past_due": v["days_past_due"], "open": v["open"],
+             "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
 
 
 def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime,
@@ -134,7 +142,8 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     for d, _ in decisions:
         counts["episodes_opened"] += d.opens_episode
         counts["episodes_closed"] += d.closes_episode
-    created: dict[tuple[int, str, str, int], int] = {}
+    created: dict[ActionKey, int] = {}
+    shown: dict[ActionKey, list[dict[str, Any]]] = {}
     if not dry_run:
         repo.open_cases(session, tenant, [{"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency,
                                                "episode": d.episode, "opened_on": as_of}
@@ -142,19 +151,21 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
         repo.close_cases(session, tenant, [(d.customer_id, d.currency, d.episode)
                                            for d, _ in decisions if d.closes_episode], as_of)
         created = repo.insert_actions(session, [_action_row(tenant, run_id, as_of, d, pol) for d, pol in planned])
-        events += _write_effects(session, tenant, as_of, custs, planned=planned, created=created)
+        shown = {key: _items_json(a) for d, _ in planned if (key := _key(d)) in created and (a := d.action)}
+        events += _write_effects(session, tenant, as_of, custs, planned=planned, created=created, shown=shown)
         repo.bulk_insert(session, TimelineEventRow, events)
     for d, (name, _version, _policy) in planned:
         a = d.action
         assert a is not None
-        if not dry_run and (d.customer_id, d.currency, a.step.id, d.episode) not in created:
+        if not dry_run and _key(d) not in created:
             counts["already_planned"] += 1  # a concurrent run took this key first
             continue
         counts["planned"] += 1
         counts[f"channel.{a.step.channel}"] += 1
         result.actions.append({"customer": custs[d.customer_id].code, "currency": d.currency, "step": a.step.id,
                                "channel": a.step.channel, "episode": d.episode, "policy": name,
-                               "items": _items_json(a), "total": _money(a.total_minor, d.currency),
+                               "items": shown[_key(d)] if not dry_run else _items_json(a),
+                               "total": _money(a.total_minor, d.currency),
                                "reason": a.reason})
     counts["problems"] = len(result.problems)
     result.counts = dict(sorted(counts.items()))
@@ -164,9 +175,15 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
 
 
 Book = tuple[str, int, Policy]
+ActionKey = tuple[int, str, str, int]  # (customer id, currency, step, episode): the action's unique key
 
 
-def _plan_all(book: Any, custs: dict[int, CustomerRow], items: dict[tuple[int, str], list[Any]],
+def _key(d: CaseDecision) -> ActionKey:
+    assert d.action is not None
+    return d.customer_id, d.currency, d.action.step.id, d.episode
+
+
+def _plan_all(book: Any, custs: dict[int, Customer], items: dict[tuple[int, str], list[Any]],
               hist: dict[tuple[int, str], CaseHistory], pauses: tuple[dict[int, Any], ...], *, as_of: dt.date,
               explain: bool = False) -> tuple[list[tuple[CaseDecision, Book]], list[str]]:
     holds, disputes, promises, exceptions, plans = pauses
@@ -200,8 +217,9 @@ def _plan_all(book: Any, custs: dict[int, CustomerRow], items: dict[tuple[int, s
 def _action_row(tenant: int, run_id: int, as_of: dt.date, d: CaseDecision, chosen: Book) -> dict[str, Any]:
     a = d.action
     assert a is not None
-    items = [{"instalment_id": p.item.instalment_id, "invoice": p.item.invoice, "seq": p.item.seq,
-              "due_date": p.item.due_date.isoformat(), "open_minor": p.eligible_minor} for p in a.items]
+    # Only the instalment ids (payment-plan instalments have negative ids): the amounts and dates the action
+    # demanded are in its outbox message, task summary or escalation case.
+    items = [p.item.instalment_id for p in a.items]
     return {"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency, "step": a.step.id,
                 "step_index": a.index, "channel": a.step.channel, "as_of": as_of, "episode": d.episode, "policy_name": chosen[0],
                 "policy_version": chosen[1], "items_json": json.dumps(items), "total_minor": a.total_minor,
@@ -248,13 +266,14 @@ def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
     return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
 
 
-def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, CustomerRow], *,
-                   planned: list[tuple[CaseDecision, Book]], created: dict[tuple[int, str, str, int], int]
-                   ) -> list[dict[str, Any]]:
+def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, Customer], *,
+                   planned: list[tuple[CaseDecision, Book]], created: dict[ActionKey, int],
+                   shown: dict[ActionKey, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Outbox messages, tasks, escalation cases and flags for the actions this run created."""
-    mine = [(d, b) for d, b in planned if d.action is not None
-            and (d.customer_id, d.currency, d.action.step.id, d.episode) in created]
-    contacts = repo.contacts(session, {d.customer_id for d, _ in mine})
+    mine = [(d, b) for d, b in planned if d.action is not None and _key(d) in created]
+    contacts = repo.contacts(session, {d.customer_id for d, _ in mine if d.action is not None
+                                       and (d.action.step.channel in MESSAGE_CHANNELS
+                                            or d.action.step.channel in TASK_CHANNELS)})
     creditor = {"name": repo.tenant_name(session, tenant), "tax_id": "", "address": "", "iban": ""}
     outbox: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
@@ -265,7 +284,7 @@ def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[in
         a = d.action
         assert a is not None
         step: Step = a.step
-        action_id = created[(d.customer_id, d.currency, step.id, d.episode)]
+        action_id = created[_key(d)]
         cust = custs[d.customer_id]
         total = _money(a.total_minor, d.currency)
         events.append({"tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
@@ -277,7 +296,7 @@ def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[in
             need = _ADDRESS.get(step.channel, "")
             who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
             context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
-                       "items": _items_json(a), "total": {"amount": total, "currency": d.currency},
+                       "items": shown[_key(d)], "total": {"amount": total, "currency": d.currency},
                        "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
                        "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
                        "interest_reference": policy.interest_reference, "creditor": creditor}
@@ -303,7 +322,7 @@ def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[in
                               "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"})
         elif step.channel == "escalation":
             cases.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id, "currency": d.currency,
-                              "amount_minor": a.total_minor, "items_json": json.dumps(_items_json(a, issue=False)),
+                              "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[_key(d)])),
                               "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""})
             if step.escalation is not None and step.escalation.credit_stop:
                 flags.append({"tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,

@@ -22,7 +22,7 @@ def explain(session: Session, tenant_code: str, customer_code: str, *, as_of: dt
     items = repo.open_items(session, tenant, cust.id)
     hist = repo.histories(session, tenant, cust.id)
     pauses = repo.pauses(session, tenant, as_of, cust.id)
-    decisions, problems = _plan_all(book, {cust.id: cust}, items, hist, pauses, as_of=as_of,
+    decisions, problems = _plan_all(book, repo.customers(session, tenant, cust.id), items, hist, pauses, as_of=as_of,
                                    explain=True)
     out: dict[str, Any] = {
         "customer": cust.code, "as_of": as_of.isoformat(),

@@ -5,7 +5,6 @@ items, everything lands on the timeline."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -50,8 +49,7 @@ def complete_task(session: Session, tenant_code: str, task_id: int, *, outcome: 
                               user=user or task.collector, task_id=task.id)
         result["promise"] = promise.id
     elif outcome == "dispute":
-        numbers = sorted({i["invoice"] for i in json.loads(action.items_json)}) if action else []
-        numbers = [n for n in numbers if not n.startswith("PLAN-")]
+        numbers = work.action_invoice_numbers(session, action.items_json) if action else []
         if not numbers:
             raise InvalidInputError("this task has no invoices to dispute; use `cobro dispute open`")
         dispute = open_dispute(session, tenant_code, customer=code, invoices=numbers, reason_code="other",

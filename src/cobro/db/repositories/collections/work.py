@@ -58,6 +58,19 @@ def invoices_by_number(session: Session, tenant: int, numbers: list[str]) -> dic
     return {r.number: r for r in rows}
 
 
+def action_invoice_numbers(session: Session, items_json: str) -> list[str]:
+    """Invoice numbers of an action's items: `items_json` lists instalment ids (negative for payment-plan
+    instalments, which have no invoice); actions written before that listed item objects with the number."""
+    items = json.loads(items_json)
+    numbers = {str(i["invoice"]) for i in items if isinstance(i, dict)}
+    ids = sorted(i for i in items if isinstance(i, int) and i > 0)
+    if ids:
+        numbers.update(str(n) for n in session.scalars(
+            select(InvoiceRow.number).join(InstalmentRow, InstalmentRow.invoice_id == InvoiceRow.id)
+            .where(InstalmentRow.id.in_(ids))))
+    return sorted(n for n in numbers if not n.startswith("PLAN-"))
+
+
 def open_instalments(session: Session, invoice_ids: list[int]) -> list[InstalmentRow]:
     return list(session.scalars(select(InstalmentRow).where(InstalmentRow.invoice_id.in_(invoice_ids),
                                                             InstalmentRow.open_minor > 0)
