@@ -99,6 +99,11 @@ def open_items(session: Session, tenant: int, customer_id: int | None = None) ->
         return found
 
     while batch := cur.fetchmany(20000):
+        if pg:  # psycopg hands back dates and booleans already
+            for cid, iid, inv_id, number, seq, issued, due, open_minor, currency, disputed in batch:
+                out[(cid, currency)].append(Item(iid, inv_id, number, seq, issued, due, open_minor, currency,
+                                                 disputed))
+            continue
         for cid, iid, inv_id, number, seq, issued, due, open_minor, currency, disputed in batch:
             out[(cid, currency)].append(Item(iid, inv_id, number, seq, day(issued), day(due), open_minor, currency,
                                              bool(disputed)))
