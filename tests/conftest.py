@@ -20,7 +20,8 @@ from cobro.db.engine import normalize_url
 from cobro.db.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# the shared data and fixtures sit next to the checkout; COBRO_SHARED_DIR points elsewhere (CI on another path)
+SHARED = Path(os.environ.get("COBRO_SHARED_DIR") or REPO.parent / "shared")
 IBM_CSV = SHARED / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
 IBM_MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
 

@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from cobro.cli.main import app
 
 runner = CliRunner()
-FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
+from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR
+
+FIXTURES = SHARED / "fixtures"
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures not present")
 
 

@@ -14,7 +14,9 @@ from cobro.demo.statements import to_camt053
 from cobro.domain.matching import Line
 
 runner = CliRunner()
-FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
+from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR
+
+FIXTURES = SHARED / "fixtures"
 OUR_IBAN = "ES9121000418450200051332"
 DAY = dt.date(2026, 3, 10)
 

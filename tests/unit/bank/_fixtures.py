@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
+from tests.conftest import SHARED
+
+FIXTURES = SHARED / "fixtures"
 
 
 def fixture_path(relative: str) -> Path:

@@ -9,7 +9,9 @@ import pytest
 from cobro.importers.einvoice import EInvoiceDocument, ParsedEInvoices, parse_einvoice
 
 # tests/unit/einvoice/conftest.py → parents[3] is the repository root; fixtures live beside it.
-FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
+from tests.conftest import SHARED
+
+FIXTURES = SHARED / "fixtures"
 
 
 def fixture_path(relative: str) -> Path:

@@ -11,7 +11,9 @@ from cobro.analytics.paydate.evaluate import evaluate_split
 from cobro.importers.frame import read_ledger_frame
 
 REPO = Path(__file__).resolve().parents[3]
-DATA = REPO / ".." / "shared" / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
+from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR
+
+DATA = SHARED / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
 MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
 
 

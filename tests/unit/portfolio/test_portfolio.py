@@ -19,7 +19,9 @@ from cobro.cli.main import app
 from cobro.importers.frame import LEDGER_SCHEMA, read_ledger_frame
 
 REPO = Path(__file__).resolve().parents[3]
-DATA = REPO / ".." / "shared" / "data"
+from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR
+
+DATA = SHARED / "data"
 IBM_CSV = DATA / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
 IBM_MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
 needs_ibm = pytest.mark.skipif(not IBM_CSV.exists(), reason="shared IBM data (../shared/data/ibm-ar) not present")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.conftest import SHARED
 
 from cobro.analytics.solvency.arff import read_arff
 from cobro.analytics.solvency.model import ModelParams, cross_validate, deduplicate
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "polish-bankruptcy" / "5year.arff"
+DATA = SHARED / "data" / "polish-bankruptcy" / "5year.arff"
 
 
 @pytest.mark.slow
