@@ -416,6 +416,19 @@ def escalation_close(ctx: typer.Context, case_id: int, note: Annotated[str, type
     console.print(f"case #{case_id} closed")
 
 
+@escalation_app.command("pack")
+def escalation_pack(ctx: typer.Context, case_id: int,
+                    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+                    as_of: AsOfOpt = None, language: Annotated[str, typer.Option("--lang")] = "es") -> None:
+    """Write the evidence pack (invoices, every demand, broken promises, disputes, interest) for a case."""
+    from cobro.services.collections.evidence import evidence_pack
+
+    day = parse_day(as_of) if as_of else _today(ctx)
+    pack = _run(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, language=language), commit=False)
+    out.write_bytes(pack.content)
+    console.print(f"evidence pack for case {case_id} written to {out}")
+
+
 @escalation_app.command("credit-stops")
 def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Customers sales must not extend credit to."""
