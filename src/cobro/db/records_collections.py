@@ -207,7 +207,7 @@ class CollectionActionRow(Base):
     episode: Mapped[int] = mapped_column(Integer)
     policy_name: Mapped[str] = mapped_column(String(80), default="")
     policy_version: Mapped[int] = mapped_column(Integer, default=0)
-    items_json: Mapped[str] = mapped_column(Text)
+    items_json: Mapped[str] = mapped_column(Text)  # JSON list of instalment ids (negative: payment-plan instalment)
     total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | done | cancelled
