@@ -27,12 +27,11 @@ from cobro.errors import Problem
 from cobro.importers import fast_validate as fvx
 from cobro.importers.fast_validate import BatchState, mapped
 from cobro.importers.mapping import FIELDS
-from cobro.importers.rows import _CREDIT_NOTE_WORDS, _INVOICE_WORDS, RowReader
+from cobro.importers.rows import _CREDIT_NOTE_WORDS, _INVOICE_WORDS, RowReader, amount_to_minor
 from cobro.importers.tabular import (
     ValueProblem,
     cell_text,
     infer_decimal_separator,
-    parse_amount,
     parse_bool,
     parse_date,
 )
@@ -160,10 +159,9 @@ def _validate(v: pl.DataFrame, reader: RowReader, default_terms: str, checks: di
     exp = currency.replace_strict({c: exponent(c) for c in currency.unique().to_list() if c} | {"": 2},
                                   return_dtype=pl.Int64)
 
-    def slow_amount(text: str, e: int) -> tuple[int | None, str | None]:
-        errors: list[Problem] = []
-        minor = _minor(text, reader.decimal, _currency_of(e, text), 0, reader.problem, errors)
-        return minor, (errors[0].message if errors else None)
+    def slow_amount(text: str, cur: str) -> tuple[int | None, str | None]:
+        minor, message, _code = amount_to_minor(text, reader.decimal, cur)
+        return minor, message or None
 
     minor, msg = fvx.amounts(v["amount"], currency, exp, reader.decimal, slow_amount)
     fail(msg.is_not_null(), "amount", msg, "bad_amount")
@@ -217,7 +215,7 @@ def _validate(v: pl.DataFrame, reader: RowReader, default_terms: str, checks: di
         disputed_b=disputed.fill_null(False), channel=v["channel"].str.to_lowercase(), terms_code=terms_code,
         country_u=country, tax_norm=tax,
     ).filter(~pl.col("__row").is_in(bad_rows.implode()))
-    stage = stage.with_columns(over_cap=fvx.today_cap(pl.col("issue"), pl.col("due")))
+    stage = stage.with_columns(over_cap=fvx.over_legal_cap(pl.col("issue"), pl.col("due")))
     stage = stage.with_columns(h40=fvx.h40_column(stage))
     return stage.select(fvx.STAGE_ORDER), fvx.problems_from(problems, lambda f: reader.header_of.get(f, f), reader.file)
 
@@ -233,11 +231,6 @@ def _quoted(col: pl.Series) -> pl.Series:
 def _terms_code(check: _Distinct, text: str) -> tuple[bool, Any]:
     ok, terms = check(text)
     return (True, terms.code()) if ok else (False, terms)
-
-
-def _currency_of(exp: int, _text: str) -> str:
-    # only used for the decimals message of odd amounts; the exponent tells which grid was used
-    return {0: "CLP", 3: "KWD", 4: "CLF"}.get(exp, "EUR")
 
 
 def _due_dates(issue: pl.Series, terms_code: pl.Series, given: pl.Series, missing: pl.Series,
@@ -275,20 +268,3 @@ def _duplicates(v: pl.DataFrame, seq: pl.Series, state: BatchState,
         fail(mask, "invoice_number", full, "duplicate")
     state.seen = earlier
 
-
-def _minor(text: str, dec: str, currency: str, row: int, prob: Callable[..., Problem],
-           errors: list[Problem]) -> int | None:
-    try:
-        amount = parse_amount(text, dec)
-    except ValueProblem as exc:
-        errors.append(prob(row, "amount", str(exc), "bad_amount"))
-        return None
-    if amount < 0:
-        errors.append(prob(row, "amount", f"negative amount {text!r}; record credit notes with kind credit_note "
-                           "and a positive amount", "negative_amount"))
-        return None
-    scaled = amount.scaleb(exponent(currency)) if currency else amount.scaleb(2)
-    if scaled != scaled.to_integral_value():
-        errors.append(prob(row, "amount", f"amount {text!r} has more decimals than {currency} allows", "bad_amount"))
-        return None
-    return int(scaled)

@@ -7,7 +7,6 @@ Messages are the row reader's, word for word: a differential test compares the t
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cobro.domain.terms import SPAIN_LEGAL_CAP_DAYS
 from cobro.errors import Problem
 
 STAGE_ORDER = (
@@ -55,7 +55,7 @@ def _repr(col: pl.Expr) -> pl.Expr:
 
 
 def amounts(text: pl.Series, currency: pl.Series, currency_exp: pl.Series, decimal_sep: str,
-            slow: Callable[[str, int], tuple[int | None, str | None]]) -> tuple[pl.Series, pl.Series]:
+            slow: Callable[[str, str], tuple[int | None, str | None]]) -> tuple[pl.Series, pl.Series]:
     """Minor units and error messages.  Plain amounts ("1234,56", "-12.5", "1.234,56") are vectorized;
     anything else goes through the row reader's parser."""
     thousands = "." if decimal_sep == "," else ","
@@ -88,8 +88,8 @@ def amounts(text: pl.Series, currency: pl.Series, currency_exp: pl.Series, decim
     odd = df.with_row_index("i").filter(~pl.col("is_plain") | too_many)
     if odd.height:
         m_list, e_list = minor.to_list(), msg.to_list()
-        for i, value, exp in odd.select("i", "t", "e").iter_rows():
-            m_list[i], e_list[i] = slow(value, exp)
+        for i, value, cur in odd.select("i", "t", "cur_name").iter_rows():
+            m_list[i], e_list[i] = slow(value, cur)
         minor, msg = pl.Series(m_list, dtype=pl.Int64), pl.Series(e_list, dtype=pl.String)
     return minor, msg
 
@@ -116,10 +116,6 @@ def problems_from(df: pl.DataFrame, column_of: Callable[[str], str], file: str) 
             for row, fld, msg, code, sev in df.select("row", "field", "message", "code", "severity").iter_rows()]
 
 
-def today_cap(issue: pl.Expr, due: pl.Expr) -> pl.Expr:
-    """Spain's 60-day cap (Ley 3/2004 art. 4), as `terms.exceeds_spanish_cap`."""
-    return (due - issue).dt.total_days() > 60
-
-
-def as_date(value: object) -> dt.date | None:
-    return value if isinstance(value, dt.date) else None
+def over_legal_cap(issue: pl.Expr, due: pl.Expr) -> pl.Expr:
+    """Spain's 60-day cap (Ley 3/2004 art. 4), column-wise: the same rule as `terms.exceeds_spanish_cap`."""
+    return (due - issue).dt.total_days() > SPAIN_LEGAL_CAP_DAYS

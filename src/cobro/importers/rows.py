@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from cobro.domain.taxids import check_tax_id
@@ -118,24 +117,32 @@ class RowReader:
         return itertools.chain(head, self.table.rows)
 
 
-def _money_minor(reader: RowReader, row: int, cells: list[Any], fld: str, currency: str,
-                 errors: list[Problem], *, allow_negative: bool = False) -> int | None:
-    value = reader.raw(cells, fld)
+def amount_to_minor(value: Any, decimal_sep: str, currency: str, *,
+                    allow_negative: bool = False) -> tuple[int | None, str, str]:
+    """The one place a cell becomes integer minor units: (minor, "", "") or (None, message, problem code).
+
+    An unknown currency ("") is scaled by 2, so the other problems of the row are still reported.
+    """
     try:
-        amount = parse_amount(value, reader.decimal)
+        amount = parse_amount(value, decimal_sep)
     except ValueProblem as exc:
-        errors.append(reader.problem(row, fld, str(exc), "bad_amount"))
-        return None
+        return None, str(exc), "bad_amount"
     if amount < 0 and not allow_negative:
-        errors.append(reader.problem(row, fld, f"negative amount {value!r}; record credit notes with kind "
-                                     "credit_note and a positive amount", "negative_amount"))
-        return None
+        return None, (f"negative amount {value!r}; record credit notes with kind credit_note and a positive "
+                      "amount"), "negative_amount"
     scaled = amount.scaleb(exponent(currency)) if currency else amount.scaleb(2)
     if scaled != scaled.to_integral_value():
-        errors.append(reader.problem(row, fld, f"amount {value!r} has more decimals than {currency} allows",
-                                     "bad_amount"))
-        return None
-    return int(scaled)
+        return None, f"amount {value!r} has more decimals than {currency} allows", "bad_amount"
+    return int(scaled), "", ""
+
+
+def _money_minor(reader: RowReader, row: int, cells: list[Any], fld: str, currency: str,
+                 errors: list[Problem], *, allow_negative: bool = False) -> int | None:
+    minor, message, code = amount_to_minor(reader.raw(cells, fld), reader.decimal, currency,
+                                           allow_negative=allow_negative)
+    if minor is None:
+        errors.append(reader.problem(row, fld, message, code))
+    return minor
 
 
 def _date(reader: RowReader, row: int, cells: list[Any], fld: str, errors: list[Problem],
@@ -339,10 +346,6 @@ def read_payments(reader: RowReader) -> Iterator[PaymentLine | Problem]:
         assert date is not None and amount is not None
         yield PaymentLine(row, reference, customer, date, currency, amount, reader.text(cells, "invoice_number"),
                           reader.text(cells, "method"))
-
-
-def amount_decimal(minor: int, currency: str) -> Decimal:
-    return Decimal(minor).scaleb(-exponent(currency))
 
 
 __all__ = ["FIELDS", "RowReader", "read_contacts", "read_customers", "read_invoices", "read_payments"]

@@ -49,6 +49,7 @@ MESSY = (
     "F-4;C002;01/03/2025;30/04/2025;-5,00;EUR;abono;quizá;thirty;ES;B12345675\n"
     "F-1;C003;01/03/2025;01/02/2025;10;EUR;;;;ES;\n"
     "F-5;C003;45717;;99,9;EUR;NC;x;eom 30;ES;\n"
+    "F-6;C003;01/03/2025;;$ 1,234;USD;;;;ES;\n"  # an odd amount with too many decimals for its currency
 )
 
 
@@ -60,7 +61,8 @@ def test_paths_agree_on_a_messy_spanish_file(tmp_path: Path, encoding: str) -> N
     assert fast[0] == slow[0]
     assert sorted(fast[1], key=str) == sorted(slow[1], key=str)
     assert [r[1] for r in slow[0]] == ["F-1", "F-2", "F-5"]  # the clean rows
-    assert len(slow[1]) >= 8
+    assert len(slow[1]) >= 9
+    assert any("more decimals than USD" in p[2] for p in fast[1])
 
 
 def test_paths_agree_on_the_ibm_file() -> None:
