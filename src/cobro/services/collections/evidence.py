@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobro.channels.pdf import (
@@ -26,17 +24,10 @@ from cobro.channels.pdf import (
     evidence_pack_pdf,
     interest_claim,
 )
-from cobro.db.records import CustomerRow, InvoiceRow, TenantRow
-from cobro.db.records_collections import (
-    CollectionActionRow,
-    CustomerFlagRow,
-    DisputeRow,
-    EscalationCaseRow,
-    OutboxMessageRow,
-    PromiseRow,
-    TaskRow,
-)
+from cobro.db.records import CustomerRow
 from cobro.db.repositories import ledger, parties
+from cobro.db.repositories.collections import evidence as repo
+from cobro.db.repositories.collections.cycle import tenant_name
 from cobro.domain.interest import InterestError, compute_late_interest
 from cobro.domain.rates import load_rate_table
 from cobro.errors import NotFoundError
@@ -49,16 +40,14 @@ JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
 def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt.date,
                   language: str = "es") -> PdfDocument:
     tenant = parties.tenant_id(session, tenant_code)
-    case = session.get(EscalationCaseRow, case_id)
-    if case is None or case.tenant_id != tenant:
+    case = repo.case(session, tenant, case_id)
+    if case is None:
         raise NotFoundError(f"no escalation case {case_id}")
     cust = session.get(CustomerRow, case.customer_id)
     assert cust is not None
     invoices = _open_items(session, cust.id, case.currency, as_of)
-    creditor = session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or tenant_code
-    credit_stop = session.scalar(select(CustomerFlagRow.id).where(
-        CustomerFlagRow.customer_id == cust.id, CustomerFlagRow.flag == "credit_stop",
-        CustomerFlagRow.active.is_(True))) is not None
+    creditor = tenant_name(session, tenant) or tenant_code
+    credit_stop = repo.credit_stopped(session, cust.id)
     return evidence_pack_pdf(
         creditor={"name": creditor}, customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
                                                 "code": cust.code},
@@ -80,34 +69,22 @@ def _open_items(session: Session, customer_id: int, currency: str, as_of: dt.dat
 
 
 def _demands(session: Session, customer_id: int) -> list[Demand]:
-    sent = session.execute(
-        select(OutboxMessageRow, CollectionActionRow.step)
-        .join(CollectionActionRow, CollectionActionRow.id == OutboxMessageRow.action_id)
-        .where(CollectionActionRow.customer_id == customer_id, OutboxMessageRow.status == "sent"))
     demands = [Demand((row.sent_at or row.created_at).date(), row.channel, f"{step} ({row.template})",
-                      row.recipient or row.recipient_name, row.message_id) for row, step in sent]
-    tasks = session.scalars(select(TaskRow).where(TaskRow.customer_id == customer_id, TaskRow.status == "done"))
+                      row.recipient or row.recipient_name, row.message_id)
+               for row, step in repo.sent_messages(session, customer_id)]
     demands += [Demand(t.due_on, f"{t.kind} ({t.outcome})", t.summary or t.kind, t.contact_name, f"task {t.id}")
-                for t in tasks]
+                for t in repo.tasks_done(session, customer_id)]
     return sorted(demands, key=lambda d: (d.date, d.channel))
 
 
 def _broken(session: Session, customer_id: int) -> list[BrokenPromise]:
-    rows = session.scalars(select(PromiseRow).where(PromiseRow.customer_id == customer_id,
-                                                    PromiseRow.status == "broken").order_by(PromiseRow.due_on))
     return [BrokenPromise(p.due_on, Money.from_minor(p.amount_minor, p.currency).amount, p.currency, p.contact,
-                          p.channel) for p in rows]
+                          p.channel) for p in repo.broken_promises(session, customer_id)]
 
 
 def _disputes(session: Session, customer_id: int) -> list[Dispute]:
-    rows = list(session.scalars(select(DisputeRow).where(DisputeRow.customer_id == customer_id)
-                                .order_by(DisputeRow.opened_on)))
-    ids = {i for d in rows for i in json.loads(d.invoice_ids_json)}
-    numbers = dict(session.execute(select(InvoiceRow.id, InvoiceRow.number).where(InvoiceRow.id.in_(ids))).tuples()) \
-        if ids else {}
     return [Dispute(d.opened_on, d.reason_code, Money.from_minor(d.amount_minor, d.currency).amount, d.currency,
-                    d.status, ", ".join(numbers.get(i, str(i)) for i in json.loads(d.invoice_ids_json)))
-            for d in rows]
+                    d.status, ", ".join(numbers)) for d, numbers in repo.disputes(session, customer_id)]
 
 
 def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, language: str) -> list[InterestClaim]:

@@ -11,13 +11,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cobro.db.records import ContactRow, CustomerRow, TenantRow
+from cobro.db.records import CustomerRow
 from cobro.db.records_collections import OutboxMessageRow
 from cobro.db.repositories import parties
+from cobro.db.repositories.collections import evidence as repo
 from cobro.db.repositories.collections import work
+from cobro.db.repositories.collections.cycle import tenant_name
 from cobro.domain.rates import RateTableError, load_rate_table
 from cobro.domain.terms import PaymentTerms, TermsError
 from cobro.errors import InvalidInputError
@@ -59,15 +60,13 @@ def send_terms_letter(session: Session, tenant_code: str, customer: str, *, toda
         raise InvalidInputError(f"channel must be one of {', '.join(_CHANNELS)}, not {channel!r}")
     tenant = parties.tenant_id(session, tenant_code)
     cust = parties.get_customer(session, tenant, customer)
-    existing = session.scalar(select(OutboxMessageRow).where(
-        OutboxMessageRow.tenant_id == tenant,
-        OutboxMessageRow.idempotency_key == _key(cust, channel, today)))
+    existing = repo.outbox_by_key(session, tenant, _key(cust, channel, today))
     if existing is not None:
         return existing
-    contacts = list(session.scalars(select(ContactRow).where(ContactRow.customer_id == cust.id)))
+    contacts = parties.contacts_of(session, cust.id)
     ranked = sorted(contacts, key=lambda c: _ROLES.index(c.role) if c.role in _ROLES else len(_ROLES))
     who = next((c for c in ranked if c.email), None) if channel == "email" else (ranked[0] if ranked else None)
-    creditor = session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or tenant_code
+    creditor = tenant_name(session, tenant) or tenant_code
     rate = _statutory_rate(cust.country, today)
     context: dict[str, Any] = {
         "customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
