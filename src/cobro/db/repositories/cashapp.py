@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import select
@@ -192,6 +191,3 @@ def alerts(session: Session, tenant: int, limit: int = 100) -> list[AlertRow]:
     return list(session.scalars(select(AlertRow).where(AlertRow.tenant_id == tenant)
                                 .order_by(AlertRow.id.desc()).limit(limit)))
 
-
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
