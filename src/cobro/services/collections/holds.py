@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cobro.db.records import CustomerRow, InvoiceRow
 from cobro.db.records_collections import DisputeRow, HoldRow, PaymentPlanRow, PlanInstalmentRow
 from cobro.db.repositories import parties
 from cobro.db.repositories.collections import work
@@ -72,16 +73,7 @@ def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices:
         raise InvalidInputError(f"reason code must be one of {', '.join(REASON_CODES)}")
     if not invoices:
         raise InvalidInputError("a dispute names at least one invoice")
-    tenant = parties.tenant_id(session, tenant_code)
-    cust = parties.get_customer(session, tenant, customer)
-    found = work.invoices_by_number(session, tenant, invoices)
-    missing = [n for n in invoices if n not in found or found[n].customer_id != cust.id]
-    if missing:
-        raise InvalidInputError(f"{customer} has no invoice(s) {', '.join(missing)}")
-    currencies = {inv.currency for inv in found.values()}
-    if len(currencies) != 1:
-        raise InvalidInputError("a dispute covers invoices in one currency")
-    currency = currencies.pop()
+    tenant, cust, found, currency = _own_invoices(session, tenant_code, customer, invoices, "a dispute")
     minor = 0
     if amount:
         try:
@@ -130,16 +122,7 @@ def add_plan(session: Session, tenant_code: str, *, customer: str, invoices: lis
     open amount, so nothing is forgiven or added silently."""
     if not invoices or not schedule:
         raise InvalidInputError("a plan needs invoices and at least one instalment")
-    tenant = parties.tenant_id(session, tenant_code)
-    cust = parties.get_customer(session, tenant, customer)
-    found = work.invoices_by_number(session, tenant, invoices)
-    missing = [n for n in invoices if n not in found or found[n].customer_id != cust.id]
-    if missing:
-        raise InvalidInputError(f"{customer} has no invoice(s) {', '.join(missing)}")
-    currencies = {inv.currency for inv in found.values()}
-    if len(currencies) != 1:
-        raise InvalidInputError("a plan covers invoices in one currency")
-    currency = currencies.pop()
+    tenant, cust, found, currency = _own_invoices(session, tenant_code, customer, invoices, "a plan")
     covered = work.open_instalments(session, [inv.id for inv in found.values()])
     if already := {i.id for i in covered} & work.covered_instalments(session, tenant, cust.id):
         raise InvalidInputError(f"{len(already)} instalment(s) are already in an active plan")
@@ -162,3 +145,18 @@ def add_plan(session: Session, tenant_code: str, *, customer: str, invoices: lis
                           f"{_money(open_total, currency)} {currency}")
     session.flush()
     return plan
+
+
+def _own_invoices(session: Session, tenant_code: str, customer: str, invoices: list[str],
+                  what: str) -> tuple[int, CustomerRow, dict[str, InvoiceRow], str]:
+    """The customer's invoices by number, all in one currency (disputes and plans cover one currency)."""
+    tenant = parties.tenant_id(session, tenant_code)
+    cust = parties.get_customer(session, tenant, customer)
+    found = work.invoices_by_number(session, tenant, invoices)
+    missing = [n for n in invoices if n not in found or found[n].customer_id != cust.id]
+    if missing:
+        raise InvalidInputError(f"{customer} has no invoice(s) {', '.join(missing)}")
+    currencies = {inv.currency for inv in found.values()}
+    if len(currencies) != 1:
+        raise InvalidInputError(f"{what} covers invoices in one currency")
+    return tenant, cust, found, currencies.pop()
