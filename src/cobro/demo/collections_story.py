@@ -158,13 +158,10 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
 
 def _name_the_creditor(container: Container, name: str) -> None:
     """Letters are signed with the tenant's name; give the demo tenant a company name."""
-    from sqlalchemy import update
-
-    from cobro.db.records import TenantRow
+    from cobro.db.repositories import parties
 
     with container.uow() as uow:
-        uow.session.execute(update(TenantRow).where(TenantRow.code == container.settings.tenant,
-                                                    TenantRow.name == "Default tenant").values(name=name))
+        parties.name_tenant(uow.session, container.settings.tenant, name, only_if="Default tenant")
         uow.commit()
 
 

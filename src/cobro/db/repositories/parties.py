@@ -25,6 +25,14 @@ def tenant_id(session: Session, code: str, *, create: bool = False) -> int:
     return int(row.id)
 
 
+def name_tenant(session: Session, code: str, name: str, *, only_if: str = "") -> None:
+    """Set a tenant's display name (letters are signed with it); with `only_if`, only when that is its name now."""
+    row = session.scalar(select(TenantRow).where(TenantRow.code == code))
+    if row is not None and (not only_if or row.name == only_if):
+        row.name = name
+        session.flush()
+
+
 def _hash(values: tuple[object, ...]) -> str:
     return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()
 
