@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cobro.db.repositories import dashboard as repo
@@ -45,7 +44,7 @@ class Features:
 
 
 def detect_features(engine: Engine) -> Features:
-    tables = set(inspect(engine).get_table_names())
+    tables = repo.table_names(engine)
     return Features(
         reporting=has_module("cobro.services.reporting"),
         collections=has_module("cobro.services.collections.tasks") and tables >= COLLECTIONS_TABLES,
@@ -54,12 +53,7 @@ def detect_features(engine: Engine) -> Features:
 
 
 def database_ok(engine: Engine) -> bool:
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return False
-    return True
+    return repo.ping(engine)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobro.db.records import CustomerRow, InstalmentRow, InvoiceRow
 from cobro.db.records_cashapp import EInvoiceDocumentRow
+from cobro.db.repositories import einvoices as repo
 from cobro.db.repositories import ledger
 from cobro.domain.payments import OpenItem, Payment, allocate
 from cobro.errors import Problem
@@ -102,7 +102,7 @@ def _customer(run: _Run, party: Party) -> int:
     code = customer_code(party)
     if code in run.customers:
         return run.customers[code]
-    row = run.session.scalar(select(CustomerRow).where(CustomerRow.tenant_id == run.tenant, CustomerRow.code == code))
+    row = repo.customer_by_code(run.session, run.tenant, code)
     if row is None:
         row = CustomerRow(tenant_id=run.tenant, code=code, legal_name=(party.name or code)[:300],
                           country=party.country[:2], tax_id=party.tax_id[:40], segment="", account_owner="",
@@ -145,10 +145,9 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
                               .encode(), usedforsecurity=False).hexdigest()[:10].upper()
         doc = replace(doc, number=f"NOID-{digest}")
         run.warn(doc, "document has neither a number nor a UUID: numbered from its content")
-    existing = s.scalar(select(InvoiceRow).where(InvoiceRow.tenant_id == run.tenant, InvoiceRow.number == doc.number))
+    existing = repo.invoice_by_number(s, run.tenant, doc.number)
     if existing is not None:
-        known = s.scalar(select(EInvoiceDocumentRow.invoice_id).where(
-            EInvoiceDocumentRow.tenant_id == run.tenant, EInvoiceDocumentRow.doc_id == _doc_key(doc)))
+        known = repo.document_invoice_id(s, run.tenant, _doc_key(doc))
         if known != existing.id or existing.amount_minor != amount.to_minor():
             run.warn(doc, f"invoice number {doc.number} already exists from another document; kept the existing one")
         run.bump("unchanged")
@@ -157,8 +156,7 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
     cid = _customer(run, doc.buyer)
     corrects = doc.corrects
     if corrects:
-        target = s.scalar(select(EInvoiceDocumentRow.number).where(
-            EInvoiceDocumentRow.tenant_id == run.tenant, EInvoiceDocumentRow.doc_id == corrects.upper()))
+        target = repo.document_number(s, run.tenant, corrects.upper())
         corrects = target or corrects
     schedule = [(i.due_date, i.amount) for i in doc.instalments] or [(doc.issue_date, abs(doc.payable))]
     due = max(d for d, _ in schedule)
@@ -193,8 +191,7 @@ def _pay(run: _Run, doc: EInvoiceDocument, *, cid: int, inv: InvoiceRow | None, 
     if ledger.existing_payment_refs(s, run.tenant, [reference]):
         run.report.unchanged += 1
         return
-    rows = [] if inv is None else list(s.scalars(select(InstalmentRow).where(
-        InstalmentRow.invoice_id == inv.id, InstalmentRow.open_minor > 0).order_by(InstalmentRow.due_date)))
+    rows = [] if inv is None else repo.open_instalments(s, inv.id)
     items = [OpenItem(inv.number if inv else "", r.id, r.due_date, Money.from_minor(r.open_minor, r.currency))
              for r in rows]
     allocs, left = allocate(Payment(reference, "", day, amount, (inv.number,) if inv else ()), items)
@@ -217,9 +214,8 @@ def _payments(run: _Run, doc: EInvoiceDocument) -> None:
             continue
         if amount.amount != applied.amount:
             run.warn(doc, f"{applied.amount} rounded to {amount.format_plain()} {applied.currency}", column)
-        target = run.session.scalar(select(EInvoiceDocumentRow.invoice_id).where(
-            EInvoiceDocumentRow.tenant_id == run.tenant, EInvoiceDocumentRow.doc_id == applied.document_ref.upper()))
-        inv = run.session.get(InvoiceRow, target) if target is not None else None
+        target = repo.document_invoice_id(run.session, run.tenant, applied.document_ref.upper())
+        inv = repo.invoice(run.session, target) if target is not None else None
         if inv is None:
             run.warn(doc, f"pays document {applied.document_ref}, which is not imported: kept as unapplied credit",
                      column)

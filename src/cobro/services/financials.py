@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobro.analytics.solvency import statements_import as reader
@@ -44,7 +43,7 @@ def _key(text: str) -> str:
 def _customers(session: Session, tenant: int) -> dict[str, list[CustomerRow]]:
     """Lookup by code, tax id (normalised) and legal name (case-insensitive); codes win over the others."""
     by: dict[str, list[CustomerRow]] = {}
-    rows = list(session.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tenant)))
+    rows = repo.customers(session, tenant)
     for r in rows:
         for k in {f"tax:{_key(r.tax_id)}" if r.tax_id else "", f"name:{r.legal_name.strip().lower()}"} - {""}:
             by.setdefault(k, []).append(r)

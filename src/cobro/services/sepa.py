@@ -15,14 +15,14 @@ from pathlib import Path
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaDD
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.eu import at_02
 
-from cobro.db.records import CustomerRow, InstalmentRow, InvoiceRow
+from cobro.db.records import CustomerRow
 from cobro.db.records_cashapp import SepaMandateRow
 from cobro.db.repositories import cashapp as repo
 from cobro.db.repositories import parties
+from cobro.db.repositories import sepa as mandates_repo
 from cobro.errors import InvalidInputError, NotFoundError
 from cobro.money import Money
 
@@ -46,8 +46,7 @@ def add_mandate(session: Session, tenant: int, *, customer_code: str, mandate_id
         raise InvalidInputError("a mandate id has 1-35 characters from the SEPA set (letters, digits, / - ? : ( ) . , ' +)")
     customer = parties.get_customer(session, tenant, customer_code)
     account = _iban(iban)
-    row = session.scalar(select(SepaMandateRow).where(SepaMandateRow.tenant_id == tenant,
-                                                      SepaMandateRow.mandate_id == mandate_id))
+    row = mandates_repo.mandate(session, tenant, mandate_id)
     if row is None:
         row = SepaMandateRow(tenant_id=tenant, customer_id=customer.id, mandate_id=mandate_id, signed_date=signed,
                              iban=str(account.compact), bic=bic, scheme=scheme, first_collected=None)
@@ -78,8 +77,7 @@ def export(session: Session, tenant: int, out: Path, *, plan_id: int | None, due
     cfg = repo.settings(session, tenant)
     if not cfg.creditor_id or not at_02.is_valid(cfg.creditor_id):
         raise InvalidInputError("set our creditor data first: `cobro sepa creditor NAME IBAN CREDITOR_ID`")
-    mandates = {m.customer_id: m for m in session.scalars(select(SepaMandateRow).where(
-        SepaMandateRow.tenant_id == tenant, SepaMandateRow.signed_date <= collection_date))}
+    mandates = {m.customer_id: m for m in mandates_repo.mandates_signed_by(session, tenant, collection_date)}
     debits, skipped = (_plan_debits(session, tenant, plan_id) if plan_id is not None
                        else _due_debits(session, tenant, due_by or collection_date))
     config = {"name": cfg.creditor_name or "cobro", "IBAN": cfg.creditor_iban, "batch": True,
@@ -123,34 +121,24 @@ def export(session: Session, tenant: int, out: Path, *, plan_id: int | None, due
 
 def _due_debits(session: Session, tenant: int, due_by: dt.date) -> tuple[list[tuple[CustomerRow, str, int, str]],
                                                                          list[str]]:
-    stmt = (select(CustomerRow, InvoiceRow.number, InstalmentRow.seq, InstalmentRow.open_minor)
-            .join(InstalmentRow, InstalmentRow.customer_id == CustomerRow.id)
-            .join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
-            .where(InstalmentRow.tenant_id == tenant, InstalmentRow.open_minor > 0, InstalmentRow.due_date <= due_by,
-                   InstalmentRow.currency == "EUR", InvoiceRow.kind == "invoice", InvoiceRow.disputed.is_(False))
-            .order_by(CustomerRow.code, InstalmentRow.due_date, InvoiceRow.number))
-    out = [(c, end_to_end_id(n, int(seq)), int(o), f"Factura {n}" + (f" plazo {seq}" if seq > 1 else ""))
-           for c, n, seq, o in session.execute(stmt)]
+    out = [(c, end_to_end_id(n, seq), o, f"Factura {n}" + (f" plazo {seq}" if seq > 1 else ""))
+           for c, n, seq, o in mandates_repo.due_eur_instalments(session, tenant, due_by)]
     return out, []
 
 
 def _plan_debits(session: Session, tenant: int, plan_id: int) -> tuple[list[tuple[CustomerRow, str, int, str]],
                                                                        list[str]]:
-    from cobro.db.records_collections import PaymentPlanRow, PlanInstalmentRow
-
-    plan = session.get(PaymentPlanRow, plan_id)
+    plan = mandates_repo.plan(session, plan_id)
     if plan is None or plan.tenant_id != tenant:
         raise NotFoundError(f"no payment plan {plan_id}")
     if plan.currency != "EUR":
         raise InvalidInputError("SEPA collects euros only")
-    customer = session.get(CustomerRow, plan.customer_id)
+    customer = mandates_repo.customer(session, plan.customer_id)
     assert customer is not None
     covered = [int(x) for x in json.loads(plan.covered_json or "[]")]
-    numbers = list(dict.fromkeys(session.scalars(select(InvoiceRow.number).join(
-        InstalmentRow, InstalmentRow.invoice_id == InvoiceRow.id).where(InstalmentRow.id.in_(covered)))))
+    numbers = mandates_repo.invoice_numbers_of_instalments(session, covered)
     first = numbers[0] if numbers else f"PLAN{plan_id}"
     out = [(customer, end_to_end_id(first, int(i.seq) + 1 if i.seq else 1)[:35], int(i.amount_minor),
             f"Plan {plan_id} plazo {i.seq}: {', '.join(numbers)}"[:140])
-           for i in session.scalars(select(PlanInstalmentRow).where(PlanInstalmentRow.plan_id == plan_id)
-                                    .order_by(PlanInstalmentRow.seq))]
+           for i in mandates_repo.plan_instalments(session, plan_id)]
     return out, []

@@ -9,10 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Engine, case, func, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cobro.db.records import CustomerRow, InstalmentRow, InvoiceRow
+
+
+def table_names(engine: Engine) -> set[str]:
+    """The tables the database actually has (a feature whose tables are missing is hidden)."""
+    return set(inspect(engine).get_table_names())
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,11 @@ def save(session: Session, tenant: int, customer_id: int, year: int, currency: s
     return "updated"
 
 
+def customers(session: Session, tenant: int) -> list[CustomerRow]:
+    """Every customer of the tenant (the statement file names them by code, tax id or legal name)."""
+    return list(session.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tenant).order_by(CustomerRow.id)))
+
+
 def customer_currencies(session: Session, tenant: int) -> dict[int, str]:
     """Each customer's usual currency: its credit limit's, else the one most of its invoices are in."""
     out: dict[int, str] = {}
