@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from types import MappingProxyType
 
 D = Decimal
@@ -177,8 +177,12 @@ def base_probability(case: Case, p: DecisionParameters) -> Decimal:
     return max(D("0.01"), min(D("0.99"), prob))
 
 
+_EXACT = Context(prec=28, rounding=ROUND_HALF_EVEN)  # not the caller's context: results must not depend on it
+
+
 def _discount(days: int, rate: Decimal) -> Decimal:
-    return D(str((1.0 + float(rate)) ** (-days / 365.0)))
+    """DF(t) = (1 + rate)^(−t/365), in Decimal to 28 digits (a float power carried ~16 and went through str)."""
+    return _EXACT.power(ONE + rate, _EXACT.divide(D(-days), D(365)))
 
 
 def evaluate(case: Case, params: DecisionParameters | None = None) -> list[OptionValue]:

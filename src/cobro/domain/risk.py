@@ -36,14 +36,17 @@ from decimal import Decimal
 
 GRADES = (("A", 20), ("B", 40), ("C", 60), ("D", 80), ("E", 100))
 RECENT_N = 5
+LIMIT_WATCH = Decimal("0.8")  # exposure above this share of the credit limit starts to cost points
+LIMIT_RAMP = Decimal("0.4")  # ... reaching LIMIT_POINTS at 120 % of the limit
+LIMIT_POINTS = Decimal(10)
 
 
 @dataclass(frozen=True, slots=True)
 class SolvencyInput:
     """What the solvency analysis knows about the customer (any field may be missing)."""
 
-    p_default: float | None = None
-    z2: float | None = None
+    p_default: float | None = None  # a model's probability, not money: a float is fine (only scored, never summed)
+    z2: float | None = None  # Altman Z'', a dimensionless ratio of the accounts' lines
     zone: str | None = None  # distress | grey | safe
     worsened: tuple[str, ...] = ()  # key indicators that fell in the latest year, in words
     year: int | None = None  # fiscal year of the latest accounts
@@ -197,9 +200,11 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
             since = "has never paid" if quiet is None else f"no payment for {quiet} days"
             reasons.append(Reason("stopped", _ramp((quiet or 75) - 45, 30, 15), f"{since} while items are overdue"))
     if inp.credit_limit is not None and inp.credit_limit > 0:
-        ratio = float(inp.exposure / inp.credit_limit)
-        if ratio > 0.8:
-            reasons.append(Reason("limit", _ramp(ratio - 0.8, 0.4, 10),
+        # a ratio of two money amounts: compared and ramped in Decimal, so 120 % of the limit is exactly the cap
+        # (a float gave 9.999999999999998 points, which can round a score down); only the points are a float
+        ratio = inp.exposure / inp.credit_limit
+        if ratio > LIMIT_WATCH:
+            reasons.append(Reason("limit", float(min(LIMIT_POINTS, LIMIT_POINTS * (ratio - LIMIT_WATCH) / LIMIT_RAMP)),
                                   f"exposure {inp.exposure:,.2f}{cur} is {ratio:.0%} of the credit limit "
                                   f"{inp.credit_limit:,.2f}{cur}"))
     if inp.promises_broken:
@@ -212,8 +217,8 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
         disputes += 5.0 * inp.disputes_unfounded
         words.append(f"{inp.disputes_unfounded} dispute(s) resolved against the customer")
     if inp.disputed_open > 0 and inp.exposure > 0:
-        share = float(inp.disputed_open / inp.exposure)
-        disputes += 5.0 * min(1.0, share)
+        share = inp.disputed_open / inp.exposure  # money over money: Decimal; the points below are a float
+        disputes += float(5 * min(Decimal(1), share))
         words.append(f"{share:.0%} of the open amount disputed")
     if words:
         reasons.append(Reason("disputes", min(10.0, disputes), "; ".join(words)))

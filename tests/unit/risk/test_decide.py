@@ -71,3 +71,21 @@ def test_policy_decision_section_overrides_fees() -> None:
     case = Case("I", "EUR", D(20000), 150, D(500), 80, "stopped_paying", "liquidity")
     assert recommend(case, params).action != "agency"  # a 60 % fee no longer pays
     assert recommend(case, dataclasses.replace(params, actions=DecisionParameters().actions)).action == "agency"
+
+
+def test_discount_factor_is_decimal_to_28_digits() -> None:
+    from decimal import Context
+
+    from cobro.domain.decide import _discount
+
+    exact = Context(prec=28)
+    # a year at 6 % is 1/1.06 and two years 1/1.06², to every one of 28 digits (a float power kept ~16)
+    assert _discount(365, D("0.06")) == exact.divide(1, D("1.06"))
+    assert _discount(730, D("0.06")) == exact.divide(1, exact.multiply(D("1.06"), D("1.06")))
+    assert _discount(0, D("0.06")) == 1
+    # the caller's decimal context does not change it
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 6
+        assert _discount(365, D("0.06")) == exact.divide(1, D("1.06"))

@@ -89,3 +89,17 @@ def test_alerts_on_worsening_limit_and_broken_promise() -> None:
     quiet = alerts(before, after, AS_OF, thresholds=RiskThresholds(score_jump=90, alert_grades=()))
     assert "score_worsened" not in {a.kind for a in quiet}
     assert not [a for a in alerts(after, after, AS_OF) if a.kind == "over_limit"]
+
+
+def test_limit_ratio_is_exact_money_arithmetic() -> None:
+    # 120 % of the limit is the cap exactly: 1.5 lateness points (7 on-time payments shrunk toward 10 days) plus
+    # 10 limit points is 11.5, which rounds to 12; the float ratio gave 9.999999999999996 points and a score of 11
+    s = score_customer(RiskInput("L", delays=[0] * 7, exposure=D(120), credit_limit=D(100), currency="EUR"))
+    parts = {r.code: r for r in s.reasons}
+    assert parts["limit"].points == 10.0 and parts["lateness"].points == 1.5
+    assert s.score == 12
+    # 80 % exactly is not above the watch line; a cent more is
+    assert "limit" not in {r.code for r in score_customer(RiskInput("L", exposure=D("800.00"),
+                                                                    credit_limit=D(1000))).reasons}
+    assert "limit" in {r.code for r in score_customer(RiskInput("L", exposure=D("800.01"),
+                                                                credit_limit=D(1000))).reasons}
