@@ -12,7 +12,9 @@ import typer
 
 from cobro.cli.commands import analyze
 from cobro.cli.commands import cashapp
-from cobro.cli.commands import collections
+from cobro.cli.commands import collections_policy
+from cobro.cli.commands import collections_suspensions
+from cobro.cli.commands import collections_work
 from cobro.cli.commands import core, imports
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
@@ -51,7 +53,9 @@ core.register(app)
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 analyze.register(app)
 cashapp.register(app)
-collections.register(app)
+collections_policy.register(app)
+collections_suspensions.register(app)
+collections_work.register(app)
 app.add_typer(demo.app, name="demo")
 app.add_typer(imports.app, name="import")
 interest.register(app)

@@ -1,7 +1,6 @@
-"""Collections commands, second half: the daily cycle, collector tasks, escalation cases and terms letters.
+"""Collections commands: the daily cycle, collector tasks, escalation cases and terms letters.
 
-The Typer sub-apps and the shared helpers live in `collections.py`; importing this module registers these
-commands on them.
+Thin: parse, call one service inside a unit of work, commit (or roll back a dry run), print.
 """
 
 from __future__ import annotations
@@ -11,20 +10,28 @@ from typing import Annotated
 
 import typer
 
-from cobro.cli.commands.collections import (
+from cobro.cli.commands.collections_common import (
     AsOfOpt,
     JsonOpt,
     UserOpt,
-    _run,
-    _show,
-    _table,
-    _today,
-    cycle_app,
-    escalation_app,
-    tasks_app,
-    terms_app,
+    print_rows,
+    print_table,
+    run_service,
+    today_of,
 )
 from cobro.cli.context import console, parse_day, print_json, state
+
+cycle_app = typer.Typer(help="The daily collections cycle.", no_args_is_help=True)
+tasks_app = typer.Typer(help="Calls and meetings for collectors.", no_args_is_help=True)
+escalation_app = typer.Typer(help="Escalation cases and credit stops.", no_args_is_help=True)
+terms_app = typer.Typer(help="Terms communication.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    for app, name in ((cycle_app, "cycle"), (tasks_app, "tasks"), (escalation_app, "escalation"),
+                      (terms_app, "terms")):
+        root.add_typer(app, name=name)
+
 
 # --- cycle, tasks, escalation, terms -----------------------------------------------------------------------
 
@@ -37,15 +44,15 @@ def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
 
     clock = state(ctx).container().clock
     day = parse_day(as_of) if as_of else clock.today()
-    result = _run(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), dry_run=dry_run),
-                  commit=not dry_run)
+    result = run_service(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), dry_run=dry_run),
+                         commit=not dry_run)
     data = result.as_dict()
     if as_json:
         print_json(data)
         return
-    _table(f"Cycle {day}{' (dry run)' if dry_run else ''}",
-           [{**a, "items": len(a["items"])} for a in data["actions"][:200]],
-           ["customer", "currency", "step", "channel", "items", "total", "reason"])
+    print_table(f"Cycle {day}{' (dry run)' if dry_run else ''}",
+                [{**a, "items": len(a["items"])} for a in data["actions"][:200]],
+                ["customer", "currency", "step", "channel", "items", "total", "reason"])
     console.print(" ".join(f"{k}={v}" for k, v in data["counts"].items()))
     for p in data["problems"]:
         console.print(f"[yellow]warning:[/] {p}")
@@ -56,8 +63,8 @@ def cycle_explain(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_j
     """Why each item is at its step, what is next and when, and what pauses apply."""
     from cobro.services.collections.explain import explain
 
-    day = parse_day(as_of) if as_of else _today(ctx)
-    data = _run(ctx, lambda s, t: explain(s, t, customer, as_of=day), commit=False)
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    data = run_service(ctx, lambda s, t: explain(s, t, customer, as_of=day), commit=False)
     if as_json:
         print_json(data)
         return
@@ -65,8 +72,8 @@ def cycle_explain(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_j
     for c in data["currencies"]:
         done = ", ".join(f"{s['step']} {s['on']}" for s in c["steps_done"]) or "none"
         console.print(f"\n[bold]{c['currency']}[/] episode {c['episode'] or '-'}; steps done: {done}")
-        _table("items", c["items"], ["invoice", "seq", "due_date", "days_past_due", "open", "in_dunning", "step",
-                                     "why", "paused"])
+        print_table("items", c["items"], ["invoice", "seq", "due_date", "days_past_due", "open", "in_dunning", "step",
+                                          "why", "paused"])
         for note in c["pauses"]:
             console.print(f"  applies: {note}")
         now = c["action_now"]
@@ -83,17 +90,17 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
                status: Annotated[str, typer.Option("--status")] = "open", as_json: JsonOpt = False) -> None:
     from cobro.services.collections.tasks import list_tasks
 
-    rows = _run(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
+    rows = run_service(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
     if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
         from cobro.services.worklist import worklist
 
-        ranked = {r["id"]: r for r in _run(ctx, lambda s, t: worklist(s, t, _today(ctx), collector or None),
-                                           commit=False) if r["kind"] == "task"}
+        ranked = {r["id"]: r for r in run_service(ctx, lambda s, t: worklist(s, t, today_of(ctx), collector or None),
+                                                  commit=False) if r["kind"] == "task"}
         rows.sort(key=lambda r: ranked[r["id"]]["rank"] if r["id"] in ranked else len(ranked) + 1)
         for r in rows:
             r["reason"] = ranked.get(r["id"], {}).get("reason", "")
-    _show(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
-                                   *(["reason"] if status == "open" else [])])
+    print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
+                                        *(["reason"] if status == "open" else [])])
 
 
 @tasks_app.command("done")
@@ -105,8 +112,8 @@ def tasks_done(ctx: typer.Context, task_id: int,
                note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
     from cobro.services.collections.tasks import complete_task
 
-    result = _run(ctx, lambda s, t: complete_task(
-        s, t, task_id, outcome=outcome, today=_today(ctx), note=note, promise_amount=promise_amount,
+    result = run_service(ctx, lambda s, t: complete_task(
+        s, t, task_id, outcome=outcome, today=today_of(ctx), note=note, promise_amount=promise_amount,
         promise_date=parse_day(promise_date) if promise_date else None, user=user))
     console.print(" ".join(f"{k}={v}" for k, v in result.items()))
 
@@ -116,8 +123,8 @@ def tasks_timeline(ctx: typer.Context, customer: str, as_json: JsonOpt = False) 
     """Everything sent or done for a customer, oldest first."""
     from cobro.services.collections.tasks import timeline
 
-    rows = _run(ctx, lambda s, t: timeline(s, t, customer), commit=False)
-    _show(rows, as_json, f"Timeline of {customer}", ["day", "kind", "actor", "summary"])
+    rows = run_service(ctx, lambda s, t: timeline(s, t, customer), commit=False)
+    print_rows(rows, as_json, f"Timeline of {customer}", ["day", "kind", "actor", "summary"])
 
 
 @escalation_app.command("list")
@@ -125,9 +132,9 @@ def escalation_list(ctx: typer.Context, status: Annotated[str, typer.Option("--s
                     as_json: JsonOpt = False) -> None:
     from cobro.services.collections.escalation import list_cases
 
-    rows = _run(ctx, lambda s, t: list_cases(s, t, status=status), commit=False)
-    _show(rows, as_json, "Escalation cases", ["id", "customer", "currency", "amount", "status", "opened_on",
-                                              "handed_off_to", "credit_stop"])
+    rows = run_service(ctx, lambda s, t: list_cases(s, t, status=status), commit=False)
+    print_rows(rows, as_json, "Escalation cases", ["id", "customer", "currency", "amount", "status", "opened_on",
+                                                   "handed_off_to", "credit_stop"])
 
 
 @escalation_app.command("handoff")
@@ -135,7 +142,7 @@ def escalation_handoff(ctx: typer.Context, case_id: int, to: Annotated[str, type
                        user: UserOpt = "") -> None:
     from cobro.services.collections.escalation import hand_off
 
-    _run(ctx, lambda s, t: hand_off(s, t, case_id, to=to, today=_today(ctx), user=user))
+    run_service(ctx, lambda s, t: hand_off(s, t, case_id, to=to, today=today_of(ctx), user=user))
     console.print(f"case #{case_id} handed off to {to}")
 
 
@@ -145,8 +152,8 @@ def escalation_close(ctx: typer.Context, case_id: int, note: Annotated[str, type
                      user: UserOpt = "") -> None:
     from cobro.services.collections.escalation import close
 
-    _run(ctx, lambda s, t: close(s, t, case_id, today=_today(ctx), note=note, lift_credit_stop=lift_credit_stop,
-                                 user=user))
+    run_service(ctx, lambda s, t: close(s, t, case_id, today=today_of(ctx), note=note, lift_credit_stop=lift_credit_stop,
+                                        user=user))
     console.print(f"case #{case_id} closed")
 
 
@@ -157,8 +164,8 @@ def escalation_pack(ctx: typer.Context, case_id: int,
     """Write the evidence pack (invoices, every demand, broken promises, disputes, interest) for a case."""
     from cobro.services.collections.evidence import evidence_pack
 
-    day = parse_day(as_of) if as_of else _today(ctx)
-    pack = _run(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, language=language), commit=False)
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    pack = run_service(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, language=language), commit=False)
     out.write_bytes(pack.content)
     console.print(f"evidence pack for case {case_id} written to {out}")
 
@@ -168,7 +175,7 @@ def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> Non
     """Customers sales must not extend credit to."""
     from cobro.services.collections.escalation import credit_stops
 
-    _show(_run(ctx, credit_stops, commit=False), as_json, "Credit stops", ["customer", "since", "reason"])
+    print_rows(run_service(ctx, credit_stops, commit=False), as_json, "Credit stops", ["customer", "since", "reason"])
 
 
 @terms_app.command("send")
@@ -178,8 +185,8 @@ def terms_send(ctx: typer.Context, customer: str,
     """Queue the terms letter (payment terms, late interest, consequences of late payment) in the outbox."""
     from cobro.services.collections.terms import send_terms_letter
 
-    day = parse_day(as_of) if as_of else _today(ctx)
-    row = _run(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, channel=channel, user=user))
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    row = run_service(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, channel=channel, user=user))
     console.print(f"terms letter queued for {customer} ({row.channel} {row.recipient or ''}, status {row.status}); "
                   "`cobro outbox deliver` sends it")
 
@@ -191,6 +198,6 @@ def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, type
     """Record that the customer acknowledged its payment terms and the consequences of late payment."""
     from cobro.services.collections.tasks import acknowledge_terms
 
-    day = parse_day(date) if date else _today(ctx)
-    row = _run(ctx, lambda s, t: acknowledge_terms(s, t, customer, today=day, by=by, channel=channel, user=user))
+    day = parse_day(date) if date else today_of(ctx)
+    row = run_service(ctx, lambda s, t: acknowledge_terms(s, t, customer, today=day, by=by, channel=channel, user=user))
     console.print(f"terms '{row.terms}' acknowledged by {row.acknowledged_by or customer} on {row.acknowledged_on}")
