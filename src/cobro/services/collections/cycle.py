@@ -25,9 +25,11 @@ from cobro.db.records_collections import (
 )
 from cobro.db.repositories import parties
 from cobro.db.repositories.collections import cycle as repo
+from cobro.db.repositories.collections import cycle_sql
 from cobro.db.repositories.collections.cycle import Customer
 from cobro.domain.calendar import HolidayCalendar, add_business_days
 from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, PlannedAction, Schedule, plan_case
+from cobro.domain.dunning_quiet import CaseSummary, is_quiet
 from cobro.domain.pauses import Promise, evaluate_promise
 from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
 from cobro.money import exponent
@@ -129,15 +131,20 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     kept, broken, events = _evaluate_promises(session, tenant, as_of)
     book = policy_book(session, tenant)
     custs = repo.customers(session, tenant)
-    items = repo.open_items(session, tenant)
+    summaries = cycle_sql.case_summaries(session, tenant, as_of)
     hist = repo.histories(session, tenant)
-    holds, disputes, promises, exceptions, plans = repo.pauses(session, tenant, as_of)
-    decisions, problems = _plan_all(book, custs, items, hist, (holds, disputes, promises, exceptions, plans),
-                                     as_of=as_of)
+    pauses = repo.pauses(session, tenant, as_of)
+    schedules: dict[str, Schedule] = {}
+    # Expand into items only the pairs that may act, open or close today; the rest are quiet (see dunning_quiet).
+    keys, quiet = _triage(book, custs, summaries, hist, pauses, schedules, as_of)
+    need = {cid for cid, _ in keys if cid in custs}
+    items = repo.open_items(session, tenant, customer_ids=need if need < {cid for cid, _ in summaries} else None)
+    decisions, problems = _plan_all(book, custs, items, hist, pauses, as_of=as_of, keys=keys, schedules=schedules)
     result.problems.extend(problems)
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
     counts: Counter[str] = Counter()
-    counts.update(customers=len({d.customer_id for d, _ in decisions}), items=sum(len(v) for v in items.values()),
+    counts.update(customers=len({d.customer_id for d, _ in decisions} | quiet),
+                  items=sum(s.count for s in summaries.values()),
                   exceptions_expired=expired, promises_kept=kept, promises_broken=broken)
     for d, _ in decisions:
         counts["episodes_opened"] += d.opens_episode
@@ -183,15 +190,51 @@ def _key(d: CaseDecision) -> ActionKey:
     return d.customer_id, d.currency, d.action.step.id, d.episode
 
 
+def _schedule(schedules: dict[str, Schedule], chosen: Book, as_of: dt.date) -> Schedule:
+    name, _version, policy = chosen
+    schedule = schedules.get(name)
+    if schedule is None:
+        schedule = schedules[name] = Schedule(policy, HolidayCalendar(policy.country, policy.subdivision), as_of)
+    return schedule
+
+
+def _triage(book: Any, custs: dict[int, Customer], summaries: dict[Key, CaseSummary],
+            hist: dict[Key, CaseHistory], pauses: tuple[dict[int, Any], ...], schedules: dict[str, Schedule],
+            as_of: dt.date) -> tuple[list[Key], set[int]]:
+    """The pairs to plan in full (sorted) and the customers of quiet pairs, which plan_case would leave as they
+    are.  A customer with any hold, dispute, promise, exception or plan is always planned in full."""
+    paused = {cid for by_customer in pauses for cid in by_customer}
+    keys: list[Key] = []
+    quiet: set[int] = set()
+    for key in sorted(set(summaries) | {k for k, h in hist.items() if h.episode}):
+        cid = key[0]
+        cust = custs.get(cid)
+        summary = summaries.get(key)
+        chosen = book.for_customer(cid, cust.segment) if cust is not None else None
+        if (chosen is not None and summary is not None and cid not in paused
+                and is_quiet(summary, hist.get(key, _NO_HISTORY), _schedule(schedules, chosen, as_of))):
+            quiet.add(cid)
+        else:
+            keys.append(key)  # _plan_all skips unknown customers and reports those without a policy
+    return keys, quiet
+
+
+_NO_HISTORY = CaseHistory()
+Key = tuple[int, str]
+
+
 def _plan_all(book: Any, custs: dict[int, Customer], items: dict[tuple[int, str], list[Any]],
               hist: dict[tuple[int, str], CaseHistory], pauses: tuple[dict[int, Any], ...], *, as_of: dt.date,
-              explain: bool = False) -> tuple[list[tuple[CaseDecision, Book]], list[str]]:
+              explain: bool = False, keys: list[Key] | None = None, schedules: dict[str, Schedule] | None = None,
+              ) -> tuple[list[tuple[CaseDecision, Book]], list[str]]:
     holds, disputes, promises, exceptions, plans = pauses
-    schedules: dict[str, Schedule] = {}
+    schedules = {} if schedules is None else schedules
     decisions: list[tuple[CaseDecision, Book]] = []
     problems: list[str] = []
     unassigned: set[int] = set()
-    for key in sorted(set(items) | {k for k, h in hist.items() if h.episode}):
+    if keys is None:
+        keys = sorted(set(items) | {k for k, h in hist.items() if h.episode})
+    for key in keys:
         cid, currency = key
         cust = custs.get(cid)
         if cust is None:
@@ -200,11 +243,9 @@ def _plan_all(book: Any, custs: dict[int, Customer], items: dict[tuple[int, str]
         if chosen is None:
             unassigned.add(cid)
             continue
-        name, _version, policy = chosen
-        schedule = schedules.get(name)
-        if schedule is None:
-            schedule = schedules[name] = Schedule(policy, HolidayCalendar(policy.country, policy.subdivision), as_of)
-        case = CaseInput(cid, cust.code, currency, items.get(key, ()), hist.get(key, CaseHistory()),
+        policy = chosen[2]
+        schedule = _schedule(schedules, chosen, as_of)
+        case = CaseInput(cid, cust.code, currency, items.get(key, ()), hist.get(key, _NO_HISTORY),
                          tuple(holds.get(cid, ())), tuple(disputes.get(cid, ())), tuple(promises.get(cid, ())),
                          tuple(exceptions.get(cid, ())), tuple(p for p in plans.get(cid, ()) if p.currency == currency))
         decisions.append((plan_case(case, policy, schedule, explain=explain), chosen))

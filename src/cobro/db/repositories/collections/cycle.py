@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, func, select, text, update
@@ -70,25 +70,33 @@ def tenant_name(session: Session, tenant: int) -> str:
     return str(session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or "")
 
 
-def open_items(session: Session, tenant: int, customer_id: int | None = None) -> dict[Key, list[Item]]:
-    """Open instalments of open invoices grouped by customer×currency: one query through the raw driver
-    cursor (a million rows do not go through the ORM)."""
+# The open items the cycle plans over (shared with the per-pair aggregate in cycle_sql, which must see the same).
+OPEN_ITEMS_FROM = ("FROM instalments x JOIN invoices i ON i.id = x.invoice_id "
+                   "WHERE x.tenant_id = %(t)s AND x.open_minor > 0 AND i.kind = 'invoice' AND i.status = 'open'")
+
+
+def open_items(session: Session, tenant: int, customer_id: int | None = None, *,
+               customer_ids: Collection[int] | None = None) -> dict[Key, list[Item]]:
+    """Open instalments of open invoices grouped by customer×currency (all of the tenant's, one customer's or
+    those of `customer_ids`): one query through the raw driver cursor (a million rows do not go through the ORM)."""
     sql = ("SELECT x.customer_id, x.id, x.invoice_id, i.number, x.seq, i.issue_date, x.due_date, x.open_minor, "
-           "x.currency, i.disputed FROM instalments x JOIN invoices i ON i.id = x.invoice_id "
-           "WHERE x.tenant_id = %(t)s AND x.open_minor > 0 AND i.kind = 'invoice' AND i.status = 'open'")
+           "x.currency, i.disputed " + OPEN_ITEMS_FROM)
     params: dict[str, Any] = {"t": tenant}
     if customer_id is not None:
         sql += " AND x.customer_id = %(c)s"
         params["c"] = customer_id
     conn = session.connection()
     pg = conn.dialect.name == "postgresql"
+    if customer_ids is not None:  # one array / JSON parameter, however many customers
+        sql += " AND x.customer_id = ANY(%(ids)s)" if pg else " AND x.customer_id IN (SELECT value FROM json_each(%(ids)s))"
+        params["ids"] = sorted(customer_ids) if pg else json.dumps(sorted(customer_ids))
     raw = conn.connection.driver_connection
     assert raw is not None
     cur = raw.cursor()
     if pg:
         cur.execute(sql, params)
     else:
-        cur.execute(sql.replace("%(t)s", ":t").replace("%(c)s", ":c"), params)
+        cur.execute(sql.replace("%(t)s", ":t").replace("%(c)s", ":c").replace("%(ids)s", ":ids"), params)
     out: dict[Key, list[Item]] = defaultdict(list)
     dates: dict[Any, dt.date] = {}
 
