@@ -106,8 +106,11 @@ def h40_column(df: pl.DataFrame) -> pl.Series:
         pl.col("corrects"), pl.col("channel"), pl.col("terms_code"),
         iso("settled").fill_null("None"), pl.col("seq").cast(pl.String), separator="|",
     )
-    keys = [k.encode() for k in df.select(key.alias("k"))["k"].to_list()]
-    return pl.Series([(zlib.crc32(k) << 8) ^ (zlib.adler32(k) & 0xFF) for k in keys], dtype=pl.Int64)
+    keys = df.select(key.cast(pl.Binary).alias("k"))["k"].to_list()  # UTF-8 bytes, as str.encode() gives
+    # map() over the C checksums and the combination in polars: no Python-level loop per row
+    crc = pl.Series(list(map(zlib.crc32, keys)), dtype=pl.Int64)
+    adler = pl.Series(list(map(zlib.adler32, keys)), dtype=pl.Int64)
+    return ((crc * 256) ^ (adler & 0xFF)).alias("h40")
 
 
 def problems_from(df: pl.DataFrame, column_of: Callable[[str], str], file: str) -> list[Problem]:

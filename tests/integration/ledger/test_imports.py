@@ -230,7 +230,7 @@ def test_dry_run_writes_nothing(cli_env: dict[str, str], es_files: tuple[Path, P
 def test_bulk_load_path_restores_foreign_keys(cli_env: dict[str, str], es_files: tuple[Path, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With the bulk threshold lowered, the import still writes the same ledger and the constraints are back."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import IntegrityError
 
     from cobro.db.engine import normalize_url
@@ -246,4 +246,18 @@ def test_bulk_load_path_restores_foreign_keys(cli_env: dict[str, str], es_files:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         conn.execute(text("UPDATE instalments SET customer_id = 999999"))
+    # the secondary indexes and unique constraints dropped for the load are back, with their definitions
+    schema = inspect(engine)
+    for table, indexes, uniques in (
+            ("invoices", {"ix_invoices_customer_id", "ix_invoices_tenant_open", "ix_invoices_kind_issue"},
+             {"uq_invoices_tenant_id_number"}),
+            ("instalments", {"ix_instalments_customer_id", "ix_instalments_open"}, {"uq_instalments_invoice_id_seq"})):
+        assert indexes <= {ix["name"] for ix in schema.get_indexes(table)}
+        assert uniques <= {uq["name"] for uq in schema.get_unique_constraints(table)}
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency,"
+                          " amount_minor, open_minor, status, disputed, corrects, channel, terms, over_legal_cap,"
+                          " source, content_hash) SELECT tenant_id, customer_id, number, kind, issue_date, due_date,"
+                          " currency, amount_minor, open_minor, status, disputed, corrects, channel, terms,"
+                          " over_legal_cap, source, content_hash FROM invoices LIMIT 1"))
     engine.dispose()

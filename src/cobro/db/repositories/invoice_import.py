@@ -8,6 +8,7 @@ caller's transaction: if the file has a bad row, the caller rolls back and nothi
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,17 +97,36 @@ def stage_frame(conn: Connection, frame: pl.DataFrame) -> None:
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
     if conn.dialect.name == "postgresql":
+        # polars writes the batch as CSV in one call ("" for empty text, nothing for NULL: PostgreSQL's CSV rules)
         cols = ", ".join(STAGE_COLUMNS)
-        with dbapi.cursor() as cur, cur.copy(f"COPY stage_invoices ({cols}) FROM STDIN") as copy:
-            for tup in frame.iter_rows():
-                copy.write_row(tup)
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False)
+        with dbapi.cursor() as cur, cur.copy(f"COPY stage_invoices ({cols}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buffer.getbuffer())
         return
     # SQLAlchemy's SQLite Date type stores ISO text: format the dates in polars, not per row in Python
     as_text = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
-    marks = ", ".join("?" for _ in STAGE_COLUMNS)
+    as_text.columns = list(STAGE_COLUMNS)
+    # a column with one value in the whole batch (currency, kind, terms, empty names…) is written once, as a
+    # literal in the statement, instead of once per row: binding is most of executemany's cost
+    constant = [c for c in STAGE_COLUMNS if c != "row_no" and as_text[c].n_unique() == 1]
+    varying = [c for c in STAGE_COLUMNS if c not in constant]
+    values = ["?"] * len(varying) + [_sql_literal(as_text[c][0]) for c in constant]
     cur = dbapi.cursor()
-    cur.executemany(f"INSERT INTO stage_invoices VALUES ({marks})", as_text.iter_rows())
+    cur.executemany(f"INSERT INTO stage_invoices ({', '.join(varying + constant)}) VALUES ({', '.join(values)})",
+                    as_text.select(varying).iter_rows())
     cur.close()
+
+
+def _sql_literal(value: object) -> str:
+    """A constant for the SQLite staging insert, quoted the SQL way (text doubles its quotes)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def unknown_customers(conn: Connection, tenant_id: int) -> list[tuple[int, str]]:
@@ -124,7 +144,8 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
     p = {"t": tenant_id, "src": source[:200]}
     pg = conn.dialect.name == "postgresql"
     counts = MergeCounts()
-    conn.execute(text("CREATE INDEX ix_stage_number ON stage_invoices (number, seq)"))
+    if multi_instalment:
+        conn.execute(text("CREATE INDEX ix_stage_number ON stage_invoices (number, seq)"))
     if pg:
         conn.execute(text("ANALYZE stage_invoices"))
     if create_customers:
@@ -136,36 +157,18 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
             FROM stage_invoices s
             WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
             GROUP BY s.customer_code"""), p).rowcount
-    conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
-    # one head per invoice; with one row per invoice (no instalment column) no grouping is needed
-    select_heads = """
-        SELECT s.number AS number, MIN(s.row_no) AS row_no, MIN(c.id) AS customer_id, MIN(s.issue_date) AS issue_date,
-               MAX(s.due_date) AS due_date, MIN(s.currency) AS currency, SUM(s.amount_minor) AS amount_minor,
-               MIN(s.kind) AS kind, MAX(CASE WHEN s.disputed THEN 1 ELSE 0 END) AS disputed,
-               MIN(s.corrects) AS corrects, MIN(s.channel) AS channel, MIN(s.terms) AS terms,
-               MAX(s.settled_date) AS settled_date, MAX(CASE WHEN s.over_cap THEN 1 ELSE 0 END) AS over_cap,
-               SUM(s.h40) AS h, CAST(NULL AS BIGINT) AS invoice_id, CAST(NULL AS BIGINT) AS old_hash
-        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
-        GROUP BY s.number""" if multi_instalment else """
-        SELECT s.number AS number, s.row_no AS row_no, c.id AS customer_id, s.issue_date AS issue_date,
-               s.due_date AS due_date, s.currency AS currency, s.amount_minor AS amount_minor, s.kind AS kind,
-               CASE WHEN s.disputed THEN 1 ELSE 0 END AS disputed, s.corrects AS corrects, s.channel AS channel,
-               s.terms AS terms, s.settled_date AS settled_date, CASE WHEN s.over_cap THEN 1 ELSE 0 END AS over_cap,
-               s.h40 AS h, CAST(NULL AS BIGINT) AS invoice_id, CAST(NULL AS BIGINT) AS old_hash
-        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code"""
-    conn.execute(text(f"CREATE TEMPORARY TABLE stage_heads AS {select_heads} ORDER BY 1"), p)
-    conn.execute(text("CREATE UNIQUE INDEX ix_stage_heads_number ON stage_heads (number)"))
-    conn.execute(text("""
-        UPDATE stage_heads SET invoice_id = i.id, old_hash = i.content_hash
-        FROM invoices i WHERE i.tenant_id = :t AND i.number = stage_heads.number"""), p)
+    _create_heads(conn, p, multi_instalment)
     if pg:
         conn.execute(text("ANALYZE stage_heads"))
     row = conn.execute(text("""
-        SELECT SUM(CASE WHEN invoice_id IS NULL THEN 1 ELSE 0 END),
+        SELECT SUM(CASE WHEN old_hash IS NULL THEN 1 ELSE 0 END),
                SUM(CASE WHEN old_hash = h THEN 1 ELSE 0 END),
                SUM(CASE WHEN old_hash <> h THEN 1 ELSE 0 END)
         FROM stage_heads""")).one()
     counts.created, counts.unchanged, counts.updated = (int(v or 0) for v in row)
+    # instalment rows come from the staging table when an invoice has several, else from its head row
+    rows_from, r = (("stage_heads h JOIN stage_invoices s ON s.number = h.number", "s") if multi_instalment
+                    else ("stage_heads h", "h"))
 
     # only invoices whose content changed, or that get a settlement now, need their amounts recomputed
     conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
@@ -178,26 +181,62 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
                    over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
                    updated_at = CURRENT_TIMESTAMP
             FROM stage_heads h WHERE invoices.id = h.invoice_id AND h.old_hash <> h.h"""), p)
-        conn.execute(text("""
-            UPDATE instalments SET due_date = s.due_date, amount_minor = s.amount_minor,
-                   open_minor = s.amount_minor - instalments.paid_minor, currency = s.currency
-            FROM stage_heads h, stage_invoices s
-            WHERE h.old_hash <> h.h AND s.number = h.number AND instalments.invoice_id = h.invoice_id
-              AND instalments.seq = s.seq
-              AND (instalments.amount_minor <> s.amount_minor OR instalments.due_date <> s.due_date)"""), p)
-        conn.execute(text("""
+        conn.execute(text(f"""
+            UPDATE instalments SET due_date = {r}.due_date, amount_minor = {r}.amount_minor,
+                   open_minor = {r}.amount_minor - instalments.paid_minor, currency = {r}.currency
+            FROM {rows_from}
+            WHERE h.old_hash <> h.h AND instalments.invoice_id = h.invoice_id AND instalments.seq = {r}.seq
+              AND (instalments.amount_minor <> {r}.amount_minor OR instalments.due_date <> {r}.due_date)"""), p)
+        conn.execute(text(f"""
             INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
                                      paid_minor, open_minor)
-            SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
-            FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
+            SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
+                   {r}.amount_minor
+            FROM {rows_from}
             WHERE h.old_hash <> h.h
-              AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = s.seq)"""), p)
+              AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)"""),
+            p)
     if counts.created:
         with _bulk_load(conn, counts.created):
-            _insert_new(conn, p)
+            _insert_new(conn, p, rows_from, r)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
     return counts
+
+
+def _create_heads(conn: Connection, p: dict[str, object], multi_instalment: bool) -> None:
+    """One row per invoice in the file, with the ledger's id and content hash when the invoice exists already.
+    New invoices get their id here (the next sequence values on PostgreSQL; the current maximum plus the file's
+    row number on SQLite, whose single writer makes that safe), so nothing looks the new rows up again by number."""
+    pg = conn.dialect.name == "postgresql"
+    conn.execute(text("DROP TABLE IF EXISTS stage_heads"))
+    # with one row per invoice (no instalment column) no grouping is needed
+    grouped = """
+        SELECT s.number AS number, MIN(s.row_no) AS row_no, MIN(c.id) AS customer_id, MIN(s.issue_date) AS issue_date,
+               MAX(s.due_date) AS due_date, MIN(s.currency) AS currency, SUM(s.amount_minor) AS amount_minor,
+               MIN(s.kind) AS kind, MAX(CASE WHEN s.disputed THEN 1 ELSE 0 END) AS disputed,
+               MIN(s.corrects) AS corrects, MIN(s.channel) AS channel, MIN(s.terms) AS terms,
+               MAX(s.settled_date) AS settled_date, MAX(CASE WHEN s.over_cap THEN 1 ELSE 0 END) AS over_cap,
+               SUM(s.h40) AS h
+        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
+        GROUP BY s.number""" if multi_instalment else """
+        SELECT s.number AS number, s.row_no AS row_no, c.id AS customer_id, s.issue_date AS issue_date,
+               s.due_date AS due_date, s.currency AS currency, s.amount_minor AS amount_minor, s.kind AS kind,
+               CASE WHEN s.disputed THEN 1 ELSE 0 END AS disputed, s.corrects AS corrects, s.channel AS channel,
+               s.terms AS terms, s.settled_date AS settled_date, CASE WHEN s.over_cap THEN 1 ELSE 0 END AS over_cap,
+               s.h40 AS h, s.seq AS seq
+        FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code"""
+    if pg:
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence('invoices', 'id')")).scalar_one()
+        new_id = f"nextval('{sequence}')"
+    else:
+        base = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM invoices")).scalar_one()
+        new_id = f"{int(base)} + g.row_no"  # row numbers are unique per invoice
+    conn.execute(text(f"""
+        CREATE TEMPORARY TABLE stage_heads AS
+        SELECT g.*, CAST(COALESCE(i.id, {new_id}) AS BIGINT) AS invoice_id, i.content_hash AS old_hash
+        FROM ({grouped}) g LEFT JOIN invoices i ON i.tenant_id = :t AND i.number = g.number
+        ORDER BY g.number"""), p)
 
 
 BULK_MIN_ROWS = 50_000
@@ -205,49 +244,62 @@ BULK_MIN_ROWS = 50_000
 
 @contextmanager
 def _bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
-    """On PostgreSQL, a load that at least doubles the ledger checks the new rows' foreign keys in one pass at the
-    end (ALTER TABLE … ADD CONSTRAINT validates set-wise) instead of one trigger call per row.  It all happens in
-    the caller's transaction: a failed import restores the constraints with everything else."""
-    if conn.dialect.name != "postgresql" or new_rows < BULK_MIN_ROWS:
+    """On PostgreSQL, a load that at least doubles the ledger builds the secondary indexes once at the end (a sort
+    per index instead of one random insertion per row and index) and checks the new rows' foreign keys in one pass
+    (ALTER TABLE … ADD CONSTRAINT validates set-wise) instead of one trigger call per row.  Primary keys stay.  It
+    all happens in the caller's transaction, which holds the tables' locks meanwhile: a failed import restores the
+    indexes and constraints with everything else, and a duplicate that slipped in fails the unique rebuild."""
+    if new_rows < BULK_MIN_ROWS:
         yield
         return
     if new_rows < conn.execute(text("SELECT COUNT(*) FROM invoices")).scalar_one():
         yield
         return
-    from sqlalchemy.schema import AddConstraint, DropConstraint
+    from sqlalchemy import UniqueConstraint
+    from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
     from cobro.db import records
     from cobro.db.base import Base
 
     assert records  # the ledger tables are registered on Base.metadata
-    fks = [fk for name in ("invoices", "instalments") for fk in Base.metadata.tables[name].foreign_key_constraints]
+    tables = [Base.metadata.tables[name] for name in ("invoices", "instalments")]
+    fks = [fk for table in tables for fk in table.foreign_key_constraints]
+    uniques = [c for table in tables for c in table.constraints if isinstance(c, UniqueConstraint)]
+    indexes = [ix for table in tables for ix in table.indexes]
+    if conn.dialect.name != "postgresql":
+        fks, uniques = [], []  # SQLite keeps both inside the table definition
     for fk in fks:
         conn.execute(DropConstraint(fk))
+    for uq in uniques:
+        conn.execute(DropConstraint(uq))
+    for ix in indexes:
+        conn.execute(DropIndex(ix))
     yield
+    for uq in uniques:
+        conn.execute(AddConstraint(uq))
+    for ix in indexes:
+        conn.execute(CreateIndex(ix))
     for fk in fks:
         conn.execute(AddConstraint(fk))
 
 
-def _insert_new(conn: Connection, p: dict[str, object]) -> None:
-    """Insert the invoices and instalments that are not in the ledger yet."""
+def _insert_new(conn: Connection, p: dict[str, object], rows_from: str, r: str) -> None:
+    """Insert the invoices and instalments that are not in the ledger yet (their ids were assigned in the heads)."""
     conn.execute(text("""
-        INSERT INTO invoices (tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
+        INSERT INTO invoices (id, tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
                               open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
                               content_hash)
-        SELECT :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency, h.amount_minor,
-               h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms, (h.over_cap = 1),
-               :src, h.h
-        FROM stage_heads h WHERE h.invoice_id IS NULL ORDER BY h.number"""), p)
-    conn.execute(text("""
-        UPDATE stage_heads SET invoice_id = i.id
-        FROM invoices i
-        WHERE stage_heads.invoice_id IS NULL AND i.tenant_id = :t AND i.number = stage_heads.number"""), p)
-    conn.execute(text("""
+        SELECT h.invoice_id, :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency,
+               h.amount_minor, h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms,
+               (h.over_cap = 1), :src, h.h
+        FROM stage_heads h WHERE h.old_hash IS NULL ORDER BY h.invoice_id"""), p)
+    conn.execute(text(f"""
         INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
                                  paid_minor, open_minor)
-        SELECT :t, h.invoice_id, h.customer_id, s.seq, s.due_date, s.currency, s.amount_minor, 0, s.amount_minor
-        FROM stage_heads h JOIN stage_invoices s ON s.number = h.number
-        WHERE h.old_hash IS NULL ORDER BY h.invoice_id, s.seq"""), p)
+        SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
+               {r}.amount_minor
+        FROM {rows_from}
+        WHERE h.old_hash IS NULL ORDER BY h.invoice_id, {r}.seq"""), p)
 
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
