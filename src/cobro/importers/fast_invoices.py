@@ -37,7 +37,7 @@ from cobro.importers.tabular import (
 )
 from cobro.money import MoneyError, check_currency, exponent
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50000
 StageTuple = tuple[Any, ...]
 
 
@@ -169,8 +169,9 @@ def _validate(v: pl.DataFrame, reader: RowReader, default_terms: str, checks: di
     fail(msg.is_not_null(), "issue_date", msg, "bad_date")
     kind_text = v["kind"].str.to_lowercase()
     known = kind_text.is_in(list(_CREDIT_NOTE_WORDS | _INVOICE_WORDS))
-    fail(~known, "kind", _ev(pl.concat_str(pl.lit("unknown document kind "), pl.lit(_quoted(kind_text)),
-                                           pl.lit("; use invoice or credit_note"))))
+    if not known.all():  # the message quotes each bad value: only build it when there is one
+        fail(~known, "kind", _ev(pl.concat_str(pl.lit("unknown document kind "), pl.lit(_quoted(kind_text)),
+                                               pl.lit("; use invoice or credit_note"))))
     kind = pl.Series(["credit_note" if k in _CREDIT_NOTE_WORDS else "invoice" for k in kind_text.to_list()]) \
         if kind_text.n_unique() > 1 or kind_text.len() == 0 else \
         pl.Series(["credit_note" if kind_text[0] in _CREDIT_NOTE_WORDS else "invoice"] * v.height, dtype=pl.String)

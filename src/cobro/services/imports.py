@@ -17,6 +17,7 @@ from cobro.domain.payments import Payment, allocate
 from cobro.errors import Problem
 from cobro.importers.fast_invoices import h40_key, read_invoice_batches
 from cobro.importers.mapping import Mapping, load_mapping
+from cobro.importers.prefetch import prefetched
 from cobro.importers.records import ContactLine, CustomerLine, InvoiceLine, PaymentLine
 from cobro.importers.rows import RowReader, read_contacts, read_customers, read_invoices, read_payments
 from cobro.importers.tabular import open_table
@@ -137,7 +138,8 @@ def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Pat
     default_terms = str(reader.mapping.defaults.get("terms", "net 30"))
     if reader.table.encoding != "xlsx":
         # large CSVs: polars parses, each distinct value is validated once (same rules, same hashes)
-        for frame, problems in read_invoice_batches(reader, path, default_terms, on_row_batch):
+        # the next batch is parsed and validated while this one is written
+        for frame, problems in prefetched(read_invoice_batches(reader, path, default_terms, on_row_batch)):
             list(_split(iter(problems), report))
             if not report.errors:
                 invoice_import.stage_frame(conn, frame)

@@ -109,7 +109,8 @@ def stage_frame(conn: Connection, frame: pl.DataFrame) -> None:
     as_text.columns = list(STAGE_COLUMNS)
     # a column with one value in the whole batch (currency, kind, terms, empty names…) is written once, as a
     # literal in the statement, instead of once per row: binding is most of executemany's cost
-    constant = [c for c in STAGE_COLUMNS if c != "row_no" and as_text[c].n_unique() == 1]
+    distinct = as_text.select(pl.all().n_unique()).row(0, named=True)
+    constant = [c for c in STAGE_COLUMNS if c != "row_no" and distinct[c] == 1]
     varying = [c for c in STAGE_COLUMNS if c not in constant]
     values = ["?"] * len(varying) + [_sql_literal(as_text[c][0]) for c in constant]
     cur = dbapi.cursor()
