@@ -16,6 +16,7 @@ from cobro.cli.commands import collections_policy
 from cobro.cli.commands import collections_suspensions
 from cobro.cli.commands import collections_work
 from cobro.cli.commands import core, imports
+from cobro.cli.commands import credit
 from cobro.cli.commands import demo
 from cobro.cli.commands import interest
 from cobro.cli.commands import outbox
@@ -56,6 +57,7 @@ cashapp.register(app)
 collections_policy.register(app)
 collections_suspensions.register(app)
 collections_work.register(app)
+credit.register(app)
 app.add_typer(demo.app, name="demo")
 app.add_typer(imports.app, name="import")
 interest.register(app)

@@ -103,22 +103,28 @@ def customers_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One customer: balance, open items, contacts and recent payments."""
+    from cobro.cli.commands.credit import describe
+    from cobro.services.credit import check
     from cobro.services.customers import customer_statement
 
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            data = customer_statement(uow.session, container.settings.tenant, code, as_of=parse_day(None))
+            day = parse_day(None)
+            data = customer_statement(uow.session, container.settings.tenant, code, as_of=day)
+            credit = check(uow.session, container.settings.tenant, day, code)[0]
     except CobroError as exc:
         raise fail(str(exc)) from exc
     if as_json:
-        print_json(data)
+        print_json({**data, "credit_check": credit})
         return
     c = data["customer"]
     console.print(f"[bold]{c['code']}[/] {c['legal_name']}  ({c['country']} {c['tax_id']})  segment {c['segment'] or '-'}"
                   f"  owner {c['account_owner'] or '-'}  collector {c['collector'] or '-'}  terms {c['terms']}")
     console.print(f"credit limit: {c['credit_limit'] or '-'}   balance: {data['balance']}   "
                   f"unapplied credit: {data['unapplied'] or '-'}")
+    for line in credit["lines"]:
+        console.print(f"credit check: {describe(line)}", highlight=False)
     items = Table(title="Open items")
     for col in ("invoice", "kind", "inst", "issued", "due", "days past due", "open", "disputed"):
         items.add_column(col)
