@@ -13,7 +13,8 @@ from cobro.domain.aging import AgeingItem, age, parse_bucket_spec
 from cobro.domain.interest import Payment, compute_late_interest
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000000"), places=2)
-due_dates = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2025, 6, 30))
+# the tests add up to 400 days: the latest end date must stay inside the shipped rate tables (ES to 2026-06-30)
+due_dates = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2025, 5, 1))
 JURISDICTIONS = st.sampled_from(["ES", "EU", "MX"])
 
 
