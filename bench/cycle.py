@@ -98,17 +98,21 @@ CYCLE_TABLES = ("delivery_events", "outbox_messages", "tasks", "escalation_cases
 
 def timed(label: str, fn: object, tries: int = 1, reset: object = None) -> float:
     """Best wall time of `tries` calls (each after `reset()`), with the client's CPU time of that call and the
-    load average: the machine is shared, so wall time alone says little."""
-    best = (float("inf"), 0.0, "")
+    load average: the machine is shared, so wall time alone says little.  `fn` returns a summary, or a summary
+    and a per-phase breakdown (printed for the best try)."""
+    best: tuple[float, float, str, dict[str, float]] = (float("inf"), 0.0, "", {})
     for _ in range(tries):
         if reset is not None:
             reset()  # type: ignore[operator]
         start, cpu = time.perf_counter(), time.process_time()
         out = fn()  # type: ignore[operator]
-        took = (time.perf_counter() - start, time.process_time() - cpu, out)
+        summary, phases = out if isinstance(out, tuple) else (out, {})
+        took = (time.perf_counter() - start, time.process_time() - cpu, summary, phases)
         best = min(best, took, key=lambda t: t[0])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"  {label:<34} {best[0]:8.2f} s  (client CPU {best[1]:6.2f} s, best of {tries}, load {load})  {best[2]}")
+    if best[3]:
+        print("      phases: " + ", ".join(f"{k} {v:.2f}" for k, v in best[3].items()))
     return best[0]
 
 
@@ -127,12 +131,14 @@ def bench(url: str, instalments: int, customers: int, tries: int) -> None:
             rows = conn.execute(text(RAW)).fetchall()
         return f"{len(rows):,} customer×currency groups"
 
-    def cycle() -> str:
+    def cycle() -> tuple[str, dict[str, float]]:
         with container.uow() as uow:
             result = run_cycle(uow.session, "default", as_of=AS_OF, now=dt.datetime.now(dt.UTC))
+            start = time.perf_counter()
             uow.commit()
+            result.phases["commit"] = time.perf_counter() - start
         c = result.counts
-        return f"planned {c.get('planned', 0):,} actions over {c.get('items', 0):,} items"
+        return f"planned {c.get('planned', 0):,} actions over {c.get('items', 0):,} items", result.phases
 
     def fresh() -> None:  # undo a previous first run, so every try writes everything again
         with container.engine.begin() as conn:

@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
+from typing import NamedTuple
 
 from cobro.domain.calendar import Calendar, add_business_days, business_days_between, next_business_day
 from cobro.domain.pauses import (
@@ -69,8 +71,7 @@ class CaseInput:
     plans: tuple[Plan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedItem:
+class PlannedItem(NamedTuple):  # a tuple: a cycle builds one per overdue item, hundreds of thousands
     item: Item
     eligible_minor: int
     days_past_due: int
@@ -121,6 +122,8 @@ class Schedule:
         self._dates: dict[tuple[dt.date, int], dt.date] = {}
         self._reach: dict[dt.date, int] = {}
         self.due_steps = [i for i, s in enumerate(policy.steps) if s.trigger.anchor == "due_date"]
+        self.chained = [i for i, s in enumerate(policy.steps) if s.trigger.anchor == "previous_step"]
+        self.pre_due = tuple(s.pre_due for s in policy.steps)  # looked up per case; the property costs a call
 
     def shift(self, anchor: dt.date, trigger: Trigger) -> dt.date:
         if trigger.business and trigger.days:
@@ -142,13 +145,15 @@ class Schedule:
         if found is None:
             found = -1
             for i in self.due_steps:
-                step = self.policy.steps[i]
-                if step.pre_due and self.as_of > due:
+                if self.pre_due[i] and self.as_of > due:
                     continue  # a pre-due reminder is pointless once the item is overdue
                 if self.trigger_date(due, i) <= self.as_of:
                     found = i
             self._reach[due] = found
         return found
+
+
+_BY_DUE = itemgetter(5, 2, 3)  # an Item's (due_date, invoice, seq): the order actions list their items in
 
 
 def _due_reason(it: Item, step: Step, on: dt.date) -> str:
@@ -179,6 +184,7 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     active = False
     eligible: list[Item] = []
     overdue: list[Item] = []
+    overdue_total = 0
     oldest: Item | None = None
     oldest_pending: Item | None = None
     for it in items:
@@ -187,11 +193,13 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
         due = it.due_date
         if not active and (due < as_of or reached(due) >= 0):
             active = True
-        if not elig_amount.get(it.instalment_id):
+        amount = elig_amount.get(it.instalment_id)
+        if not amount:
             continue
         eligible.append(it)
         if due < as_of:
             overdue.append(it)
+            overdue_total += amount
         elif oldest_pending is None or due < oldest_pending.due_date:
             oldest_pending = it
         if oldest is None or due < oldest.due_date:
@@ -206,20 +214,21 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
     # step index → why it is due; the text is built only for the step finally chosen.  Every due-date step up
     # to the furthest reached one is a candidate, so a step that fails its amount test falls back to a lower one.
     candidates: dict[int, Callable[[], str]] = {}
+    pre_due = schedule.pre_due
     for j in schedule.due_steps:
-        who = oldest_pending if policy.steps[j].pre_due else oldest
+        who = oldest_pending if pre_due[j] else oldest
         if who is not None and reached(who.due_date) >= j:
             candidates[j] = partial(_due_reason, who, policy.steps[j], schedule.trigger_date(who.due_date, j))
-    for i, step in enumerate(policy.steps):
-        if step.trigger.anchor == "previous_step" and active:
-            prev = [d for d in done.values() if d.index < i]
-            if prev:
-                base = max(prev, key=lambda d: d.index)
-                when = schedule.shift(base.on, step.trigger)
-                if when <= as_of:
-                    text = (f"step '{step.id}' fires {step.trigger.describe()} ('{base.step}' on "
-                            f"{base.on.isoformat()} → {when.isoformat()})")
-                    candidates[i] = partial(str, text)
+    for i in schedule.chained if active else ():
+        step = policy.steps[i]
+        prev = [d for d in done.values() if d.index < i]
+        if prev:
+            base = max(prev, key=lambda d: d.index)
+            when = schedule.shift(base.on, step.trigger)
+            if when <= as_of:
+                text = (f"step '{step.id}' fires {step.trigger.describe()} ('{base.step}' on "
+                        f"{base.on.isoformat()} → {when.isoformat()})")
+                candidates[i] = partial(str, text)
     broken = [p for p in case.promises if p.status == "broken" and p.currency == case.currency
               and hist.opened_on is not None and (p.evaluated_on or as_of) >= hist.opened_on]
     broken_escalates: set[int] = set()
@@ -239,11 +248,11 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
         if step.id in skip:
             skipped.append(f"{step.id}: skipped by an approved exception")
             continue
-        chosen = ([it for it in eligible if it.due_date >= as_of and reached(it.due_date) == i] if step.pre_due
+        chosen = ([it for it in eligible if it.due_date >= as_of and reached(it.due_date) == i] if pre_due[i]
                   else overdue or [it for it in eligible if reached(it.due_date) >= i])
         if not chosen:
             continue
-        total = sum(pauses.eligible[it.instalment_id] for it in chosen)
+        total = overdue_total if chosen is overdue else sum(elig_amount[it.instalment_id] for it in chosen)
         if total < step.min_overdue_minor(case.currency):
             skipped.append(f"{step.id}: overdue {_fmt(total, case.currency)} is below the minimum "
                            f"{_fmt(step.min_overdue_minor(case.currency), case.currency)}")
@@ -254,12 +263,12 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
                            f"{_fmt(esc.threshold(case.currency), case.currency)}")
             continue
         missed = [s.id for j, s in enumerate(policy.steps) if last_done < j < i and s.id not in done
-                  and not s.pre_due]
+                  and not pre_due[j]]
         reason = candidates[i]() + f"; {len(chosen)} item(s), {_fmt(total, case.currency)}"
         if missed:
             reason += f"; catch-up: not sending the earlier step(s) {', '.join(missed)}"
-        planned = tuple(PlannedItem(it, pauses.eligible[it.instalment_id], (as_of - it.due_date).days)
-                        for it in sorted(chosen, key=lambda x: (x.due_date, x.invoice, x.seq)))
+        planned = tuple([PlannedItem(it, elig_amount[it.instalment_id], (as_of - it.due_date).days)
+                         for it in sorted(chosen, key=_BY_DUE)])
         action = PlannedAction(step, i, planned, total, reason)
         break
 

@@ -10,32 +10,31 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cobro.db.records import ContactRow
-from cobro.db.records_collections import (
-    EscalationCaseRow,
-    OutboxMessageRow,
-    TaskRow,
-    TimelineEventRow,
-)
+from cobro.db.records_collections import TimelineEventRow
 from cobro.db.repositories import parties
 from cobro.db.repositories.collections import cycle as repo
 from cobro.db.repositories.collections import cycle_sql
 from cobro.db.repositories.collections.cycle import Customer
-from cobro.domain.calendar import HolidayCalendar, add_business_days
-from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, PlannedAction, Schedule, plan_case
+from cobro.domain.calendar import HolidayCalendar
+from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, Schedule, plan_case
 from cobro.domain.dunning_quiet import CaseSummary, is_quiet
 from cobro.domain.pauses import Promise, evaluate_promise
-from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
-from cobro.money import exponent
+from cobro.services.collections.cycle_effects import (
+    ActionKey,
+    Book,
+    _items_json,
+    _key,
+    _money,
+    _write_effects,
+)
 from cobro.services.collections.policy import policy_book
-
-_ADDRESS = {"email": "email", "whatsapp": "phone", "sms": "phone", "call_task": "phone"}
 
 
 @dataclass
@@ -45,24 +44,18 @@ class CycleResult:
     actions: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, for benchmarks (not stored)
+    _since: float = field(default_factory=time.perf_counter, repr=False, compare=False)
+
+    def lap(self, phase: str) -> None:
+        """Close `phase`: the time since the previous lap (or the start) is charged to it."""
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - self._since
+        self._since = now
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "actions": self.actions,
                 "counts": self.counts, "problems": self.problems}
-
-
-_EXP: dict[str, int] = {}
-
-
-def _money(minor: int, currency: str) -> str:
-    """Plain decimal text of integer minor units ("1234.50"); exact, and fast enough for a million items."""
-    exp = _EXP.get(currency)
-    if exp is None:
-        exp = _EXP[currency] = exponent(currency)
-    if not exp:
-        return str(minor)
-    whole, frac = divmod(abs(minor), 10 ** exp)
-    return f"{'-' if minor < 0 else ''}{whole}.{frac:0{exp}d}"
 
 
 def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[int, int, list[dict[str, Any]]]:
@@ -83,30 +76,6 @@ def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[i
                                    f"{row.due_on.isoformat()} {status} (paid {_money(paid, row.currency)})"})
     session.flush()
     return kept, broken, events
-
-
-def _pick(contacts: list[ContactRow], roles: tuple[str, ...], need: str) -> ContactRow | None:
-    """The first contact of the first role that has one with the needed address (fallback down the roles)."""
-    for role in roles:
-        for c in contacts:
-            if c.role == role and (not need or getattr(c, need)):
-                return c
-    return None
-
-
-def _items_json(action: PlannedAction) -> list[dict[str, Any]]:
-    """The action's items as messages and `--json` show them (built once per action, shared by both)."""
-    return [{"invoice": it.invoice, "seq": it.seq, "issue_date": it.issue_date.isoformat(),
-             "due_date": it.due_date.isoformat(), "days_past_due": p.days_past_due,
-             "open": _money(p.eligible_minor, it.currency), "currency": it.currency}
-            for p in action.items for it in (p.item,)]
-
-
-def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An escalation case's items: the shown items with the instalment id in place of the issue date."""
-    return [{"invoice": v["invoice"], "seq": v["seq"], "instalment_id": p.item.instalment_id,
-             "due_date": v["due_date"], "days_past_due": v["days_past_due"], "open": v["open"],
-             "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
 
 
 def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime,
@@ -131,15 +100,21 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     kept, broken, events = _evaluate_promises(session, tenant, as_of)
     book = policy_book(session, tenant)
     custs = repo.customers(session, tenant)
+    result.lap("start")
     summaries = cycle_sql.case_summaries(session, tenant, as_of)
+    result.lap("summaries")
     hist = repo.histories(session, tenant)
     pauses = repo.pauses(session, tenant, as_of)
+    result.lap("histories")
     schedules: dict[str, Schedule] = {}
     # Expand into items only the pairs that may act, open or close today; the rest are quiet (see dunning_quiet).
     keys, quiet = _triage(book, custs, summaries, hist, pauses, schedules, as_of)
+    result.lap("triage")
     need = {cid for cid, _ in keys if cid in custs}
     items = repo.open_items(session, tenant, customer_ids=need if need < {cid for cid, _ in summaries} else None)
+    result.lap("items")
     decisions, problems = _plan_all(book, custs, items, hist, pauses, as_of=as_of, keys=keys, schedules=schedules)
+    result.lap("plan")
     result.problems.extend(problems)
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
     counts: Counter[str] = Counter()
@@ -157,10 +132,14 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
                                           for d, _ in decisions if d.opens_episode])
         repo.close_cases(session, tenant, [(d.customer_id, d.currency, d.episode)
                                            for d, _ in decisions if d.closes_episode], as_of)
+        result.lap("write cases")
         created = repo.insert_actions(session, [_action_row(tenant, run_id, as_of, d, pol) for d, pol in planned])
+        result.lap("write actions")
         shown = {key: _items_json(a) for d, _ in planned if (key := _key(d)) in created and (a := d.action)}
-        events += _write_effects(session, tenant, as_of, custs, planned=planned, created=created, shown=shown)
+        events += _write_effects(session, tenant, as_of, custs, planned=planned, created=created, shown=shown,
+                                 lap=result.lap)
         repo.bulk_insert(session, TimelineEventRow, events)
+        result.lap("write timeline")
     for d, (name, _version, _policy) in planned:
         a = d.action
         assert a is not None
@@ -178,16 +157,8 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     result.counts = dict(sorted(counts.items()))
     repo.finish_run(session, run_id, result.counts, now)
     session.flush()
+    result.lap("finish")
     return result
-
-
-Book = tuple[str, int, Policy]
-ActionKey = tuple[int, str, str, int]  # (customer id, currency, step, episode): the action's unique key
-
-
-def _key(d: CaseDecision) -> ActionKey:
-    assert d.action is not None
-    return d.customer_id, d.currency, d.action.step.id, d.episode
 
 
 def _schedule(schedules: dict[str, Schedule], chosen: Book, as_of: dt.date) -> Schedule:
@@ -266,112 +237,4 @@ def _action_row(tenant: int, run_id: int, as_of: dt.date, d: CaseDecision, chose
                 "policy_version": chosen[1], "items_json": json.dumps(items), "total_minor": a.total_minor,
                 "reason": a.reason, "status": "planned", "run_id": run_id}
 
-
-def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date) -> dict[str, Any]:
-    """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
-    for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
-    no published rate yet for the current half-year)."""
-    comp = dict(policy.compensation).get(currency)
-    out: dict[str, Any] = {
-        "state_compensation": bool(step.state_compensation and comp is not None),
-        "compensation": ({"amount": _money(comp, currency), "currency": currency, "per_invoice": True}
-                         if comp is not None else None),
-        "interest": None,
-    }
-    if not step.state_interest or not policy.interest_reference:
-        return out
-    from decimal import Decimal
-
-    from cobro.domain.interest import InterestError, compute_late_interest
-
-    total = Decimal(0)
-    rate = None
-    try:
-        for item in action.items:
-            due, open_amount = _item_due_and_open(item, currency)
-            if due >= as_of or open_amount <= 0:
-                continue
-            result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
-                                           compensation=Decimal(0))
-            total += result.interest
-            rate = result.periods[-1].rate if result.periods else rate
-    except InterestError:
-        return out
-    out["interest"] = {"amount": str(total), "currency": currency, "rate": str(rate) if rate is not None else None}
-    return out
-
-
-def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
-    from cobro.money import Money
-
-    return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
-
-
-def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, Customer], *,
-                   planned: list[tuple[CaseDecision, Book]], created: dict[ActionKey, int],
-                   shown: dict[ActionKey, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Outbox messages, tasks, escalation cases and flags for the actions this run created."""
-    mine = [(d, b) for d, b in planned if d.action is not None and _key(d) in created]
-    contacts = repo.contacts(session, {d.customer_id for d, _ in mine if d.action is not None
-                                       and (d.action.step.channel in MESSAGE_CHANNELS
-                                            or d.action.step.channel in TASK_CHANNELS)})
-    creditor = {"name": repo.tenant_name(session, tenant), "tax_id": "", "address": "", "iban": ""}
-    outbox: list[dict[str, Any]] = []
-    tasks: list[dict[str, Any]] = []
-    cases: list[dict[str, Any]] = []
-    flags: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    for d, (_name, _version, policy) in mine:
-        a = d.action
-        assert a is not None
-        step: Step = a.step
-        action_id = created[_key(d)]
-        cust = custs[d.customer_id]
-        total = _money(a.total_minor, d.currency)
-        events.append({"tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
-                           "ref": f"action:{action_id}", "actor": "cycle",
-                           "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: "
-                                   f"{a.reason}"})
-        people = contacts.get(d.customer_id, [])
-        if step.channel in MESSAGE_CHANNELS:
-            need = _ADDRESS.get(step.channel, "")
-            who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
-            context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
-                       "items": shown[_key(d)], "total": {"amount": total, "currency": d.currency},
-                       "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
-                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
-                       "interest_reference": policy.interest_reference, "creditor": creditor}
-            skipped = need and who is None
-            outbox.append({
-                "tenant_id": tenant, "action_id": action_id, "channel": MESSAGE_CHANNELS[step.channel],
-                "recipient": getattr(who, need) if who is not None and need else "",
-                "recipient_name": who.name if who is not None else cust.legal_name,
-                "language": (who.language if who is not None and who.language else cust.language) or "es",
-                "template": step.template, "tone": step.tone, "context_json": json.dumps(context, ensure_ascii=False),
-                "idempotency_key": f"{cust.code}:{d.currency}:{step.id}:{d.episode}",
-                "status": "skipped" if skipped else "pending", "attempts": 0,
-                "last_error": (f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else ""),
-                "message_id": ""})
-        elif step.channel in TASK_CHANNELS:
-            who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
-                or _pick(people, step.recipients, "")
-            cal = HolidayCalendar(policy.country, policy.subdivision)
-            tasks.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id,
-                              "kind": TASK_CHANNELS[step.channel], "collector": cust.collector,
-                              "contact_name": who.name if who else "", "contact_phone": who.phone if who else "",
-                              "due_on": add_business_days(as_of, step.task_due_days, cal), "status": "open", "outcome": "",
-                              "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"})
-        elif step.channel == "escalation":
-            cases.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id, "currency": d.currency,
-                              "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[_key(d)])),
-                              "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""})
-            if step.escalation is not None and step.escalation.credit_stop:
-                flags.append({"tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,
-                                  "reason": f"escalated on {as_of.isoformat()}: {total} {d.currency} overdue",
-                                  "set_on": as_of})
-    repo.bulk_insert(session, OutboxMessageRow, outbox)
-    repo.bulk_insert(session, TaskRow, tasks)
-    repo.bulk_insert(session, EscalationCaseRow, cases)
-    repo.set_flags(session, tenant, flags)
-    return events
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, func, select, text, update
@@ -106,11 +107,11 @@ def open_items(session: Session, tenant: int, customer_id: int | None = None, *,
             found = dates[value] = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         return found
 
+    new = tuple.__new__  # the columns after customer_id are an Item's fields in order; skip its Python __new__
     while batch := cur.fetchmany(20000):
         if pg:  # psycopg hands back dates and booleans already
-            for cid, iid, inv_id, number, seq, issued, due, open_minor, currency, disputed in batch:
-                out[(cid, currency)].append(Item(iid, inv_id, number, seq, issued, due, open_minor, currency,
-                                                 disputed))
+            for row in batch:
+                out[(row[0], row[8])].append(new(Item, row[1:]))
             continue
         for cid, iid, inv_id, number, seq, issued, due, open_minor, currency, disputed in batch:
             out[(cid, currency)].append(Item(iid, inv_id, number, seq, day(issued), day(due), open_minor, currency,
@@ -232,7 +233,7 @@ def expire_exceptions(session: Session, tenant: int, as_of: dt.date) -> int:
 
 def _raw_rows(rows: Sequence[dict[str, Any]], cols: list[str], pg: bool) -> list[tuple[Any, ...]]:
     if pg:
-        return [tuple(r[c] for c in cols) for r in rows]
+        return list(map(itemgetter(*cols), rows)) if len(cols) > 1 else [(r[cols[0]],) for r in rows]
     # SQLAlchemy stores dates as ISO text on SQLite; do the same when bypassing it
     return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in (r[c] for c in cols)) for r in rows]
 

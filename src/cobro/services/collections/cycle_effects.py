@@ -1,0 +1,191 @@
+"""What the cycle's actions write besides themselves: outbox messages, tasks, escalation cases, credit-stop
+flags and timeline events, plus the item lists that messages, cases and `--json` share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cobro.db.records import ContactRow
+from cobro.db.records_collections import EscalationCaseRow, OutboxMessageRow, TaskRow
+from cobro.db.repositories.collections import cycle as repo
+from cobro.db.repositories.collections.cycle import Customer
+from cobro.domain.calendar import HolidayCalendar, add_business_days
+from cobro.domain.dunning import CaseDecision, PlannedAction
+from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
+from cobro.money import exponent
+
+_ADDRESS = {"email": "email", "whatsapp": "phone", "sms": "phone", "call_task": "phone"}
+
+Book = tuple[str, int, Policy]
+ActionKey = tuple[int, str, str, int]  # (customer id, currency, step, episode): the action's unique key
+
+
+def _key(d: CaseDecision) -> ActionKey:
+    assert d.action is not None
+    return d.customer_id, d.currency, d.action.step.id, d.episode
+
+
+_EXP: dict[str, int] = {}
+
+
+def _money(minor: int, currency: str) -> str:
+    """Plain decimal text of integer minor units ("1234.50"); exact, and fast enough for a million items."""
+    exp = _EXP.get(currency)
+    if exp is None:
+        exp = _EXP[currency] = exponent(currency)
+    if not exp:
+        return str(minor)
+    whole, frac = divmod(abs(minor), 10 ** exp)
+    return f"{'-' if minor < 0 else ''}{whole}.{frac:0{exp}d}"
+
+
+def _pick(contacts: list[ContactRow], roles: tuple[str, ...], need: str) -> ContactRow | None:
+    """The first contact of the first role that has one with the needed address (fallback down the roles)."""
+    for role in roles:
+        for c in contacts:
+            if c.role == role and (not need or getattr(c, need)):
+                return c
+    return None
+
+
+_ISO: dict[dt.date, str] = {}  # a run formats the same few hundred dates hundreds of thousands of times
+
+
+def _iso(day: dt.date) -> str:
+    found = _ISO.get(day)
+    if found is None:
+        found = _ISO[day] = day.isoformat()
+    return found
+
+
+def _items_json(action: PlannedAction) -> list[dict[str, Any]]:
+    """The action's items as messages and `--json` show them (built once per action, shared by both)."""
+    iso = _ISO.get
+    return [{"invoice": it.invoice, "seq": it.seq, "issue_date": iso(it.issue_date) or _iso(it.issue_date),
+             "due_date": iso(it.due_date) or _iso(it.due_date), "days_past_due": p.days_past_due,
+             "open": _money(p.eligible_minor, it.currency), "currency": it.currency}
+            for p in action.items for it in (p.item,)]
+
+
+def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An escalation case's items: the shown items with the instalment id in place of the issue date."""
+    return [{"invoice": v["invoice"], "seq": v["seq"], "instalment_id": p.item.instalment_id,
+             "due_date": v["due_date"], "days_past_due": v["days_past_due"], "open": v["open"],
+             "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
+
+
+def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date) -> dict[str, Any]:
+    """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
+    for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
+    no published rate yet for the current half-year)."""
+    comp = dict(policy.compensation).get(currency)
+    out: dict[str, Any] = {
+        "state_compensation": bool(step.state_compensation and comp is not None),
+        "compensation": ({"amount": _money(comp, currency), "currency": currency, "per_invoice": True}
+                         if comp is not None else None),
+        "interest": None,
+    }
+    if not step.state_interest or not policy.interest_reference:
+        return out
+    from decimal import Decimal
+
+    from cobro.domain.interest import InterestError, compute_late_interest
+
+    total = Decimal(0)
+    rate = None
+    try:
+        for item in action.items:
+            due, open_amount = _item_due_and_open(item, currency)
+            if due >= as_of or open_amount <= 0:
+                continue
+            result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
+                                           compensation=Decimal(0))
+            total += result.interest
+            rate = result.periods[-1].rate if result.periods else rate
+    except InterestError:
+        return out
+    out["interest"] = {"amount": str(total), "currency": currency, "rate": str(rate) if rate is not None else None}
+    return out
+
+
+def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
+    from cobro.money import Money
+
+    return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
+
+
+def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, Customer], *,
+                   planned: list[tuple[CaseDecision, Book]], created: dict[ActionKey, int],
+                   shown: dict[ActionKey, list[dict[str, Any]]], lap: Callable[[str], None]) -> list[dict[str, Any]]:
+    """Outbox messages, tasks, escalation cases and flags for the actions this run created."""
+    mine = [(d, b) for d, b in planned if d.action is not None and _key(d) in created]
+    contacts = repo.contacts(session, {d.customer_id for d, _ in mine if d.action is not None
+                                       and (d.action.step.channel in MESSAGE_CHANNELS
+                                            or d.action.step.channel in TASK_CHANNELS)})
+    creditor = {"name": repo.tenant_name(session, tenant), "tax_id": "", "address": "", "iban": ""}
+    outbox: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
+    cases: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for d, (_name, _version, policy) in mine:
+        a = d.action
+        assert a is not None
+        step: Step = a.step
+        action_id = created[_key(d)]
+        cust = custs[d.customer_id]
+        total = _money(a.total_minor, d.currency)
+        events.append({"tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
+                           "ref": f"action:{action_id}", "actor": "cycle",
+                           "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: "
+                                   f"{a.reason}"})
+        people = contacts.get(d.customer_id, [])
+        if step.channel in MESSAGE_CHANNELS:
+            need = _ADDRESS.get(step.channel, "")
+            who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
+            context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
+                       "items": shown[_key(d)], "total": {"amount": total, "currency": d.currency},
+                       "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
+                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
+                       "interest_reference": policy.interest_reference, "creditor": creditor}
+            skipped = need and who is None
+            outbox.append({
+                "tenant_id": tenant, "action_id": action_id, "channel": MESSAGE_CHANNELS[step.channel],
+                "recipient": getattr(who, need) if who is not None and need else "",
+                "recipient_name": who.name if who is not None else cust.legal_name,
+                "language": (who.language if who is not None and who.language else cust.language) or "es",
+                "template": step.template, "tone": step.tone, "context_json": json.dumps(context, ensure_ascii=False),
+                "idempotency_key": f"{cust.code}:{d.currency}:{step.id}:{d.episode}",
+                "status": "skipped" if skipped else "pending", "attempts": 0,
+                "last_error": (f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else ""),
+                "message_id": ""})
+        elif step.channel in TASK_CHANNELS:
+            who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
+                or _pick(people, step.recipients, "")
+            cal = HolidayCalendar(policy.country, policy.subdivision)
+            tasks.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id,
+                              "kind": TASK_CHANNELS[step.channel], "collector": cust.collector,
+                              "contact_name": who.name if who else "", "contact_phone": who.phone if who else "",
+                              "due_on": add_business_days(as_of, step.task_due_days, cal), "status": "open", "outcome": "",
+                              "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"})
+        elif step.channel == "escalation":
+            cases.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id, "currency": d.currency,
+                              "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[_key(d)])),
+                              "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""})
+            if step.escalation is not None and step.escalation.credit_stop:
+                flags.append({"tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,
+                                  "reason": f"escalated on {as_of.isoformat()}: {total} {d.currency} overdue",
+                                  "set_on": as_of})
+    lap("effects (python)")
+    repo.bulk_insert(session, OutboxMessageRow, outbox)
+    repo.bulk_insert(session, TaskRow, tasks)
+    repo.bulk_insert(session, EscalationCaseRow, cases)
+    repo.set_flags(session, tenant, flags)
+    lap("write effects")
+    return events
+
