@@ -198,7 +198,7 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
               AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)"""),
             p)
     if counts.created:
-        with _bulk_load(conn, counts.created):
+        with bulk_load(conn, counts.created):
             _insert_new(conn, p, rows_from, r)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
@@ -244,7 +244,7 @@ BULK_MIN_ROWS = 50_000
 
 
 @contextmanager
-def _bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
+def bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
     """On PostgreSQL, a load that at least doubles the ledger builds the secondary indexes once at the end (a sort
     per index instead of one random insertion per row and index) and checks the new rows' foreign keys in one pass
     (ALTER TABLE … ADD CONSTRAINT validates set-wise) instead of one trigger call per row.  Primary keys stay.  It
