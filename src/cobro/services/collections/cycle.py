@@ -177,16 +177,25 @@ def _triage(book: Any, custs: dict[int, Customer], summaries: dict[Key, CaseSumm
     paused = {cid for by_customer in pauses for cid in by_customer}
     keys: list[Key] = []
     quiet: set[int] = set()
+    # The verdict depends only on these, which most pairs share (e.g. every pair that had its last step today)
+    seen: dict[tuple[str, dt.date, dt.date | None, bool, bool, CaseHistory], bool] = {}
     for key in sorted(set(summaries) | {k for k, h in hist.items() if h.episode}):
         cid = key[0]
         cust = custs.get(cid)
         summary = summaries.get(key)
         chosen = book.for_customer(cid, cust.segment) if cust is not None else None
-        if (chosen is not None and summary is not None and cid not in paused
-                and is_quiet(summary, hist.get(key, _NO_HISTORY), _schedule(schedules, chosen, as_of))):
+        if chosen is None or summary is None or cid in paused:
+            keys.append(key)  # _plan_all skips unknown customers and reports those without a policy
+            continue
+        history = hist.get(key, _NO_HISTORY)
+        memo = (chosen[0], summary.min_due, summary.min_pending_due, summary.flagged, summary.count > 0, history)
+        verdict = seen.get(memo)
+        if verdict is None:
+            verdict = seen[memo] = is_quiet(summary, history, _schedule(schedules, chosen, as_of))
+        if verdict:
             quiet.add(cid)
         else:
-            keys.append(key)  # _plan_all skips unknown customers and reports those without a policy
+            keys.append(key)
     return keys, quiet
 
 

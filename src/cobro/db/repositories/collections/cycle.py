@@ -126,7 +126,7 @@ def customers(session: Session, tenant: int, customer_id: int | None = None) -> 
     if customer_id is not None:
         stmt = stmt.where(c.id == customer_id)
     return {int(i): Customer(int(i), code, name, tax, seg, coll, lang)
-            for i, code, name, tax, seg, coll, lang in session.execute(stmt)}
+            for i, code, name, tax, seg, coll, lang in session.connection().execute(stmt).all()}
 
 
 def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[ContactRow]]:
@@ -144,12 +144,13 @@ def histories(session: Session, tenant: int, customer_id: int | None = None) -> 
     flt = [CollectionCaseRow.tenant_id == tenant]
     if customer_id is not None:
         flt.append(CollectionCaseRow.customer_id == customer_id)
-    last = {(int(c), str(cur)): int(e) for c, cur, e in session.execute(
+    conn = session.connection()  # Core, not ORM, execution: plain rows, a hundred thousand of them
+    last = {(int(c), str(cur)): int(e) for c, cur, e in conn.execute(
         select(CollectionCaseRow.customer_id, CollectionCaseRow.currency, func.max(CollectionCaseRow.episode))
-        .where(*flt).group_by(CollectionCaseRow.customer_id, CollectionCaseRow.currency))}
-    opened = {(int(c), str(cur)): (int(e), o) for c, cur, e, o in session.execute(
+        .where(*flt).group_by(CollectionCaseRow.customer_id, CollectionCaseRow.currency)).all()}
+    opened = {(int(c), str(cur)): (int(e), o) for c, cur, e, o in conn.execute(
         select(CollectionCaseRow.customer_id, CollectionCaseRow.currency, CollectionCaseRow.episode,
-               CollectionCaseRow.opened_on).where(*flt, CollectionCaseRow.closed_on.is_(None)))}
+               CollectionCaseRow.opened_on).where(*flt, CollectionCaseRow.closed_on.is_(None))).all()}
     done: dict[Key, list[DoneStep]] = defaultdict(list)
     a = CollectionActionRow
     stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of)
@@ -158,12 +159,21 @@ def histories(session: Session, tenant: int, customer_id: int | None = None) -> 
                                           CollectionCaseRow.currency == a.currency,
                                           CollectionCaseRow.episode == a.episode))
             .where(*flt, CollectionCaseRow.closed_on.is_(None), a.status != "cancelled"))
-    for c, cur, step, index, on in session.execute(stmt):
-        done[(int(c), str(cur))].append(DoneStep(str(step), int(index), on))
+    steps: dict[tuple[Any, ...], DoneStep] = {}  # most pairs did the same step on the same day: share one
+    for c, cur, step, index, on in conn.execute(stmt).all():  # .all(): one fetch, not a call per row
+        found = steps.get((step, index, on))
+        if found is None:
+            found = steps[(step, index, on)] = DoneStep(str(step), int(index), on)
+        done[(int(c), str(cur))].append(found)
     out: dict[Key, CaseHistory] = {}
+    shared: dict[tuple[Any, ...], CaseHistory] = {}
     for key, episode in last.items():
         ep, opened_on = opened.get(key, (0, None))
-        out[key] = CaseHistory(ep, opened_on, tuple(done.get(key, ())), episode)
+        memo = (ep, opened_on, tuple(done.get(key, ())), episode)
+        found_history = shared.get(memo)
+        if found_history is None:
+            found_history = shared[memo] = CaseHistory(*memo)
+        out[key] = found_history
     return out
 
 
