@@ -12,6 +12,7 @@ import gc
 import json
 import time
 from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,13 +27,16 @@ from cobro.domain.calendar import HolidayCalendar
 from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, Schedule, plan_case
 from cobro.domain.dunning_quiet import CaseSummary, is_quiet
 from cobro.domain.pauses import Promise, evaluate_promise
+from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.services.collections.cycle_effects import (
     ActionKey,
     Book,
+    Draft,
     _items_json,
     _key,
     _money,
-    _write_effects,
+    draft_effects,
+    write_effects,
 )
 from cobro.services.collections.policy import policy_book
 
@@ -127,19 +131,32 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     created: dict[ActionKey, int] = {}
     shown: dict[ActionKey, list[dict[str, Any]]] = {}
     if not dry_run:
-        repo.open_cases(session, tenant, [{"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency,
-                                               "episode": d.episode, "opened_on": as_of}
-                                          for d, _ in decisions if d.opens_episode])
-        repo.close_cases(session, tenant, [(d.customer_id, d.currency, d.episode)
-                                           for d, _ in decisions if d.closes_episode], as_of)
-        result.lap("write cases")
-        created = repo.insert_actions(session, [_action_row(tenant, run_id, as_of, d, pol) for d, pol in planned])
-        result.lap("write actions")
-        shown = {key: _items_json(a) for d, _ in planned if (key := _key(d)) in created and (a := d.action)}
-        events += _write_effects(session, tenant, as_of, custs, planned=planned, created=created, shown=shown,
-                                 lap=result.lap)
-        repo.bulk_insert(session, TimelineEventRow, events)
-        result.lap("write timeline")
+        opened = [{"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency, "episode": d.episode,
+                   "opened_on": as_of} for d, _ in decisions if d.opens_episode]
+        closed = [(d.customer_id, d.currency, d.episode) for d, _ in decisions if d.closes_episode]
+        rows = [_action_row(tenant, run_id, as_of, d, pol) for d, pol in planned]
+        contacts = repo.contacts(session, {d.customer_id for d, _ in planned if d.action is not None
+                                           and (d.action.step.channel in MESSAGE_CHANNELS
+                                                or d.action.step.channel in TASK_CHANNELS)})
+        creditor = repo.tenant_name(session, tenant)
+        # The database writes in a worker (PostgreSQL; inline on SQLite) while Python drafts the effects chunk by
+        # chunk; each chunk is written once the actions are in, with their ids.  The session is the writer's
+        # until the block ends.
+        with repo.write_behind(session) as behind:
+            behind.submit(repo.bulk_insert, session, TimelineEventRow, events)  # promise outcomes first
+            behind.submit(repo.open_cases, session, tenant, opened)
+            behind.submit(repo.close_cases, session, tenant, closed, as_of)
+            inserting = behind.submit(repo.insert_actions, session, rows)
+            for start in range(0, len(planned), _CHUNK):
+                part = planned[start:start + _CHUNK]
+                chunk = {_key(d): _items_json(a) for d, _ in part if (a := d.action)}
+                shown.update(chunk)
+                drafts = draft_effects(tenant, as_of, custs, planned=part, shown=chunk, contacts=contacts,
+                                       creditor_name=creditor)
+                behind.submit(_write_drafts, session, tenant, drafts, inserting)
+            result.lap("draft effects (while writing)")
+        created = inserting.result()
+        result.lap("wait for writes")
     for d, (name, _version, _policy) in planned:
         a = d.action
         assert a is not None
@@ -159,6 +176,14 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     session.flush()
     result.lap("finish")
     return result
+
+
+_CHUNK = 20_000  # actions per batch of effects: small enough to overlap drafting and writing
+
+
+def _write_drafts(session: Session, tenant: int, drafts: list[Draft], inserting: Future[dict[ActionKey, int]]
+                  ) -> None:
+    repo.bulk_insert(session, TimelineEventRow, write_effects(session, tenant, drafts, inserting.result()))
 
 
 def _schedule(schedules: dict[str, Schedule], chosen: Book, as_of: dt.date) -> Schedule:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cobro.db.records import ContactRow
 from cobro.db.records_collections import EscalationCaseRow, OutboxMessageRow, TaskRow
 from cobro.db.repositories.collections import cycle as repo
-from cobro.db.repositories.collections.cycle import Customer
+from cobro.db.repositories.collections.cycle import Contact, Customer
 from cobro.domain.calendar import HolidayCalendar, add_business_days
 from cobro.domain.dunning import CaseDecision, PlannedAction
 from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
@@ -44,7 +42,7 @@ def _money(minor: int, currency: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}.{frac:0{exp}d}"
 
 
-def _pick(contacts: list[ContactRow], roles: tuple[str, ...], need: str) -> ContactRow | None:
+def _pick(contacts: list[Contact], roles: tuple[str, ...], need: str) -> Contact | None:
     """The first contact of the first role that has one with the needed address (fallback down the roles)."""
     for role in roles:
         for c in contacts:
@@ -119,43 +117,40 @@ def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
     return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
 
 
-def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[int, Customer], *,
-                   planned: list[tuple[CaseDecision, Book]], created: dict[ActionKey, int],
-                   shown: dict[ActionKey, list[dict[str, Any]]], lap: Callable[[str], None]) -> list[dict[str, Any]]:
-    """Outbox messages, tasks, escalation cases and flags for the actions this run created."""
-    mine = [(d, b) for d, b in planned if d.action is not None and _key(d) in created]
-    contacts = repo.contacts(session, {d.customer_id for d, _ in mine if d.action is not None
-                                       and (d.action.step.channel in MESSAGE_CHANNELS
-                                            or d.action.step.channel in TASK_CHANNELS)})
-    creditor = {"name": repo.tenant_name(session, tenant), "tax_id": "", "address": "", "iban": ""}
-    outbox: list[dict[str, Any]] = []
-    tasks: list[dict[str, Any]] = []
-    cases: list[dict[str, Any]] = []
-    flags: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    for d, (_name, _version, policy) in mine:
+Draft = tuple[ActionKey, str, dict[str, Any]]  # (action key, table, row without its action id)
+
+
+def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
+                  shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
+                  creditor_name: str) -> list[Draft]:
+    """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
+    actions are inserted (pure Python, so it can run while the database inserts them); `write_effects` keeps
+    those of the actions this run created and fills in their ids."""
+    creditor = {"name": creditor_name, "tax_id": "", "address": "", "iban": ""}
+    out: list[Draft] = []
+    for d, (_name, _version, policy) in planned:
         a = d.action
         assert a is not None
         step: Step = a.step
-        action_id = created[_key(d)]
+        key = _key(d)
         cust = custs[d.customer_id]
         total = _money(a.total_minor, d.currency)
-        events.append({"tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
-                           "ref": f"action:{action_id}", "actor": "cycle",
-                           "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: "
-                                   f"{a.reason}"})
+        out.append((key, "timeline_events", {
+            "tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
+            "ref": "", "actor": "cycle",
+            "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: {a.reason}"}))
         people = contacts.get(d.customer_id, [])
         if step.channel in MESSAGE_CHANNELS:
             need = _ADDRESS.get(step.channel, "")
             who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
             context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
-                       "items": shown[_key(d)], "total": {"amount": total, "currency": d.currency},
+                       "items": shown[key], "total": {"amount": total, "currency": d.currency},
                        "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
                        "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
                        "interest_reference": policy.interest_reference, "creditor": creditor}
             skipped = need and who is None
-            outbox.append({
-                "tenant_id": tenant, "action_id": action_id, "channel": MESSAGE_CHANNELS[step.channel],
+            out.append((key, "outbox_messages", {
+                "tenant_id": tenant, "action_id": None, "channel": MESSAGE_CHANNELS[step.channel],
                 "recipient": getattr(who, need) if who is not None and need else "",
                 "recipient_name": who.name if who is not None else cust.legal_name,
                 "language": (who.language if who is not None and who.language else cust.language) or "es",
@@ -163,29 +158,46 @@ def _write_effects(session: Session, tenant: int, as_of: dt.date, custs: dict[in
                 "idempotency_key": f"{cust.code}:{d.currency}:{step.id}:{d.episode}",
                 "status": "skipped" if skipped else "pending", "attempts": 0,
                 "last_error": (f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else ""),
-                "message_id": ""})
+                "message_id": ""}))
         elif step.channel in TASK_CHANNELS:
             who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
                 or _pick(people, step.recipients, "")
             cal = HolidayCalendar(policy.country, policy.subdivision)
-            tasks.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id,
-                              "kind": TASK_CHANNELS[step.channel], "collector": cust.collector,
-                              "contact_name": who.name if who else "", "contact_phone": who.phone if who else "",
-                              "due_on": add_business_days(as_of, step.task_due_days, cal), "status": "open", "outcome": "",
-                              "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"})
+            out.append((key, "tasks", {
+                "tenant_id": tenant, "customer_id": d.customer_id, "action_id": None,
+                "kind": TASK_CHANNELS[step.channel], "collector": cust.collector,
+                "contact_name": who.name if who else "", "contact_phone": who.phone if who else "",
+                "due_on": add_business_days(as_of, step.task_due_days, cal), "status": "open", "outcome": "",
+                "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"}))
         elif step.channel == "escalation":
-            cases.append({"tenant_id": tenant, "customer_id": d.customer_id, "action_id": action_id, "currency": d.currency,
-                              "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[_key(d)])),
-                              "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""})
+            out.append((key, "escalation_cases", {
+                "tenant_id": tenant, "customer_id": d.customer_id, "action_id": None, "currency": d.currency,
+                "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[key])),
+                "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""}))
             if step.escalation is not None and step.escalation.credit_stop:
-                flags.append({"tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,
-                                  "reason": f"escalated on {as_of.isoformat()}: {total} {d.currency} overdue",
-                                  "set_on": as_of})
-    lap("effects (python)")
-    repo.bulk_insert(session, OutboxMessageRow, outbox)
-    repo.bulk_insert(session, TaskRow, tasks)
-    repo.bulk_insert(session, EscalationCaseRow, cases)
-    repo.set_flags(session, tenant, flags)
-    lap("write effects")
-    return events
+                out.append((key, "customer_flags", {
+                    "tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,
+                    "reason": f"escalated on {as_of.isoformat()}: {total} {d.currency} overdue", "set_on": as_of}))
+    return out
 
+
+def write_effects(session: Session, tenant: int, drafts: list[Draft], created: dict[ActionKey, int],
+                  ) -> list[dict[str, Any]]:
+    """Write the drafts of the actions this run created (a concurrent run's keys are dropped) with their action
+    ids; returns the timeline events, which the caller writes with its own."""
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("timeline_events", "outbox_messages", "tasks",
+                                                             "escalation_cases", "customer_flags")}
+    for key, table, row in drafts:
+        action_id = created.get(key)
+        if action_id is None:
+            continue
+        if table == "timeline_events":
+            row["ref"] = f"action:{action_id}"
+        elif table != "customer_flags":
+            row["action_id"] = action_id
+        rows[table].append(row)
+    repo.bulk_insert(session, OutboxMessageRow, rows["outbox_messages"])
+    repo.bulk_insert(session, TaskRow, rows["tasks"])
+    repo.bulk_insert(session, EscalationCaseRow, rows["escalation_cases"])
+    repo.set_flags(session, tenant, rows["customer_flags"])
+    return rows["timeline_events"]

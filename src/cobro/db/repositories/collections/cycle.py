@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Table, and_, func, select, text, update
 from sqlalchemy.orm import Session
@@ -33,6 +35,7 @@ from cobro.domain.dunning import CaseHistory, DoneStep
 from cobro.domain.pauses import Dispute, Hold, Item, Plan, PlanInstalment, PolicyException, Promise
 
 Key = tuple[int, str]  # (customer id, currency)
+T = TypeVar("T")
 
 
 class Customer(NamedTuple):
@@ -65,6 +68,27 @@ def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, n
 def finish_run(session: Session, run_id: int, counts: dict[str, Any], now: dt.datetime) -> None:
     session.execute(update(CycleRunRow).where(CycleRunRow.id == run_id).values(
         finished_at=now, counts_json=json.dumps(counts)))
+
+
+class _Inline:
+    """`write_behind` on SQLite: run each write at once (its connection belongs to the calling thread)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        done: Future[T] = Future()
+        done.set_result(fn(*args))
+        return done
+
+
+@contextmanager
+def write_behind(session: Session) -> Iterator[ThreadPoolExecutor | _Inline]:
+    """Run bulk writes on the session's connection in one worker thread, in order, while the caller keeps
+    computing: on PostgreSQL the server inserts while Python drafts the next rows (the driver waits without the
+    GIL).  The caller must not use the session inside the block; leaving it waits for every write."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield _Inline()
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cycle-writes") as pool:
+        yield pool
 
 
 def tenant_name(session: Session, tenant: int) -> str:
@@ -129,13 +153,26 @@ def customers(session: Session, tenant: int, customer_id: int | None = None) -> 
             for i, code, name, tax, seg, coll, lang in session.connection().execute(stmt).all()}
 
 
-def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[ContactRow]]:
-    out: dict[int, list[ContactRow]] = defaultdict(list)
+class Contact(NamedTuple):
+    """The contact columns the cycle picks recipients by: plain values, safe to read while a writer thread
+    holds the session (an ORM row could lazy-load)."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
+    language: str
+
+
+def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Contact]]:
+    out: dict[int, list[Contact]] = defaultdict(list)
     ids = sorted(set(customer_ids))
+    c = ContactRow
     for start in range(0, len(ids), 5000):
-        for row in session.scalars(select(ContactRow).where(ContactRow.customer_id.in_(ids[start:start + 5000]))
-                                   .order_by(ContactRow.customer_id, ContactRow.id)):
-            out[row.customer_id].append(row)
+        for cid, *fields in session.connection().execute(
+                select(c.customer_id, c.name, c.role, c.email, c.phone, c.language)
+                .where(c.customer_id.in_(ids[start:start + 5000])).order_by(c.customer_id, c.id)).all():
+            out[cid].append(Contact(*fields))
     return out
 
 
