@@ -115,7 +115,7 @@ def raw_ledger(url: str, tuples: list[tuple[object, ...]], *, rebuild: bool) -> 
     with engine.begin() as conn:
         dbapi = conn.connection.driver_connection
         assert dbapi is not None
-        with invoice_import.bulk_load(conn, len(heads) if rebuild else 0):
+        with invoice_import.bulk_load(conn, len(heads) if rebuild else 0, len(heads)):
             _write_ledger(dbapi, pg, heads, lines, inv_cols, ins_cols)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     engine.dispose()

@@ -148,6 +148,37 @@ def test_reimport_updates_changed_rows(cli_env: dict[str, str], es_files: tuple[
     assert summary()["open_amount"] == {"EUR": "13534.46"}
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["merge", "bulk"])
+def test_reimport_of_a_paid_invoice_keeps_its_payment(cli_env: dict[str, str], es_files: tuple[Path, Path],
+                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      bulk: bool) -> None:
+    """A changed amount is rewritten with the payments already allocated: open = new amount - paid, and the
+    status follows (also on the bulk path, which rebuilds the indexes after rewriting most of the ledger)."""
+    from cobro.db.repositories import invoice_import
+
+    if bulk:
+        monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)
+    customers, invoices = es_files
+    cobro("import", "customers", str(customers))
+    cobro("import", "invoices", str(invoices))
+    pay = tmp_path / "cobros.csv"
+    pay.write_text("reference;customer_code;date;amount;currency;invoice_number\n"
+                   "TR-9;C002;2025-04-02;99,90;EUR;F-2025-003\n", encoding="utf-8")
+    assert cobro("import", "payments", str(pay))[0] == 0
+    assert json.loads(cobro("customers", "show", "C002", "--json")[1])["open_items"] == []
+    changed = tmp_path / "facturas3.csv"
+    changed.write_bytes(INVOICES_ES.replace("99,9;", "199,9;").replace("1.234,56", "1.334,56").encode("cp1252"))
+    code, out = cobro("import", "invoices", str(changed), "--json")
+    assert code == 0, out
+    assert (json.loads(out)["updated"], json.loads(out)["unchanged"]) == (2, 1)
+    c2 = json.loads(cobro("customers", "show", "C002", "--json")[1])
+    assert {i["invoice"]: i["open"] for i in c2["open_items"]} == {"F-2025-003": "100.00"}
+    c1 = json.loads(cobro("customers", "show", "C001", "--json")[1])
+    assert {i["invoice"]: i["open"] for i in c1["open_items"]} == {"F-2025-001": "1334.56", "F-2025-002": "12100.00"}
+    assert summary()["open_invoices"] == 3
+    assert summary()["open_amount"] == {"EUR": "13534.56"}
+
+
 def test_payments_allocate_oldest_first_and_keep_overpayment(
     cli_env: dict[str, str], es_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -261,3 +292,37 @@ def test_bulk_load_path_restores_foreign_keys(cli_env: dict[str, str], es_files:
                           " currency, amount_minor, open_minor, status, disputed, corrects, channel, terms,"
                           " over_legal_cap, source, content_hash FROM invoices LIMIT 1"))
     engine.dispose()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["merge", "bulk"])
+def test_invoices_with_several_instalments(cli_env: dict[str, str], es_files: tuple[Path, Path], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
+    """One row per instalment: the invoice is their sum, due on the last; a changed instalment updates the
+    invoice, a new instalment row is added to it."""
+    from cobro.db.repositories import invoice_import
+
+    if bulk:
+        monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)
+    customers, _ = es_files
+    cobro("import", "customers", str(customers))
+    head = "invoice_number,customer_code,issue_date,due_date,amount,currency,instalment\n"
+    plan = tmp_path / "plan.csv"
+    plan.write_text(head + "P-1,C001,2025-01-10,2025-02-10,100.00,EUR,1\n"
+                           "P-1,C001,2025-01-10,2025-03-10,150.50,EUR,2\n"
+                           "P-2,C002,2025-01-12,2025-02-12,80.00,EUR,1\n", encoding="utf-8")
+    code, out = cobro("import", "invoices", str(plan), "--json")
+    assert code == 0, out
+    assert json.loads(out)["created"] == 2
+    shown = json.loads(cobro("customers", "show", "C001", "--json")[1])
+    assert sorted(i["open"] for i in shown["open_items"]) == ["100.00", "150.50"]
+    assert summary()["open_amount"] == {"EUR": "330.50"}
+    plan.write_text(head + "P-1,C001,2025-01-10,2025-02-10,100.00,EUR,1\n"
+                           "P-1,C001,2025-01-10,2025-03-10,175.50,EUR,2\n"
+                           "P-1,C001,2025-01-10,2025-04-10,10.00,EUR,3\n"
+                           "P-2,C002,2025-01-12,2025-02-12,80.00,EUR,1\n", encoding="utf-8")
+    code, out = cobro("import", "invoices", str(plan), "--json")
+    assert code == 0, out
+    assert (json.loads(out)["updated"], json.loads(out)["unchanged"]) == (1, 1)
+    shown = json.loads(cobro("customers", "show", "C001", "--json")[1])
+    assert sorted(i["open"] for i in shown["open_items"]) == ["10.00", "100.00", "175.50"]
+    assert summary()["open_amount"] == {"EUR": "365.50"}

@@ -171,34 +171,13 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
     rows_from, r = (("stage_heads h JOIN stage_invoices s ON s.number = h.number", "s") if multi_instalment
                     else ("stage_heads h", "h"))
 
-    # only invoices whose content changed, or that get a settlement now, need their amounts recomputed
+    # invoices that get a settlement now have their amounts recomputed from allocations at the end
     conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
-    conn.execute(text("CREATE TEMPORARY TABLE stage_touched AS SELECT invoice_id FROM stage_heads WHERE old_hash <> h"))
-    if counts.updated:
-        conn.execute(text("""
-            UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
-                   due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
-                   disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
-                   over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
-                   updated_at = CURRENT_TIMESTAMP
-            FROM stage_heads h WHERE invoices.id = h.invoice_id AND h.old_hash <> h.h"""), p)
-        conn.execute(text(f"""
-            UPDATE instalments SET due_date = {r}.due_date, amount_minor = {r}.amount_minor,
-                   open_minor = {r}.amount_minor - instalments.paid_minor, currency = {r}.currency
-            FROM {rows_from}
-            WHERE h.old_hash <> h.h AND instalments.invoice_id = h.invoice_id AND instalments.seq = {r}.seq
-              AND (instalments.amount_minor <> {r}.amount_minor OR instalments.due_date <> {r}.due_date)"""), p)
-        conn.execute(text(f"""
-            INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
-                                     paid_minor, open_minor)
-            SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
-                   {r}.amount_minor
-            FROM {rows_from}
-            WHERE h.old_hash <> h.h
-              AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)"""),
-            p)
-    if counts.created:
-        with bulk_load(conn, counts.created):
+    conn.execute(text("CREATE TEMPORARY TABLE stage_touched AS SELECT invoice_id FROM stage_heads WHERE 1 = 0"))
+    with bulk_load(conn, counts.created + counts.updated, counts.created):
+        if counts.updated:
+            _update_changed(conn, p, rows_from, r)
+        if counts.created:
             _insert_new(conn, p, rows_from, r)
     counts.settled = _apply_settlements(conn, p)
     _refresh_open_amounts(conn, p)
@@ -244,16 +223,18 @@ BULK_MIN_ROWS = 50_000
 
 
 @contextmanager
-def bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
-    """On PostgreSQL, a load that at least doubles the ledger builds the secondary indexes once at the end (a sort
-    per index instead of one random insertion per row and index) and checks the new rows' foreign keys in one pass
-    (ALTER TABLE … ADD CONSTRAINT validates set-wise) instead of one trigger call per row.  Primary keys stay.  It
-    all happens in the caller's transaction, which holds the tables' locks meanwhile: a failed import restores the
+def bulk_load(conn: Connection, touched: int, created: int) -> Iterator[None]:
+    """A load that writes at least half of the resulting ledger (a first load, or a re-import that changes most
+    invoices) builds the secondary indexes once at the end: a sort per index instead of one random insertion per
+    row and index.  On PostgreSQL it also drops the foreign keys and unique constraints and re-adds them, which
+    validates them set-wise instead of one trigger call or index probe per row.  Primary keys stay.  It all
+    happens in the caller's transaction, which holds the tables' locks meanwhile: a failed import restores the
     indexes and constraints with everything else, and a duplicate that slipped in fails the unique rebuild."""
-    if new_rows < BULK_MIN_ROWS:
+    if touched < BULK_MIN_ROWS:
         yield
         return
-    if new_rows < conn.execute(text("SELECT COUNT(*) FROM invoices")).scalar_one():
+    existing = conn.execute(text("SELECT COUNT(*) FROM invoices")).scalar_one()
+    if 2 * touched < existing + created:
         yield
         return
     from sqlalchemy import UniqueConstraint
@@ -282,6 +263,41 @@ def bulk_load(conn: Connection, new_rows: int) -> Iterator[None]:
         conn.execute(CreateIndex(ix))
     for fk in fks:
         conn.execute(AddConstraint(fk))
+
+
+def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: str) -> None:
+    """Rewrite invoices whose content changed: instalments first (open = amount - paid), then each invoice with its
+    open amount and status from its instalments, so every changed row is written once (on PostgreSQL each write
+    is a new row version in every index)."""
+    conn.execute(text(f"""
+        UPDATE instalments SET due_date = {r}.due_date, amount_minor = {r}.amount_minor,
+               open_minor = {r}.amount_minor - instalments.paid_minor, currency = {r}.currency
+        FROM {rows_from}
+        WHERE h.old_hash <> h.h AND instalments.invoice_id = h.invoice_id AND instalments.seq = {r}.seq
+          AND (instalments.amount_minor <> {r}.amount_minor OR instalments.due_date <> {r}.due_date
+               OR instalments.currency <> {r}.currency)"""), p)
+    conn.execute(text(f"""
+        INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
+                                 paid_minor, open_minor)
+        SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
+               {r}.amount_minor
+        FROM {rows_from}
+        WHERE h.old_hash <> h.h
+          AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)"""), p)
+    conn.execute(text("""
+        UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
+               due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
+               open_minor = h.open_now, status = CASE WHEN h.open_now > 0 THEN 'open' ELSE 'paid' END,
+               disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
+               over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
+               updated_at = CURRENT_TIMESTAMP
+        FROM (SELECT c.*, COALESCE(x.open_sum, 0) AS open_now
+              FROM stage_heads c LEFT JOIN (
+                  SELECT invoice_id, SUM(open_minor) AS open_sum FROM instalments
+                  WHERE invoice_id IN (SELECT invoice_id FROM stage_heads WHERE old_hash <> h) GROUP BY invoice_id
+              ) x ON x.invoice_id = c.invoice_id
+              WHERE c.old_hash <> c.h) h
+        WHERE invoices.id = h.invoice_id"""), p)
 
 
 def _insert_new(conn: Connection, p: dict[str, object], rows_from: str, r: str) -> None:
