@@ -1,6 +1,7 @@
 """The cycle's SQL pre-aggregation skips pairs that cannot act today.  Day by day over three months, the run
-with the shortcut must plan exactly what the full planner (shortcut switched off, dry run) plans, with the same
-counts, including episodes that close after a payment, a disputed invoice and a second currency."""
+with the shortcut (planning and writing in chunks) must plan exactly what the full planner (shortcut switched
+off, dry run, one pass) plans, with the same counts, including episodes that close after a payment, a disputed
+invoice and a second currency."""
 
 from __future__ import annotations
 
@@ -8,8 +9,17 @@ import datetime as dt
 
 import pytest
 from collections_builder import Ledger
+from sqlalchemy import select
 
 from cobro.bootstrap import Container
+from cobro.db.records_collections import (
+    CollectionActionRow,
+    EscalationCaseRow,
+    OutboxMessageRow,
+    TaskRow,
+    TimelineEventRow,
+)
+from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.services.collections import cycle as cycle_service
 from cobro.services.collections.cycle import run_cycle
 
@@ -44,6 +54,7 @@ def test_the_shortcut_plans_what_the_full_planner_plans(container: Container,
     flagged = book.customer("FLAGGED")
     book.invoice(flagged, "F-7", D(2025, 10, 1), disputed=True)
     book.invoice(flagged, "F-8", D(2025, 10, 3))
+    monkeypatch.setattr(cycle_service, "_CHUNK", 2)  # the real runs plan, write and draft in several chunks
     real = cycle_service.is_quiet
     skipped = 0
 
@@ -67,3 +78,15 @@ def test_the_shortcut_plans_what_the_full_planner_plans(container: Container,
             assert not rerun or fast["actions"] == [], day
         day += dt.timedelta(days=3)
     assert skipped > 50  # the shortcut was taken, not just tolerated
+    with container.uow() as uow:  # every action, whichever chunk it was in, wrote its effects with its id
+        s = uow.session
+        actions = {a.id: a.channel for a in s.scalars(select(CollectionActionRow))}
+        assert len(actions) > 10
+        refs = [e.ref for e in s.scalars(select(TimelineEventRow).where(TimelineEventRow.kind.like("dunning.%")))]
+        assert sorted(refs) == sorted(f"action:{i}" for i in actions)
+        assert sorted(s.scalars(select(OutboxMessageRow.action_id))) == sorted(
+            i for i, ch in actions.items() if ch in MESSAGE_CHANNELS)
+        assert sorted(s.scalars(select(TaskRow.action_id))) == sorted(
+            i for i, ch in actions.items() if ch in TASK_CHANNELS)
+        assert sorted(s.scalars(select(EscalationCaseRow.action_id))) == sorted(
+            i for i, ch in actions.items() if ch == "escalation")

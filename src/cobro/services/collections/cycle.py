@@ -117,9 +117,54 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     need = {cid for cid, _ in keys if cid in custs}
     items = repo.open_items(session, tenant, customer_ids=need if need < {cid for cid, _ in summaries} else None)
     result.lap("items")
-    decisions, problems = _plan_all(book, custs, items, hist, pauses, as_of=as_of, keys=keys, schedules=schedules)
-    result.lap("plan")
-    result.problems.extend(problems)
+    ctx = _Planning(book, custs, items, hist, pauses, schedules, as_of)
+    created: dict[ActionKey, int] = {}
+    shown: dict[ActionKey, list[dict[str, Any]]] = {}
+    if dry_run:
+        decisions = ctx.plan(keys)
+    else:
+        # Plan, write and draft the effects chunk by chunk.  A worker (PostgreSQL; inline on SQLite) writes each
+        # chunk's cases and actions and reads its contacts, then, once Python has drafted the chunk's effects
+        # (while the next chunk is planned and written), writes them with the action ids.  The session is the
+        # worker's until the block ends.
+        creditor = repo.tenant_name(session, tenant)
+        decisions = []
+        inserted: list[Future[dict[ActionKey, int]]] = []
+        with repo.write_behind(session) as behind:
+            behind.submit(repo.bulk_insert, session, TimelineEventRow, events)  # promise outcomes first
+            waiting: list[tuple[list[tuple[CaseDecision, Book]], Future[Any], Future[Any]]] = []
+
+            def draft(acting: list[tuple[CaseDecision, Book]], inserting: Future[Any], reading: Future[Any]) -> None:
+                chunk = {_key(d): _items_json(a) for d, _ in acting if (a := d.action)}
+                shown.update(chunk)
+                drafts = draft_effects(tenant, as_of, custs, planned=acting, shown=chunk, contacts=reading.result(),
+                                       creditor_name=creditor)
+                behind.submit(_write_drafts, session, tenant, drafts, inserting)
+
+            for start in range(0, len(keys), _CHUNK):
+                part = ctx.plan(keys[start:start + _CHUNK])
+                decisions += part
+                acting = [(d, pol) for d, pol in part if d.action is not None]
+                behind.submit(repo.open_cases, session, tenant, [
+                    {"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency, "episode": d.episode,
+                     "opened_on": as_of} for d, _ in part if d.opens_episode])
+                behind.submit(repo.close_cases, session, tenant,
+                              [(d.customer_id, d.currency, d.episode) for d, _ in part if d.closes_episode], as_of)
+                inserting = behind.submit(repo.insert_actions, session,
+                                          [_action_row(tenant, run_id, as_of, d, pol) for d, pol in acting])
+                inserted.append(inserting)
+                waiting.append((acting, inserting, behind.submit(repo.contacts, session, {
+                    d.customer_id for d, _ in acting if d.action is not None
+                    and (d.action.step.channel in MESSAGE_CHANNELS or d.action.step.channel in TASK_CHANNELS)})))
+                if len(waiting) > 1:  # draft the previous chunk: its contacts are read by now
+                    draft(*waiting.pop(0))
+            while waiting:
+                draft(*waiting.pop(0))
+            result.lap("plan and draft (while writing)")
+        for inserting in inserted:
+            created.update(inserting.result())
+        result.lap("wait for writes")
+    result.problems.extend(ctx.problems())
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
     counts: Counter[str] = Counter()
     counts.update(customers=len({d.customer_id for d, _ in decisions} | quiet),
@@ -128,35 +173,6 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     for d, _ in decisions:
         counts["episodes_opened"] += d.opens_episode
         counts["episodes_closed"] += d.closes_episode
-    created: dict[ActionKey, int] = {}
-    shown: dict[ActionKey, list[dict[str, Any]]] = {}
-    if not dry_run:
-        opened = [{"tenant_id": tenant, "customer_id": d.customer_id, "currency": d.currency, "episode": d.episode,
-                   "opened_on": as_of} for d, _ in decisions if d.opens_episode]
-        closed = [(d.customer_id, d.currency, d.episode) for d, _ in decisions if d.closes_episode]
-        rows = [_action_row(tenant, run_id, as_of, d, pol) for d, pol in planned]
-        contacts = repo.contacts(session, {d.customer_id for d, _ in planned if d.action is not None
-                                           and (d.action.step.channel in MESSAGE_CHANNELS
-                                                or d.action.step.channel in TASK_CHANNELS)})
-        creditor = repo.tenant_name(session, tenant)
-        # The database writes in a worker (PostgreSQL; inline on SQLite) while Python drafts the effects chunk by
-        # chunk; each chunk is written once the actions are in, with their ids.  The session is the writer's
-        # until the block ends.
-        with repo.write_behind(session) as behind:
-            behind.submit(repo.bulk_insert, session, TimelineEventRow, events)  # promise outcomes first
-            behind.submit(repo.open_cases, session, tenant, opened)
-            behind.submit(repo.close_cases, session, tenant, closed, as_of)
-            inserting = behind.submit(repo.insert_actions, session, rows)
-            for start in range(0, len(planned), _CHUNK):
-                part = planned[start:start + _CHUNK]
-                chunk = {_key(d): _items_json(a) for d, _ in part if (a := d.action)}
-                shown.update(chunk)
-                drafts = draft_effects(tenant, as_of, custs, planned=part, shown=chunk, contacts=contacts,
-                                       creditor_name=creditor)
-                behind.submit(_write_drafts, session, tenant, drafts, inserting)
-            result.lap("draft effects (while writing)")
-        created = inserting.result()
-        result.lap("wait for writes")
     for d, (name, _version, _policy) in planned:
         a = d.action
         assert a is not None
@@ -178,7 +194,7 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
     return result
 
 
-_CHUNK = 20_000  # actions per batch of effects: small enough to overlap drafting and writing
+_CHUNK = 20_000  # pairs per batch: small enough to overlap planning and drafting with writing
 
 
 def _write_drafts(session: Session, tenant: int, drafts: list[Draft], inserting: Future[dict[ActionKey, int]]
@@ -228,36 +244,50 @@ _NO_HISTORY = CaseHistory()
 Key = tuple[int, str]
 
 
-def _plan_all(book: Any, custs: dict[int, Customer], items: dict[tuple[int, str], list[Any]],
-              hist: dict[tuple[int, str], CaseHistory], pauses: tuple[dict[int, Any], ...], *, as_of: dt.date,
-              explain: bool = False, keys: list[Key] | None = None, schedules: dict[str, Schedule] | None = None,
+class _Planning:
+    """Plans pairs with plan_case, chunk by chunk; remembers customers that have no policy."""
+
+    def __init__(self, book: Any, custs: dict[int, Customer], items: dict[Key, list[Any]],
+                 hist: dict[Key, CaseHistory], pauses: tuple[dict[int, Any], ...], schedules: dict[str, Schedule],
+                 as_of: dt.date, *, explain: bool = False) -> None:
+        self.book, self.custs, self.items, self.hist, self.pauses = book, custs, items, hist, pauses
+        self.schedules, self.as_of, self.explain = schedules, as_of, explain
+        self.unassigned: set[int] = set()
+
+    def plan(self, keys: list[Key]) -> list[tuple[CaseDecision, Book]]:
+        holds, disputes, promises, exceptions, plans = self.pauses
+        decisions: list[tuple[CaseDecision, Book]] = []
+        for key in keys:
+            cid, currency = key
+            cust = self.custs.get(cid)
+            if cust is None:
+                continue
+            chosen = self.book.for_customer(cid, cust.segment)
+            if chosen is None:
+                self.unassigned.add(cid)
+                continue
+            schedule = _schedule(self.schedules, chosen, self.as_of)
+            case = CaseInput(cid, cust.code, currency, self.items.get(key, ()), self.hist.get(key, _NO_HISTORY),
+                             tuple(holds.get(cid, ())), tuple(disputes.get(cid, ())), tuple(promises.get(cid, ())),
+                             tuple(exceptions.get(cid, ())),
+                             tuple(p for p in plans.get(cid, ()) if p.currency == currency))
+            decisions.append((plan_case(case, chosen[2], schedule, explain=self.explain), chosen))
+        return decisions
+
+    def problems(self) -> list[str]:
+        if not self.unassigned:
+            return []
+        return [(f"{len(self.unassigned)} customer(s) with open items have no policy; "
+                 "run `cobro policy apply FILE` to set a default")]
+
+
+def _plan_all(book: Any, custs: dict[int, Customer], items: dict[Key, list[Any]], hist: dict[Key, CaseHistory],
+              pauses: tuple[dict[int, Any], ...], *, as_of: dt.date, explain: bool = False,
               ) -> tuple[list[tuple[CaseDecision, Book]], list[str]]:
-    holds, disputes, promises, exceptions, plans = pauses
-    schedules = {} if schedules is None else schedules
-    decisions: list[tuple[CaseDecision, Book]] = []
-    problems: list[str] = []
-    unassigned: set[int] = set()
-    if keys is None:
-        keys = sorted(set(items) | {k for k, h in hist.items() if h.episode})
-    for key in keys:
-        cid, currency = key
-        cust = custs.get(cid)
-        if cust is None:
-            continue
-        chosen = book.for_customer(cid, cust.segment)
-        if chosen is None:
-            unassigned.add(cid)
-            continue
-        policy = chosen[2]
-        schedule = _schedule(schedules, chosen, as_of)
-        case = CaseInput(cid, cust.code, currency, items.get(key, ()), hist.get(key, _NO_HISTORY),
-                         tuple(holds.get(cid, ())), tuple(disputes.get(cid, ())), tuple(promises.get(cid, ())),
-                         tuple(exceptions.get(cid, ())), tuple(p for p in plans.get(cid, ()) if p.currency == currency))
-        decisions.append((plan_case(case, policy, schedule, explain=explain), chosen))
-    if unassigned:
-        problems.append(f"{len(unassigned)} customer(s) with open items have no policy; "
-                        "run `cobro policy apply FILE` to set a default")
-    return decisions, problems
+    """Plan every pair with open items or an open episode (`cycle explain` plans one customer this way)."""
+    planning = _Planning(book, custs, items, hist, pauses, {}, as_of, explain=explain)
+    decisions = planning.plan(sorted(set(items) | {k for k, h in hist.items() if h.episode}))
+    return decisions, planning.problems()
 
 
 def _action_row(tenant: int, run_id: int, as_of: dt.date, d: CaseDecision, chosen: Book) -> dict[str, Any]:

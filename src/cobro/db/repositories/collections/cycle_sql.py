@@ -10,16 +10,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cobro.db.repositories.collections.cycle import OPEN_ITEMS_FROM, Key
+from cobro.db.repositories.collections.cycle import Key, open_items_from
 from cobro.domain.dunning_quiet import CaseSummary
 
 
 def case_summaries(session: Session, tenant: int, as_of: dt.date) -> dict[Key, CaseSummary]:
-    sql = ("SELECT x.customer_id, x.currency, COUNT(*), MIN(x.due_date), "
-           "MIN(CASE WHEN x.due_date >= %(d)s THEN x.due_date END), "
-           "MAX(CASE WHEN i.disputed THEN 1 ELSE 0 END) " + OPEN_ITEMS_FROM + " GROUP BY x.customer_id, x.currency")
     conn = session.connection()
     pg = conn.dialect.name == "postgresql"
+    sql = ("SELECT x.customer_id, x.currency, COUNT(*), MIN(x.due_date), "
+           "MIN(CASE WHEN x.due_date >= %(d)s THEN x.due_date END), MAX(CASE WHEN i.disputed THEN 1 ELSE 0 END) "
+           + open_items_from(conn.dialect.name, whole_tenant=True) + " GROUP BY x.customer_id, x.currency")
     raw = conn.connection.driver_connection
     assert raw is not None
     cur = raw.cursor()
