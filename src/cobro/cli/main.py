@@ -6,9 +6,10 @@ mounts them, so adding a feature touches one line here.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from cobro.cli.commands import analyze
 from cobro.cli.commands import cashapp
@@ -26,10 +27,26 @@ from cobro.cli.commands import risk
 from cobro.cli.commands import serve
 from cobro.cli.commands import solvency
 from cobro.cli.commands import statement
-from cobro.cli.context import state
+from cobro.cli.context import EXIT_INVALID, state
+
+
+class _CobroGroup(TyperGroup):
+    """The root group: a file a command cannot read or write (a missing directory, a directory given as a file,
+    no permission) is the user's input, so it is reported as `error: PATH: reason` with exit 2, not a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is None or isinstance(exc, (ConnectionError, TimeoutError)):
+                raise
+            typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+
 
 app = typer.Typer(
     name="cobro",
+    cls=_CobroGroup,
     help="cobro: B2B receivables and collections.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

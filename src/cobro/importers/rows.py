@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -198,7 +199,11 @@ def read_customers(reader: RowReader) -> Iterator[CustomerLine | Problem]:
         errors: list[Problem] = []
         code = _required_text(reader, row, cells, "code", errors)
         name = _required_text(reader, row, cells, "legal_name", errors)
-        country = reader.text(cells, "country").upper()[:2] or "ES"
+        country = reader.text(cells, "country").strip().upper() or "ES"
+        if not re.fullmatch(r"[A-Z]{2}", country):  # "Chile"[:2] would silently become CH (Switzerland)
+            errors.append(reader.problem(row, "country", f"{reader.text(cells, 'country')!r} is not an ISO 3166 "
+                                         "two-letter country code (ES, MX, CL, CO, PE...)", "bad_country"))
+            country = "ES"
         tax_id = _tax_id(reader, row, cells, country, errors)
         limit_minor: int | None = None
         limit_currency = ""

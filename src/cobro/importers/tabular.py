@@ -85,7 +85,12 @@ def open_csv(path: Path, *, encoding: str = "auto", delimiter: str = "auto") -> 
     enc = detect_encoding(path, encoding)
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=enc, newline="")
-    sample = text.read(SAMPLE_BYTES)
+    try:
+        sample = text.read(SAMPLE_BYTES)
+    except UnicodeDecodeError as exc:
+        text.close()
+        raise InvalidInputError(f"{path}: cannot decode as {enc} (not a text file?): {exc}; "
+                                "set options.encoding") from exc
     text.seek(0)
     delim = detect_delimiter(sample, delimiter)
     reader = csv.reader(text, delimiter=delim)
@@ -155,6 +160,8 @@ def open_table(path: Path, options: dict[str, Any] | None = None) -> TableStream
     options = options or {}
     if not path.exists():
         raise InvalidInputError(f"{path}: file not found")
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: not a file")
     with path.open("rb") as fh:
         magic = fh.read(4)
     if path.suffix.lower() in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":

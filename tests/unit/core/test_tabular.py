@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from cobro.errors import InvalidInputError
 from cobro.importers.tabular import (
     ValueProblem,
     detect_delimiter,
     detect_encoding,
     infer_decimal_separator,
+    open_table,
     parse_amount,
     parse_bool,
     parse_date,
@@ -76,3 +78,12 @@ def test_delimiter_and_encoding_detection(tmp_path: Path) -> None:
     bom = tmp_path / "b.csv"
     bom.write_bytes(b"\xef\xbb\xbfa,b\n")
     assert detect_encoding(bom) == "utf-8-sig"
+
+
+def test_a_directory_or_a_binary_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="not a file"):
+        open_table(tmp_path)
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InvalidInputError, match=r"bin\.csv: cannot decode"):
+        open_table(binary)

@@ -45,12 +45,18 @@ def today_of(ctx: typer.Context) -> dt.date:
     return state(ctx).container().clock.today()
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
 def print_table(title: str, rows: list[dict[str, Any]], cols: list[str]) -> None:
     table = Table(title=title)
     for col in cols:
         table.add_column(col)
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in cols))
+        table.add_row(*(_cell(r.get(c)) for c in cols))
     console.print(table)
 
 

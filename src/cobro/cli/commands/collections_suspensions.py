@@ -50,7 +50,7 @@ def hold_list(ctx: typer.Context, all_: Annotated[bool, typer.Option("--all", he
     from cobro.services.collections.holds import list_holds
 
     rows = run_service(ctx, lambda s, t: list_holds(s, t, today=today_of(ctx), active_only=not all_), commit=False)
-    print_rows(rows, as_json, "Holds", ["id", "customer", "invoice_id", "until", "released_on", "reason"])
+    print_rows(rows, as_json, "Holds", ["id", "customer", "invoice", "until", "released_on", "reason"])
 
 
 @dispute_app.command("open")
@@ -85,14 +85,15 @@ def dispute_list(ctx: typer.Context, status: Annotated[str, typer.Option("--stat
     from cobro.services.collections.holds import list_disputes
 
     rows = run_service(ctx, lambda s, t: list_disputes(s, t, status=status), commit=False)
-    print_rows(rows, as_json, "Disputes", ["id", "customer", "invoice_ids", "reason_code", "amount", "currency", "owner",
-                                           "resolve_by", "status"])
+    print_rows(rows, as_json, "Disputes", ["id", "customer", "invoices", "reason_code", "amount", "currency",
+                                           "owner", "resolve_by", "status"])
 
 
 @promise_app.command("add")
 def promise_add(ctx: typer.Context, customer: str, amount: Annotated[str, typer.Option("--amount")],
                 date: Annotated[str, typer.Option("--date", help="Promised payment date.")],
-                currency: Annotated[str, typer.Option("--currency")] = "EUR",
+                currency: Annotated[str, typer.Option(
+                    "--currency", help="Default: the currency the customer owes in.")] = "",
                 contact: Annotated[str, typer.Option("--contact")] = "",
                 channel: Annotated[str, typer.Option("--channel")] = "phone",
                 grace: Annotated[int | None, typer.Option("--grace-days")] = None, user: UserOpt = "") -> None:

@@ -61,7 +61,9 @@ def list_holds(session: Session, tenant_code: str, *, today: dt.date, active_onl
     tenant = parties.tenant_id(session, tenant_code)
     rows = work.holds(session, tenant, active_on=today if active_only else None)
     codes = work.customer_codes(session, {r.customer_id for r in rows})
-    return [{"id": r.id, "customer": codes.get(r.customer_id, ""), "invoice_id": r.invoice_id, "reason": r.reason,
+    numbers = work.invoice_numbers(session, {r.invoice_id for r in rows if r.invoice_id is not None})
+    return [{"id": r.id, "customer": codes.get(r.customer_id, ""), "invoice_id": r.invoice_id,
+             "invoice": numbers.get(r.invoice_id, "") if r.invoice_id is not None else "", "reason": r.reason,
              "until": r.until.isoformat() if r.until else None,
              "released_on": r.released_on.isoformat() if r.released_on else None} for r in rows]
 
@@ -82,6 +84,10 @@ def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices:
             raise InvalidInputError(f"{amount!r} is not an amount") from exc
         if minor <= 0:
             raise InvalidInputError("the disputed amount must be positive")
+        open_total = sum(i.open_minor for i in work.open_instalments(session, [inv.id for inv in found.values()]))
+        if minor > open_total:
+            raise InvalidInputError(f"the disputed amount {_money(minor, currency)} {currency} is more than what is "
+                                    f"still open on {', '.join(invoices)} ({_money(open_total, currency)} {currency})")
     row = work.add(session, DisputeRow(
         tenant_id=tenant, customer_id=cust.id, invoice_ids_json=json.dumps(sorted(i.id for i in found.values())),
         reason_code=reason_code, amount_minor=minor, currency=currency, owner=owner, resolve_by=resolve_by,
@@ -110,7 +116,10 @@ def list_disputes(session: Session, tenant_code: str, *, status: str = "open") -
     tenant = parties.tenant_id(session, tenant_code)
     rows = work.disputes(session, tenant, status)
     codes = work.customer_codes(session, {r.customer_id for r in rows})
-    return [{"id": r.id, "customer": codes.get(r.customer_id, ""), "invoice_ids": json.loads(r.invoice_ids_json),
+    ids = {r.id: [int(i) for i in json.loads(r.invoice_ids_json)] for r in rows}
+    numbers = work.invoice_numbers(session, {i for v in ids.values() for i in v})
+    return [{"id": r.id, "customer": codes.get(r.customer_id, ""), "invoice_ids": ids[r.id],
+             "invoices": [numbers.get(i, str(i)) for i in ids[r.id]],
              "reason_code": r.reason_code, "amount": _money(r.amount_minor, r.currency) if r.amount_minor else "all",
              "currency": r.currency, "owner": r.owner, "resolve_by": r.resolve_by.isoformat() if r.resolve_by else None,
              "status": r.status} for r in rows]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cobro.db.records_collections import PromiseRow
-from cobro.db.repositories import parties
+from cobro.db.repositories import ledger, parties
 from cobro.db.repositories.collections import work
 from cobro.errors import InvalidInputError
 from cobro.money import Money, MoneyError
@@ -19,16 +19,28 @@ from cobro.services.collections.policy import policy_book
 def add_promise(session: Session, tenant_code: str, *, customer: str, amount: str, currency: str, due_on: dt.date,
                 today: dt.date, contact: str = "", channel: str = "phone", grace_days: int | None = None,
                 user: str = "", task_id: int | None = None) -> PromiseRow:
+    """`currency` "" means the currency the customer owes in (refused when it owes in several). A promise only
+    pauses the items in its currency, so one in a currency with nothing open would pause nothing: refused."""
+    if due_on < today:
+        raise InvalidInputError("a promise to pay is for today or later")
+    tenant = parties.tenant_id(session, tenant_code)
+    cust = parties.get_customer(session, tenant, customer)
+    owed = sorted({inv.currency for inv, inst in ledger.customer_open_items(session, cust.id)
+                   if inv.kind == "invoice" and inst.open_minor > 0})
+    if not currency:
+        if len(owed) != 1:
+            raise InvalidInputError(f"{customer} has no open invoices; nothing to promise" if not owed else
+                                    f"{customer} owes in {', '.join(owed)}: say which with --currency")
+        currency = owed[0]
     try:
         money = Money.of(Decimal(amount), currency)
     except (MoneyError, ArithmeticError) as exc:
         raise InvalidInputError(f"{amount!r} {currency} is not an amount") from exc
     if not money.is_positive():
         raise InvalidInputError("a promise is for a positive amount")
-    if due_on < today:
-        raise InvalidInputError("a promise to pay is for today or later")
-    tenant = parties.tenant_id(session, tenant_code)
-    cust = parties.get_customer(session, tenant, customer)
+    if money.currency not in owed:
+        raise InvalidInputError(f"{customer} has nothing open in {money.currency} "
+                                f"(open: {', '.join(owed) or 'nothing'}); the promise would pause nothing")
     if grace_days is None:  # the customer's policy says how long a promise pauses dunning after its date
         chosen = policy_book(session, tenant).for_customer(cust.id, cust.segment)
         grace_days = chosen[2].promise_grace_days if chosen else 3

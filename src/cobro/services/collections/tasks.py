@@ -44,7 +44,7 @@ def complete_task(session: Session, tenant_code: str, task_id: int, *, outcome: 
         if not promise_amount or promise_date is None:
             raise InvalidInputError("a promise outcome needs --promise-amount and --promise-date")
         promise = add_promise(session, tenant_code, customer=code, amount=promise_amount,
-                              currency=action.currency if action else "EUR", due_on=promise_date, today=today,
+                              currency=action.currency if action else "", due_on=promise_date, today=today,
                               contact=task.contact_name, channel="phone" if task.kind == "call" else "meeting",
                               user=user or task.collector, task_id=task.id)
         result["promise"] = promise.id

@@ -58,6 +58,13 @@ def invoices_by_number(session: Session, tenant: int, numbers: list[str]) -> dic
     return {r.number: r for r in rows}
 
 
+def invoice_numbers(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {int(i): str(n) for i, n in session.execute(select(InvoiceRow.id, InvoiceRow.number)
+                                                       .where(InvoiceRow.id.in_(sorted(ids))))}
+
+
 def action_invoice_numbers(session: Session, items_json: str) -> list[str]:
     """Invoice numbers of an action's items: `items_json` lists instalment ids (negative for payment-plan
     instalments, which have no invoice); actions written before that listed item objects with the number."""
