@@ -168,6 +168,11 @@ class Money:
         return f"{self.amount.quantize(quantum(self.currency)):f}"
 
 
+def format_grouped(amount: Decimal | float, currency: str) -> str:
+    """With thousands separators and the currency's decimals: "1,234.50" in EUR, "1,234" in CLP."""
+    return f"{amount:,.{exponent(currency)}f}"
+
+
 def sum_money(items: list[Money], currency: str) -> Money:
     total = Money.zero(currency)
     for item in items:

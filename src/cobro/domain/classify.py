@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cobro.money import format_grouped
+
 NATURES = ("liquidity", "unwillingness", "dispute", "unknown")
 
 
@@ -202,7 +204,7 @@ def classify(e: Evidence, params: ClassifyParameters | None = None) -> Classific
     """The first firing rule of `PRIORITY` decides; all firing rules are kept as evidence."""
     p = params or ClassifyParameters()
     signals = [s for rule in PRIORITY if (s := rule(e, p)) is not None]
-    overdue = (f"{e.overdue:,.2f} {e.currency}".strip() + f" overdue, {e.overdue_days_weighted:.0f} days on average")
+    overdue = (f"{format_grouped(e.overdue, e.currency)} {e.currency}".strip() + f" overdue, {e.overdue_days_weighted:.0f} days on average")
     if not signals:
         return Classification(e.customer, "unclear", "unknown", _SAY["unclear"],
                               (Signal("unclear", "unknown", overdue),))

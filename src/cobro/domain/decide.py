@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from types import MappingProxyType
 
+from cobro.money import format_grouped
+
 D = Decimal
 ONE = D(1)
 ZERO = D(0)
@@ -227,7 +229,7 @@ def recommend(case: Case, params: DecisionParameters | None = None) -> Recommend
     best, wait = ranked[0], next(o for o in options if o.action == "wait")
     cur = case.currency
     labels = {k: v.label for k, v in p.actions.items()} | {"write_off": "write off"}
-    reasons = [(f"{case.overdue:,.2f} {cur} overdue, {case.days_past_due:.0f} days on average; classified "
+    reasons = [(f"{format_grouped(case.overdue, cur)} {cur} overdue, {case.days_past_due:.0f} days on average; classified "
                 f"{case.label.replace('_', ' ')} ({case.nature}); risk score {case.risk_score}")]
     if best.action == "write_off":
         reasons.append(f"no option pays for itself: waiting is worth {_money(wait.value, cur)} "
@@ -243,6 +245,6 @@ def recommend(case: Case, params: DecisionParameters | None = None) -> Recommend
     runner = ranked[1] if ranked[1].action != best.action else ranked[2]
     reasons.append(f"next best: {labels.get(runner.action, runner.action)} {_money(runner.value, cur)}")
     if case.claimable > 0:
-        reasons.append(f"claimable late interest and compensation: {case.claimable:,.2f} {cur}")
+        reasons.append(f"claimable late interest and compensation: {format_grouped(case.claimable, cur)} {cur}")
     return Recommendation(case.customer, cur, best.action, best.value, best.value - wait.value, best.minutes,
                           tuple(options), tuple(reasons))

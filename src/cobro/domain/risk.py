@@ -34,6 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cobro.money import format_grouped
+
 GRADES = (("A", 20), ("B", 40), ("C", 60), ("D", 80), ("E", 100))
 RECENT_N = 5
 LIMIT_WATCH = Decimal("0.8")  # exposure above this share of the credit limit starts to cost points
@@ -190,10 +192,10 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
     reasons: list[Reason] = []
     if inp.overdue > 0:
         reasons.append(Reason("arrears", _ramp(inp.overdue_days_weighted, p.arrears_full, 30),
-                              f"{inp.overdue:,.2f}{cur} overdue, on average {inp.overdue_days_weighted:.0f} days "
+                              f"{format_grouped(inp.overdue, inp.currency)}{cur} overdue, on average {inp.overdue_days_weighted:.0f} days "
                               "past due"))
         if inp.exposure > 0 and inp.overdue_90 >= p.default_share * inp.exposure:
-            reasons.append(Reason("default", 15.0, f"{inp.overdue_90:,.2f}{cur} more than 90 days past due "
+            reasons.append(Reason("default", 15.0, f"{format_grouped(inp.overdue_90, inp.currency)}{cur} more than 90 days past due "
                                                    f"({inp.overdue_90 / inp.exposure:.0%} of the exposure)"))
         quiet = inp.days_since_last_payment
         if quiet is None or quiet >= p.stopped_days:
@@ -205,8 +207,8 @@ def _ledger_reasons(inp: RiskInput, p: RiskParameters) -> list[Reason]:
         ratio = inp.exposure / inp.credit_limit
         if ratio > LIMIT_WATCH:
             reasons.append(Reason("limit", float(min(LIMIT_POINTS, LIMIT_POINTS * (ratio - LIMIT_WATCH) / LIMIT_RAMP)),
-                                  f"exposure {inp.exposure:,.2f}{cur} is {ratio:.0%} of the credit limit "
-                                  f"{inp.credit_limit:,.2f}{cur}"))
+                                  f"exposure {format_grouped(inp.exposure, inp.currency)}{cur} is {ratio:.0%} of the credit limit "
+                                  f"{format_grouped(inp.credit_limit, inp.currency)}{cur}"))
     if inp.promises_broken:
         pts = max(0.0, 5.0 * inp.promises_broken - 2.5 * inp.promises_kept)
         reasons.append(Reason("promises", min(10.0, pts),
@@ -318,8 +320,8 @@ def alerts(previous: RiskScore | None, current: RiskScore, as_of: dt.date, *,
                     and previous.exposure > previous.credit_limit * t.limit_ratio)
         if not was_over:
             out.append(AlertDraft("over_limit", f"limit:{c}:{as_of}",
-                                  f"{c}: exposure {current.exposure:,.2f} {current.currency} exceeds the credit "
-                                  f"limit {limit:,.2f}", to))
+                                  f"{c}: exposure {format_grouped(current.exposure, current.currency)} {current.currency} exceeds the credit "
+                                  f"limit {format_grouped(limit, current.currency)}", to))
     for ref in new_broken_promises:
         out.append(AlertDraft("promise_broken", f"promise:{c}:{ref}", f"{c}: promise to pay {ref} was broken", to))
     return out

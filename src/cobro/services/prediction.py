@@ -21,6 +21,7 @@ from cobro.analytics import forecast as fc
 from cobro.analytics.paydate.model import ModelError, PaydateModel, fit
 from cobro.db.repositories import frames, parties
 from cobro.errors import InvalidInputError, NotFoundError
+from cobro.money import quantum
 
 
 def model_path(model_dir: Path, tenant_code: str) -> Path:
@@ -100,8 +101,9 @@ def predict_open(session: Session, tenant_code: str, as_of: dt.date, model_dir: 
     return OpenPrediction(as_of, book, preds, model, note, frame)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:f}"
+def _money(value: Decimal, currency: str) -> str:
+    """On the currency's grid: CLP has no decimals, so "1802447", not "1802447.00"."""
+    return f"{Decimal(value).quantize(quantum(currency)):f}"
 
 
 def forecast(session: Session, tenant_code: str, as_of: dt.date, *, horizon_weeks: int = 13,
@@ -124,12 +126,12 @@ def forecast(session: Session, tenant_code: str, as_of: dt.date, *, horizon_week
                    op.book.group_by("currency").agg(pl.col("open_amount").sum()).iter_rows()}
     for cur in table["currency"].unique().sort().to_list():
         rows = table.filter(pl.col("currency") == cur)
-        periods = [{"period_start": r["period_start"].isoformat(), "expected": _money(r["expected"]),
-                    "p10": _money(r["p10"]), "p50": _money(r["p50"]), "p90": _money(r["p90"])}
+        periods = [{"period_start": r["period_start"].isoformat(), "expected": _money(r["expected"], cur),
+                    "p10": _money(r["p10"], cur), "p50": _money(r["p50"], cur), "p90": _money(r["p90"], cur)}
                    for r in rows.iter_rows(named=True)]
         total = sum((Decimal(p["expected"]) for p in periods), Decimal(0))
-        out["currencies"][cur] = {"open": _money(open_by_cur.get(cur, Decimal(0))),
-                                  "expected_in_horizon": _money(total), "periods": periods}
+        out["currencies"][cur] = {"open": _money(open_by_cur.get(cur, Decimal(0)), cur),
+                                  "expected_in_horizon": _money(total, cur), "periods": periods}
     return out
 
 

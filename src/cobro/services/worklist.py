@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from cobro.db.repositories import parties
 from cobro.db.repositories import risk as repo
 from cobro.domain import decide as dc
+from cobro.money import format_grouped
 from cobro.services import risk
 
 _TASK_ACTION = {"call": "call", "meeting": "call"}
@@ -32,7 +33,7 @@ def _row(kind: str, ref: int | None, prof: risk.Profile, case: dc.Case, options:
     per_minute = gain / fx / max(minutes, 1)
     cls = prof.classification
     reason = (f"{action}: {gain:+,.0f} {case.currency} vs waiting ({options[action].probability:.0%} vs "
-              f"{options['wait'].probability:.0%} recovery) on {case.overdue:,.2f} {case.currency} "
+              f"{options['wait'].probability:.0%} recovery) on {format_grouped(case.overdue, case.currency)} {case.currency} "
               f"{case.days_past_due:.0f} days overdue; {cls.label.replace('_', ' ') if cls else 'unclassified'}")
     return {"kind": kind, "id": ref, "customer": prof.row.code, "collector": prof.row.collector,
             "currency": case.currency, "action": action, "minutes": minutes, "due_on": due_on.isoformat() if due_on else None,

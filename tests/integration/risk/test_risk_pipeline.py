@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from cobro.bootstrap import Container
 from cobro.cli.main import app
 from cobro.db.repositories import demo_writer
 from cobro.demo.generator import DemoSpec
+from cobro.money import exponent
 from cobro.services import prediction, risk
 from cobro.services.worklist import worklist
 
@@ -45,6 +48,10 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
             for p in data["periods"]:
                 assert set(p) == {"period_start", "expected", "p10", "p50", "p90"}
                 assert float(p["p10"]) <= float(p["p50"]) <= float(p["p90"])
+                # amounts on the currency's grid: CLP has no decimals ("1802447", not "1802447.00")
+                assert {Decimal(v).as_tuple().exponent for v in p.values() if v != p["period_start"]} == \
+                    {-exponent(cur)}, (cur, p)
+            assert Decimal(data["open"]).as_tuple().exponent == -exponent(cur)
 
         ctx = risk.build(uow.session, "default", AS_OF)
         scores = risk.score_all(uow.session, "default", AS_OF, ctx=ctx)
@@ -56,6 +63,9 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
     # every customer scored, with reasons; insolvent debtors graded worst on average
     assert {s["customer"] for s in scores["scores"]} == set(behaviour)
     assert all(s["reasons"] and 0 <= s["score"] <= 100 for s in scores["scores"])
+    # zero-decimal currencies are not printed with cents ("50,700,294 CLP", not "50,700,294.00 CLP")
+    clp_reasons = [r for s in scores["scores"] for r in map(str, s["reasons"]) if " CLP" in r]
+    assert clp_reasons and not [r for r in clp_reasons if re.search(r"\d\.\d\d CLP", r)]
     by_b: dict[str, list[int]] = {}
     for s in scores["scores"]:
         by_b.setdefault(behaviour[s["customer"]], []).append(int(s["score"]))

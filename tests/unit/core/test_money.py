@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cobro.money import D, Money, MoneyError
+from cobro.money import D, Money, MoneyError, format_grouped
 
 
 def test_money_rounds_half_up_to_minor_unit() -> None:
@@ -47,3 +47,9 @@ def test_allocate_sums_to_the_whole(cents: int, ratios: list[int]) -> None:
             assert part.to_minor() == 0
         exact = Decimal(cents) * ratio / sum(ratios)
         assert abs(part.to_minor() - exact) < 1
+
+
+def test_format_grouped_uses_the_currency_decimals() -> None:
+    assert format_grouped(Decimal("50700294"), "CLP") == "50,700,294"
+    assert format_grouped(Decimal("1234.5"), "EUR") == "1,234.50"
+    assert format_grouped(1234.567, "KWD") == "1,234.567"
