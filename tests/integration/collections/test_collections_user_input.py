@@ -98,3 +98,14 @@ def test_customer_country_must_be_a_two_letter_code(cli_env: dict[str, str], tmp
     show = json.loads(cli("customers", "show", "K1", "--json")[1])
     assert show["customer"]["country"] == "CL"
     assert json.loads(cli("customers", "show", "K3", "--json")[1])["customer"]["country"] == "ES"
+
+
+def test_customers_show_as_of(container: Container, cli_env: dict[str, str]) -> None:
+    """Like `ledger summary` and `credit check`, `customers show` takes --as-of (the API already took as_of)."""
+    book = Ledger(container)
+    book.invoice(book.customer("ACME"), "F-1", DUE)
+    code, out = cli("customers", "show", "ACME", "--as-of", "2025-12-15", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["open_items"][0]["days_past_due"] == 10 and data["credit_check"]["as_of"] == "2025-12-15"
+    assert cli("customers", "show", "ACME", "--as-of", "2025-12-32")[0] == 2

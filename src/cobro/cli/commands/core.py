@@ -100,6 +100,8 @@ def customers_list(
 def customers_show(
     ctx: typer.Context,
     code: str,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Count days past due and check credit as of this date (YYYY-MM-DD; default today).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One customer: balance, open items, contacts and recent payments."""
@@ -110,7 +112,7 @@ def customers_show(
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            day = parse_day(None)
+            day = parse_day(as_of) if as_of else container.clock.today()
             data = customer_statement(uow.session, container.settings.tenant, code, as_of=day)
             credit = check(uow.session, container.settings.tenant, day, code)[0]
     except CobroError as exc:
