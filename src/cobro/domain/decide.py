@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from types import MappingProxyType
 
-from cobro.money import format_grouped
+from cobro.money import format_grouped, quantum
 
 D = Decimal
 ONE = D(1)
@@ -147,7 +147,7 @@ class Recommendation:
     reasons: tuple[str, ...]
 
     def as_dict(self) -> dict[str, object]:
-        q = D("0.01")
+        q = quantum(self.currency) if self.currency else D("0.01")  # on the currency's grid: no cents in CLP
         return {"customer": self.customer, "currency": self.currency, "action": self.action,
                 "expected_value": str(self.value.quantize(q)), "value_vs_wait": str(self.value_vs_wait.quantize(q)),
                 "minutes": self.minutes, "reasons": list(self.reasons),

@@ -27,7 +27,7 @@ from cobro.domain import risk as rk
 from cobro.domain.interest import InterestError, compute_late_interest
 from cobro.domain.solvency import FinancialStatement
 from cobro.errors import NotFoundError
-from cobro.money import Money, exponent
+from cobro.money import Money, exponent, quantum
 from cobro.services import risk_tuning
 from cobro.services import solvency as solvency_svc
 
@@ -258,10 +258,14 @@ def _from_row(row: Any, prof: Profile) -> rk.RiskScore:
                         exposure, prof.risk_input.credit_limit, row.currency, int(row.broken_promises))
 
 
+def _grid(amount: Decimal, currency: str) -> str:
+    return f"{amount.quantize(quantum(currency)):f}" if currency else f"{amount:f}"
+
+
 def classify_all(session: Session, tenant_code: str, as_of: dt.date, *, ctx: Context | None = None,
                  **kw: Any) -> list[dict[str, Any]]:
     ctx = ctx or build(session, tenant_code, as_of, **kw)
-    out = [{**p.classification.as_dict(), "overdue": f"{p.evidence.overdue:f}", "currency": p.currency,
+    out = [{**p.classification.as_dict(), "overdue": _grid(p.evidence.overdue, p.currency), "currency": p.currency,
             "days_past_due": round(p.evidence.overdue_days_weighted), "collector": p.row.collector}
            for p in ctx.profiles if p.classification is not None]
     return sorted(out, key=lambda r: (str(r["nature"]), str(r["customer"])))
@@ -285,8 +289,8 @@ def recommend_all(session: Session, tenant_code: str, as_of: dt.date, *, custome
             continue
         for case in prof.cases:
             rec = dc.recommend(case, ctx.decision)
-            recs.append({**rec.as_dict(), "label": case.label, "nature": case.nature, "overdue": f"{case.overdue:f}",
-                         "days_past_due": round(case.days_past_due), "claimable": f"{case.claimable:f}",
+            recs.append({**rec.as_dict(), "label": case.label, "nature": case.nature, "overdue": _grid(case.overdue, case.currency),
+                         "days_past_due": round(case.days_past_due), "claimable": _grid(case.claimable, case.currency),
                          "collector": prof.row.collector, "_rank": float(rec.value_vs_wait)
                          / float(ctx.decision.fx_to_base.get(case.currency, Decimal(1)))})
     recs.sort(key=lambda r: -float(r["_rank"]))

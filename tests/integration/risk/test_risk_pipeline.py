@@ -66,6 +66,11 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
     # zero-decimal currencies are not printed with cents ("50,700,294 CLP", not "50,700,294.00 CLP")
     clp_reasons = [r for s in scores["scores"] for r in map(str, s["reasons"]) if " CLP" in r]
     assert clp_reasons and not [r for r in clp_reasons if re.search(r"\d\.\d\d CLP", r)]
+    grid = {(r["currency"], Decimal(str(r[k])).as_tuple().exponent) for r in recs
+            for k in ("overdue", "expected_value", "value_vs_wait", "claimable")}
+    assert grid == {(cur, -exponent(cur)) for cur, _ in grid}
+    assert {(c["currency"], Decimal(c["overdue"]).as_tuple().exponent) for c in classes} == \
+        {(c["currency"], -exponent(c["currency"])) for c in classes}
     by_b: dict[str, list[int]] = {}
     for s in scores["scores"]:
         by_b.setdefault(behaviour[s["customer"]], []).append(int(s["score"]))

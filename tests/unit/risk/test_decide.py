@@ -29,6 +29,15 @@ def test_stopped_payer_with_a_large_debt_goes_to_an_agency() -> None:
     assert r.value_vs_wait > 0
 
 
+def test_zero_decimal_currency_has_no_cents_in_reasons_or_amounts() -> None:
+    r = recommend(Case("C", "CLP", D(20000000), 150, D(500000), 80, "stopped_paying", "liquidity"))
+    assert r.reasons[0].startswith("20,000,000 CLP overdue, 150 days on average")
+    out = r.as_dict()
+    amounts = [str(out["expected_value"]), str(out["value_vs_wait"])]
+    amounts += [str(o[k]) for o in out["options"] for k in ("gross", "fees", "costs", "expected_value")]  # type: ignore[attr-defined]
+    assert all(D(a).as_tuple().exponent == 0 for a in amounts), amounts
+
+
 def test_small_old_debt_of_a_stopped_payer_is_written_off() -> None:
     r = recommend(Case("I", "EUR", D(60), 400, D(0), 90, "stopped_paying", "liquidity"))
     assert r.action == "write_off"
