@@ -286,11 +286,27 @@ def expire_exceptions(session: Session, tenant: int, as_of: dt.date) -> int:
         PolicyExceptionRow.expires_on < as_of).values(status="expired")).rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _raw_rows(rows: Sequence[dict[str, Any]], cols: list[str], pg: bool) -> list[tuple[Any, ...]]:
+def _raw_rows(rows: Sequence[dict[str, Any]], cols: list[str], pg: bool) -> list[Sequence[Any]]:
+    data: list[Sequence[Any]] = (list(map(itemgetter(*cols), rows)) if len(cols) > 1
+                                 else [(r[cols[0]],) for r in rows])
     if pg:
-        return list(map(itemgetter(*cols), rows)) if len(cols) > 1 else [(r[cols[0]],) for r in rows]
-    # SQLAlchemy stores dates as ISO text on SQLite; do the same when bypassing it
-    return [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in (r[c] for c in cols)) for r in rows]
+        return data
+    # SQLAlchemy stores dates as ISO text on SQLite; do the same when bypassing it.  The rows of one call come
+    # from one dict literal, so a column holds dates if its first non-null value is one; only those are visited.
+    dated = [i for i, c in enumerate(cols)
+             if isinstance(next((r[c] for r in rows if r[c] is not None), None), dt.date)]
+    if not dated:
+        return data
+    iso: dict[dt.date, str] = {}
+    out: list[Sequence[Any]] = []
+    for tup in data:
+        row = list(tup)
+        for i in dated:
+            v = row[i]
+            if isinstance(v, dt.date):
+                row[i] = iso.get(v) or iso.setdefault(v, v.isoformat())
+        out.append(row)
+    return out
 
 
 def _copy(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> list[str]:
