@@ -19,6 +19,7 @@ from cobro.db.records_collections import (
     TaskRow,
     TimelineEventRow,
 )
+from cobro.db.repositories.collections import cycle as repo
 from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.services.collections import cycle as cycle_service
 from cobro.services.collections.cycle import run_cycle
@@ -90,3 +91,18 @@ def test_the_shortcut_plans_what_the_full_planner_plans(container: Container,
             i for i, ch in actions.items() if ch in TASK_CHANNELS)
         assert sorted(s.scalars(select(EscalationCaseRow.action_id))) == sorted(
             i for i, ch in actions.items() if ch == "escalation")
+
+
+def test_a_failed_write_behind_the_planner_fails_the_run(container: Container) -> None:
+    """On PostgreSQL the cycle's writes run in a worker; a failure nobody waited for must still surface."""
+    ran: list[str] = []
+
+    def boom() -> None:
+        raise RuntimeError("write failed")
+
+    with container.uow() as uow:
+        with pytest.raises(RuntimeError, match="write failed"), repo.write_behind(uow.session) as behind:
+            behind.submit(boom)
+            behind.submit(ran.append, "later")  # a later write still runs in order (or never, inline)
+        uow.rollback()
+    assert ran in ([], ["later"])

@@ -79,16 +79,34 @@ class _Inline:
         return done
 
 
+class _Worker:
+    """`write_behind` on PostgreSQL: one thread runs the writes in order; every future is checked at the end, so
+    a failed write nobody waited for still fails the run."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self.pool = pool
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        future = self.pool.submit(fn, *args)
+        self.futures.append(future)
+        return future
+
+
 @contextmanager
-def write_behind(session: Session) -> Iterator[ThreadPoolExecutor | _Inline]:
+def write_behind(session: Session) -> Iterator[_Worker | _Inline]:
     """Run bulk writes on the session's connection in one worker thread, in order, while the caller keeps
     computing: on PostgreSQL the server inserts while Python drafts the next rows (the driver waits without the
-    GIL).  The caller must not use the session inside the block; leaving it waits for every write."""
+    GIL).  The caller must not use the session inside the block; leaving it waits for every write and raises
+    the first failure."""
     if session.get_bind().dialect.name != "postgresql":
         yield _Inline()
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cycle-writes") as pool:
-        yield pool
+        worker = _Worker(pool)
+        yield worker
+    for future in worker.futures:
+        future.result()
 
 
 def tenant_name(session: Session, tenant: int) -> str:
