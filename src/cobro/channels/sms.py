@@ -13,21 +13,18 @@ from pathlib import Path
 import httpx
 
 from cobro.channels.base import DeliveryResult, OutboundMessage
+from cobro.channels.http import PooledHttpChannel
 from cobro.channels.whatsapp import normalize_phone
 
 SMS_MAX_CHARS = 612  # four concatenated GSM segments; longer texts are cut, not refused
 
 
-class HttpSmsChannel:
+class HttpSmsChannel(PooledHttpChannel):
     name = "sms"
 
     def __init__(self, url: str, token: str = "", *, timeout: float = 15.0,
                  client: httpx.Client | None = None) -> None:
-        self.url = url
-        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._timeout = timeout
-        self._client = client
-        self._owns_client = client is None
+        super().__init__(url, {"Authorization": f"Bearer {token}"} if token else {}, timeout=timeout, client=client)
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
         phone = normalize_phone(message.recipient)
@@ -48,17 +45,6 @@ class HttpSmsChannel:
         if response.status_code in (400, 404, 422):
             return DeliveryResult.dead(error)
         return DeliveryResult.retry(error, unavailable=True)
-
-    def _http(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, headers=self._headers)
-        return self._client
-
-    def close(self) -> None:
-        """Drop the connection pool; the channel stays usable and reconnects on the next send."""
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
 
 
 class LogSmsChannel:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import httpx
 
 from cobro.channels.base import DeliveryResult, OutboundMessage
+from cobro.channels.http import PooledHttpChannel
 
 # Graph API error codes that say "this message to this number will never work".
 _PERMANENT_CODES = {100, 131008, 131009, 131021, 131026, 131051, 132000, 132001, 132005, 132007, 132012}
@@ -27,19 +28,16 @@ def normalize_phone(phone: str) -> str:
     return digits.lstrip("+")
 
 
-class WhatsAppChannel:
+class WhatsAppChannel(PooledHttpChannel):
     name = "whatsapp"
 
     def __init__(self, base_url: str, token: str, phone_number_id: str = "", *,
                  mode: Literal["text", "template"] = "text", timeout: float = 15.0,
                  client: httpx.Client | None = None) -> None:
         base = base_url.rstrip("/")
-        self.url = f"{base}/{phone_number_id}/messages" if phone_number_id else f"{base}/messages"
+        super().__init__(f"{base}/{phone_number_id}/messages" if phone_number_id else f"{base}/messages",
+                         {"Authorization": f"Bearer {token}"}, timeout=timeout, client=client)
         self.mode = mode
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._timeout = timeout
-        self._client = client
-        self._owns_client = client is None
 
     def payload(self, message: OutboundMessage) -> dict[str, Any]:
         body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
@@ -80,14 +78,3 @@ class WhatsAppChannel:
         if error.get("code") in _PERMANENT_CODES or response.status_code in (400, 404):
             return DeliveryResult.dead(text, bounce=error.get("code") in {131026, 131021, 131051})
         return DeliveryResult.retry(text)
-
-    def _http(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, headers=self._headers)
-        return self._client
-
-    def close(self) -> None:
-        """Drop the connection pool; the channel stays usable and reconnects on the next send."""
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
