@@ -27,7 +27,7 @@ from cobro.errors import Problem
 from cobro.importers import fast_validate as fvx
 from cobro.importers.fast_validate import BatchState, mapped
 from cobro.importers.mapping import FIELDS
-from cobro.importers.rows import _CREDIT_NOTE_WORDS, _INVOICE_WORDS, RowReader, amount_to_minor
+from cobro.importers.rows import _CREDIT_NOTE_WORDS, _INVOICE_WORDS, RowReader, amount_to_minor, country_code
 from cobro.importers.tabular import (
     ValueProblem,
     cell_text,
@@ -105,6 +105,7 @@ def read_invoice_batches(reader: RowReader, path: Path, default_terms: str,
         "currency": _Distinct(currency_check),
         "terms": _Distinct(PaymentTerms.parse),
         "bool": _Distinct(parse_bool),
+        "country": _Distinct(country_code),
     }
     state = BatchState()
     with utf8_source(path, table.encoding) as src:
@@ -193,10 +194,12 @@ def _validate(v: pl.DataFrame, reader: RowReader, default_terms: str, checks: di
         seq = v["instalment"].replace("", "1").cast(pl.Int64, strict=False)
         fail(seq.is_null(), "instalment", "instalment must be a whole number")
     _duplicates(v, seq, state, fail)
-    country = v["country"].str.to_uppercase()
+    country, msg = mapped(v["country"], checks["country"], pl.String())
+    fail(msg.is_not_null(), "country", msg, "bad_country")
+    country = country.fill_null("")
     tax = v["tax_id"]
     if "tax_id" in reader.columns:
-        pairs = (tax + "\x00" + country.str.slice(0, 2))
+        pairs = (tax + "\x00" + country)
         checked = {p: check_tax_id(p.split("\x00")[0], p.split("\x00")[1] or "ES")
                    for p in pairs.unique().to_list() if not p.startswith("\x00")}
         tax = pairs.replace_strict({p: c.normalized if c.valid else p.split("\x00")[0] for p, c in checked.items()},

@@ -181,6 +181,15 @@ def _required_text(reader: RowReader, row: int, cells: list[Any], fld: str, erro
     return value
 
 
+def country_code(text: str) -> str:
+    """An ISO 3166 two-letter code, upper-cased, or "" when the cell is empty.  "Chile"[:2] would silently
+    become CH (Switzerland), so anything else is refused."""
+    code = text.strip().upper()
+    if code and not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueProblem(f"{text.strip()!r} is not an ISO 3166 two-letter country code (ES, MX, CL, CO, PE...)")
+    return code
+
+
 def _tax_id(reader: RowReader, row: int, cells: list[Any], country: str, errors: list[Problem]) -> str:
     value = reader.text(cells, "tax_id")
     if not value:
@@ -199,10 +208,10 @@ def read_customers(reader: RowReader) -> Iterator[CustomerLine | Problem]:
         errors: list[Problem] = []
         code = _required_text(reader, row, cells, "code", errors)
         name = _required_text(reader, row, cells, "legal_name", errors)
-        country = reader.text(cells, "country").strip().upper() or "ES"
-        if not re.fullmatch(r"[A-Z]{2}", country):  # "Chile"[:2] would silently become CH (Switzerland)
-            errors.append(reader.problem(row, "country", f"{reader.text(cells, 'country')!r} is not an ISO 3166 "
-                                         "two-letter country code (ES, MX, CL, CO, PE...)", "bad_country"))
+        try:
+            country = country_code(reader.text(cells, "country")) or "ES"
+        except ValueProblem as exc:
+            errors.append(reader.problem(row, "country", str(exc), "bad_country"))
             country = "ES"
         tax_id = _tax_id(reader, row, cells, country, errors)
         limit_minor: int | None = None
@@ -316,8 +325,12 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
                                          f"(rows {seen[key]} and {row})", "duplicate"))
         elif number:
             seen[key] = row
-        country = t["country"](cells).upper()
-        tax_id = _tax_id(reader, row, cells, country[:2], errors) if "tax_id" in reader.columns else ""
+        try:
+            country = country_code(t["country"](cells))
+        except ValueProblem as exc:
+            errors.append(reader.problem(row, "country", str(exc), "bad_country"))
+            country = ""
+        tax_id = _tax_id(reader, row, cells, country, errors) if "tax_id" in reader.columns else ""
         yield from errors
         if any(e.severity == "error" for e in errors):
             continue

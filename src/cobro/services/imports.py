@@ -141,8 +141,8 @@ def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Pat
         # the next batch is parsed and validated while this one is written
         for frame, problems in prefetched(read_invoice_batches(reader, path, default_terms, on_row_batch)):
             list(_split(iter(problems), report))
-            if not report.errors:
-                invoice_import.stage_frame(conn, frame)
+            # valid rows are staged even after an error, so unknown customers are reported in the same pass
+            invoice_import.stage_frame(conn, frame)
     else:
         lines = (
             (x, _h40(x)) for x in _split(read_invoices(reader, default_terms, on_row), report)
@@ -151,12 +151,13 @@ def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Pat
         invoice_import.stage_rows(conn, lines)
     if progress is not None:
         progress(total, total)
-    if not report.errors and not reader.mapping.option("create_customers", False):
+    if not reader.mapping.option("create_customers", False):
         for row, code in invoice_import.unknown_customers(conn, tenant):
             report.errors.append(Problem(f"unknown customer {code!r}; import customers first or set "
                                          "options.create_customers: true", path.name, row,
                                          reader.header_of.get("customer_code", "customer_code"), "unknown_customer"))
     if report.errors:
+        report.errors.sort(key=lambda p: (p.row is None, p.row or 0))  # file order; a truncation note stays last
         return report
     counts = invoice_import.merge(conn, tenant, path.name,
                                   create_customers=bool(reader.mapping.option("create_customers", False)),

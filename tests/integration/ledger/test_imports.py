@@ -135,6 +135,23 @@ def test_missing_required_column_and_unknown_customer(cli_env: dict[str, str], t
     assert summary()["invoices"] == 0
 
 
+def test_unknown_customers_are_reported_with_the_other_errors(cli_env: dict[str, str], es_files: tuple[Path, Path],
+                                                              tmp_path: Path) -> None:
+    """One pass shows every problem: a bad amount and an unknown customer together, in file order."""
+    customers, _ = es_files
+    cobro("import", "customers", str(customers))
+    f = tmp_path / "mixed.csv"
+    f.write_text("invoice_number,customer_code,issue_date,amount,currency,country\n"
+                 "A1,NOPE,2025-01-01,10,EUR,ES\n"
+                 "A2,C001,2025-01-01,diez,EUR,ES\n"
+                 "A3,C001,2025-01-01,10,EUR,Chile\n", encoding="utf-8")
+    code, out = cobro("import", "invoices", str(f), "--json")
+    assert code == 2
+    errors = [(e["row"], e["column"]) for e in json.loads(out)["errors"]]
+    assert errors == [(2, "customer_code"), (3, "amount"), (4, "country")]
+    assert summary()["invoices"] == 0
+
+
 def test_reimport_updates_changed_rows(cli_env: dict[str, str], es_files: tuple[Path, Path], tmp_path: Path) -> None:
     customers, invoices = es_files
     cobro("import", "customers", str(customers))

@@ -50,6 +50,8 @@ MESSY = (
     "F-1;C003;01/03/2025;01/02/2025;10;EUR;;;;ES;\n"
     "F-5;C003;45717;;99,9;EUR;NC;x;eom 30;ES;\n"
     "F-6;C003;01/03/2025;;$ 1,234;USD;;;;ES;\n"  # an odd amount with too many decimals for its currency
+    "F-7;C004;01/03/2025;;10;EUR;;;;Chile;\n"  # a country name, not a code: an error, not CH
+    "F-8;C004;01/03/2025;;10;EUR;;;;cl;\n"  # a lower-case code is fine
 )
 
 
@@ -60,7 +62,9 @@ def test_paths_agree_on_a_messy_spanish_file(tmp_path: Path, encoding: str) -> N
     slow, fast = _slow(path, None), _fast(path, None)
     assert fast[0] == slow[0]
     assert sorted(fast[1], key=str) == sorted(slow[1], key=str)
-    assert [r[1] for r in slow[0]] == ["F-1", "F-2", "F-5"]  # the clean rows
+    assert [r[1] for r in slow[0]] == ["F-1", "F-2", "F-5", "F-8"]  # the clean rows
+    assert [r[16] for r in slow[0] if r[1] == "F-8"] == ["CL"]
+    assert any(p[:2] == (10, "País") and "Chile" in p[2] for p in slow[1])
     assert len(slow[1]) >= 9
     assert any("more decimals than USD" in p[2] for p in fast[1])
 

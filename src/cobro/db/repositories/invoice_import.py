@@ -154,7 +154,7 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
             INSERT INTO customers (tenant_id, code, legal_name, country, tax_id, segment, account_owner, collector,
                                    credit_limit_currency, language, terms, behaviour, row_hash)
             SELECT :t, s.customer_code, MIN(COALESCE(NULLIF(s.customer_name, ''), s.customer_code)),
-                   MIN(SUBSTR(s.country, 1, 2)), MIN(s.tax_id), MIN(s.segment), '', '', '', 'es', MIN(s.terms), '', ''
+                   MIN(s.country), MIN(s.tax_id), MIN(s.segment), '', '', '', 'es', MIN(s.terms), '', ''
             FROM stage_invoices s
             WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
             GROUP BY s.customer_code"""), p).rowcount
