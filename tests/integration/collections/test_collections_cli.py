@@ -64,12 +64,15 @@ def test_apply_cycle_explain_exception(container: Container, cli_env: dict[str, 
 
     assert cli("hold", "add", "ACME", "--reason", "audit", "--until", "2099-01-01")[0] == 0
     assert len(json.loads(cli("hold", "list", "--json")[1])) == 1
-    assert cli("dispute", "open", "ACME", "--invoice", "F-1", "--reason", "price", "--amount", "10.00")[0] == 0
+    assert cli("dispute", "open", "ACME", "--invoice", "F-1", "--reason", "price", "--amount", "10.00",
+               "--owner", "ventas", "--user", "lucia")[0] == 0
     assert cli("dispute", "open", "ACME", "--invoice", "F-404", "--reason", "price")[0] == 2
     assert cli("promise", "add", "ACME", "--amount", "100", "--date", "2099-01-10")[0] == 0
     assert json.loads(cli("promise", "list", "--json")[1])[0]["grace_days"] == 3
     assert cli("terms", "acknowledge", "ACME", "--by", "Ana Admin")[0] == 0
-    kinds = [e["kind"] for e in json.loads(cli("tasks", "timeline", "ACME", "--json")[1])]
+    events = json.loads(cli("tasks", "timeline", "ACME", "--json")[1])
+    kinds = [e["kind"] for e in events]
     assert kinds[0] == "dunning.email" and "terms.acknowledged" in kinds
+    assert [e["actor"] for e in events if e["kind"] == "dispute.opened"] == ["lucia"]  # who recorded it
     assert json.loads(cli("tasks", "list", "--json")[1]) == []
     assert json.loads(cli("escalation", "list", "--json")[1]) == []

@@ -61,12 +61,13 @@ def dispute_open(ctx: typer.Context, customer: str,
                  amount: Annotated[str, typer.Option("--amount", help="Disputed amount (default: all).")] = "",
                  owner: Annotated[str, typer.Option("--owner")] = "",
                  resolve_by: Annotated[str | None, typer.Option("--resolve-by")] = None,
-                 note: Annotated[str, typer.Option("--note")] = "") -> None:
+                 note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
     from cobro.services.collections.holds import open_dispute
 
     row = run_service(ctx, lambda s, t: open_dispute(s, t, customer=customer, invoices=invoice, reason_code=reason,
                                                      today=today_of(ctx), amount=amount, owner=owner, note=note,
-                                                     resolve_by=parse_day(resolve_by) if resolve_by else None))
+                                                     resolve_by=parse_day(resolve_by) if resolve_by else None,
+                                                     user=user))
     console.print(f"dispute #{row.id} opened")
 
 

@@ -70,7 +70,8 @@ def list_holds(session: Session, tenant_code: str, *, today: dt.date, active_onl
 
 def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices: list[str], reason_code: str,
                  today: dt.date, amount: str = "", owner: str = "", resolve_by: dt.date | None = None,
-                 note: str = "") -> DisputeRow:
+                 note: str = "", user: str = "") -> DisputeRow:
+    """Open a dispute; `user` is who records it (the timeline's actor), `owner` who must resolve it."""
     if reason_code not in REASON_CODES:
         raise InvalidInputError(f"reason code must be one of {', '.join(REASON_CODES)}")
     if not invoices:
@@ -92,7 +93,8 @@ def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices:
         tenant_id=tenant, customer_id=cust.id, invoice_ids_json=json.dumps(sorted(i.id for i in found.values())),
         reason_code=reason_code, amount_minor=minor, currency=currency, owner=owner, resolve_by=resolve_by,
         status="open", opened_on=today, note=note))
-    work.timeline(session, tenant, cust.id, day=today, kind="dispute.opened", ref=f"dispute:{row.id}", actor=owner,
+    work.timeline(session, tenant, cust.id, day=today, kind="dispute.opened", ref=f"dispute:{row.id}",
+                  actor=user or owner,
                   summary=f"dispute ({reason_code}) on {', '.join(invoices)}"
                           + (f" for {_money(minor, currency)} {currency}" if minor else "")
                           + (f", resolve by {resolve_by}" if resolve_by else ""))
