@@ -19,7 +19,7 @@ from cobro.db.records_collections import (
     TaskRow,
     TimelineEventRow,
 )
-from cobro.db.repositories.collections import cycle as repo
+from cobro.db.repositories.collections.cycle_writer import write_behind
 from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.services.collections import cycle as cycle_service
 from cobro.services.collections.cycle import run_cycle
@@ -101,7 +101,7 @@ def test_a_failed_write_behind_the_planner_fails_the_run(container: Container) -
         raise RuntimeError("write failed")
 
     with container.uow() as uow:
-        with pytest.raises(RuntimeError, match="write failed"), repo.write_behind(uow.session) as behind:
+        with pytest.raises(RuntimeError, match="write failed"), write_behind(uow.session) as behind:
             behind.submit(boom)
             behind.submit(ran.append, "later")  # a later write still runs in order (or never, inline)
         uow.rollback()

@@ -23,6 +23,7 @@ from cobro.db.repositories import parties
 from cobro.db.repositories.collections import cycle as repo
 from cobro.db.repositories.collections import cycle_sql
 from cobro.db.repositories.collections.cycle import Customer
+from cobro.db.repositories.collections.cycle_writer import write_behind
 from cobro.domain.calendar import HolidayCalendar
 from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, Schedule, plan_case
 from cobro.domain.dunning_quiet import CaseSummary, is_quiet
@@ -130,7 +131,7 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
         creditor = repo.tenant_name(session, tenant)
         decisions = []
         inserted: list[Future[dict[ActionKey, int]]] = []
-        with repo.write_behind(session) as behind:
+        with write_behind(session) as behind:
             behind.submit(repo.bulk_insert, session, TimelineEventRow, events)  # promise outcomes first
             waiting: list[tuple[list[tuple[CaseDecision, Book]], Future[Any], Future[Any]]] = []
 

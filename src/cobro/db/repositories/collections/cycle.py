@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, func, select, text, update
 from sqlalchemy.orm import Session
@@ -35,7 +33,6 @@ from cobro.domain.dunning import CaseHistory, DoneStep
 from cobro.domain.pauses import Dispute, Hold, Item, Plan, PlanInstalment, PolicyException, Promise
 
 Key = tuple[int, str]  # (customer id, currency)
-T = TypeVar("T")
 
 
 class Customer(NamedTuple):
@@ -68,45 +65,6 @@ def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, n
 def finish_run(session: Session, run_id: int, counts: dict[str, Any], now: dt.datetime) -> None:
     session.execute(update(CycleRunRow).where(CycleRunRow.id == run_id).values(
         finished_at=now, counts_json=json.dumps(counts)))
-
-
-class _Inline:
-    """`write_behind` on SQLite: run each write at once (its connection belongs to the calling thread)."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
-        done: Future[T] = Future()
-        done.set_result(fn(*args))
-        return done
-
-
-class _Worker:
-    """`write_behind` on PostgreSQL: one thread runs the writes in order; every future is checked at the end, so
-    a failed write nobody waited for still fails the run."""
-
-    def __init__(self, pool: ThreadPoolExecutor) -> None:
-        self.pool = pool
-        self.futures: list[Future[Any]] = []
-
-    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
-        future = self.pool.submit(fn, *args)
-        self.futures.append(future)
-        return future
-
-
-@contextmanager
-def write_behind(session: Session) -> Iterator[_Worker | _Inline]:
-    """Run bulk writes on the session's connection in one worker thread, in order, while the caller keeps
-    computing: on PostgreSQL the server inserts while Python drafts the next rows (the driver waits without the
-    GIL).  The caller must not use the session inside the block; leaving it waits for every write and raises
-    the first failure."""
-    if session.get_bind().dialect.name != "postgresql":
-        yield _Inline()
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cycle-writes") as pool:
-        worker = _Worker(pool)
-        yield worker
-    for future in worker.futures:
-        future.result()
 
 
 def tenant_name(session: Session, tenant: int) -> str:
