@@ -212,6 +212,13 @@ def _create_heads(conn: Connection, p: dict[str, object], multi_instalment: bool
     else:
         base = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM invoices")).scalar_one()
         new_id = f"{int(base)} + g.row_no"  # row numbers are unique per invoice
+    if conn.execute(text("SELECT 1 FROM invoices WHERE tenant_id = :t LIMIT 1"), p).first() is None:
+        # the tenant's first load: no invoice can exist yet, so skip one index probe per row
+        conn.execute(text(f"""
+            CREATE TEMPORARY TABLE stage_heads AS
+            SELECT g.*, CAST({new_id} AS BIGINT) AS invoice_id, CAST(NULL AS BIGINT) AS old_hash
+            FROM ({grouped}) g"""), p)
+        return
     conn.execute(text(f"""
         CREATE TEMPORARY TABLE stage_heads AS
         SELECT g.*, CAST(COALESCE(i.id, {new_id}) AS BIGINT) AS invoice_id, i.content_hash AS old_hash
