@@ -200,9 +200,11 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
         if due < as_of:
             overdue.append(it)
             overdue_total += amount
-        elif oldest_pending is None or due < oldest_pending.due_date:
+        elif oldest_pending is None or due < oldest_pending.due_date or (
+                due == oldest_pending.due_date and _BY_DUE(it) < _BY_DUE(oldest_pending)):
             oldest_pending = it
-        if oldest is None or due < oldest.due_date:
+        # ties on the due date go to the first invoice and instalment, whatever order the database returned
+        if oldest is None or due < oldest.due_date or (due == oldest.due_date and _BY_DUE(it) < _BY_DUE(oldest)):
             oldest = it
     opens = active and hist.episode == 0
     closes = not active and hist.episode > 0

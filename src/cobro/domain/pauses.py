@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from cobro.money import Money, format_grouped
+
 EXCEPTION_KINDS = ("longer_terms", "higher_limit", "skip_step", "pause")
 
 
@@ -178,7 +180,7 @@ def apply_pauses(items: Sequence[Item], *, as_of: dt.date, holds: Iterable[Hold]
             notes.append(f"exception #{e.id} {e.kind} {e.value} until {e.expires_on.isoformat()}".replace("  ", " "))
     for p in promises:
         if p.status == "pending" and as_of <= p.pause_until:
-            reason = (f"promise #{p.id} to pay {p.amount_minor} minor {p.currency} by {p.due_on.isoformat()} "
+            reason = (f"promise #{p.id} to pay {_amount(p.amount_minor, p.currency)} by {p.due_on.isoformat()} "
                       f"(paused until {p.pause_until.isoformat()})")
             pause([it.instalment_id for it in items if it.currency == p.currency], reason)
             notes.append(reason)
@@ -188,7 +190,7 @@ def apply_pauses(items: Sequence[Item], *, as_of: dt.date, holds: Iterable[Hold]
         disputed = sorted((it for it in items if it.invoice_id in d.invoice_ids),
                           key=lambda it: (it.due_date, it.seq), reverse=True)
         reason = f"dispute #{d.id} ({d.reason_code})"
-        notes.append(reason + (f" for {d.amount_minor} minor {d.currency}" if d.amount_minor else ""))
+        notes.append(reason + (f" for {_amount(d.amount_minor, d.currency)}" if d.amount_minor else ""))
         left = d.amount_minor or sum(it.open_minor for it in disputed)
         for it in disputed:  # the disputed amount comes off the latest instalments first
             take = min(left, eligible.get(it.instalment_id, 0))
@@ -200,3 +202,8 @@ def apply_pauses(items: Sequence[Item], *, as_of: dt.date, holds: Iterable[Hold]
         if it.flagged_disputed and eligible.get(it.instalment_id):
             pause([it.instalment_id], "invoice marked disputed in the ledger")
     return Pauses(eligible, why, tuple(notes))
+
+
+def _amount(minor: int, currency: str) -> str:
+    """Minor units as people read them in explanations: "5,000.00 EUR", "500,000 CLP"."""
+    return f"{format_grouped(Money.from_minor(minor, currency).amount, currency)} {currency}"

@@ -69,6 +69,13 @@ class TestBusinessDays:
         assert run(policy, D(2025, 12, 9), [item(1, self.due)]).action is None
 
 
+def test_a_tie_on_the_oldest_due_date_names_the_same_invoice_whatever_the_order(policy: Policy) -> None:
+    due = D(2025, 12, 5)
+    a, b = item(2, due), item(1, due)
+    reasons = {run(policy, D(2025, 12, 11), order).action.reason for order in ([a, b], [b, a])}  # type: ignore[union-attr]
+    assert len(reasons) == 1 and reasons.pop().startswith("F-1/1 due 2025-12-05")
+
+
 class TestIdempotencyAndCatchUp:
     due = D(2025, 10, 1)
 
