@@ -308,27 +308,23 @@ def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: s
 
 def _insert_new(conn: Connection, p: dict[str, object], rows_from: str, r: str) -> None:
     """Insert the invoices and instalments that are not in the ledger yet (their ids were assigned in the heads).
-    On PostgreSQL the rows go in id order (the sequence numbered them in join order); SQLite's heads come out in
-    file order, which is already id order (ids follow row numbers), so sorting them again would only cost time."""
-    if conn.dialect.name == "postgresql":
-        order_invoices, order_instalments = "ORDER BY h.invoice_id", f"ORDER BY h.invoice_id, {r}.seq"
-    else:
-        order_invoices = order_instalments = ""
-    conn.execute(text(f"""
+    No ORDER BY: the heads were written in id order (the sequence numbered the rows as they were written on
+    PostgreSQL; ids follow row numbers on SQLite), so a sort would only cost time."""
+    conn.execute(text("""
         INSERT INTO invoices (id, tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
                               open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
                               content_hash)
         SELECT h.invoice_id, :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency,
                h.amount_minor, h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms,
                (h.over_cap = 1), :src, h.h
-        FROM stage_heads h WHERE h.old_hash IS NULL {order_invoices}"""), p)
+        FROM stage_heads h WHERE h.old_hash IS NULL"""), p)
     conn.execute(text(f"""
         INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
                                  paid_minor, open_minor)
         SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
                {r}.amount_minor
         FROM {rows_from}
-        WHERE h.old_hash IS NULL {order_instalments}"""), p)
+        WHERE h.old_hash IS NULL"""), p)
 
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
