@@ -24,7 +24,9 @@ def customer_statement(session: Session, tenant_code: str, code: str, *, as_of: 
         balance[inv.currency] += sign * open_minor
         open_items.append({
             "invoice": inv.number, "kind": inv.kind, "seq": inst.seq, "issue_date": inv.issue_date.isoformat(),
-            "due_date": inst.due_date.isoformat(), "days_past_due": (as_of - inst.due_date).days,
+            "due_date": inst.due_date.isoformat(),
+            # a credit note is money owed to the customer: it is never past due
+            "days_past_due": 0 if inv.kind == "credit_note" else (as_of - inst.due_date).days,
             "open": Money.from_minor(sign * open_minor, inv.currency).format_plain(), "currency": inv.currency,
             "disputed": inv.disputed,
         })

@@ -343,3 +343,18 @@ def test_invoices_with_several_instalments(cli_env: dict[str, str], es_files: tu
     shown = json.loads(cobro("customers", "show", "C001", "--json")[1])
     assert sorted(i["open"] for i in shown["open_items"]) == ["10.00", "100.00", "175.50"]
     assert summary()["open_amount"] == {"EUR": "365.50"}
+
+
+def test_a_credit_note_is_never_past_due(cli_env: dict[str, str], es_files: tuple[Path, Path],
+                                         tmp_path: Path) -> None:
+    customers, _ = es_files
+    cobro("import", "customers", str(customers))
+    f = tmp_path / "docs.csv"
+    f.write_text("invoice_number,customer_code,issue_date,due_date,amount,currency,kind\n"
+                 "F-9,C002,2025-01-10,2025-02-10,100.00,EUR,invoice\n"
+                 "A-9,C002,2025-01-20,2025-01-20,30.00,EUR,credit_note\n", encoding="utf-8")
+    assert cobro("import", "invoices", str(f))[0] == 0
+    shown = json.loads(cobro("customers", "show", "C002", "--as-of", "2025-03-12", "--json")[1])
+    days = {i["invoice"]: (i["days_past_due"], i["open"]) for i in shown["open_items"]}
+    assert days == {"F-9": (30, "100.00"), "A-9": (0, "-30.00")}
+    assert shown["balance"] == {"EUR": "70.00"}
