@@ -37,7 +37,7 @@ from cobro.importers.tabular import (
 )
 from cobro.money import MoneyError, check_currency, exponent
 
-BATCH_ROWS = 50000
+BATCH_ROWS = 100_000
 StageTuple = tuple[Any, ...]
 
 
