@@ -282,14 +282,8 @@ def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: s
         WHERE h.old_hash <> h.h AND instalments.invoice_id = h.invoice_id AND instalments.seq = {r}.seq
           AND (instalments.amount_minor <> {r}.amount_minor OR instalments.due_date <> {r}.due_date
                OR instalments.currency <> {r}.currency)"""), p)
-    conn.execute(text(f"""
-        INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
-                                 paid_minor, open_minor)
-        SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
-               {r}.amount_minor
-        FROM {rows_from}
-        WHERE h.old_hash <> h.h
-          AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)"""), p)
+    _insert_instalments(conn, p, rows_from, r, f"h.old_hash <> h.h AND NOT EXISTS ("
+                        f"SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)")
     conn.execute(text("""
         UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
                due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
@@ -318,13 +312,18 @@ def _insert_new(conn: Connection, p: dict[str, object], rows_from: str, r: str) 
                h.amount_minor, h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms,
                (h.over_cap = 1), :src, h.h
         FROM stage_heads h WHERE h.old_hash IS NULL"""), p)
+    _insert_instalments(conn, p, rows_from, r, "h.old_hash IS NULL")
+
+
+def _insert_instalments(conn: Connection, p: dict[str, object], rows_from: str, r: str, where: str) -> None:
+    """Instalment rows of the heads that `where` selects, nothing paid yet (`r` names the rows' source)."""
     conn.execute(text(f"""
         INSERT INTO instalments (tenant_id, invoice_id, customer_id, seq, due_date, currency, amount_minor,
                                  paid_minor, open_minor)
         SELECT :t, h.invoice_id, h.customer_id, {r}.seq, {r}.due_date, {r}.currency, {r}.amount_minor, 0,
                {r}.amount_minor
         FROM {rows_from}
-        WHERE h.old_hash IS NULL"""), p)
+        WHERE {where}"""), p)
 
 
 def _apply_settlements(conn: Connection, p: dict[str, object]) -> int:
