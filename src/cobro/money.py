@@ -168,6 +168,16 @@ class Money:
         return f"{self.amount.quantize(quantum(self.currency)):f}"
 
 
+def format_minor(minor: int, currency: str) -> str:
+    """`Money.from_minor(minor, currency).format_plain()` in integer arithmetic ("1234.50", "1802447"): for the
+    hot paths that format every item of a cycle."""
+    exp = exponent(currency)
+    if not exp:
+        return str(minor)
+    whole, frac = divmod(abs(minor), 10 ** exp)
+    return f"{'-' if minor < 0 else ''}{whole}.{frac:0{exp}d}"
+
+
 def format_grouped(amount: Decimal | float, currency: str) -> str:
     """With thousands separators and the currency's decimals: "1,234.50" in EUR, "1,234" in CLP."""
     return f"{amount:,.{exponent(currency)}f}"

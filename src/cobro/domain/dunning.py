@@ -37,7 +37,7 @@ from cobro.domain.pauses import (
     shift_terms,
 )
 from cobro.domain.policy import Policy, Step, Trigger
-from cobro.money import exponent
+from cobro.money import format_minor
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +162,8 @@ def _due_reason(it: Item, step: Step, on: dt.date) -> str:
 
 
 def _fmt(minor: int, currency: str) -> str:
-    """"1234.50 EUR", as Money's plain format, in integer arithmetic (it runs for every case of a cycle)."""
-    exp = exponent(currency)
-    if not exp:
-        return f"{minor} {currency}"
-    whole, frac = divmod(abs(minor), 10 ** exp)
-    return f"{'-' if minor < 0 else ''}{whole}.{frac:0{exp}d} {currency}"
+    """"1234.50 EUR" (it runs for every case of a cycle)."""
+    return f"{format_minor(minor, currency)} {currency}"
 
 
 def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: bool = False) -> CaseDecision:

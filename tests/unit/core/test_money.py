@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cobro.money import D, Money, MoneyError, format_grouped
+from cobro.money import D, Money, MoneyError, format_grouped, format_minor
 
 
 def test_money_rounds_half_up_to_minor_unit() -> None:
@@ -53,3 +53,8 @@ def test_format_grouped_uses_the_currency_decimals() -> None:
     assert format_grouped(Decimal("50700294"), "CLP") == "50,700,294"
     assert format_grouped(Decimal("1234.5"), "EUR") == "1,234.50"
     assert format_grouped(1234.567, "KWD") == "1,234.567"
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15), st.sampled_from(["EUR", "CLP", "KWD", "MXN", "JPY"]))
+def test_format_minor_is_format_plain_in_integers(minor: int, currency: str) -> None:
+    assert format_minor(minor, currency) == Money.from_minor(minor, currency).format_plain()

@@ -29,13 +29,13 @@ from cobro.domain.dunning import CaseDecision, CaseHistory, CaseInput, Schedule,
 from cobro.domain.dunning_quiet import CaseSummary, is_quiet
 from cobro.domain.pauses import Promise, evaluate_promise
 from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
+from cobro.money import format_minor
 from cobro.services.collections.cycle_effects import (
     ActionKey,
     Book,
     Draft,
     _items_json,
     _key,
-    _money,
     draft_effects,
     write_effects,
 )
@@ -77,8 +77,8 @@ def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[i
         broken += status == "broken"
         events.append({"tenant_id": tenant, "customer_id": row.customer_id, "day": as_of, "kind": f"promise.{status}",
                            "ref": f"promise:{row.id}", "actor": "cycle",
-                           "summary": f"promise to pay {_money(row.amount_minor, row.currency)} {row.currency} by "
-                                   f"{row.due_on.isoformat()} {status} (paid {_money(paid, row.currency)})"})
+                           "summary": f"promise to pay {format_minor(row.amount_minor, row.currency)} {row.currency} by "
+                                   f"{row.due_on.isoformat()} {status} (paid {format_minor(paid, row.currency)})"})
     session.flush()
     return kept, broken, events
 
@@ -185,7 +185,7 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
         result.actions.append({"customer": custs[d.customer_id].code, "currency": d.currency, "step": a.step.id,
                                "channel": a.step.channel, "episode": d.episode, "policy": name,
                                "items": shown[_key(d)] if not dry_run else _items_json(a),
-                               "total": _money(a.total_minor, d.currency),
+                               "total": format_minor(a.total_minor, d.currency),
                                "reason": a.reason})
     counts["problems"] = len(result.problems)
     result.counts = dict(sorted(counts.items()))

@@ -14,13 +14,9 @@ from cobro.db.records_collections import DisputeRow, HoldRow, PaymentPlanRow, Pl
 from cobro.db.repositories import parties
 from cobro.db.repositories.collections import work
 from cobro.errors import InvalidInputError, InvalidTransitionError
-from cobro.money import Money, MoneyError
+from cobro.money import Money, MoneyError, format_minor
 
 REASON_CODES = ("quality", "quantity", "price", "not_received", "duplicate", "already_paid", "terms", "other")
-
-
-def _money(minor: int, currency: str) -> str:
-    return Money.from_minor(minor, currency).format_plain()
 
 
 def add_hold(session: Session, tenant_code: str, *, customer: str, reason: str, today: dt.date,
@@ -87,8 +83,8 @@ def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices:
             raise InvalidInputError("the disputed amount must be positive")
         open_total = sum(i.open_minor for i in work.open_instalments(session, [inv.id for inv in found.values()]))
         if minor > open_total:
-            raise InvalidInputError(f"the disputed amount {_money(minor, currency)} {currency} is more than what is "
-                                    f"still open on {', '.join(invoices)} ({_money(open_total, currency)} {currency})")
+            raise InvalidInputError(f"the disputed amount {format_minor(minor, currency)} {currency} is more than what is "
+                                    f"still open on {', '.join(invoices)} ({format_minor(open_total, currency)} {currency})")
     row = work.add(session, DisputeRow(
         tenant_id=tenant, customer_id=cust.id, invoice_ids_json=json.dumps(sorted(i.id for i in found.values())),
         reason_code=reason_code, amount_minor=minor, currency=currency, owner=owner, resolve_by=resolve_by,
@@ -96,7 +92,7 @@ def open_dispute(session: Session, tenant_code: str, *, customer: str, invoices:
     work.timeline(session, tenant, cust.id, day=today, kind="dispute.opened", ref=f"dispute:{row.id}",
                   actor=user or owner,
                   summary=f"dispute ({reason_code}) on {', '.join(invoices)}"
-                          + (f" for {_money(minor, currency)} {currency}" if minor else "")
+                          + (f" for {format_minor(minor, currency)} {currency}" if minor else "")
                           + (f", resolve by {resolve_by}" if resolve_by else ""))
     return row
 
@@ -122,7 +118,7 @@ def list_disputes(session: Session, tenant_code: str, *, status: str = "open") -
     numbers = work.invoice_numbers(session, {i for v in ids.values() for i in v})
     return [{"id": r.id, "customer": codes.get(r.customer_id, ""), "invoice_ids": ids[r.id],
              "invoices": [numbers.get(i, str(i)) for i in ids[r.id]],
-             "reason_code": r.reason_code, "amount": _money(r.amount_minor, r.currency) if r.amount_minor else "all",
+             "reason_code": r.reason_code, "amount": format_minor(r.amount_minor, r.currency) if r.amount_minor else "all",
              "currency": r.currency, "owner": r.owner, "resolve_by": r.resolve_by.isoformat() if r.resolve_by else None,
              "status": r.status} for r in rows]
 
@@ -143,8 +139,8 @@ def add_plan(session: Session, tenant_code: str, *, customer: str, invoices: lis
     except (MoneyError, ArithmeticError) as exc:
         raise InvalidInputError(f"bad instalment amount: {exc}") from exc
     if sum(m for _, m in parts) != open_total:
-        raise InvalidInputError(f"the plan's instalments add up to {_money(sum(m for _, m in parts), currency)} but "
-                                f"the covered items are open for {_money(open_total, currency)} {currency}")
+        raise InvalidInputError(f"the plan's instalments add up to {format_minor(sum(m for _, m in parts), currency)} but "
+                                f"the covered items are open for {format_minor(open_total, currency)} {currency}")
     plan = work.add(session, PaymentPlanRow(
         tenant_id=tenant, customer_id=cust.id, currency=currency, total_minor=open_total,
         covered_json=json.dumps([i.id for i in covered]), status="active", agreed_on=today, created_by=user,
@@ -153,7 +149,7 @@ def add_plan(session: Session, tenant_code: str, *, customer: str, invoices: lis
         session.add(PlanInstalmentRow(tenant_id=tenant, plan_id=plan.id, seq=seq, due_date=day, amount_minor=minor))
     work.timeline(session, tenant, cust.id, day=today, kind="plan.agreed", ref=f"plan:{plan.id}", actor=user,
                   summary=f"payment plan for {', '.join(invoices)}: {len(parts)} instalment(s), "
-                          f"{_money(open_total, currency)} {currency}")
+                          f"{format_minor(open_total, currency)} {currency}")
     session.flush()
     return plan
 
