@@ -27,27 +27,26 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     ready: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
+    def offer(item: object) -> bool:
+        """Hand `item` to the consumer; False once the consumer has gone."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        ready.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(item):
                     _close(items)
                     return
             outcome: object = _DONE
         except BaseException as exc:  # handed to the consumer, which re-raises it
             outcome = _Failed(exc)
-        while not stop.is_set():
-            try:
-                ready.put(outcome, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        offer(outcome)
 
     worker = threading.Thread(target=produce, name="cobro-prefetch", daemon=True)
     worker.start()

@@ -190,6 +190,15 @@ def country_code(text: str) -> str:
     return code
 
 
+def _country(reader: RowReader, row: int, text: str, errors: list[Problem]) -> str:
+    """The cell's country code, or "" (with the problem recorded) when it is empty or not a code."""
+    try:
+        return country_code(text)
+    except ValueProblem as exc:
+        errors.append(reader.problem(row, "country", str(exc), "bad_country"))
+        return ""
+
+
 def _tax_id(reader: RowReader, row: int, cells: list[Any], country: str, errors: list[Problem]) -> str:
     value = reader.text(cells, "tax_id")
     if not value:
@@ -208,11 +217,7 @@ def read_customers(reader: RowReader) -> Iterator[CustomerLine | Problem]:
         errors: list[Problem] = []
         code = _required_text(reader, row, cells, "code", errors)
         name = _required_text(reader, row, cells, "legal_name", errors)
-        try:
-            country = country_code(reader.text(cells, "country")) or "ES"
-        except ValueProblem as exc:
-            errors.append(reader.problem(row, "country", str(exc), "bad_country"))
-            country = "ES"
+        country = _country(reader, row, reader.text(cells, "country"), errors) or "ES"
         tax_id = _tax_id(reader, row, cells, country, errors)
         limit_minor: int | None = None
         limit_currency = ""
@@ -325,11 +330,7 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
                                          f"(rows {seen[key]} and {row})", "duplicate"))
         elif number:
             seen[key] = row
-        try:
-            country = country_code(t["country"](cells))
-        except ValueProblem as exc:
-            errors.append(reader.problem(row, "country", str(exc), "bad_country"))
-            country = ""
+        country = _country(reader, row, t["country"](cells), errors)
         tax_id = _tax_id(reader, row, cells, country, errors) if "tax_id" in reader.columns else ""
         yield from errors
         if any(e.severity == "error" for e in errors):
