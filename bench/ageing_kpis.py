@@ -23,10 +23,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from cobro.db.engine import make_engine, make_sessionmaker, normalize_url
-from cobro.db.migrate import upgrade
-from cobro.domain.aging import parse_bucket_spec
-from cobro.services import reporting
+from cobro.platform.db.engine import make_engine, make_sessionmaker, normalize_url
+from cobro.platform.db.migrate import upgrade
+from cobro.reporting import service as reporting
+from cobro.reporting.domain.aging import parse_bucket_spec
 
 AS_OF = dt.date(2026, 6, 30)
 SPEC = parse_bucket_spec("0,30,60,90,120", "due")

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from cobro.cashapp.domain.matching import MatchIndex, Policy, match_lines
 from cobro.demo.statements import MIXES, synth_ledger, synth_lines, to_camt053
-from cobro.domain.matching import MatchIndex, Policy, match_lines
 
 
 def main() -> None:

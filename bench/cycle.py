@@ -22,12 +22,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from cobro.bootstrap import build
-from cobro.config import Settings
-from cobro.db.engine import normalize_url
-from cobro.db.migrate import upgrade
-from cobro.services.collections.cycle import run_cycle
-from cobro.services.collections.policy import apply_policy
+from cobro.collections.service.cycle import run_cycle
+from cobro.collections.service.policy import apply_policy
+from cobro.platform.container import build
+from cobro.platform.db.engine import normalize_url
+from cobro.platform.db.migrate import upgrade
+from cobro.platform.settings import Settings
 
 AS_OF = dt.date(2025, 12, 1)
 POLICY = Path(__file__).resolve().parents[1] / "examples" / "policies" / "standard.yaml"

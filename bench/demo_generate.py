@@ -19,11 +19,11 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from cobro.bootstrap import build, migrate
-from cobro.config import Settings
-from cobro.db.engine import normalize_url
-from cobro.db.repositories.demo_writer import write_demo
 from cobro.demo.generator import DemoSpec, FirstIds, generate_ledger, make_parties
+from cobro.demo.repository import write_demo
+from cobro.platform.container import build, migrate
+from cobro.platform.db.engine import normalize_url
+from cobro.platform.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cobro_bench_demo"
 

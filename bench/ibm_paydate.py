@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cobro.analytics.forecast import backtest
-from cobro.analytics.paydate.evaluate import evaluate_split, format_table
-from cobro.analytics.paydate.model import fit
-from cobro.importers.frame import read_ledger_frame
+from cobro.forecasting.forecast import backtest
+from cobro.forecasting.paydate.evaluate import evaluate_split, format_table
+from cobro.forecasting.paydate.model import fit
+from cobro.ledger.imports.frame import read_ledger_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"

@@ -26,10 +26,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from cobro.db.engine import make_engine, make_sessionmaker, normalize_url
-from cobro.db.migrate import upgrade
-from cobro.db.repositories import invoice_import
-from cobro.services.imports import import_invoices
+from cobro.ledger.repository import invoice_import
+from cobro.ledger.service.imports import import_invoices
+from cobro.platform.db.engine import make_engine, make_sessionmaker, normalize_url
+from cobro.platform.db.migrate import upgrade
 
 
 def write_csv(path: Path, rows: int, customers: int, seed: int = 1) -> list[tuple[object, ...]]:

@@ -9,7 +9,7 @@ In the same run: the logistic-regression baseline (median impute + normal quanti
 scikit-learn HistGradientBoosting with defaults (the README's reference), so cobro is compared on the same
 folds; plus a paired bootstrap 95 % interval for AUC(cobro) − AUC(HGB).
 
-cobro's model uses its fixed defaults (see cobro.analytics.solvency.model); nothing here tunes them.
+cobro's model uses its fixed defaults (see cobro.solvency.model.model); nothing here tunes them.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from cobro.analytics.solvency.arff import read_arff
-from cobro.analytics.solvency.model import (
+from cobro.solvency.model.arff import read_arff
+from cobro.solvency.model.model import (
     ModelParams,
     cross_validate,
     deduplicate,

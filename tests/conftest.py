@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from cobro.bootstrap import Container, build
-from cobro.config import Settings
-from cobro.db.engine import normalize_url
-from cobro.db.migrate import upgrade
+from cobro.platform.container import Container, build
+from cobro.platform.db.engine import normalize_url
+from cobro.platform.db.migrate import upgrade
+from cobro.platform.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 # the shared data and fixtures sit next to the checkout; COBRO_SHARED_DIR points elsewhere (CI on another path)

@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from cobro.api.app import create_app
-from cobro.bootstrap import Container, build
-from cobro.clock import FixedClock
-from cobro.config import Settings
+from cobro.app.http import create_app
+from cobro.kernel.clock import FixedClock
+from cobro.platform.container import Container, build
+from cobro.platform.settings import Settings
 from tests.e2e.ledger import AS_OF, seed
 
 

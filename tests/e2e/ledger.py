@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cobro.bootstrap import Container
-from cobro.db.repositories import parties
-from cobro.services import imports
+from cobro.ledger.repository import parties
+from cobro.ledger.service import imports
+from cobro.platform.container import Container
 
 AS_OF = dt.date(2025, 6, 30)
 

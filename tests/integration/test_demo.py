@@ -11,16 +11,18 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from cobro.bootstrap import Container, build
-from cobro.cli.main import app
-from cobro.config import Settings
-from cobro.db.migrate import upgrade
-from cobro.db.repositories import demo_writer, ledger, parties
+from cobro.app.cli import app
+from cobro.demo import repository as demo_writer
 from cobro.demo.generator import DemoSpec
 from cobro.demo.parties import BEHAVIOURS
-from cobro.domain.taxids import check_tax_id
-from cobro.errors import ConflictError
-from cobro.money import exponent
+from cobro.kernel.errors import ConflictError
+from cobro.kernel.money import exponent
+from cobro.kernel.taxids import check_tax_id
+from cobro.ledger.repository import parties
+from cobro.ledger.repository import summary as ledger
+from cobro.platform.container import Container, build
+from cobro.platform.db.migrate import upgrade
+from cobro.platform.settings import Settings
 
 AS_OF = dt.date(2026, 6, 30)
 SPEC = DemoSpec(debtors=30, invoices=600, seed=11, as_of=AS_OF)
@@ -179,7 +181,7 @@ def test_cli_demo_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(json.loads((tmp_path / "out" / "top_customers.json").read_text(encoding="utf-8"))) == 10
     # a second run starts from a fresh database, and without --no-serve ends by serving the dashboard
     served: list[tuple[str, int]] = []
-    monkeypatch.setattr("cobro.cli.commands.serve.serve_app",
+    monkeypatch.setattr("cobro.app.serve.serve_app",
                         lambda settings, *, host, port: served.append((host, port)))
     result = CliRunner().invoke(app, args[:1] + args[2:])
     assert result.exit_code == 0, result.output

@@ -2,5 +2,5 @@
 
 `parties` invents customers and contacts, `generator` simulates invoices and how each customer pays them;
 both are pure (numpy and `cobro.domain` only) and produce plain row tuples that
-`cobro.db.repositories.demo_writer` bulk-writes.  `story` is the scripted `cobro demo` walk-through.
+`cobro.demo.repository` bulk-writes.  `story` is the scripted `cobro demo` walk-through.
 """

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from cobro.bootstrap import Container
+    from cobro.platform.container import Container
 
 SIMULATED_DAYS = 28  # four weeks of daily runs (business days only, as a scheduler would)
 
@@ -97,17 +97,17 @@ def whatsapp_sink(log_path: Path) -> Iterator[str]:
 
 def collections_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """Apply the standard policy, run the cycle daily for four simulated weeks and deliver every message."""
-    from cobro.clock import FixedClock
-    from cobro.config import Settings
-    from cobro.domain.calendar import HolidayCalendar
-    from cobro.jobs.delivery_setup import DeliverySettings
-    from cobro.jobs.outbox import make_deliverer
-    from cobro.services.collections.cycle import run_cycle
-    from cobro.services.collections.policy import apply_policy
+    from cobro.collections.service.cycle import run_cycle
+    from cobro.collections.service.policy import apply_policy
+    from cobro.delivery.service.deliver import make_deliverer
+    from cobro.delivery.service.setup import DeliverySettings
+    from cobro.kernel.calendar import HolidayCalendar
+    from cobro.kernel.clock import FixedClock
+    from cobro.platform.settings import Settings
 
     tenant = container.settings.tenant
     _name_the_creditor(container, "Suministros Iberia Demo SL")
-    policy_text = resources.files("cobro.data.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
+    policy_text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     with container.uow() as uow:
         apply_policy(uow.session, tenant, policy_text, user="demo")
         uow.commit()
@@ -158,7 +158,7 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
 
 def _name_the_creditor(container: Container, name: str) -> None:
     """Letters are signed with the tenant's name; give the demo tenant a company name."""
-    from cobro.db.repositories import parties
+    from cobro.ledger.repository import parties
 
     with container.uow() as uow:
         parties.name_tenant(uow.session, container.settings.tenant, name, only_if="Default tenant")

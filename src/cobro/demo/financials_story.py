@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from cobro.bootstrap import Container
+    from cobro.platform.container import Container
 
 DEFAULT_POLISH_ARFF = Path("/work/shared/data/polish-bankruptcy/5year.arff")
 
@@ -40,8 +40,8 @@ def train_solvency_model(arff: Path, out: Path) -> dict[str, Any]:
     Lighter than `cobro solvency train` so the demo stays quick: 200 trees at learning rate 0.1 (about the same
     shrinkage × trees as the default 500 × 0.05) and no cross-validated metrics (that command reports them).
     """
-    from cobro.analytics.solvency.arff import read_arff
-    from cobro.analytics.solvency.model import ModelParams, SolvencyModel, deduplicate, train
+    from cobro.solvency.model.arff import read_arff
+    from cobro.solvency.model.model import ModelParams, SolvencyModel, deduplicate, train
 
     if out.exists() and out.stat().st_mtime >= arff.stat().st_mtime:
         cached = SolvencyModel.load(out)
@@ -61,7 +61,7 @@ def train_solvency_model(arff: Path, out: Path) -> dict[str, Any]:
 
 
 def _scores(container: Container, as_of: dt.date, model: Path | None) -> dict[str, Any]:
-    from cobro.services import risk
+    from cobro.risk.service import scores as risk
 
     tenant = container.settings.tenant
     with container.uow() as uow:
@@ -77,12 +77,12 @@ def financials_step(container: Container, out_dir: Path, as_of: dt.date, console
     """Import invented accounts, train the bankruptcy model when the Polish data is there, score again."""
     from sqlalchemy import select
 
-    from cobro.db.records import CustomerRow
-    from cobro.db.repositories import financials as fin_repo
-    from cobro.db.repositories import parties
     from cobro.demo.financials import DemoFirm, make_accounts, write_csv
     from cobro.demo.parties import EUR_RATE
-    from cobro.services.financials import import_financials
+    from cobro.ledger.records import CustomerRow
+    from cobro.ledger.repository import parties
+    from cobro.solvency import repository as fin_repo
+    from cobro.solvency.service.financials import import_financials
 
     tenant = container.settings.tenant
     before = _scores(container, as_of, None)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cobro.demo.parties import DemoContact, DemoCustomer, make_contacts, make_customers
-from cobro.domain.terms import SPAIN_LEGAL_CAP_DAYS, PaymentTerms
-from cobro.money import exponent
+from cobro.kernel.money import exponent
+from cobro.kernel.terms import SPAIN_LEGAL_CAP_DAYS, PaymentTerms
 
 Row = tuple[object, ...]
 

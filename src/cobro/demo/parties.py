@@ -1,7 +1,7 @@
 """Invented debtors for the demo ledger: Spanish and Latin American companies with valid tax ids and contacts.
 
 Names come from word lists ("Construcciones del Ebro SL", "Distribuidora del Bajío SA de CV"); tax ids get
-real check digits from python-stdnum, so every id passes `cobro.domain.taxids.check_tax_id`.  Everything is
+real check digits from python-stdnum, so every id passes `cobro.kernel.taxids.check_tax_id`.  Everything is
 drawn from a numpy Generator, so one seed gives one set of customers.
 """
 
@@ -18,8 +18,8 @@ from stdnum.es import cif
 from stdnum.mx import rfc
 from stdnum.pe import ruc
 
-from cobro.domain.taxids import EU_VAT_PREFIXES
-from cobro.money import exponent
+from cobro.kernel.money import exponent
+from cobro.kernel.taxids import EU_VAT_PREFIXES
 
 BEHAVIOURS = ("punctual", "chronic_late", "slowing_down", "disputing", "insolvent")
 _BEHAVIOUR_SHARE = (0.40, 0.24, 0.12, 0.14, 0.10)

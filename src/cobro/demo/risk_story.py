@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from cobro.bootstrap import Container
+    from cobro.platform.container import Container
 
 
 def _write(path: Path, data: Any) -> None:
@@ -50,9 +50,10 @@ def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Cons
     """Train the payment-date model, forecast 13 weeks, score, classify and recommend over the demo ledger."""
     from sqlalchemy import select
 
-    from cobro.db.records import CustomerRow
-    from cobro.db.repositories import parties
-    from cobro.services import prediction, risk
+    from cobro.forecasting import service as prediction
+    from cobro.ledger.records import CustomerRow
+    from cobro.ledger.repository import parties
+    from cobro.risk.service import scores as risk
 
     tenant = container.settings.tenant
     model_dir = out_dir / "models"

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from cobro.domain.matching import CustomerInfo, Item, Line
+from cobro.cashapp.domain.matching import CustomerInfo, Item, Line
 
 ACTIVITIES = ["Construcciones", "Distribuciones", "Transportes", "Suministros", "Instalaciones", "Talleres",
               "Comercial", "Servicios", "Ingeniería", "Electricidad", "Fontanería", "Carpintería", "Maderas",

@@ -36,8 +36,8 @@ from cobro.demo.generator import DemoSpec
 from cobro.demo.risk_story import risk_step
 
 if TYPE_CHECKING:
-    from cobro.bootstrap import Container
-    from cobro.db.repositories.demo_writer import DemoCounts
+    from cobro.demo.repository import DemoCounts
+    from cobro.platform.container import Container
 
 Step = Callable[["Container", Path, dt.date, Console], None]
 
@@ -61,7 +61,7 @@ def generate_into(container: Container, spec: DemoSpec, console: Console | None)
 
     Returns the counts and the elapsed seconds.
     """
-    from cobro.db.repositories.demo_writer import write_demo
+    from cobro.demo.repository import write_demo
 
     started = time.perf_counter()
     if console is None:
@@ -83,7 +83,7 @@ def generate_into(container: Container, spec: DemoSpec, console: Console | None)
 
 def init_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """Create the schema (Alembic migrations) and the default tenant."""
-    from cobro.bootstrap import migrate
+    from cobro.platform.container import migrate
 
     migrate(container)
     console.print(f"database ready: {container.engine.url.render_as_string(hide_password=True)}")
@@ -106,7 +106,8 @@ def generate_step(container: Container, out_dir: Path, as_of: dt.date, console: 
 
 def summary_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """The ledger summary: customers, invoices, open invoices and open amount per currency."""
-    from cobro.db.repositories import ledger, parties
+    from cobro.ledger.repository import parties
+    from cobro.ledger.repository import summary as ledger
 
     with container.uow() as uow:
         tenant = parties.tenant_id(uow.session, container.settings.tenant)
@@ -123,9 +124,9 @@ def summary_step(container: Container, out_dir: Path, as_of: dt.date, console: C
 
 def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """The ten customers with the largest open balance, with the payer behaviour the generator gave them."""
-    from cobro.db.repositories import parties
     from cobro.demo.parties import EUR_RATE
-    from cobro.money import Money, exponent
+    from cobro.kernel.money import Money, exponent
+    from cobro.ledger.repository import parties
 
     with container.uow() as uow:
         tenant = parties.tenant_id(uow.session, container.settings.tenant)
@@ -151,10 +152,10 @@ def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, cons
 
 def reports_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """Ageing, KPIs and IFRS 9 provision as JSON, and the portfolio analysis as HTML, PDF and XLSX."""
-    from cobro.analytics.portfolio import Options, analyze
-    from cobro.analytics.report_render import write_report
-    from cobro.domain.aging import parse_bucket_spec
-    from cobro.services import reporting
+    from cobro.reporting import service as reporting
+    from cobro.reporting.domain.aging import parse_bucket_spec
+    from cobro.reporting.portfolio.analysis import Options, analyze
+    from cobro.reporting.portfolio.render import write_report
 
     tenant = container.settings.tenant
     with container.uow() as uow:

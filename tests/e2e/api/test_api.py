@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from cobro.api.schemas import AgeingReport, CustomerDetail, CustomerList, Health, LedgerSummary
+from cobro.ledger.schemas.customers import CustomerDetail, CustomerList
+from cobro.ledger.schemas.ledger import LedgerSummary
+from cobro.platform.http.schemas import Health
+from cobro.reporting.schemas import AgeingReport
 
 OTHER = {"X-Cobro-Tenant": "other"}
 

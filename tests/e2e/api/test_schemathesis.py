@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import create_engine
 
-from cobro.api.app import create_app
-from cobro.bootstrap import build
-from cobro.clock import FixedClock
-from cobro.config import Settings
-from cobro.db.migrate import upgrade
+from cobro.app.http import create_app
+from cobro.kernel.clock import FixedClock
+from cobro.platform.container import build
+from cobro.platform.db.migrate import upgrade
+from cobro.platform.settings import Settings
 from tests.e2e.ledger import AS_OF, seed
 
 # bucket edges must increase: a rule the query-string pattern cannot express, so a schema-valid spec may get 422

@@ -18,11 +18,11 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine
 
-from cobro.api.app import create_app
-from cobro.bootstrap import build
-from cobro.clock import FixedClock
-from cobro.config import Settings
-from cobro.db.migrate import upgrade
+from cobro.app.http import create_app
+from cobro.kernel.clock import FixedClock
+from cobro.platform.container import build
+from cobro.platform.db.migrate import upgrade
+from cobro.platform.settings import Settings
 from tests.e2e.ledger import AS_OF, seed
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cobro.cli.main import app
+from cobro.app.cli import app
 
 runner = CliRunner()
 from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR

@@ -9,9 +9,9 @@ from pathlib import Path
 from lxml import etree
 from typer.testing import CliRunner
 
-from cobro.cli.main import app
+from cobro.app.cli import app
+from cobro.cashapp.domain.matching import Line
 from cobro.demo.statements import to_camt053
-from cobro.domain.matching import Line
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cobro.cli.main import app
+from cobro.app.cli import app
+from cobro.cashapp.domain.matching import Line
 from cobro.demo.statements import to_camt053
-from cobro.domain.matching import Line
 
 runner = CliRunner()
 from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR

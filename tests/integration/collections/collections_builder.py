@@ -8,12 +8,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cobro.bootstrap import Container
-from cobro.db.records import ContactRow, CustomerRow, InstalmentRow, InvoiceRow, TenantRow
-from cobro.db.repositories import ledger
-from cobro.domain.payments import Allocation
-from cobro.money import Money
-from cobro.services.collections.policy import apply_policy
+from cobro.collections.service.policy import apply_policy
+from cobro.kernel.money import Money
+from cobro.ledger.domain.payments import Allocation
+from cobro.ledger.records import ContactRow, CustomerRow, InstalmentRow, InvoiceRow, TenantRow
+from cobro.ledger.repository import summary as ledger
+from cobro.platform.container import Container
 
 POLICY = Path(__file__).resolve().parents[3] / "examples" / "policies" / "standard.yaml"
 

@@ -8,9 +8,9 @@ import threading
 from collections_builder import Ledger
 from sqlalchemy import func, select
 
-from cobro.bootstrap import Container
-from cobro.db.records_collections import CollectionActionRow, OutboxMessageRow
-from cobro.services.collections.cycle import run_cycle
+from cobro.collections.records import CollectionActionRow, OutboxMessageRow
+from cobro.collections.service.cycle import run_cycle
+from cobro.platform.container import Container
 
 NOW = dt.datetime(2025, 10, 6, 6, 0, tzinfo=dt.UTC)
 

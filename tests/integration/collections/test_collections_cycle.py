@@ -8,8 +8,7 @@ import json
 from collections_builder import Ledger
 from sqlalchemy import func, select
 
-from cobro.bootstrap import Container
-from cobro.db.records_collections import (
+from cobro.collections.records import (
     CollectionActionRow,
     CustomerFlagRow,
     EscalationCaseRow,
@@ -17,7 +16,8 @@ from cobro.db.records_collections import (
     TaskRow,
     TimelineEventRow,
 )
-from cobro.services.collections.cycle import run_cycle
+from cobro.collections.service.cycle import run_cycle
+from cobro.platform.container import Container
 
 D = dt.date
 NOW = dt.datetime(2025, 12, 1, 6, 0, tzinfo=dt.UTC)

@@ -11,18 +11,18 @@ import pytest
 from collections_builder import Ledger
 from sqlalchemy import select
 
-from cobro.bootstrap import Container
-from cobro.db.records_collections import (
+from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
+from cobro.collections.records import (
     CollectionActionRow,
     EscalationCaseRow,
     OutboxMessageRow,
     TaskRow,
     TimelineEventRow,
 )
-from cobro.db.repositories.collections.cycle_writer import write_behind
-from cobro.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
-from cobro.services.collections import cycle as cycle_service
-from cobro.services.collections.cycle import run_cycle
+from cobro.collections.repository.cycle_writer import write_behind
+from cobro.collections.service import cycle as cycle_service
+from cobro.collections.service.cycle import run_cycle
+from cobro.platform.container import Container
 
 D = dt.date
 NOW = dt.datetime(2025, 12, 1, 6, 0, tzinfo=dt.UTC)

@@ -7,10 +7,10 @@ import datetime as dt
 from collections_builder import Ledger  # type: ignore[import-not-found]
 from sqlalchemy import select, update
 
-from cobro.bootstrap import Container
-from cobro.db.records_collections import EscalationCaseRow, OutboxMessageRow
-from cobro.services.collections.cycle import run_cycle
-from cobro.services.collections.evidence import evidence_pack
+from cobro.collections.records import EscalationCaseRow, OutboxMessageRow
+from cobro.collections.service.cycle import run_cycle
+from cobro.collections.service.evidence import evidence_pack
+from cobro.platform.container import Container
 
 
 def test_evidence_pack_lists_demands_and_interest(container: Container) -> None:

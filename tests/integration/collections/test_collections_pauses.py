@@ -9,10 +9,10 @@ from collections_builder import Ledger
 from sqlalchemy import select
 from test_collections_cycle import cycle, steps
 
-from cobro.bootstrap import Container
-from cobro.db.records_collections import PromiseRow, TimelineEventRow
-from cobro.errors import ConflictError, InvalidInputError, InvalidTransitionError
-from cobro.services.collections import exceptions, holds, promises, tasks
+from cobro.collections.records import PromiseRow, TimelineEventRow
+from cobro.collections.service import exceptions, holds, promises, tasks
+from cobro.kernel.errors import ConflictError, InvalidInputError, InvalidTransitionError
+from cobro.platform.container import Container
 
 D = dt.date
 NOW = dt.datetime(2025, 10, 1, 8, 0, tzinfo=dt.UTC)

@@ -8,10 +8,10 @@ import json
 from collections_builder import Ledger  # type: ignore[import-not-found]
 from sqlalchemy import select
 
-from cobro.bootstrap import Container
-from cobro.channels.render import Renderer
-from cobro.db.records_collections import OutboxMessageRow, TimelineEventRow
-from cobro.services.collections.terms import send_terms_letter
+from cobro.collections.records import OutboxMessageRow, TimelineEventRow
+from cobro.collections.service.terms import send_terms_letter
+from cobro.delivery.channels.render import Renderer
+from cobro.platform.container import Container
 
 
 def test_terms_letter_is_queued_once_and_renders(container: Container) -> None:

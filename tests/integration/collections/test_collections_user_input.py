@@ -10,8 +10,8 @@ from pathlib import Path
 from collections_builder import Ledger
 from typer.testing import CliRunner
 
-from cobro.bootstrap import Container
-from cobro.cli.main import app
+from cobro.app.cli import app
+from cobro.platform.container import Container
 
 runner = CliRunner()
 DUE = dt.date(2025, 12, 5)

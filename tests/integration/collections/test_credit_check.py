@@ -11,12 +11,11 @@ from collections_builder import Ledger
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from cobro.bootstrap import Container
-from cobro.cli.main import app
-from cobro.db.records import CustomerRow
-from cobro.errors import NotFoundError
-from cobro.services import credit
-from cobro.services.collections import exceptions
+from cobro.app.cli import app
+from cobro.collections.service import credit, exceptions
+from cobro.kernel.errors import NotFoundError
+from cobro.ledger.records import CustomerRow
+from cobro.platform.container import Container
 
 D = dt.date
 NOW = dt.datetime(2026, 1, 20, 8, 0, tzinfo=dt.UTC)

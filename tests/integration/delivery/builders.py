@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cobro.db.records import CustomerRow, TenantRow
-from cobro.db.records_collections import OutboxMessageRow
+from cobro.collections.records import OutboxMessageRow
+from cobro.ledger.records import CustomerRow, TenantRow
 
 CONTEXT: dict[str, Any] = {
     "customer": {"code": "C001", "legal_name": "Ferretería Martínez S.L.", "tax_id": "B12345678"},

@@ -1,6 +1,6 @@
 """Kill `cobro outbox deliver` mid-delivery (a real subprocess, hard exit), restart: every message arrives once.
 
-The crash is injected with the test-only hook `COBRO_TEST_CRASH_AFTER=k` (see `cobro.jobs.delivery_setup`):
+The crash is injected with the test-only hook `COBRO_TEST_CRASH_AFTER=k` (see `cobro.delivery.service.setup`):
 the process calls os._exit at the k-th successful send, either right after the SMTP server accepted the
 message but before the row is committed as sent (`after_send`, the worst case) or right after that commit.
 """
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cobro.bootstrap import Container
-from cobro.clock import Clock, FixedClock, SystemClock
-from cobro.config import Settings
-from cobro.db.records_collections import OutboxMessageRow
-from cobro.jobs.delivery_setup import DeliverySettings
-from cobro.jobs.outbox import Deliverer, make_deliverer
+from cobro.collections.records import OutboxMessageRow
+from cobro.delivery.service.deliver import Deliverer, make_deliverer
+from cobro.delivery.service.setup import DeliverySettings
+from cobro.kernel.clock import Clock, FixedClock, SystemClock
+from cobro.platform.container import Container
+from cobro.platform.settings import Settings
 from tests.integration.delivery.builders import add_messages, statuses
 from tests.integration.delivery.servers import start_smtp
 

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cobro.bootstrap import Container
-from cobro.cli.main import app
-from cobro.config import Settings
-from cobro.db.records_collections import OutboxMessageRow, TimelineEventRow
-from cobro.db.records_delivery import ChannelOptOutRow, DeliveryEventRow
-from cobro.jobs.delivery_setup import DeliverySettings
-from cobro.jobs.outbox import Deliverer, backoff, make_deliverer
+from cobro.app.cli import app
+from cobro.collections.records import OutboxMessageRow, TimelineEventRow
+from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
+from cobro.delivery.service.deliver import Deliverer, backoff, make_deliverer
+from cobro.delivery.service.setup import DeliverySettings
+from cobro.platform.container import Container
+from cobro.platform.settings import Settings
 from tests.integration.delivery.builders import CONTEXT, add_messages, statuses
 from tests.integration.delivery.servers import free_port, start_smtp
 

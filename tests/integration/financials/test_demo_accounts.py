@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cobro.analytics.solvency.statements_import import by_customer, read_statements
 from cobro.demo.financials import DemoFirm, make_accounts, write_csv
-from cobro.domain.solvency import Zone, altman_z2, falling
+from cobro.solvency.domain import Zone, altman_z2, falling
+from cobro.solvency.model.statements_import import by_customer, read_statements
 
 FIRMS = [DemoFirm(f"C{i:03d}", b, seg, "EUR") for i, (b, seg) in enumerate(
     (b, seg) for b in ("punctual", "insolvent", "chronic_late") for seg in ("retail", "industry", "wholesale",

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from cobro.analytics.solvency.model import ModelParams, train
-from cobro.bootstrap import Container
-from cobro.cli.main import app
-from cobro.db.repositories import demo_writer
+from cobro.app.cli import app
+from cobro.demo import repository as demo_writer
 from cobro.demo.generator import DemoSpec
-from cobro.services import risk
+from cobro.platform.container import Container
+from cobro.risk.service import scores as risk
+from cobro.solvency.model.model import ModelParams, train
 
 runner = CliRunner()
 AS_OF = dt.date(2026, 6, 30)

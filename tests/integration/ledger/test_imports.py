@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cobro.cli.main import app
+from cobro.app.cli import app
 from tests.conftest import IBM_CSV, IBM_MAPPING
 
 runner = CliRunner()
@@ -171,7 +171,7 @@ def test_reimport_of_a_paid_invoice_keeps_its_payment(cli_env: dict[str, str], e
                                                       bulk: bool) -> None:
     """A changed amount is rewritten with the payments already allocated: open = new amount - paid, and the
     status follows (also on the bulk path, which rebuilds the indexes after rewriting most of the ledger)."""
-    from cobro.db.repositories import invoice_import
+    from cobro.ledger.repository import invoice_import
 
     if bulk:
         monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)
@@ -281,8 +281,8 @@ def test_bulk_load_path_restores_foreign_keys(cli_env: dict[str, str], es_files:
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import IntegrityError
 
-    from cobro.db.engine import normalize_url
-    from cobro.db.repositories import invoice_import
+    from cobro.ledger.repository import invoice_import
+    from cobro.platform.db.engine import normalize_url
 
     monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)
     customers, invoices = es_files
@@ -316,7 +316,7 @@ def test_invoices_with_several_instalments(cli_env: dict[str, str], es_files: tu
                                            monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
     """One row per instalment: the invoice is their sum, due on the last; a changed instalment updates the
     invoice, a new instalment row is added to it."""
-    from cobro.db.repositories import invoice_import
+    from cobro.ledger.repository import invoice_import
 
     if bulk:
         monkeypatch.setattr(invoice_import, "BULK_MIN_ROWS", 1)

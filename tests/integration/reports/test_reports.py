@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from cobro.cli.main import app
+from cobro.app.cli import app
 from tests.conftest import IBM_CSV, IBM_MAPPING
 
 runner = CliRunner()

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from cobro.bootstrap import Container
-from cobro.cli.main import app
-from cobro.db.repositories import demo_writer
+from cobro.app.cli import app
+from cobro.demo import repository as demo_writer
 from cobro.demo.generator import DemoSpec
-from cobro.money import exponent
-from cobro.services import prediction, risk
-from cobro.services.worklist import worklist
+from cobro.forecasting import service as prediction
+from cobro.kernel.money import exponent
+from cobro.platform.container import Container
+from cobro.risk.service import scores as risk
+from cobro.risk.service.worklist import worklist
 
 AS_OF = dt.date(2026, 6, 30)
 SPEC = DemoSpec(debtors=30, invoices=600, seed=11, as_of=AS_OF)

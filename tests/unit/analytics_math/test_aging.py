@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.domain.aging import AgeingItem, age, bucket_for, parse_bucket_spec
-from cobro.errors import InvalidInputError
+from cobro.kernel.errors import InvalidInputError
+from cobro.reporting.domain.aging import AgeingItem, age, bucket_for, parse_bucket_spec
 
 D = Decimal
 day = dt.date

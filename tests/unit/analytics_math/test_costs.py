@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.domain.costs import (
+from cobro.reporting.domain.costs import (
     CostError,
     CostParameters,
     InvoiceCostInput,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cobro.domain.interest import InterestError, Payment, compute_late_interest, supported_jurisdictions
-from cobro.domain.rates import RateTableError, load_rate_table, shipped_table_ids
+from cobro.interest.domain import InterestError, Payment, compute_late_interest, supported_jurisdictions
+from cobro.interest.rates import RateTableError, load_rate_table, shipped_table_ids
 
 D = Decimal
 day = dt.date

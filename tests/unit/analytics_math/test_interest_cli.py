@@ -7,7 +7,7 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from cobro.cli.commands import interest
+from cobro.interest import cli as interest
 
 root = typer.Typer()
 

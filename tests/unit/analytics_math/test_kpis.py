@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.domain.kpis import (
+from cobro.reporting.domain.kpis import (
     KpiError,
     ReceivableItem,
     add_direct_from_items,

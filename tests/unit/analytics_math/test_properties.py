@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cobro.domain.aging import AgeingItem, age, parse_bucket_spec
-from cobro.domain.interest import Payment, compute_late_interest
+from cobro.interest.domain import Payment, compute_late_interest
+from cobro.reporting.domain.aging import AgeingItem, age, parse_bucket_spec
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000000"), places=2)
 # the tests add up to 400 days: the latest end date must stay inside the shipped rate tables (ES to 2026-06-30)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.domain.provision import (
+from cobro.reporting.domain.provision import (
     ProvisionError,
     apply_loss_rates,
     average_loss_rates,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.importers.bank import CamtParser, parse_bytes, parse_statement
+from cobro.cashapp.bank import CamtParser, parse_bytes, parse_statement
 
 from ._fixtures import fixture_files, fixture_path
 

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cobro.cli.commands import statement
+from cobro.cashapp.cli import statement
 
 from ._fixtures import fixture_path
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.importers.bank import StatementParseError, parse_statement
+from cobro.cashapp.bank import StatementParseError, parse_statement
 
 from ._fixtures import fixture_files, fixture_path, rel
 
@@ -104,7 +104,7 @@ def test_inconsistent_files_get_balance_warnings():
 
 
 def test_malformed_balance_names_the_line():
-    from cobro.importers.bank import parse_bytes
+    from cobro.cashapp.bank import parse_bytes
 
     with pytest.raises(StatementParseError, match=r"x\.sta: line 3: :60F: balance"):
         parse_bytes(b":20:X\r\n:25:NL91ABNA0417164300\r\n:60F:C24XX01EUR1,00\r\n", "x.sta")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.importers.bank import Norma43Parser, StatementParseError, parse_bytes, parse_statement
+from cobro.cashapp.bank import Norma43Parser, StatementParseError, parse_bytes, parse_statement
 
 from ._fixtures import fixture_files, fixture_path
 

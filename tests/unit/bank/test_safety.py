@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cobro.importers.bank import StatementParseError, parse_bytes, parse_statement
+from cobro.cashapp.bank import StatementParseError, parse_bytes, parse_statement
 
 from ._fixtures import fixture_path
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cobro.channels import pdf
-from cobro.domain.interest import compute_late_interest
+from cobro.delivery.channels import pdf
+from cobro.interest.domain import compute_late_interest
 
 CREATED = dt.datetime(2026, 3, 21, 9, 0, tzinfo=dt.UTC)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cobro.channels.render import Renderer, RenderError, split_language
+from cobro.delivery.channels.render import Renderer, RenderError, split_language
 
 TEMPLATES = ["reminder_pre_due", "reminder_1", "reminder_2", "whatsapp_reminder", "final_notice", "terms_letter",
              "statement_of_account"]

@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cobro.channels.base import Attachment, OutboundMessage, make_message_id
-from cobro.channels.email import EmailChannel, SmtpUrlError, build_email, parse_smtp_url
-from cobro.channels.letter import LetterChannel
-from cobro.channels.sms import HttpSmsChannel, LogSmsChannel
-from cobro.channels.whatsapp import WhatsAppChannel, normalize_phone
+from cobro.delivery.channels.base import Attachment, OutboundMessage, make_message_id
+from cobro.delivery.channels.email import EmailChannel, SmtpUrlError, build_email, parse_smtp_url
+from cobro.delivery.channels.letter import LetterChannel
+from cobro.delivery.channels.sms import HttpSmsChannel, LogSmsChannel
+from cobro.delivery.channels.whatsapp import WhatsAppChannel, normalize_phone
 from tests.integration.delivery.servers import FakeWhatsApp, free_port, start_smtp
 
 MID = make_message_id("default", "C001:EUR:reminder_1:1", "example.com")

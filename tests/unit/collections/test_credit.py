@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cobro.domain.credit import LimitException, check_credit
-from cobro.money import Money
+from cobro.collections.domain.credit import LimitException, check_credit
+from cobro.kernel.money import Money
 
 AS_OF = dt.date(2026, 3, 31)
 EUR = {"EUR": Money.of("20000.00", "EUR")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cobro.domain.pauses import Dispute, Item, Promise, apply_pauses
+from cobro.collections.domain.pauses import Dispute, Item, Promise, apply_pauses
 
 DAY = dt.date(2026, 3, 2)
 

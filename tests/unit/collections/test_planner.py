@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cobro.domain.calendar import HolidayCalendar
-from cobro.domain.dunning import CaseHistory, CaseInput, DoneStep, Schedule, plan_case
-from cobro.domain.pauses import (
+from cobro.collections.domain.dunning import CaseHistory, CaseInput, DoneStep, Schedule, plan_case
+from cobro.collections.domain.pauses import (
     Dispute,
     Hold,
     Item,
@@ -19,8 +18,9 @@ from cobro.domain.pauses import (
     Promise,
     evaluate_promise,
 )
-from cobro.domain.policy import Policy
-from cobro.services.collections.policy import load_policy_yaml
+from cobro.collections.domain.policy import Policy
+from cobro.collections.service.policy import load_policy_yaml
+from cobro.kernel.calendar import HolidayCalendar
 
 POLICY_FILE = Path(__file__).resolve().parents[3] / "examples" / "policies" / "standard.yaml"
 ES = HolidayCalendar("ES")

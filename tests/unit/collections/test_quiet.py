@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cobro.domain.calendar import HolidayCalendar
-from cobro.domain.dunning import CaseHistory, CaseInput, DoneStep, Schedule, plan_case
-from cobro.domain.dunning_quiet import CaseSummary, is_quiet
-from cobro.domain.pauses import Item
-from cobro.domain.policy import Policy, parse_policy
-from cobro.services.collections.policy import load_policy_yaml
+from cobro.collections.domain.dunning import CaseHistory, CaseInput, DoneStep, Schedule, plan_case
+from cobro.collections.domain.dunning_quiet import CaseSummary, is_quiet
+from cobro.collections.domain.pauses import Item
+from cobro.collections.domain.policy import Policy, parse_policy
+from cobro.collections.service.policy import load_policy_yaml
+from cobro.kernel.calendar import HolidayCalendar
 
 POLICY_FILE = Path(__file__).resolve().parents[3] / "examples" / "policies" / "standard.yaml"
 ES = HolidayCalendar("ES")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from cobro.importers.fast_invoices import read_invoice_batches
-from cobro.importers.mapping import load_mapping
-from cobro.importers.records import InvoiceLine
-from cobro.importers.rows import RowReader, read_invoices
-from cobro.importers.tabular import open_table
-from cobro.services.imports import _h40
+from cobro.ledger.imports.fast_invoices import read_invoice_batches
+from cobro.ledger.imports.mapping import load_mapping
+from cobro.ledger.imports.records import InvoiceLine
+from cobro.ledger.imports.rows import RowReader, read_invoices
+from cobro.ledger.imports.tabular import open_table
+from cobro.ledger.service.imports import _h40
 from tests.conftest import IBM_CSV, IBM_MAPPING
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cobro.money import D, Money, MoneyError, format_grouped, format_minor
+from cobro.kernel.money import D, Money, MoneyError, format_grouped, format_minor
 
 
 def test_money_rounds_half_up_to_minor_unit() -> None:

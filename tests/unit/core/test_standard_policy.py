@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 
-from cobro.channels.render import TEMPLATES_DIR
-from cobro.domain.policy import MESSAGE_CHANNELS
-from cobro.services.collections.policy import load_policy_yaml
+from cobro.collections.domain.policy import MESSAGE_CHANNELS
+from cobro.collections.service.policy import load_policy_yaml
+from cobro.delivery.channels.render import TEMPLATES_DIR
 
 
 def test_standard_policy_is_valid_and_its_templates_exist() -> None:
-    text = resources.files("cobro.data.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
+    text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     policy, problems = load_policy_yaml(text)
     assert problems == []
     assert policy is not None
@@ -22,7 +22,7 @@ def test_standard_policy_is_valid_and_its_templates_exist() -> None:
 
 
 def test_a_step_naming_a_missing_template_is_refused_with_its_path() -> None:
-    text = resources.files("cobro.data.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
+    text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     policy, problems = load_policy_yaml(text.replace("template: reminder_1", "template: no_such_letter"))
     assert policy is None
     assert [p.path for p in problems] == ["steps[1].template"]
@@ -30,7 +30,7 @@ def test_a_step_naming_a_missing_template_is_refused_with_its_path() -> None:
 
 
 def test_risk_and_decision_sections_are_accepted_and_checked() -> None:
-    text = resources.files("cobro.data.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
+    text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     policy, problems = load_policy_yaml(text + "risk:\n  score_jump: 20\ndecision:\n  hourly_cost: 40\n")
     assert problems == []
     assert policy is not None

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cobro.errors import InvalidInputError
-from cobro.importers.tabular import (
+from cobro.kernel.errors import InvalidInputError
+from cobro.ledger.imports.tabular import (
     ValueProblem,
     detect_delimiter,
     detect_encoding,

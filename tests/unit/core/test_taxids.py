@@ -1,6 +1,6 @@
 import pytest
 
-from cobro.domain.taxids import check_tax_id
+from cobro.kernel.taxids import check_tax_id
 
 
 @pytest.mark.parametrize(

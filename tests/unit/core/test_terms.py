@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from cobro.domain.calendar import HolidayCalendar, add_business_days, business_days_between
-from cobro.domain.terms import PaymentTerms, TermsError, exceeds_spanish_cap
+from cobro.kernel.calendar import HolidayCalendar, add_business_days, business_days_between
+from cobro.kernel.terms import PaymentTerms, TermsError, exceeds_spanish_cap
 
 
 def test_net_days() -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.importers.einvoice import parse_einvoice
+from cobro.cashapp.einvoice import parse_einvoice
 
 from ._fixtures import FIXTURES
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.importers.einvoice import parse_einvoice_bytes
+from cobro.cashapp.einvoice import parse_einvoice_bytes
 
 from ._fixtures import only_document
 

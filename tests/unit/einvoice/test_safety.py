@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cobro.importers.einvoice import parse_einvoice, parse_einvoice_bytes
+from cobro.cashapp.einvoice import parse_einvoice, parse_einvoice_bytes
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -70,8 +70,8 @@ def test_parsers_do_not_pull_in_the_database_or_web_layers() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, cobro.importers.einvoice; "
+    code = ("import sys, cobro.cashapp.einvoice; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'fastapi') "
-            "or m.startswith(('cobro.db', 'cobro.services'))]; print(bad)")
+            "or m.startswith('cobro.platform.db') or m.rsplit('.', 1)[-1] in ('records', 'repository')]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

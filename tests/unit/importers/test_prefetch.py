@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cobro.importers.prefetch import prefetched
+from cobro.ledger.imports.prefetch import prefetched
 
 
 def test_same_items_in_order() -> None:

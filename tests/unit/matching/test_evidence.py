@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cobro.domain.matching import CustomerInfo, Item, Line, MatchIndex, Policy, match_line
-from cobro.domain.matching_amount import amount_lr, bayes, find_combination, fit_lr
-from cobro.domain.matching_text import name_similarity, name_tokens
+from cobro.cashapp.domain.matching import CustomerInfo, Item, Line, MatchIndex, Policy, match_line
+from cobro.cashapp.domain.matching_amount import amount_lr, bayes, find_combination, fit_lr
+from cobro.cashapp.domain.matching_text import name_similarity, name_tokens
 
 D = dt.date(2026, 3, 31)
 

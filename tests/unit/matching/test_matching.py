@@ -5,8 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cobro.domain.matching import CustomerInfo, Item, Line, MatchIndex, Policy, find_combination, match_line
-from cobro.domain.matching_text import digit_candidates, name_similarity, name_tokens, reference_candidates
+from cobro.cashapp.domain.matching import (
+    CustomerInfo,
+    Item,
+    Line,
+    MatchIndex,
+    Policy,
+    find_combination,
+    match_line,
+)
+from cobro.cashapp.domain.matching_text import (
+    digit_candidates,
+    name_similarity,
+    name_tokens,
+    reference_candidates,
+)
 
 D1 = dt.date(2026, 1, 31)
 D2 = dt.date(2026, 2, 28)

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from typer.testing import CliRunner
 
-from cobro.cli.commands.predict import app
+from cobro.forecasting.cli import app
 
 from .conftest import make_ledger
 

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from cobro.analytics.paydate.features import FEATURES, build_features, training_as_of
+from cobro.forecasting.paydate.features import FEATURES, build_features, training_as_of
 
 CUTOFF = date(2023, 1, 1)
 

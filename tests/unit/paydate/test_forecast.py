@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from cobro.analytics.forecast import backtest, forecast_cash, history_at, open_book_at
-from cobro.analytics.paydate.model import fit
+from cobro.forecasting.forecast import backtest, forecast_cash, history_at, open_book_at
+from cobro.forecasting.paydate.model import fit
 
 AS_OF = date(2023, 1, 1)
 

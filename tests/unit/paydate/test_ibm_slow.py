@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cobro.analytics.paydate.evaluate import evaluate_split
-from cobro.importers.frame import read_ledger_frame
+from cobro.forecasting.paydate.evaluate import evaluate_split
+from cobro.ledger.imports.frame import read_ledger_frame
 
 REPO = Path(__file__).resolve().parents[3]
 from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR

@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from cobro.analytics.paydate.features import delay_days
-from cobro.analytics.paydate.model import (
+from cobro.forecasting.paydate.features import delay_days
+from cobro.forecasting.paydate.model import (
     MIN_TRAIN,
     ModelVersionError,
     PaydateModel,

@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from cobro.analytics.portfolio import Options, analyze
-from cobro.analytics.report_render import write_report
-from cobro.analytics.report_render.i18n import Fmt
-from cobro.cli.main import app
-from cobro.importers.frame import LEDGER_SCHEMA, read_ledger_frame
+from cobro.app.cli import app
+from cobro.ledger.imports.frame import LEDGER_SCHEMA, read_ledger_frame
+from cobro.reporting.portfolio.analysis import Options, analyze
+from cobro.reporting.portfolio.render import write_report
+from cobro.reporting.portfolio.render.i18n import Fmt
 
 REPO = Path(__file__).resolve().parents[3]
 from tests.conftest import SHARED  # noqa: E402 - see conftest: COBRO_SHARED_DIR

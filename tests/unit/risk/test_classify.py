@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cobro.domain.classify import Evidence, classify
+from cobro.risk.domain.classify import Evidence, classify
 
 D = Decimal
 BASE = {"customer": "C1", "overdue": D(5000), "overdue_days_weighted": 45.0, "currency": "EUR",

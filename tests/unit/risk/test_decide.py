@@ -5,8 +5,15 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from cobro.domain.decide import Case, DecisionParameters, collectability, evaluate, recommend, risk_factor
-from cobro.services.risk_tuning import from_yaml
+from cobro.risk.domain.decide import (
+    Case,
+    DecisionParameters,
+    collectability,
+    evaluate,
+    recommend,
+    risk_factor,
+)
+from cobro.risk.service.tuning import from_yaml
 
 D = Decimal
 
@@ -85,7 +92,7 @@ def test_policy_decision_section_overrides_fees() -> None:
 def test_discount_factor_is_decimal_to_28_digits() -> None:
     from decimal import Context
 
-    from cobro.domain.decide import _discount
+    from cobro.risk.domain.decide import _discount
 
     exact = Context(prec=28)
     # a year at 6 % is 1/1.06 and two years 1/1.06², to every one of 28 digits (a float power kept ~16)

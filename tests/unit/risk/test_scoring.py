@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cobro.domain.risk import RiskInput, RiskThresholds, SolvencyInput, alerts, grade_of, score_customer
+from cobro.risk.domain.risk import RiskInput, RiskThresholds, SolvencyInput, alerts, grade_of, score_customer
 
 D = Decimal
 AS_OF = dt.date(2026, 6, 30)

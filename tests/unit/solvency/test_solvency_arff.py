@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cobro.analytics.solvency.arff import ArffError, read_arff, write_arff
+from cobro.solvency.model.arff import ArffError, read_arff, write_arff
 
 SAMPLE = """% a comment
 @RELATION 'tiny-weka.filters'

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cobro.analytics.solvency import model as model_module
-from cobro.analytics.solvency.arff import write_arff
-from cobro.cli.main import app
+from cobro.app.cli import app
+from cobro.solvency.model import model as model_module
+from cobro.solvency.model.arff import write_arff
 
 runner = CliRunner()
 

@@ -1,10 +1,10 @@
-"""Ratios, Altman Z'' and trend (cobro.domain.solvency)."""
+"""Ratios, Altman Z'' and trend (cobro.solvency.domain)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cobro.domain.solvency import FinancialStatement, Zone, altman_z2, ratios, trend, worsened_latest, z2_zone
+from cobro.solvency.domain import FinancialStatement, Zone, altman_z2, ratios, trend, worsened_latest, z2_zone
 
 HEALTHY = FinancialStatement(
     year=2023, total_assets=1000, current_assets=500, current_liabilities=300, total_liabilities=600,

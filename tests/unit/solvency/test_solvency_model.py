@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cobro.analytics.solvency.explain import top_factors
-from cobro.analytics.solvency.model import (
+from cobro.solvency.model.explain import top_factors
+from cobro.solvency.model.model import (
     FORMAT_VERSION,
     InsufficientDataError,
     ModelFormatError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from tests.conftest import SHARED
 
-from cobro.analytics.solvency.arff import read_arff
-from cobro.analytics.solvency.model import ModelParams, cross_validate, deduplicate
+from cobro.solvency.model.arff import read_arff
+from cobro.solvency.model.model import ModelParams, cross_validate, deduplicate
 
 DATA = SHARED / "data" / "polish-bankruptcy" / "5year.arff"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cobro.analytics.solvency.statements_import import canonical_column, parse_number, read_statements
+from cobro.solvency.model.statements_import import canonical_column, parse_number, read_statements
 
 
 @pytest.mark.parametrize(("header", "field"), [

@@ -1,0 +1,95 @@
+"""The `cobro` command: a root Typer app that mounts one sub-app per feature.
+
+Each feature module in `cobro.cli.commands` exposes `app` (a Typer) or `register(root)`; this file only
+mounts them, so adding a feature touches one line here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cobro.reporting.cli import analyze
+from cobro.cashapp.cli import cashapp
+from cobro.collections.cli import policy as collections_policy
+from cobro.collections.cli import suspensions as collections_suspensions
+from cobro.collections.cli import work as collections_work
+from cobro.ledger.cli import core, imports
+from cobro.collections.cli import credit
+from cobro.demo import cli as demo
+from cobro.interest import cli as interest
+from cobro.delivery import cli as outbox
+from cobro.forecasting import cli as predict
+from cobro.reporting.cli import reports
+from cobro.risk import cli as risk
+from cobro.app import serve
+from cobro.solvency.cli import solvency
+from cobro.cashapp.cli import statement
+from cobro.platform.cli.context import EXIT_INVALID, state
+
+
+class _CobroGroup(TyperGroup):
+    """The root group: a file a command cannot read or write (a missing directory, a directory given as a file,
+    no permission) is the user's input, so it is reported as `error: PATH: reason` with exit 2, not a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is None or isinstance(exc, (ConnectionError, TimeoutError)):
+                raise
+            typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+
+
+app = typer.Typer(
+    name="cobro",
+    cls=_CobroGroup,
+    help="cobro: B2B receivables and collections.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $COBRO_DATABASE_URL or sqlite:///cobro.db).")] = None,
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Tenant code (default: $COBRO_TENANT or 'default').")] = None,
+) -> None:
+    """cobro: B2B receivables and collections."""
+    st = state(ctx)
+    st.db, st.tenant = db, tenant
+
+
+core.register(app)
+
+# --- feature registrations (one line each; keep alphabetical) ---------------------------------------
+analyze.register(app)
+cashapp.register(app)
+collections_policy.register(app)
+collections_suspensions.register(app)
+collections_work.register(app)
+credit.register(app)
+app.add_typer(demo.app, name="demo")
+app.add_typer(imports.app, name="import")
+interest.register(app)
+outbox.register(app)
+app.add_typer(predict.app, name="predict")
+app.add_typer(reports.app, name="report")
+risk.register(app)
+serve.register(app)
+app.add_typer(solvency.app, name="solvency")
+app.add_typer(statement.app, name="statement")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The ASGI application: the JSON API under /api and the dashboard pages, built from settings.
+
+`create_app(settings)` builds nothing at import time; the lifespan builds the container once (engine, sessions,
+clock) and detects the optional features.  Tests may pass a ready `container` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from cobro import __version__
+from cobro.ledger.api import customers, ledger
+from cobro.platform.container import Container, build
+from cobro.platform.http import health
+from cobro.platform.http.errors import install_error_handlers
+from cobro.platform.settings import Settings, load_settings
+from cobro.workspace.service import detect_features, has_module
+
+
+def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
+    from cobro.workspace.web import mount, render_error
+
+    settings = settings or (container.settings if container else load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if container is not None:  # owned by the caller (tests), already on app.state
+            yield
+            return
+        built = build(settings)
+        app.state.container, app.state.features = built, detect_features(built.engine)
+        try:
+            yield
+        finally:
+            built.close()
+
+    app = FastAPI(title="cobro", version=__version__, summary="B2B receivables: ledger, customers, reports",
+                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+    if container is not None:
+        app.state.container, app.state.features = container, detect_features(container.engine)
+    api = APIRouter(prefix="/api")
+    api.include_router(health.router)
+    api.include_router(ledger.router)
+    api.include_router(customers.router)
+    if has_module("cobro.reporting.service"):
+        from cobro.reporting import api as reports
+
+        api.include_router(reports.router)
+    app.include_router(api)
+    mount(app)
+    install_error_handlers(app, html=render_error)
+    return app

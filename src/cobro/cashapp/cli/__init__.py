@@ -1,0 +1,1 @@
+"""Cash-application commands: statement, import statement/einvoice, matches, sepa."""

@@ -1,0 +1,1 @@
+"""Pure matching rules."""

@@ -1,0 +1,1 @@
+"""All of cash application's SQL."""

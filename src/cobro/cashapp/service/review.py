@@ -1,0 +1,124 @@
+"""The review queue and the tenant's own accounts: what people decide, and what the matcher learns from it.
+
+Accepting a proposal (or naming the right customer and invoices instead) records the payment exactly as an
+automatic match would, then teaches the matcher: the payer's account now identifies that customer, and the payer
+name as the bank wrote it becomes an alias of the customer.  Rejecting without an alternative leaves the money
+unapplied to any customer (a loan, a tax refund, a supplier's refund).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from sqlalchemy.orm import Session
+
+from cobro.cashapp.domain.matching import Item
+from cobro.cashapp.records import BankAccountRow, StatementEntryRow
+from cobro.cashapp.repository import matches as repo
+from cobro.cashapp.service.application import apply_payment
+from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
+from cobro.ledger.repository import parties
+
+OPEN_STATUSES = ("review", "unmatched")
+
+
+def queue(session: Session, tenant: int, limit: int = 200) -> list[StatementEntryRow]:
+    return repo.entries(session, tenant, OPEN_STATUSES, limit)
+
+
+def _entry(session: Session, tenant: int, entry_id: int) -> StatementEntryRow:
+    entry = session.get(StatementEntryRow, entry_id)
+    if entry is None or entry.tenant_id != tenant:
+        raise NotFoundError(f"no statement entry {entry_id}")
+    if entry.status not in OPEN_STATUSES:
+        raise ConflictError(f"entry {entry_id} is {entry.status}, not waiting for review")
+    return entry
+
+
+def accept(session: Session, tenant: int, entry_id: int, *, customer_code: str | None = None,
+           invoices: list[str] | None = None) -> dict[str, object]:
+    """Apply the proposal, or the given customer / invoices instead; learn the payer's account and name."""
+    entry = _entry(session, tenant, entry_id)
+    proposal = json.loads(entry.proposal or "{}")
+    customer_id = entry.customer_id
+    if customer_code:
+        customer_id = parties.get_customer(session, tenant, customer_code).id
+    if customer_id is None:
+        raise InvalidInputError(f"entry {entry_id} has no proposed customer: give --customer")
+    items_all = [i for i in repo.open_items(session, tenant) if i.customer_id == customer_id]
+    if invoices:
+        wanted = {n.strip() for n in invoices if n.strip()}
+        items = [i for i in items_all if i.number in wanted and not i.interest]
+        missing = wanted - {i.number for i in items}
+        if missing:
+            raise InvalidInputError(f"not open invoices of this customer: {', '.join(sorted(missing))}")
+        designated, fee = True, 0
+    elif customer_code and customer_id != entry.customer_id:
+        items, designated, fee = [i for i in items_all if not i.interest], False, 0  # oldest first
+    else:
+        ids = set(proposal.get("items", []))
+        items = [i for i in items_all if i.id in ids]
+        designated, fee = bool(proposal.get("designated")), int(proposal.get("fee_minor", 0))
+    interest = [i for i in items_all if i.interest and i.currency == entry.currency]
+    items = sorted((i for i in items if i.currency == entry.currency), key=lambda i: (i.due_date, i.number))
+    apply_payment(session, tenant, entry, customer_id=customer_id, items=items, interest=interest,
+                  designated=designated, fee_minor=fee, method="transfer")
+    entry.status, entry.customer_id = "matched", customer_id
+    entry.reason = (entry.reason + "; accepted by a person").strip("; ")
+    learned = _learn(session, tenant, entry, customer_id)
+    session.flush()
+    return {"entry": entry.id, "customer_id": customer_id, "invoices": [i.number for i in items], **learned}
+
+
+def reject(session: Session, tenant: int, entry_id: int, *, customer_code: str | None = None,
+           invoices: list[str] | None = None) -> dict[str, object]:
+    """Refuse the proposal.  With a customer (and invoices) the entry is applied to those instead."""
+    if customer_code or invoices:
+        entry = _entry(session, tenant, entry_id)
+        if not customer_code and entry.customer_id is None:
+            raise InvalidInputError("give --customer with --invoices: the entry has no customer")
+        return accept(session, tenant, entry_id, customer_code=customer_code, invoices=invoices)
+    entry = _entry(session, tenant, entry_id)
+    entry.status = "rejected"
+    entry.reason = (entry.reason + "; rejected by a person: not a customer payment").strip("; ")
+    session.flush()
+    return {"entry": entry.id, "status": "rejected"}
+
+
+def _learn(session: Session, tenant: int, entry: StatementEntryRow, customer_id: int) -> dict[str, object]:
+    learned: dict[str, object] = {}
+    if entry.counterparty_account and repo.learn_account(session, tenant, customer_id, entry.counterparty_account,
+                                                         "manual"):
+        learned["learned_account"] = entry.counterparty_account
+    if entry.counterparty_name and repo.learn_alias(session, tenant, customer_id, entry.counterparty_name):
+        learned["learned_alias"] = entry.counterparty_name
+    return learned
+
+
+def add_bank_account(session: Session, tenant: int, iban: str, *, alias: str = "", currency: str = "EUR",
+                     name: str = "") -> tuple[BankAccountRow, bool]:
+    try:
+        valid = IBAN(iban)
+    except (SchwiftyException, ValueError) as exc:
+        raise InvalidInputError(f"{iban!r} is not a valid IBAN: {exc}") from exc
+    return repo.add_bank_account(session, tenant, str(valid.compact), alias=alias, currency=currency, name=name)
+
+
+def set_settings(session: Session, tenant: int, *, threshold: Decimal | None = None,
+                 fee_max_minor: int | None = None) -> dict[str, object]:
+    row = repo.settings(session, tenant)
+    if threshold is not None:
+        if not Decimal(0) <= threshold <= Decimal(1):
+            raise InvalidInputError("the threshold is a confidence between 0 and 1")
+        row.threshold_permille = int(threshold * 1000)
+    if fee_max_minor is not None:
+        row.fee_max_minor = fee_max_minor
+    session.flush()
+    return {"threshold": str(Decimal(row.threshold_permille) / 1000), "fee_max_minor": row.fee_max_minor}
+
+
+def item_numbers(items: list[Item]) -> list[str]:
+    return [i.number for i in items]

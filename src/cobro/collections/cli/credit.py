@@ -1,0 +1,71 @@
+"""`cobro credit check [CODE] [--as-of DATE] [--json]`: effective credit limit, exposure, headroom, credit stop.
+
+Thin: the rules are in `cobro.collections.domain.credit`, the work in `cobro.collections.service.credit.check`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cobro.kernel.errors import CobroError
+from cobro.platform.cli.context import console, fail, parse_day, print_json, state
+
+credit_app = typer.Typer(help="Credit limits: what a customer may still buy on credit.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(credit_app, name="credit")
+
+
+def status_of(line: dict[str, Any]) -> str:
+    if line["over_limit"]:
+        return "OVER LIMIT"
+    return "no limit" if line["limit"] is None else "ok"
+
+
+def describe(line: dict[str, Any]) -> str:
+    """One line of a check in words, e.g. `EUR limit 30000.00 (exception #4) exposure 25000.00 headroom 5000.00 ok`."""
+    source = f"exception #{line['exception']}" if line["exception"] else line["source"] or "none"
+    limit = "no limit" if line["limit"] is None else f"limit {line['limit']} ({source})"
+    headroom = "" if line["headroom"] is None else f" headroom {line['headroom']}"
+    return f"{line['currency']} {limit} exposure {line['exposure']}{headroom} {status_of(line)}"
+
+
+@credit_app.command("check")
+def credit_check(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Customer code (default: every customer).")] = "",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Check as of this date (YYYY-MM-DD).")] = None,
+    over_only: Annotated[bool, typer.Option("--over", help="Only customers over their limit.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Effective credit limit (record or policy, raised by an approved higher_limit exception in force), exposure,
+    headroom, and whether the customer is over limit (a credit stop for sales)."""
+    from cobro.collections.service.credit import check
+
+    container = state(ctx).container()
+    day = parse_day(as_of) if as_of else container.clock.today()
+    try:
+        with container.uow() as uow:
+            rows = check(uow.session, container.settings.tenant, day, code)
+    except CobroError as exc:
+        raise fail(str(exc)) from exc
+    if over_only:
+        rows = [r for r in rows if r["over_limit"]]
+    if as_json:
+        print_json(rows if not code else rows[0])
+        return
+    table = Table(title=f"Credit check as of {day}")
+    for col in ("customer", "currency", "limit", "source", "exposure", "headroom", "status"):
+        table.add_column(col)
+    for r in rows:
+        for line in r["lines"]:
+            source = f"exception #{line['exception']}" if line["exception"] else line["source"]
+            table.add_row(r["customer"], line["currency"], line["limit"] or "-", source or "-", line["exposure"],
+                          line["headroom"] or "-", status_of(line))
+    console.print(table)
+    if code:
+        console.print(f"{code}: {'CREDIT STOP (over limit)' if rows[0]['over_limit'] else 'within limit'}")

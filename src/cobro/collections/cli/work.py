@@ -1,0 +1,203 @@
+"""Collections commands: the daily cycle, collector tasks, escalation cases and terms letters.
+
+Thin: parse, call one service inside a unit of work, commit (or roll back a dry run), print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cobro.collections.cli.common import (
+    AsOfOpt,
+    JsonOpt,
+    UserOpt,
+    print_rows,
+    print_table,
+    run_service,
+    today_of,
+)
+from cobro.platform.cli.context import console, parse_day, print_json, state
+
+cycle_app = typer.Typer(help="The daily collections cycle.", no_args_is_help=True)
+tasks_app = typer.Typer(help="Calls and meetings for collectors.", no_args_is_help=True)
+escalation_app = typer.Typer(help="Escalation cases and credit stops.", no_args_is_help=True)
+terms_app = typer.Typer(help="Terms communication.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    for app, name in ((cycle_app, "cycle"), (tasks_app, "tasks"), (escalation_app, "escalation"),
+                      (terms_app, "terms")):
+        root.add_typer(app, name=name)
+
+
+# --- cycle, tasks, escalation, terms -----------------------------------------------------------------------
+
+@cycle_app.command("run")
+def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
+              dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and print; write nothing.")] = False,
+              as_json: JsonOpt = False) -> None:
+    """Evaluate every customer with open items against its policy and plan today's actions."""
+    from cobro.collections.service.cycle import run_cycle
+
+    clock = state(ctx).container().clock
+    day = parse_day(as_of) if as_of else clock.today()
+    result = run_service(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), dry_run=dry_run),
+                         commit=not dry_run)
+    data = result.as_dict()
+    if as_json:
+        print_json(data)
+        return
+    print_table(f"Cycle {day}{' (dry run)' if dry_run else ''}",
+                [{**a, "items": len(a["items"])} for a in data["actions"][:200]],
+                ["customer", "currency", "step", "channel", "items", "total", "reason"])
+    console.print(" ".join(f"{k}={v}" for k, v in data["counts"].items()))
+    for p in data["problems"]:
+        console.print(f"[yellow]warning:[/] {p}")
+
+
+@cycle_app.command("explain")
+def cycle_explain(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Why each item is at its step, what is next and when, and what pauses apply."""
+    from cobro.collections.service.explain import explain
+
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    data = run_service(ctx, lambda s, t: explain(s, t, customer, as_of=day), commit=False)
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['customer']}[/] as of {data['as_of']} — policy {data['policy'] or '(none)'}")
+    for c in data["currencies"]:
+        done = ", ".join(f"{s['step']} {s['on']}" for s in c["steps_done"]) or "none"
+        console.print(f"\n[bold]{c['currency']}[/] episode {c['episode'] or '-'}; steps done: {done}")
+        print_table("items", c["items"], ["invoice", "seq", "due_date", "days_past_due", "open", "in_dunning", "step",
+                                          "why", "paused"])
+        for note in c["pauses"]:
+            console.print(f"  applies: {note}")
+        now = c["action_now"]
+        console.print(f"  now: {now['step']} ({now['channel']}) — {now['reason']}" if now else "  now: nothing")
+        for why in c["not_now"]:
+            console.print(f"  not now: {why}")
+        nxt = c["next"]
+        console.print(f"  next: {nxt['step']} ({nxt['channel']}) on {nxt['on'] or 'no date yet'}" if nxt
+                      else "  next: nothing (last step)")
+
+
+@tasks_app.command("list")
+def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--collector")] = "",
+               status: Annotated[str, typer.Option("--status")] = "open", as_json: JsonOpt = False) -> None:
+    from cobro.collections.service.tasks import list_tasks
+
+    rows = run_service(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
+    if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
+        from cobro.risk.service.worklist import worklist
+
+        ranked = {r["id"]: r for r in run_service(ctx, lambda s, t: worklist(s, t, today_of(ctx), collector or None),
+                                                  commit=False) if r["kind"] == "task"}
+        rows.sort(key=lambda r: ranked[r["id"]]["rank"] if r["id"] in ranked else len(ranked) + 1)
+        for r in rows:
+            r["reason"] = ranked.get(r["id"], {}).get("reason", "")
+    print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
+                                        *(["reason"] if status == "open" else [])])
+
+
+@tasks_app.command("done")
+def tasks_done(ctx: typer.Context, task_id: int,
+               outcome: Annotated[str, typer.Option("--outcome", help="reached|voicemail|wrong_contact|promise|"
+                                                    "dispute|refuses|asks_for_copy")],
+               promise_amount: Annotated[str, typer.Option("--promise-amount")] = "",
+               promise_date: Annotated[str | None, typer.Option("--promise-date")] = None,
+               note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
+    from cobro.collections.service.tasks import complete_task
+
+    result = run_service(ctx, lambda s, t: complete_task(
+        s, t, task_id, outcome=outcome, today=today_of(ctx), note=note, promise_amount=promise_amount,
+        promise_date=parse_day(promise_date) if promise_date else None, user=user))
+    console.print(" ".join(f"{k}={v}" for k, v in result.items()))
+
+
+@tasks_app.command("timeline")
+def tasks_timeline(ctx: typer.Context, customer: str, as_json: JsonOpt = False) -> None:
+    """Everything sent or done for a customer, oldest first."""
+    from cobro.collections.service.tasks import timeline
+
+    rows = run_service(ctx, lambda s, t: timeline(s, t, customer), commit=False)
+    print_rows(rows, as_json, f"Timeline of {customer}", ["day", "kind", "actor", "summary"])
+
+
+@escalation_app.command("list")
+def escalation_list(ctx: typer.Context, status: Annotated[str, typer.Option("--status")] = "",
+                    as_json: JsonOpt = False) -> None:
+    from cobro.collections.service.escalation import list_cases
+
+    rows = run_service(ctx, lambda s, t: list_cases(s, t, status=status), commit=False)
+    print_rows(rows, as_json, "Escalation cases", ["id", "customer", "currency", "amount", "status", "opened_on",
+                                                   "handed_off_to", "credit_stop"])
+
+
+@escalation_app.command("handoff")
+def escalation_handoff(ctx: typer.Context, case_id: int, to: Annotated[str, typer.Option("--to")],
+                       user: UserOpt = "") -> None:
+    from cobro.collections.service.escalation import hand_off
+
+    run_service(ctx, lambda s, t: hand_off(s, t, case_id, to=to, today=today_of(ctx), user=user))
+    console.print(f"case #{case_id} handed off to {to}")
+
+
+@escalation_app.command("close")
+def escalation_close(ctx: typer.Context, case_id: int, note: Annotated[str, typer.Option("--note")] = "",
+                     lift_credit_stop: Annotated[bool, typer.Option("--lift-credit-stop")] = False,
+                     user: UserOpt = "") -> None:
+    from cobro.collections.service.escalation import close
+
+    run_service(ctx, lambda s, t: close(s, t, case_id, today=today_of(ctx), note=note, lift_credit_stop=lift_credit_stop,
+                                        user=user))
+    console.print(f"case #{case_id} closed")
+
+
+@escalation_app.command("pack")
+def escalation_pack(ctx: typer.Context, case_id: int,
+                    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+                    as_of: AsOfOpt = None, language: Annotated[str, typer.Option("--lang")] = "es") -> None:
+    """Write the evidence pack (invoices, every demand, broken promises, disputes, interest) for a case."""
+    from cobro.collections.service.evidence import evidence_pack
+
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    pack = run_service(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, language=language), commit=False)
+    out.write_bytes(pack.content)
+    console.print(f"evidence pack for case {case_id} written to {out}")
+
+
+@escalation_app.command("credit-stops")
+def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Customers sales must not extend credit to."""
+    from cobro.collections.service.escalation import credit_stops
+
+    print_rows(run_service(ctx, credit_stops, commit=False), as_json, "Credit stops", ["customer", "since", "reason"])
+
+
+@terms_app.command("send")
+def terms_send(ctx: typer.Context, customer: str,
+               channel: Annotated[str, typer.Option("--channel", help="email | letter")] = "email",
+               as_of: AsOfOpt = None, user: UserOpt = "") -> None:
+    """Queue the terms letter (payment terms, late interest, consequences of late payment) in the outbox."""
+    from cobro.collections.service.terms import send_terms_letter
+
+    day = parse_day(as_of) if as_of else today_of(ctx)
+    row = run_service(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, channel=channel, user=user))
+    console.print(f"terms letter queued for {customer} ({row.channel} {row.recipient or ''}, status {row.status}); "
+                  "`cobro outbox deliver` sends it")
+
+
+@terms_app.command("acknowledge")
+def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, typer.Option("--by")] = "",
+                      channel: Annotated[str, typer.Option("--channel")] = "email",
+                      date: Annotated[str | None, typer.Option("--date")] = None, user: UserOpt = "") -> None:
+    """Record that the customer acknowledged its payment terms and the consequences of late payment."""
+    from cobro.collections.service.tasks import acknowledge_terms
+
+    day = parse_day(date) if date else today_of(ctx)
+    row = run_service(ctx, lambda s, t: acknowledge_terms(s, t, customer, today=day, by=by, channel=channel, user=user))
+    console.print(f"terms '{row.terms}' acknowledged by {row.acknowledged_by or customer} on {row.acknowledged_on}")

@@ -1,0 +1,1 @@
+"""Pure collections rules: the policy, the dunning planner, pauses, credit."""

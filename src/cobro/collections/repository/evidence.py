@@ -1,0 +1,64 @@
+"""Queries behind the evidence pack and the terms letter: demands made, promises broken, disputes, flags."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobro.collections.records import (
+    CollectionActionRow,
+    CustomerFlagRow,
+    DisputeRow,
+    EscalationCaseRow,
+    OutboxMessageRow,
+    PromiseRow,
+    TaskRow,
+)
+from cobro.ledger.records import InvoiceRow
+
+
+def case(session: Session, tenant: int, case_id: int) -> EscalationCaseRow | None:
+    row = session.get(EscalationCaseRow, case_id)
+    return row if row is not None and row.tenant_id == tenant else None
+
+
+def credit_stopped(session: Session, customer_id: int) -> bool:
+    return session.scalar(select(CustomerFlagRow.id).where(
+        CustomerFlagRow.customer_id == customer_id, CustomerFlagRow.flag == "credit_stop",
+        CustomerFlagRow.active.is_(True))) is not None
+
+
+def sent_messages(session: Session, customer_id: int) -> list[tuple[OutboxMessageRow, str]]:
+    """Every delivered dunning message of the customer, with the policy step that sent it."""
+    rows = session.execute(
+        select(OutboxMessageRow, CollectionActionRow.step)
+        .join(CollectionActionRow, CollectionActionRow.id == OutboxMessageRow.action_id)
+        .where(CollectionActionRow.customer_id == customer_id, OutboxMessageRow.status == "sent"))
+    return [(row, str(step)) for row, step in rows]
+
+
+def tasks_done(session: Session, customer_id: int) -> list[TaskRow]:
+    return list(session.scalars(select(TaskRow).where(TaskRow.customer_id == customer_id, TaskRow.status == "done")))
+
+
+def broken_promises(session: Session, customer_id: int) -> list[PromiseRow]:
+    return list(session.scalars(select(PromiseRow).where(PromiseRow.customer_id == customer_id,
+                                                         PromiseRow.status == "broken").order_by(PromiseRow.due_on)))
+
+
+def disputes(session: Session, customer_id: int) -> list[tuple[DisputeRow, list[str]]]:
+    """The customer's disputes with the numbers of the invoices each one names."""
+    rows = list(session.scalars(select(DisputeRow).where(DisputeRow.customer_id == customer_id)
+                                .order_by(DisputeRow.opened_on)))
+    ids_of = {d.id: [int(i) for i in json.loads(d.invoice_ids_json)] for d in rows}
+    wanted = {i for ids in ids_of.values() for i in ids}
+    numbers = {int(i): str(n) for i, n in session.execute(
+        select(InvoiceRow.id, InvoiceRow.number).where(InvoiceRow.id.in_(wanted)))} if wanted else {}
+    return [(d, [numbers.get(i, str(i)) for i in ids_of[d.id]]) for d in rows]
+
+
+def outbox_by_key(session: Session, tenant: int, key: str) -> OutboxMessageRow | None:
+    return session.scalar(select(OutboxMessageRow).where(OutboxMessageRow.tenant_id == tenant,
+                                                         OutboxMessageRow.idempotency_key == key))

@@ -1,0 +1,189 @@
+"""What the cycle's actions write besides themselves: outbox messages, tasks, escalation cases, credit-stop
+flags and timeline events, plus the item lists that messages, cases and `--json` share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cobro.collections.domain.dunning import CaseDecision, PlannedAction
+from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
+from cobro.collections.records import EscalationCaseRow, OutboxMessageRow, TaskRow
+from cobro.collections.repository import cycle as repo
+from cobro.collections.repository.cycle import Contact, Customer
+from cobro.kernel.calendar import HolidayCalendar, add_business_days
+from cobro.kernel.money import format_minor
+
+_ADDRESS = {"email": "email", "whatsapp": "phone", "sms": "phone", "call_task": "phone"}
+
+Book = tuple[str, int, Policy]
+ActionKey = tuple[int, str, str, int]  # (customer id, currency, step, episode): the action's unique key
+
+
+def _key(d: CaseDecision) -> ActionKey:
+    assert d.action is not None
+    return d.customer_id, d.currency, d.action.step.id, d.episode
+
+
+def _pick(contacts: list[Contact], roles: tuple[str, ...], need: str) -> Contact | None:
+    """The first contact of the first role that has one with the needed address (fallback down the roles)."""
+    for role in roles:
+        for c in contacts:
+            if c.role == role and (not need or getattr(c, need)):
+                return c
+    return None
+
+
+_ISO: dict[dt.date, str] = {}  # a run formats the same few hundred dates hundreds of thousands of times
+
+
+def _iso(day: dt.date) -> str:
+    found = _ISO.get(day)
+    if found is None:
+        found = _ISO[day] = day.isoformat()
+    return found
+
+
+def _items_json(action: PlannedAction) -> list[dict[str, Any]]:
+    """The action's items as messages and `--json` show them (built once per action, shared by both)."""
+    iso = _ISO.get
+    return [{"invoice": it.invoice, "seq": it.seq, "issue_date": iso(it.issue_date) or _iso(it.issue_date),
+             "due_date": iso(it.due_date) or _iso(it.due_date), "days_past_due": p.days_past_due,
+             "open": format_minor(p.eligible_minor, it.currency), "currency": it.currency}
+            for p in action.items for it in (p.item,)]
+
+
+def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An escalation case's items: the shown items with the instalment id in place of the issue date."""
+    return [{"invoice": v["invoice"], "seq": v["seq"], "instalment_id": p.item.instalment_id,
+             "due_date": v["due_date"], "days_past_due": v["days_past_due"], "open": v["open"],
+             "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
+
+
+def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date) -> dict[str, Any]:
+    """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
+    for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
+    no published rate yet for the current half-year)."""
+    comp = dict(policy.compensation).get(currency)
+    out: dict[str, Any] = {
+        "state_compensation": bool(step.state_compensation and comp is not None),
+        "compensation": ({"amount": format_minor(comp, currency), "currency": currency, "per_invoice": True}
+                         if comp is not None else None),
+        "interest": None,
+    }
+    if not step.state_interest or not policy.interest_reference:
+        return out
+    from decimal import Decimal
+
+    from cobro.interest.domain import InterestError, compute_late_interest
+
+    total = Decimal(0)
+    rate = None
+    try:
+        for item in action.items:
+            due, open_amount = _item_due_and_open(item, currency)
+            if due >= as_of or open_amount <= 0:
+                continue
+            result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
+                                           compensation=Decimal(0))
+            total += result.interest
+            rate = result.periods[-1].rate if result.periods else rate
+    except InterestError:
+        return out
+    out["interest"] = {"amount": str(total), "currency": currency, "rate": str(rate) if rate is not None else None}
+    return out
+
+
+def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
+    from cobro.kernel.money import Money
+
+    return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
+
+
+Draft = tuple[ActionKey, str, dict[str, Any]]  # (action key, table, row without its action id)
+
+
+def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
+                  shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
+                  creditor_name: str) -> list[Draft]:
+    """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
+    actions are inserted (pure Python, so it can run while the database inserts them); `write_effects` keeps
+    those of the actions this run created and fills in their ids."""
+    creditor = {"name": creditor_name, "tax_id": "", "address": "", "iban": ""}
+    out: list[Draft] = []
+    for d, (_name, _version, policy) in planned:
+        a = d.action
+        assert a is not None
+        step: Step = a.step
+        key = _key(d)
+        cust = custs[d.customer_id]
+        total = format_minor(a.total_minor, d.currency)
+        out.append((key, "timeline_events", {
+            "tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
+            "ref": "", "actor": "cycle",
+            "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: {a.reason}"}))
+        people = contacts.get(d.customer_id, [])
+        if step.channel in MESSAGE_CHANNELS:
+            need = _ADDRESS.get(step.channel, "")
+            who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
+            context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
+                       "items": shown[key], "total": {"amount": total, "currency": d.currency},
+                       "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
+                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
+                       "interest_reference": policy.interest_reference, "creditor": creditor}
+            skipped = need and who is None
+            out.append((key, "outbox_messages", {
+                "tenant_id": tenant, "action_id": None, "channel": MESSAGE_CHANNELS[step.channel],
+                "recipient": getattr(who, need) if who is not None and need else "",
+                "recipient_name": who.name if who is not None else cust.legal_name,
+                "language": (who.language if who is not None and who.language else cust.language) or "es",
+                "template": step.template, "tone": step.tone, "context_json": json.dumps(context, ensure_ascii=False),
+                "idempotency_key": f"{cust.code}:{d.currency}:{step.id}:{d.episode}",
+                "status": "skipped" if skipped else "pending", "attempts": 0,
+                "last_error": (f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else ""),
+                "message_id": ""}))
+        elif step.channel in TASK_CHANNELS:
+            who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
+                or _pick(people, step.recipients, "")
+            cal = HolidayCalendar(policy.country, policy.subdivision)
+            out.append((key, "tasks", {
+                "tenant_id": tenant, "customer_id": d.customer_id, "action_id": None,
+                "kind": TASK_CHANNELS[step.channel], "collector": cust.collector,
+                "contact_name": who.name if who else "", "contact_phone": who.phone if who else "",
+                "due_on": add_business_days(as_of, step.task_due_days, cal), "status": "open", "outcome": "",
+                "note": "", "summary": f"{step.id}: {len(a.items)} item(s), {total} {d.currency}. {a.reason}"}))
+        elif step.channel == "escalation":
+            out.append((key, "escalation_cases", {
+                "tenant_id": tenant, "customer_id": d.customer_id, "action_id": None, "currency": d.currency,
+                "amount_minor": a.total_minor, "items_json": json.dumps(_case_items(a, shown[key])),
+                "reason": a.reason, "status": "open", "opened_on": as_of, "handed_off_to": ""}))
+            if step.escalation is not None and step.escalation.credit_stop:
+                out.append((key, "customer_flags", {
+                    "tenant_id": tenant, "customer_id": d.customer_id, "flag": "credit_stop", "active": True,
+                    "reason": f"escalated on {as_of.isoformat()}: {total} {d.currency} overdue", "set_on": as_of}))
+    return out
+
+
+def write_effects(session: Session, tenant: int, drafts: list[Draft], created: dict[ActionKey, int],
+                  ) -> list[dict[str, Any]]:
+    """Write the drafts of the actions this run created (a concurrent run's keys are dropped) with their action
+    ids; returns the timeline events, which the caller writes with its own."""
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("timeline_events", "outbox_messages", "tasks",
+                                                             "escalation_cases", "customer_flags")}
+    for key, table, row in drafts:
+        action_id = created.get(key)
+        if action_id is None:
+            continue
+        if table == "timeline_events":
+            row["ref"] = f"action:{action_id}"
+        elif table != "customer_flags":
+            row["action_id"] = action_id
+        rows[table].append(row)
+    repo.bulk_insert(session, OutboxMessageRow, rows["outbox_messages"])
+    repo.bulk_insert(session, TaskRow, rows["tasks"])
+    repo.bulk_insert(session, EscalationCaseRow, rows["escalation_cases"])
+    repo.set_flags(session, tenant, rows["customer_flags"])
+    return rows["timeline_events"]

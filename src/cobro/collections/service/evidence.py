@@ -1,0 +1,114 @@
+"""The evidence pack for an external collection mandate: what was owed, every demand made, what was promised.
+
+Built from the ledger and the collections records of one escalation case: the open invoices in the case's
+currency, every message delivered (date, channel, document, recipient, Message-ID: proof of each extrajudicial
+demand that interrupts limitation, Código Civil art. 1973), every call or meeting held, broken promises,
+disputes, and the statutory late interest claimable per invoice when it can be computed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cobro.collections.repository import evidence as repo
+from cobro.collections.repository.cycle import tenant_name
+from cobro.delivery.channels.pdf import (
+    BrokenPromise,
+    Demand,
+    Dispute,
+    InterestClaim,
+    PdfDocument,
+    evidence_pack_pdf,
+    interest_claim,
+)
+from cobro.interest.domain import InterestError, compute_late_interest
+from cobro.interest.rates import load_rate_table
+from cobro.kernel.errors import NotFoundError
+from cobro.kernel.money import Money
+from cobro.ledger.records import CustomerRow
+from cobro.ledger.repository import parties
+from cobro.ledger.repository import summary as ledger
+
+# Statutory interest applies where the creditor's law and the currency agree (Ley 3/2004 for EUR debts).
+JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
+
+
+def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt.date,
+                  language: str = "es") -> PdfDocument:
+    tenant = parties.tenant_id(session, tenant_code)
+    case = repo.case(session, tenant, case_id)
+    if case is None:
+        raise NotFoundError(f"no escalation case {case_id}")
+    cust = session.get(CustomerRow, case.customer_id)
+    assert cust is not None
+    invoices = _open_items(session, cust.id, case.currency, as_of)
+    creditor = tenant_name(session, tenant) or tenant_code
+    credit_stop = repo.credit_stopped(session, cust.id)
+    return evidence_pack_pdf(
+        creditor={"name": creditor}, customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
+                                                "code": cust.code},
+        invoices=invoices, demands=_demands(session, cust.id), broken_promises=_broken(session, cust.id),
+        disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language), as_of=as_of,
+        case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
+        created=dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC))
+
+
+def _open_items(session: Session, customer_id: int, currency: str, as_of: dt.date) -> list[dict[str, Any]]:
+    items = []
+    for inv, inst in ledger.customer_open_items(session, customer_id):
+        if inv.kind != "invoice" or inv.currency != currency or inst.open_minor <= 0:
+            continue
+        items.append({"invoice": inv.number, "seq": inst.seq, "issue_date": inv.issue_date.isoformat(),
+                      "due_date": inst.due_date.isoformat(), "days_past_due": (as_of - inst.due_date).days,
+                      "open": Money.from_minor(inst.open_minor, currency).format_plain(), "currency": currency})
+    return items
+
+
+def _demands(session: Session, customer_id: int) -> list[Demand]:
+    demands = [Demand((row.sent_at or row.created_at).date(), row.channel, f"{step} ({row.template})",
+                      row.recipient or row.recipient_name, row.message_id)
+               for row, step in repo.sent_messages(session, customer_id)]
+    demands += [Demand(t.due_on, f"{t.kind} ({t.outcome})", t.summary or t.kind, t.contact_name, f"task {t.id}")
+                for t in repo.tasks_done(session, customer_id)]
+    return sorted(demands, key=lambda d: (d.date, d.channel))
+
+
+def _broken(session: Session, customer_id: int) -> list[BrokenPromise]:
+    return [BrokenPromise(p.due_on, Money.from_minor(p.amount_minor, p.currency).amount, p.currency, p.contact,
+                          p.channel) for p in repo.broken_promises(session, customer_id)]
+
+
+def _disputes(session: Session, customer_id: int) -> list[Dispute]:
+    return [Dispute(d.opened_on, d.reason_code, Money.from_minor(d.amount_minor, d.currency).amount, d.currency,
+                    d.status, ", ".join(numbers)) for d, numbers in repo.disputes(session, customer_id)]
+
+
+def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, language: str) -> list[InterestClaim]:
+    """Claimable statutory interest per overdue item; items outside the published rate table are left out."""
+    jurisdiction = JURISDICTION_BY_CURRENCY.get(currency)
+    if jurisdiction is None:
+        return []
+    # interest runs to the as-of date, or to the last day the published rate table covers (said in the pack)
+    table = load_rate_table({"ES": "es_ley_3_2004", "UK": "uk_boe_base"}[jurisdiction])
+    covered_to = max(row.valid_to for row in table.rows)
+    until = min(as_of, covered_to)
+    claims = []
+    for item in items:
+        due = dt.date.fromisoformat(item["due_date"])
+        if due >= until:
+            continue
+        try:
+            result = compute_late_interest(jurisdiction, Decimal(item["open"]), currency, due, until)
+        except InterestError:
+            continue
+        claim = interest_claim(item["invoice"], result)
+        if until < as_of:
+            note = f"hasta {until:%d/%m/%Y}" if language.startswith("es") else f"to {until.isoformat()}"
+            claim = dataclasses.replace(claim, rate=f"{claim.rate} ({note})")
+        claims.append(claim)
+    return claims

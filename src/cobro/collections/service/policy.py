@@ -1,0 +1,158 @@
+"""Policy use cases: validate a YAML file, store a new version and assign it, show, and resolve per customer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from cobro.collections.domain.policy import Policy, PolicyProblem, parse_policy, policy_to_dict
+from cobro.collections.repository import policies as repo
+from cobro.kernel.errors import InvalidInputError, NotFoundError
+from cobro.ledger.repository import parties
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML with exact amounts: `300.00` becomes Decimal('300.00'), never a float."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))  # type: ignore[arg-type]
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def load_policy_yaml(text: str) -> tuple[Policy | None, list[PolicyProblem]]:
+    try:
+        data = yaml.load(text, Loader=_DecimalLoader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(file)"
+        return None, [PolicyProblem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+    policy, problems = parse_policy(data)
+    if policy is not None:
+        problems = problems + _missing_templates(policy) + _risk_sections(data)
+        if problems:
+            return None, problems
+    return policy, problems
+
+
+def _risk_sections(data: Any) -> list[PolicyProblem]:
+    """The optional `risk` and `decision` sections are checked by the risk services' own readers."""
+    from cobro.kernel.errors import InvalidInputError
+    from cobro.risk.service import tuning as risk_tuning
+
+    problems = []
+    for key, reader in (("risk", risk_tuning.thresholds), ("decision", risk_tuning.decision_parameters)):
+        if isinstance(data, dict) and data.get(key) is not None:
+            try:
+                reader(data[key])
+            except InvalidInputError as exc:
+                problems.append(PolicyProblem(key, str(exc).removeprefix("policy ")))
+    return problems
+
+
+def _missing_templates(policy: Policy) -> list[PolicyProblem]:
+    """A message step must name a template that exists in every shipped language, or nothing could be sent."""
+    from cobro.collections.domain.policy import MESSAGE_CHANNELS
+    from cobro.delivery.channels.render import TEMPLATES_DIR
+
+    languages = sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
+    problems = []
+    for index, step in enumerate(policy.steps):
+        if step.channel not in MESSAGE_CHANNELS:
+            continue
+        missing = [lang for lang in languages if not (TEMPLATES_DIR / lang / f"{step.template}.j2").exists()]
+        if missing:
+            known = sorted(p.stem for p in (TEMPLATES_DIR / languages[0]).glob("*.j2") if not p.stem.startswith("_"))
+            problems.append(PolicyProblem(f"steps[{index}].template",
+                                          f"no template {step.template!r} for {', '.join(missing)}; "
+                                          f"shipped templates: {', '.join(known)}"))
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPolicy:
+    name: str
+    version: int
+    policy: Policy
+
+
+def apply_policy(session: Session, tenant_code: str, yaml_text: str, *, segment: str = "", customer: str = "",
+                 user: str = "") -> StoredPolicy:
+    """Store `yaml_text` as a new version of its policy and assign that policy (default, segment or customer)."""
+    policy, problems = load_policy_yaml(yaml_text)
+    if policy is None:
+        raise InvalidInputError("the policy is invalid: " + "; ".join(map(str, problems)))
+    tenant = parties.tenant_id(session, tenant_code)
+    row = repo.save_version(session, tenant, name=policy.name, yaml_text=yaml_text,
+                            parsed_json=json.dumps(policy_to_dict(policy), ensure_ascii=False), created_by=user)
+    if customer:
+        cust = parties.get_customer(session, tenant, customer)
+        repo.assign(session, tenant, name=policy.name, scope="customer", customer_id=cust.id, assigned_by=user)
+    elif segment:
+        repo.assign(session, tenant, name=policy.name, scope="segment", segment=segment, assigned_by=user)
+    else:
+        repo.assign(session, tenant, name=policy.name, scope="default", assigned_by=user)
+    return StoredPolicy(policy.name, row.version, policy)
+
+
+def _parse_stored(parsed_json: str) -> Policy:
+    policy, problems = parse_policy(json.loads(parsed_json))
+    if policy is None:  # stored policies were valid when applied; a failure here is a programming error
+        raise InvalidInputError("stored policy no longer parses: " + "; ".join(map(str, problems)))
+    return policy
+
+
+@dataclass
+class PolicyBook:
+    """Every customer's policy for one cycle: by customer, else by segment, else the tenant default."""
+
+    by_name: dict[str, tuple[int, Policy]]
+    default: str
+    by_segment: dict[str, str]
+    by_customer: dict[int, str]
+
+    def for_customer(self, customer_id: int, segment: str) -> tuple[str, int, Policy] | None:
+        name = self.by_customer.get(customer_id) or self.by_segment.get(segment) or self.default
+        if not name or name not in self.by_name:
+            return None
+        version, policy = self.by_name[name]
+        return name, version, policy
+
+
+def policy_book(session: Session, tenant: int) -> PolicyBook:
+    versions = repo.latest_versions(session, tenant)
+    book = PolicyBook({n: (r.version, _parse_stored(r.parsed_json)) for n, r in versions.items()}, "", {}, {})
+    for a in repo.assignments(session, tenant):
+        if a.scope == "default":
+            book.default = a.policy_name
+        elif a.scope == "segment":
+            book.by_segment[a.segment] = a.policy_name
+        elif a.customer_id is not None:
+            book.by_customer[a.customer_id] = a.policy_name
+    return book
+
+
+def show(session: Session, tenant_code: str) -> dict[str, Any]:
+    tenant = parties.tenant_id(session, tenant_code)
+    versions = repo.latest_versions(session, tenant)
+    if not versions:
+        raise NotFoundError("no policy stored yet; run `cobro policy apply FILE`")
+    codes = repo.customer_codes(session, tenant)
+    return {
+        "policies": {n: {"version": r.version, "created_at": r.created_at.isoformat() if r.created_at else "",
+                         "created_by": r.created_by, "policy": json.loads(r.parsed_json)}
+                     for n, r in sorted(versions.items())},
+        "assignments": [{"scope": a.scope, "segment": a.segment,
+                         "customer": codes.get(a.customer_id or 0, ""),
+                         "policy": a.policy_name} for a in repo.assignments(session, tenant)],
+        "history": [{"policy": r.name, "version": r.version, "created_by": r.created_by,
+                     "created_at": r.created_at.isoformat() if r.created_at else ""}
+                    for r in repo.history(session, tenant)],
+    }

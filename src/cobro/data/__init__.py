@@ -1,1 +1,0 @@
-"""Versioned data shipped with cobro (rate tables, reference series)."""

@@ -1,0 +1,1 @@
+"""Delivery: the transactional outbox, channels (e-mail, WhatsApp, SMS, letters) and the worker."""

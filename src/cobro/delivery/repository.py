@@ -1,0 +1,200 @@
+"""Outbox queries for delivery: claim due rows, fence every state change, opt-outs, delivery events, timeline.
+
+Claiming is one `UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id, attempts`:
+on PostgreSQL the sub-select takes `FOR UPDATE SKIP LOCKED`, so concurrent workers split the queue; on SQLite
+the UPDATE is the transaction's first statement, so it takes the single write lock at once and two workers
+serialise instead of both reading the same rows.  The returned `attempts` is a fencing token: every later
+update says `WHERE id = :id AND status = 'sending' AND attempts = :token`, so a worker whose lease expired
+and whose row was re-claimed by another cannot overwrite the newer outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from cobro.collections.records import CollectionActionRow, OutboxMessageRow, TimelineEventRow
+from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
+from cobro.ledger.records import CustomerRow, TenantRow
+
+T = OutboxMessageRow
+RETRYABLE = ("pending", "failed")
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything cobro stores is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def normalize_recipient(channel: str, recipient: str) -> str:
+    value = recipient.strip().lower()
+    if channel in ("whatsapp", "sms"):
+        value = "".join(c for c in value if c.isdigit())
+        value = value[2:] if value.startswith("00") else value
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    attempt: int  # fencing token: attempts after the claim
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    tenant_id: int
+    tenant_code: str
+    customer_id: int | None
+    channel: str
+    recipient: str
+    recipient_name: str
+    language: str
+    template: str
+    tone: str
+    context: dict[str, Any]
+    idempotency_key: str
+    created_at: dt.datetime
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- claiming -------------------------------------------------------------------------------------
+    def claim(self, *, now: dt.datetime, lease_until: dt.datetime, limit: int, tenant_id: int | None = None,
+              exclude_channels: tuple[str, ...] = ()) -> list[Claimed]:
+        due = or_(
+            and_(T.status.in_(RETRYABLE), or_(T.next_attempt_at.is_(None), T.next_attempt_at <= now)),
+            and_(T.status == "sending", T.next_attempt_at <= now),  # lease expired: the sender died
+        )
+        pick = select(T.id).where(due)
+        if tenant_id is not None:
+            pick = pick.where(T.tenant_id == tenant_id)
+        if exclude_channels:
+            pick = pick.where(T.channel.not_in(exclude_channels))
+        pick = pick.order_by(T.id).limit(limit)
+        if self.session.get_bind().dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (update(T).where(T.id.in_(pick.scalar_subquery()))
+                .values(status="sending", attempts=T.attempts + 1, next_attempt_at=lease_until)
+                .returning(T.id, T.attempts)
+                .execution_options(synchronize_session=False))
+        rows = self.session.execute(stmt).all()
+        return sorted((Claimed(int(r[0]), int(r[1])) for r in rows), key=lambda c: c.id)
+
+    def load(self, outbox_id: int) -> OutboxItem:
+        row = self.session.execute(
+            select(T, TenantRow.code, CollectionActionRow.customer_id)
+            .join(TenantRow, TenantRow.id == T.tenant_id)
+            .outerjoin(CollectionActionRow, CollectionActionRow.id == T.action_id)
+            .where(T.id == outbox_id)).one()
+        msg, tenant_code, customer_id = row
+        context = json.loads(msg.context_json or "{}")
+        if customer_id is None and isinstance(context.get("customer"), dict):
+            customer_id = self.session.scalar(select(CustomerRow.id).where(
+                CustomerRow.tenant_id == msg.tenant_id, CustomerRow.code == context["customer"].get("code")))
+        return OutboxItem(msg.id, msg.tenant_id, tenant_code, customer_id, msg.channel, msg.recipient or "",
+                          msg.recipient_name or "", msg.language or "es", msg.template, msg.tone or "", context,
+                          msg.idempotency_key, utc(msg.created_at) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+
+    # --- fenced transitions (False = the lease was lost; someone else owns the row now) --------------
+    def _fenced(self, claimed: Claimed, **values: Any) -> bool:
+        result = self.session.execute(
+            update(T).where(T.id == claimed.id, T.status == "sending", T.attempts == claimed.attempt)
+            .values(**values).execution_options(synchronize_session=False))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_sent(self, claimed: Claimed, *, message_id: str, now: dt.datetime) -> bool:
+        return self._fenced(claimed, status="sent", message_id=message_id, sent_at=now, next_attempt_at=None,
+                            last_error="")
+
+    def mark_failed(self, claimed: Claimed, *, error: str, next_attempt_at: dt.datetime, message_id: str) -> bool:
+        return self._fenced(claimed, status="failed", last_error=error, next_attempt_at=next_attempt_at,
+                            message_id=message_id)
+
+    def mark_dead(self, claimed: Claimed, *, error: str, message_id: str = "") -> bool:
+        return self._fenced(claimed, status="dead", last_error=error, next_attempt_at=None, message_id=message_id)
+
+    def mark_skipped(self, claimed: Claimed, *, reason: str) -> bool:
+        return self._fenced(claimed, status="skipped", last_error=reason, next_attempt_at=None)
+
+    def release(self, claimed: Claimed, *, next_attempt_at: dt.datetime, reason: str) -> bool:
+        """Hand a claimed-but-untried row back (its channel is down): the claim does not count as an attempt."""
+        return self._fenced(claimed, status="pending", attempts=claimed.attempt - 1,
+                            next_attempt_at=next_attempt_at, last_error=reason)
+
+    # --- operator actions ----------------------------------------------------------------------------
+    def retry(self, outbox_id: int, tenant_id: int) -> bool:
+        """Dead, failed or skipped → pending now, attempts reset.  Sent and in-flight rows are left alone."""
+        result = self.session.execute(
+            update(T).where(T.id == outbox_id, T.tenant_id == tenant_id,
+                            T.status.in_(("dead", "failed", "skipped")))
+            .values(status="pending", attempts=0, next_attempt_at=None)
+            .execution_options(synchronize_session=False))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def list_messages(self, *, tenant_id: int, status: str | None = None, limit: int = 100) -> list[OutboxMessageRow]:
+        stmt = select(T).where(T.tenant_id == tenant_id)
+        if status:
+            stmt = stmt.where(T.status == status)
+        return list(self.session.scalars(stmt.order_by(T.id).limit(limit)))
+
+    def counts(self, *, tenant_id: int) -> dict[str, int]:
+        from sqlalchemy import func
+
+        rows = self.session.execute(select(T.status, func.count()).where(T.tenant_id == tenant_id)
+                                    .group_by(T.status)).all()
+        return {str(s): int(n) for s, n in rows}
+
+    def tenant_id(self, code: str) -> int | None:
+        return self.session.scalar(select(TenantRow.id).where(TenantRow.code == code))
+
+    # --- opt-outs, events, timeline ------------------------------------------------------------------
+    def is_opted_out(self, tenant_id: int, channel: str, recipient: str) -> bool:
+        key = normalize_recipient(channel, recipient)
+        return self.session.scalar(select(ChannelOptOutRow.id).where(
+            ChannelOptOutRow.tenant_id == tenant_id, ChannelOptOutRow.recipient == key,
+            ChannelOptOutRow.channel.in_((channel, "*"))).limit(1)) is not None
+
+    def add_opt_out(self, tenant_id: int, channel: str, recipient: str, *, reason: str = "",
+                    source: str = "manual") -> bool:
+        key = normalize_recipient(channel, recipient)
+        if self.session.scalar(select(ChannelOptOutRow.id).where(
+                ChannelOptOutRow.tenant_id == tenant_id, ChannelOptOutRow.channel == channel,
+                ChannelOptOutRow.recipient == key)) is not None:
+            return False
+        self.session.add(ChannelOptOutRow(tenant_id=tenant_id, channel=channel, recipient=key, reason=reason,
+                                          source=source))
+        self.session.flush()
+        return True
+
+    def remove_opt_out(self, tenant_id: int, channel: str, recipient: str) -> bool:
+        result = self.session.execute(delete(ChannelOptOutRow).where(
+            ChannelOptOutRow.tenant_id == tenant_id, ChannelOptOutRow.channel == channel,
+            ChannelOptOutRow.recipient == normalize_recipient(channel, recipient)))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def add_event(self, item: OutboxItem, *, kind: str, attempt: int, detail: str = "",
+                  provider_id: str = "") -> None:
+        self.session.add(DeliveryEventRow(tenant_id=item.tenant_id, outbox_id=item.id, channel=item.channel,
+                                          recipient=item.recipient, kind=kind, attempt=attempt,
+                                          detail=detail[:2000], provider_id=provider_id[:200]))
+
+    def events(self, outbox_id: int) -> list[DeliveryEventRow]:
+        return list(self.session.scalars(select(DeliveryEventRow).where(DeliveryEventRow.outbox_id == outbox_id)
+                                         .order_by(DeliveryEventRow.id)))
+
+    def add_timeline(self, item: OutboxItem, *, day: dt.date, summary: str) -> None:
+        if item.customer_id is None:
+            return
+        self.session.add(TimelineEventRow(tenant_id=item.tenant_id, customer_id=item.customer_id, day=day,
+                                          kind=f"{item.channel}_sent", ref=f"outbox:{item.id}",
+                                          summary=summary, actor="delivery"))

@@ -1,0 +1,1 @@
+"""Delivery use cases: deliver the outbox, build the channels."""

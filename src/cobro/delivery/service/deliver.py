@@ -1,0 +1,201 @@
+"""Deliver the transactional outbox: claim → commit "sending" → send → commit the outcome.
+
+Guarantee: at-least-once transport with an idempotent Message-ID.  A row is committed as "sending" (with a lease)
+BEFORE its message leaves, and as "sent" right after.  If the process dies between the two, the row stays
+"sending" until its lease expires and is then sent again with the SAME Message-ID, so a receiver that dedups by
+Message-ID sees it once; the window is one message per crashed worker.  Rows whose lease has not expired are
+never re-sent, so a slow sender and a fresh worker do not both send.  Failures: a transient one schedules a
+retry with exponential backoff ("failed" until `next_attempt_at`), a permanent one, a render error or the
+last allowed attempt makes the row "dead" with `last_error` kept; one message's failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from cobro.delivery.channels.base import Channel, DeliveryResult, make_message_id
+from cobro.delivery.channels.compose import compose
+from cobro.delivery.channels.email import message_domain
+from cobro.delivery.channels.render import Renderer, RenderError
+from cobro.delivery.repository import Claimed, OutboxItem, OutboxRepository
+from cobro.delivery.service.setup import CrashHook, DeliverySettings, build_channels, crash_hook_from_env
+from cobro.kernel.clock import Clock
+from cobro.platform.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    claimed: int = 0
+    sent: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+    lost_lease: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"claimed": self.claimed, "sent": len(self.sent), "retried": len(self.retried),
+                "dead": len(self.dead), "skipped": len(self.skipped), "released": len(self.released),
+                "lost_lease": len(self.lost_lease), "sent_ids": self.sent, "dead_ids": self.dead,
+                "errors": {str(k): v for k, v in self.errors.items()}}
+
+
+def backoff(attempt: int, base_seconds: float, cap_seconds: float) -> dt.timedelta:
+    """base × 2^(attempt−1), capped: 1 min, 2, 4, 8 ... with the defaults."""
+    return dt.timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(attempt - 1, 0)))
+
+
+class Deliverer:
+    def __init__(self, sessions: sessionmaker[Session], channels: Mapping[str, Channel], *, clock: Clock,
+                 config: DeliverySettings, domain: str, tenant_id: int | None = None,
+                 renderer: Renderer | None = None, crash_hook: CrashHook | None = None) -> None:
+        self.sessions = sessions
+        self.channels = channels
+        self.clock = clock
+        self.config = config
+        self.domain = domain
+        self.tenant_id = tenant_id
+        self.renderer = renderer or Renderer()
+        self.crash_hook = crash_hook
+        self._sends = 0
+
+    def deliver(self, limit: int | None = None) -> DeliveryReport:
+        """Deliver due messages until none is left (or `limit` were claimed)."""
+        report = DeliveryReport()
+        down: set[str] = set()  # channels that were unreachable in this run: leave their rows alone
+        try:
+            while limit is None or report.claimed < limit:
+                size = self.config.outbox_batch_size if limit is None else \
+                    min(self.config.outbox_batch_size, limit - report.claimed)
+                batch = self._claim(size, tuple(sorted(down)))
+                if not batch:
+                    break
+                report.claimed += len(batch)
+                for claimed in batch:
+                    self._deliver_one(claimed, report, down)
+        finally:
+            for channel in self.channels.values():
+                channel.close()
+        return report
+
+    def _claim(self, size: int, exclude: tuple[str, ...]) -> list[Claimed]:
+        now = self.clock.now()
+        lease_until = now + dt.timedelta(seconds=self.config.outbox_lease_seconds)
+        with self.sessions() as session, session.begin():
+            return OutboxRepository(session).claim(now=now, lease_until=lease_until, limit=size,
+                                                   tenant_id=self.tenant_id, exclude_channels=exclude)
+
+    def _deliver_one(self, claimed: Claimed, report: DeliveryReport, down: set[str]) -> None:
+        with self.sessions() as session:
+            item = OutboxRepository(session).load(claimed.id)
+        message_id = make_message_id(item.tenant_code, item.idempotency_key, self.domain)
+        now = self.clock.now()
+        if item.channel in down:
+            retry_at = now + backoff(1, self.config.outbox_backoff_seconds, self.config.outbox_backoff_cap_seconds)
+            self._finish(item, claimed, report.released, lambda r: r.release(
+                claimed, next_attempt_at=retry_at, reason=f"{item.channel} unavailable; not tried"))
+            return
+        if item.channel != "letter":
+            with self.sessions() as session:
+                opted_out = OutboxRepository(session).is_opted_out(item.tenant_id, item.channel, item.recipient)
+            if opted_out:
+                self._finish(item, claimed, report.skipped, lambda r: r.mark_skipped(
+                    claimed, reason="recipient opted out"), event=("opted_out", "recipient opted out", ""))
+                return
+        channel = self.channels.get(item.channel)
+        if channel is None:
+            error = f"channel {item.channel!r} is not configured"
+            report.errors[item.id] = error
+            self._finish(item, claimed, report.dead, lambda r: r.mark_dead(claimed, error=error),
+                         event=("dead", error, ""))
+            return
+        try:
+            message = compose(renderer=self.renderer, channel=item.channel, recipient=item.recipient,
+                              recipient_name=item.recipient_name, language=item.language,
+                              template=item.template, context={**item.context, "tone": item.tone},
+                              message_id=message_id, idempotency_key=item.idempotency_key,
+                              created=item.created_at)
+        except RenderError as exc:
+            error = f"render error: {exc}"
+            report.errors[item.id] = error
+            self._finish(item, claimed, report.dead, lambda r: r.mark_dead(claimed, error=error),
+                         event=("dead", error, ""))
+            return
+        result = channel.send(message)
+        self._outcome(item, claimed, result, message_id, report=report, down=down)
+
+    def _outcome(self, item: OutboxItem, claimed: Claimed, result: DeliveryResult, message_id: str, *,
+                 report: DeliveryReport, down: set[str]) -> None:
+        now = self.clock.now()
+        if result.ok:
+            self._sends += 1
+            if self.crash_hook:
+                self.crash_hook("after_send", self._sends)
+            summary = (f"{item.channel} {item.template} sent to {item.recipient or item.recipient_name}"
+                       f" ({result.provider_id or message_id})")
+            self._finish(item, claimed, report.sent, lambda r: r.mark_sent(
+                claimed, message_id=message_id, now=now), event=("sent", "", result.provider_id),
+                timeline=(now.date(), summary))
+            if self.crash_hook:
+                self.crash_hook("after_commit", self._sends)
+            return
+        report.errors[item.id] = result.error
+        if result.unavailable:
+            down.add(item.channel)
+        # An unreachable transport says nothing about the message: back off (capped) but never dead-letter.
+        exhausted = not result.unavailable and claimed.attempt >= self.config.outbox_max_attempts
+        if result.permanent_failure or exhausted:
+            kind = "bounce" if result.bounce else "dead"
+            self._finish(item, claimed, report.dead, lambda r: r.mark_dead(
+                claimed, error=result.error, message_id=message_id), event=(kind, result.error, ""),
+                opt_out=result.bounce)
+            return
+        retry_at = now + backoff(claimed.attempt, self.config.outbox_backoff_seconds,
+                                 self.config.outbox_backoff_cap_seconds)
+        self._finish(item, claimed, report.retried, lambda r: r.mark_failed(
+            claimed, error=result.error, next_attempt_at=retry_at, message_id=message_id),
+            event=("deferred", f"{result.error}; retry at {retry_at.isoformat()}", ""))
+
+    def _finish(self, item: OutboxItem, claimed: Claimed, bucket: list[int], transition: Any, *,
+                event: tuple[str, str, str] | None = None, timeline: tuple[dt.date, str] | None = None,
+                opt_out: bool = False) -> None:
+        """Apply one fenced transition plus its event rows in one transaction."""
+        with self.sessions() as session, session.begin():
+            repo = OutboxRepository(session)
+            if not transition(repo):
+                # Our lease expired and another worker owns the row now: its outcome wins.
+                log.warning("outbox %s: lease lost before recording the outcome", item.id)
+                return
+            if event is not None:
+                repo.add_event(item, kind=event[0], attempt=claimed.attempt, detail=event[1],
+                               provider_id=event[2])
+            if timeline is not None:
+                repo.add_timeline(item, day=timeline[0], summary=timeline[1])
+            if opt_out and item.recipient:
+                repo.add_opt_out(item.tenant_id, item.channel, item.recipient, reason=event[1] if event else "",
+                                 source="bounce")
+        bucket.append(item.id)
+
+
+def make_deliverer(*, settings: Settings, sessions: sessionmaker[Session], clock: Clock,
+                   delivery: DeliverySettings | None = None, all_tenants: bool = False) -> Deliverer:
+    """The production wiring: channels from settings, this tenant only unless `all_tenants`."""
+    delivery = delivery or DeliverySettings()
+    tenant_id = None
+    if not all_tenants:
+        with sessions() as session:
+            tenant_id = OutboxRepository(session).tenant_id(settings.tenant)
+        if tenant_id is None:
+            tenant_id = -1  # unknown tenant: nothing to deliver
+    return Deliverer(sessions, build_channels(settings, delivery), clock=clock, config=delivery,
+                     domain=message_domain(settings.smtp_from), tenant_id=tenant_id,
+                     crash_hook=crash_hook_from_env())

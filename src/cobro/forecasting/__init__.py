@@ -1,0 +1,1 @@
+"""Forecasting: payment-date prediction and the 13-week cash forecast."""

@@ -1,0 +1,131 @@
+"""`cobro predict`: payment-date predictions and their evaluation on files, without a database."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+import yaml
+
+from cobro.kernel.errors import CobroError
+from cobro.ledger.imports.frame import read_ledger_frame
+from cobro.ledger.imports.tabular import open_table
+
+app = typer.Typer(help="Payment-date model on files: predict open invoices, evaluate against baselines.",
+                  no_args_is_help=True)
+
+PRED_COLUMNS = ("invoice_number", "p10_days", "p50_days", "p90_days", "p_late")
+# Columns an open-book file may lack although the history mapping names them.
+_SETTLEMENT_FIELDS = ("settled_date",)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _check_mapping(mapping: Path) -> None:
+    if not mapping.exists():
+        raise _fail(f"mapping file not found: {mapping}")
+
+
+def read_history(path: Path, mapping: Path) -> pl.DataFrame:
+    return read_ledger_frame(path, mapping)
+
+
+def read_open(path: Path, mapping: Path) -> pl.DataFrame:
+    """Read an open-book file with the history mapping, tolerating absent settlement columns."""
+    raw = yaml.safe_load(mapping.read_text(encoding="utf-8")) or {}
+    columns = raw.get("columns") if isinstance(raw, dict) else None
+    if not isinstance(columns, dict):
+        return read_ledger_frame(path, mapping)
+    stream = open_table(path, raw.get("options") or {})
+    headers = {h.strip().lower() for h in stream.headers}
+    absent = [f for f in _SETTLEMENT_FIELDS if f in columns and str(columns[f]).strip().lower() not in headers]
+    if not absent:
+        return read_ledger_frame(path, mapping)
+    trimmed = dict(raw, columns={k: v for k, v in columns.items() if k not in absent})
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_mapping = Path(tmp) / mapping.name
+        tmp_mapping.write_text(yaml.safe_dump(trimmed, sort_keys=False), encoding="utf-8")
+        return read_ledger_frame(path, tmp_mapping)
+
+
+def _invoices_only(frame: pl.DataFrame) -> pl.DataFrame:
+    if "kind" not in frame.columns:
+        return frame
+    return frame.filter(pl.col("kind").fill_null("invoice").is_in(["invoice", "instalment", ""]))
+
+
+def _as_of(history: pl.DataFrame) -> date:
+    """The day after the latest event in the history: everything in the file is known."""
+    latest = [d for d in (history["settled_date"].max(), history["issue_date"].max()) if isinstance(d, date)]
+    if not latest:
+        raise _fail("the history file has no dated invoices")
+    return max(latest) + timedelta(days=1)
+
+
+@app.command("payments")
+def payments(
+    history: Annotated[Path, typer.Option("--history", help="Settled invoices (CSV/XLSX).")],
+    open_: Annotated[Path, typer.Option("--open", help="Open invoices, without settlement columns.")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="Column mapping YAML.")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV: invoice_number,p10_days,p50_days,p90_days,p_late.")],
+    horizon_days: Annotated[int, typer.Option("--horizon-days", help="Forecast horizon the features mimic.")] = 91,
+    save_model: Annotated[Path | None, typer.Option("--save-model", help="Also save the trained model (JSON).")] = None,
+) -> None:
+    """Train on HISTORY and predict when each invoice of OPEN gets paid (days from its invoice date)."""
+    from cobro.forecasting.paydate.model import fit
+
+    _check_mapping(mapping)
+    try:
+        hist = _invoices_only(read_history(history, mapping))
+        book = read_open(open_, mapping)
+    except CobroError as exc:
+        raise _fail(str(exc)) from exc
+    cutoff = _as_of(hist)
+    model = fit(hist, cutoff, horizon_days=horizon_days)
+    if model.message:
+        typer.echo(f"warning: {model.message}", err=True)
+    pred = model.predict(book.drop("settled_date"), hist, cutoff)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(PRED_COLUMNS)
+        for row in pred.select(PRED_COLUMNS).iter_rows():
+            writer.writerow([row[0], *(f"{v:.2f}" for v in row[1:4]), f"{row[4]:.4f}"])
+    if save_model is not None:
+        model.save(save_model)
+    typer.echo(f"{pred.height} predictions written to {out} (model: {model.kind}, trained on history to "
+               f"{cutoff - timedelta(days=1)}, conformal margin {model.margin:.2f} d)", err=True)
+
+
+@app.command("evaluate")
+def evaluate(
+    file: Annotated[Path, typer.Option("--file", help="Ledger file with settled invoices.")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="Column mapping YAML.")],
+    split_date: Annotated[str, typer.Option("--split-date", help="Train before this date, test from it (YYYY-MM-DD).")],
+    end_date: Annotated[str | None, typer.Option("--end-date", help="Test only invoices issued before this date.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Time-split evaluation: cobro next to the data README's baselines (MAE, AUC, coverage, pinball, WAPE)."""
+    from cobro.forecasting.paydate.evaluate import evaluate_split, format_table
+
+    _check_mapping(mapping)
+    try:
+        cutoff = date.fromisoformat(split_date)
+        end = date.fromisoformat(end_date) if end_date else None
+    except ValueError as exc:
+        raise _fail(f"dates must be YYYY-MM-DD: {exc}") from exc
+    try:
+        frame = _invoices_only(read_history(file, mapping))
+        result = evaluate_split(frame, cutoff, end)
+    except (CobroError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(json.dumps(result, indent=2) if as_json else format_table(result))

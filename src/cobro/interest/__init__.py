@@ -1,0 +1,1 @@
+"""Statutory late-payment interest (ES, EU, UK, LatAm) and its rate tables."""

@@ -1,0 +1,1 @@
+"""Ledger commands: init, ledger, customers, import."""

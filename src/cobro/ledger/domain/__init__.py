@@ -1,0 +1,1 @@
+"""Pure ledger values and rules."""

@@ -1,0 +1,1 @@
+"""CSV/XLSX readers, mappings and row validation for ledger imports (no database access)."""

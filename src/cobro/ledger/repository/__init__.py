@@ -1,0 +1,1 @@
+"""All of the ledger's SQL."""

@@ -1,0 +1,141 @@
+"""Queries and upserts for tenants, customers and contacts."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import astuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cobro.kernel.errors import NotFoundError
+from cobro.ledger.imports.records import ContactLine, CustomerLine
+from cobro.ledger.records import ContactRow, CustomerRow, InvoiceRow, TenantRow
+
+
+def tenant_id(session: Session, code: str, *, create: bool = False) -> int:
+    found = session.scalar(select(TenantRow.id).where(TenantRow.code == code))
+    if found is not None:
+        return int(found)
+    if not create:
+        raise NotFoundError(f"tenant {code!r} does not exist (run `cobro init`, or `cobro tenant add {code}`)")
+    row = TenantRow(code=code, name=code)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def name_tenant(session: Session, code: str, name: str, *, only_if: str = "") -> None:
+    """Set a tenant's display name (letters are signed with it); with `only_if`, only when that is its name now."""
+    row = session.scalar(select(TenantRow).where(TenantRow.code == code))
+    if row is not None and (not only_if or row.name == only_if):
+        row.name = name
+        session.flush()
+
+
+def _hash(values: tuple[object, ...]) -> str:
+    return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()
+
+
+def upsert_customers(session: Session, tenant: int, lines: list[CustomerLine]) -> tuple[int, int, int]:
+    """Insert new customers, update changed ones; returns (created, updated, unchanged)."""
+    existing = {r.code: r for r in session.scalars(
+        select(CustomerRow).where(CustomerRow.tenant_id == tenant, CustomerRow.code.in_([ln.code for ln in lines]))
+    )} if len(lines) < 30000 else {r.code: r for r in session.scalars(
+        select(CustomerRow).where(CustomerRow.tenant_id == tenant))}
+    created = updated = unchanged = 0
+    for ln in lines:
+        digest = _hash(astuple(ln)[1:])
+        row = existing.get(ln.code)
+        if row is None:
+            session.add(CustomerRow(
+                tenant_id=tenant, code=ln.code, legal_name=ln.legal_name, country=ln.country, tax_id=ln.tax_id,
+                segment=ln.segment, account_owner=ln.account_owner, collector=ln.collector,
+                credit_limit_minor=ln.credit_limit_minor, credit_limit_currency=ln.credit_limit_currency,
+                language=ln.language, terms=ln.terms, behaviour="", row_hash=digest))
+            created += 1
+        elif row.row_hash == digest:
+            unchanged += 1
+        else:
+            row.legal_name, row.country, row.tax_id, row.segment = ln.legal_name, ln.country, ln.tax_id, ln.segment
+            row.account_owner, row.collector, row.language, row.terms = (
+                ln.account_owner, ln.collector, ln.language, ln.terms)
+            row.credit_limit_minor, row.credit_limit_currency = ln.credit_limit_minor, ln.credit_limit_currency
+            row.row_hash = digest
+            updated += 1
+    session.flush()
+    return created, updated, unchanged
+
+
+def customer_ids(session: Session, tenant: int, codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    found: dict[str, int] = {}
+    code_list = sorted(codes)
+    for start in range(0, len(code_list), 5000):
+        chunk = code_list[start:start + 5000]
+        for code, cid in session.execute(
+            select(CustomerRow.code, CustomerRow.id).where(CustomerRow.tenant_id == tenant, CustomerRow.code.in_(chunk))
+        ):
+            found[code] = int(cid)
+    return found
+
+
+def upsert_contacts(session: Session, tenant: int, lines: list[ContactLine],
+                    ids: dict[str, int]) -> tuple[int, int, int]:
+    existing = {(r.customer_id, r.name): r for r in session.scalars(
+        select(ContactRow).where(ContactRow.tenant_id == tenant, ContactRow.customer_id.in_(set(ids.values()))))}
+    created = updated = unchanged = 0
+    for ln in lines:
+        cid = ids[ln.customer_code]
+        digest = _hash(astuple(ln)[1:])
+        row = existing.get((cid, ln.name))
+        if row is None:
+            row = ContactRow(tenant_id=tenant, customer_id=cid, name=ln.name, role=ln.role, email=ln.email,
+                             phone=ln.phone, preferred_channel=ln.preferred_channel, language=ln.language,
+                             row_hash=digest)
+            session.add(row)
+            existing[(cid, ln.name)] = row
+            created += 1
+        elif row.row_hash == digest:
+            unchanged += 1
+        else:
+            row.role, row.email, row.phone = ln.role, ln.email, ln.phone
+            row.preferred_channel, row.language, row.row_hash = ln.preferred_channel, ln.language, digest
+            updated += 1
+    session.flush()
+    return created, updated, unchanged
+
+
+def get_customer(session: Session, tenant: int, code: str) -> CustomerRow:
+    row = session.scalar(select(CustomerRow).where(CustomerRow.tenant_id == tenant, CustomerRow.code == code))
+    if row is None:
+        raise NotFoundError(f"no customer with code {code!r}")
+    return row
+
+
+def contacts_of(session: Session, customer_id: int) -> list[ContactRow]:
+    return list(session.scalars(select(ContactRow).where(ContactRow.customer_id == customer_id)
+                                .order_by(ContactRow.role, ContactRow.name)))
+
+
+def list_customers(session: Session, tenant: int, *, limit: int = 200, search: str = "") -> list[tuple[CustomerRow, dict[str, int], int]]:
+    """Customers with their open balance per currency and count of open items, largest balance first."""
+    stmt = (
+        select(CustomerRow.id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor), func.count())
+        .join(InvoiceRow, InvoiceRow.customer_id == CustomerRow.id)
+        .where(CustomerRow.tenant_id == tenant, InvoiceRow.status == "open", InvoiceRow.kind == "invoice")
+        .group_by(CustomerRow.id, InvoiceRow.currency)
+    )
+    balances: dict[int, dict[str, int]] = {}
+    counts: dict[int, int] = {}
+    for cid, cur, total, n in session.execute(stmt):
+        balances.setdefault(int(cid), {})[str(cur)] = int(total or 0)
+        counts[int(cid)] = counts.get(int(cid), 0) + int(n)
+    query = select(CustomerRow).where(CustomerRow.tenant_id == tenant)
+    if search:
+        like = f"%{search}%"
+        query = query.where(CustomerRow.code.ilike(like) | CustomerRow.legal_name.ilike(like))
+    rows = list(session.scalars(query))
+    rows.sort(key=lambda r: (-sum(balances.get(r.id, {}).values()), r.code))
+    return [(r, balances.get(r.id, {}), counts.get(r.id, 0)) for r in rows[:limit]]

@@ -1,0 +1,1 @@
+"""Typed outputs of the ledger (API models)."""

@@ -1,0 +1,207 @@
+"""Import use cases: customers, contacts, invoices and payments from CSV/XLSX.
+
+Every import is atomic (any invalid row → nothing written, the caller rolls back) and idempotent (natural keys:
+customer code, invoice number, payment reference).  The report lists every problem with file, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from cobro.kernel.errors import Problem
+from cobro.kernel.money import Money
+from cobro.ledger.domain.payments import Payment, allocate
+from cobro.ledger.imports.fast_invoices import h40_key, read_invoice_batches
+from cobro.ledger.imports.mapping import Mapping, load_mapping
+from cobro.ledger.imports.prefetch import prefetched
+from cobro.ledger.imports.records import ContactLine, CustomerLine, InvoiceLine, PaymentLine
+from cobro.ledger.imports.rows import RowReader, read_contacts, read_customers, read_invoices, read_payments
+from cobro.ledger.imports.tabular import open_table
+from cobro.ledger.repository import invoice_import, parties
+from cobro.ledger.repository import summary as ledger
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "errors": [{"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in self.errors],
+            "warnings": [{"file": p.file, "row": p.row, "column": p.column, "message": p.message}
+                         for p in self.warnings],
+            **({"details": self.extra} if self.extra else {}),
+            "dry_run": self.dry_run,
+        }
+
+
+def _split(items: Iterator[object], report: ImportReport, limit: int = 1000) -> Iterator[object]:
+    for item in items:
+        if isinstance(item, Problem):
+            target = report.errors if item.severity == "error" else report.warnings
+            if len(target) < limit:
+                target.append(item)
+            elif item.severity == "error" and len(report.errors) == limit:
+                report.errors.append(Problem("more errors not shown", item.file, None, "", "truncated"))
+            continue
+        yield item
+
+
+def _reader(path: Path, mapping_path: Path | None, kind: str) -> RowReader:
+    mapping: Mapping = load_mapping(mapping_path, kind)
+    if mapping.kind and mapping.kind != kind:
+        from cobro.kernel.errors import InvalidInputError
+
+        raise InvalidInputError(f"{mapping.source}: this mapping is for {mapping.kind}, not {kind}")
+    return RowReader(open_table(path, mapping.options), mapping, kind)
+
+
+def import_customers(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    report = ImportReport("customers", path.name)
+    lines = [x for x in _split(read_customers(_reader(path, mapping_path, "customers")), report)
+             if isinstance(x, CustomerLine)]
+    if report.errors:
+        return report
+    report.created, report.updated, report.unchanged = parties.upsert_customers(session, tenant, lines)
+    return report
+
+
+def import_contacts(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    report = ImportReport("contacts", path.name)
+    lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts")), report)
+             if isinstance(x, ContactLine)]
+    ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
+    for ln in lines:
+        if ln.customer_code not in ids:
+            report.errors.append(Problem(f"unknown customer {ln.customer_code!r}; import customers first",
+                                         path.name, ln.row, "customer_code", "unknown_customer"))
+    if report.errors:
+        return report
+    report.created, report.updated, report.unchanged = parties.upsert_contacts(session, tenant, lines, ids)
+    return report
+
+
+def _h40(line: InvoiceLine) -> int:
+    """A 40-bit content hash of one row; sums of these stay inside BIGINT for millions of rows."""
+    return h40_key(line.customer_code, line.customer_name, line.issue_date, line.due_date, line.currency,
+                   line.amount_minor, line.kind, line.disputed, line.corrects, line.channel, line.terms,
+                   line.settled_date, line.seq)
+
+
+def _estimate_rows(reader: RowReader) -> int:
+    """Rows in the file, estimated from its size and the first line's length (for the progress bar only)."""
+    return max(1, reader.table.size_bytes // max(20, sum(len(h) + 1 for h in reader.table.headers)))
+
+
+def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Path | None = None,
+                    progress: Progress | None = None) -> ImportReport:
+    reader = _reader(path, mapping_path, "invoices")
+    report = ImportReport("invoices", path.name)
+    total = reader.table.size_bytes
+    tick = 0
+
+    def on_row(_row: int) -> None:
+        nonlocal tick
+        tick += 1
+        if progress is not None and tick % 5000 == 0 and reader.table.progress is not None:
+            progress(int(reader.table.progress()), total)
+
+    done_rows = 0
+
+    def on_row_batch(n: int) -> None:
+        nonlocal done_rows
+        done_rows += n
+        if progress is not None and reader.table.size_bytes:
+            # the fast path reads in batches: estimate bytes from rows read so far
+            progress(min(total, int(total * done_rows / max(done_rows + 1, _estimate_rows(reader)))), total)
+
+    conn = session.connection()
+    invoice_import.create_stage(conn)
+    default_terms = str(reader.mapping.defaults.get("terms", "net 30"))
+    if reader.table.encoding != "xlsx":
+        # large CSVs: polars parses, each distinct value is validated once (same rules, same hashes)
+        # the next batch is parsed and validated while this one is written
+        for frame, problems in prefetched(read_invoice_batches(reader, path, default_terms, on_row_batch)):
+            list(_split(iter(problems), report))
+            # valid rows are staged even after an error, so unknown customers are reported in the same pass
+            invoice_import.stage_frame(conn, frame)
+    else:
+        lines = (
+            (x, _h40(x)) for x in _split(read_invoices(reader, default_terms, on_row), report)
+            if isinstance(x, InvoiceLine)
+        )
+        invoice_import.stage_rows(conn, lines)
+    if progress is not None:
+        progress(total, total)
+    if not reader.mapping.option("create_customers", False):
+        for row, code in invoice_import.unknown_customers(conn, tenant):
+            report.errors.append(Problem(f"unknown customer {code!r}; import customers first or set "
+                                         "options.create_customers: true", path.name, row,
+                                         reader.header_of.get("customer_code", "customer_code"), "unknown_customer"))
+    if report.errors:
+        report.errors.sort(key=lambda p: (p.row is None, p.row or 0))  # file order; a truncation note stays last
+        return report
+    counts = invoice_import.merge(conn, tenant, path.name,
+                                  create_customers=bool(reader.mapping.option("create_customers", False)),
+                                  multi_instalment="instalment" in reader.columns)
+    invoice_import.drop_stage(conn)
+    report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
+    report.extra = {"customers_created": counts.customers_created, "settlements_recorded": counts.settled}
+    return report
+
+
+def import_payments(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    report = ImportReport("payments", path.name)
+    lines = [x for x in _split(read_payments(_reader(path, mapping_path, "payments")), report)
+             if isinstance(x, PaymentLine)]
+    ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
+    for ln in lines:
+        if ln.customer_code not in ids:
+            report.errors.append(Problem(f"unknown customer {ln.customer_code!r}", path.name, ln.row,
+                                         "customer_code", "unknown_customer"))
+    if report.errors:
+        return report
+    known = ledger.existing_payment_refs(session, tenant, [ln.reference for ln in lines])
+    fresh = [ln for ln in lines if ln.reference not in known]
+    report.unchanged = len(lines) - len(fresh)
+    open_items = ledger.open_items_by_customer(session, tenant, {ids[ln.customer_code] for ln in fresh})
+    # oldest payments first, so allocation order does not depend on the file's row order
+    for ln in sorted(fresh, key=lambda p: (p.date, p.row)):
+        cid = ids[ln.customer_code]
+        amount = Money.from_minor(ln.amount_minor, ln.currency)
+        items = open_items.get(cid, [])
+        by_key = {(item.invoice_number, item.seq): iid for iid, item in items}
+        payment = Payment(ln.reference, ln.customer_code, ln.date, amount,
+                          tuple(n.strip() for n in ln.invoice_number.split(",") if n.strip()))
+        allocations, unapplied = allocate(payment, [item for _, item in items])
+        ledger.record_payment(session, tenant, customer_id=cid, reference=ln.reference, date=ln.date,
+                              amount=amount, allocations=[(by_key[(a.invoice_number, a.seq)], a) for a in allocations],
+                              unapplied=unapplied, method=ln.method, source=path.name)
+        # keep the in-memory open items in step with what was just allocated
+        paid = {(a.invoice_number, a.seq): a.amount for a in allocations}
+        open_items[cid] = [
+            (iid, type(item)(item.invoice_number, item.seq, item.due_date,
+                             item.open_amount - paid.get((item.invoice_number, item.seq), Money.zero(item.open_amount.currency))))
+            for iid, item in items
+        ]
+        report.created += 1
+    return report

@@ -1,0 +1,38 @@
+"""Composition root: settings → engine, session factory, unit of work.  Nothing is built at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from cobro.kernel.clock import Clock, SystemClock
+from cobro.platform.db.engine import make_engine, make_sessionmaker
+from cobro.platform.settings import Settings
+from cobro.platform.uow import UnitOfWork
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock = field(default_factory=SystemClock)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Container:
+    engine = make_engine(settings.database_url)
+    return Container(settings, engine, make_sessionmaker(engine), clock or SystemClock())
+
+
+def migrate(container: Container) -> None:
+    from cobro.platform.db.migrate import upgrade
+
+    upgrade(container.engine)

@@ -1,0 +1,1 @@
+"""The database: engine, declarative base, migrations runner."""

@@ -1,0 +1,1 @@
+"""The HTTP shell: request dependencies, RFC 9457 problems, health."""

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cobro import __version__
+from cobro.platform.http.deps import ContainerDep
+from cobro.platform.http.schemas import Health
+from cobro.workspace.service import database_ok
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health)
+def health(container: ContainerDep) -> Health:
+    up = database_ok(container.engine)
+    return Health(status="ok" if up else "degraded", version=__version__, database="ok" if up else "down")

@@ -1,0 +1,1 @@
+"""Reporting: ageing, KPIs (DSO, CEI), provisions, cost of delinquency, the portfolio analysis."""

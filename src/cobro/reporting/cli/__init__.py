@@ -1,0 +1,1 @@
+"""Report commands: report ageing/kpis/provision/cost, analyze."""

@@ -1,0 +1,1 @@
+"""Pure reporting rules: ageing buckets, KPIs, provisions, costs."""

@@ -1,0 +1,1 @@
+"""The database-free portfolio analysis (`cobro analyze FILE`) and its renderers."""

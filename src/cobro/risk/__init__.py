@@ -1,0 +1,1 @@
+"""Risk: behavioural risk scores, alerts, liquidity-vs-unwillingness, recommendations and the worklist."""

@@ -1,0 +1,1 @@
+"""Risk use cases."""

@@ -1,0 +1,1 @@
+"""Solvency: debtors' financial statements, ratios, Altman Z'' and the bankruptcy model."""

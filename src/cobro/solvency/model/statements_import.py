@@ -1,0 +1,214 @@
+"""Read debtors' financial statements from CSV or XLSX: one row per customer × fiscal year.
+
+Column names are matched case- and accent-insensitively against synonyms (English, and the Spanish PGC
+names of the *modelos de cuentas anuales*).  Unknown columns are ignored (reported once as a warning).
+Numbers may be written ``1234.5``, ``1,234.5``, ``1.234,5`` or ``(1.234)`` for negatives; the decimal
+mark is inferred once per file from unambiguous cells (``1.234.567``, ``1.234,5``, ``12,50`` → Spanish), so a
+lone ``500.000`` in a Spanish file is 500000.  An empty cell (or ``-``, ``n/a``, ``?``) is missing.  Anything else becomes a `Problem` with file, row and column, and the cell is left missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cobro.kernel.errors import Problem
+from cobro.solvency.domain import FinancialStatement
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer": ("customer", "customer_id", "client", "cliente", "debtor", "deudor", "company", "empresa",
+                 "razon_social", "nif", "cif", "tax_id", "name"),
+    "year": ("year", "fiscal_year", "ejercicio", "ano", "anio", "periodo", "period"),
+    "total_assets": ("total_assets", "activo_total", "total_activo", "activo"),
+    "current_assets": ("current_assets", "activo_corriente", "activo_circulante"),
+    "fixed_assets": ("fixed_assets", "non_current_assets", "activo_no_corriente", "inmovilizado"),
+    "inventory": ("inventory", "inventories", "stock", "existencias"),
+    "receivables": ("receivables", "trade_receivables", "accounts_receivable", "deudores_comerciales",
+                    "clientes", "deudores_comerciales_y_otras_cuentas_a_cobrar", "clientes_por_ventas"),
+    "cash": ("cash", "cash_and_equivalents", "tesoreria", "efectivo",
+             "efectivo_y_otros_activos_liquidos_equivalentes"),
+    "current_liabilities": ("current_liabilities", "short_term_liabilities", "pasivo_corriente",
+                            "pasivo_circulante"),
+    "non_current_liabilities": ("non_current_liabilities", "long_term_liabilities", "pasivo_no_corriente"),
+    "total_liabilities": ("total_liabilities", "pasivo_exigible", "total_pasivo_exigible", "deuda_total"),
+    "payables": ("payables", "trade_payables", "accounts_payable", "acreedores_comerciales", "proveedores",
+                 "acreedores_comerciales_y_otras_cuentas_a_pagar"),
+    "equity": ("equity", "book_equity", "net_worth", "shareholders_equity", "patrimonio_neto",
+               "fondos_propios"),
+    "retained_earnings": ("retained_earnings", "reservas", "reserves", "resultados_acumulados",
+                          "reservas_y_resultados_de_ejercicios_anteriores"),
+    "sales": ("sales", "revenue", "turnover", "net_sales", "importe_neto_cifra_negocios",
+              "importe_neto_de_la_cifra_de_negocios", "cifra_de_negocios", "ventas", "ingresos"),
+    "cost_of_sales": ("cost_of_sales", "cogs", "cost_of_goods_sold", "aprovisionamientos", "coste_ventas",
+                      "coste_de_las_ventas"),
+    "ebit": ("ebit", "operating_income", "operating_profit", "resultado_explotacion",
+             "resultado_de_explotacion", "beneficio_explotacion"),
+    "interest_expense": ("interest_expense", "financial_expenses", "gastos_financieros", "intereses"),
+    "net_income": ("net_income", "net_profit", "profit", "resultado_ejercicio", "resultado_del_ejercicio",
+                   "beneficio_neto"),
+    "depreciation": ("depreciation", "amortization", "d_and_a", "amortizacion_del_inmovilizado",
+                     "amortizacion", "amortizaciones"),
+}
+@dataclass(frozen=True, slots=True)
+class ImportedStatement:
+    customer: str
+    statement: FinancialStatement
+    source_row: int  # 1-based data row (the header is row 1, so the first data row is row 2)
+
+
+_STOPWORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "of", "and", "the", "total"}
+
+
+def normalise_header(name: str) -> str:
+    """``"Importe neto de la cifra de negocios"`` → ``"importe_neto_cifra_negocios"``."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _STOPWORDS]
+    return "_".join(words)
+
+
+_LOOKUP = {normalise_header(alias): canon for canon, aliases in SYNONYMS.items() for alias in aliases}
+
+
+def canonical_column(name: str) -> str | None:
+    """The `FinancialStatement` field (or customer/year) a column header means, if any."""
+    return _LOOKUP.get(normalise_header(name))
+
+
+_NUM_RE = re.compile(r"^[+-]?[\d.,\s']*\d[\d.,\s']*$")
+
+
+_COMMA_DECIMAL = re.compile(r"(\d\.\d{3}\.)|(\.\d{3},)|(,\d{1,2}\)?$)")
+_DOT_DECIMAL = re.compile(r"(\d,\d{3},)|(,\d{3}\.)|(\.\d{1,2}\)?$)")
+
+
+def infer_decimal(cells: list[str]) -> str | None:
+    """"," when the cells look Spanish (1.234.567 / 1.234,5), "." when English, None when no evidence."""
+    comma = sum(1 for c in cells if _COMMA_DECIMAL.search(c.strip()))
+    dot = sum(1 for c in cells if _DOT_DECIMAL.search(c.strip()))
+    if comma == dot:
+        return None
+    return "," if comma > dot else "."
+
+
+def parse_number(text: str, decimal: str | None = None) -> float:
+    """Parse an amount; `decimal` is the file's decimal mark ("," or "."), guessed per cell when None.
+
+    Without a file-level hint a lone ``1.234`` is read as 1.234 and a lone ``1,234`` as 1234.
+    Raises ValueError when the text is not a number.
+    """
+    s = text.strip().replace("\u00a0", "").replace("€", "").replace("EUR", "").strip()
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1].strip()
+    if not _NUM_RE.match(s):
+        raise ValueError(text)
+    s = s.replace(" ", "").replace("'", "")
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+    elif decimal == ".":
+        s = s.replace(",", "")
+    elif "," in s and "." in s:  # the last separator is the decimal one
+        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+    elif "," in s:  # 1,5 or 1,234 / 1,234,567: a single comma followed by exactly 3 digits is ambiguous
+        parts = s.split(",")
+        s = s.replace(",", "") if len(parts) > 2 or len(parts[-1]) == 3 else s.replace(",", ".")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    value = float(s)
+    return -value if negative else value
+
+
+def _read_rows(path: Path) -> list[list[str]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = [["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return list(csv.reader(text.splitlines(), delimiter=delimiter))
+
+
+def read_statements(path: str | Path) -> tuple[list[ImportedStatement], list[Problem]]:
+    """Statements and problems from a CSV/XLSX file (see module doc)."""
+    path = Path(path)
+    problems: list[Problem] = []
+    name = path.name
+    try:
+        rows = _read_rows(path)
+    except (OSError, ValueError, KeyError) as exc:
+        return [], [Problem(f"cannot read the file: {exc}", file=name, code="unreadable")]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return [], [Problem("the file is empty", file=name, code="empty")]
+    header = rows[0]
+    columns: dict[int, str] = {}
+    unknown = []
+    for i, col in enumerate(header):
+        canon = canonical_column(col)
+        if canon is None:
+            if col.strip():
+                unknown.append(col.strip())
+        elif canon in columns.values():
+            problems.append(Problem(f"column {col!r} repeats {canon!r}; the first one is used", file=name,
+                                    row=1, column=col, code="duplicate_column", severity="warning"))
+        else:
+            columns[i] = canon
+    if unknown:
+        problems.append(Problem(f"ignored unknown columns: {', '.join(unknown)}", file=name, row=1,
+                                code="unknown_column", severity="warning"))
+    amount_cols = {i: c for i, c in columns.items() if c not in ("customer", "year")}
+    if not amount_cols:
+        problems.append(Problem("no balance-sheet or P&L column recognised; expected e.g. total_assets, "
+                                "activo_corriente, pasivo_corriente, patrimonio_neto, resultado_explotacion",
+                                file=name, row=1, code="missing_column"))
+        return [], problems
+    cust_idx = next((i for i, c in columns.items() if c == "customer"), None)
+    year_idx = next((i for i, c in columns.items() if c == "year"), None)
+    decimal = infer_decimal([r[i] for r in rows[1:] for i in amount_cols if i < len(r)])
+    out: list[ImportedStatement] = []
+    for rownum, row in enumerate(rows[1:], start=2):
+        cells = row + [""] * (len(header) - len(row))
+        values: dict[str, float | None] = {}
+        for i, canon in amount_cols.items():
+            cell = cells[i].strip()
+            if cell in ("", "-", "n/a", "N/A", "NA", "?"):
+                values[canon] = None
+                continue
+            try:
+                values[canon] = parse_number(cell, decimal)
+            except ValueError:
+                problems.append(Problem(f"{cell!r} is not a number", file=name, row=rownum,
+                                        column=header[i], code="not_numeric"))
+                values[canon] = None
+        year: int | None = None
+        if year_idx is not None and cells[year_idx].strip():
+            try:
+                year = int(float(cells[year_idx].strip()))
+            except ValueError:
+                problems.append(Problem(f"year {cells[year_idx]!r} is not a year", file=name, row=rownum,
+                                        column=header[year_idx], code="not_numeric"))
+        customer = cells[cust_idx].strip() if cust_idx is not None else ""
+        out.append(ImportedStatement(customer or "(unnamed)", FinancialStatement(year=year, **values),
+                                     rownum))
+    return out, problems
+
+
+def by_customer(statements: list[ImportedStatement]) -> dict[str, list[FinancialStatement]]:
+    """Group imported statements per customer, each list in year order."""
+    grouped: dict[str, list[FinancialStatement]] = {}
+    for item in statements:
+        grouped.setdefault(item.customer, []).append(item.statement)
+    for items in grouped.values():
+        items.sort(key=lambda s: (s.year is None, s.year or 0))
+    return grouped

@@ -1,0 +1,1 @@
+"""Solvency use cases."""

@@ -1,0 +1,1 @@
+"""The collector's and credit manager's workspace: dashboard pages."""

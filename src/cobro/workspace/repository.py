@@ -1,0 +1,135 @@
+"""Read-only queries for the dashboard and the JSON API: ranked debtors and a paged customer list.
+
+Open amounts come from the instalments' current `open_minor` (the ledger as it stands); `as_of` only decides
+what counts as overdue.  Everything is filtered by tenant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, case, func, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
+
+
+def table_names(engine: Engine) -> set[str]:
+    """The tables the database actually has (a feature whose tables are missing is hidden)."""
+    return set(inspect(engine).get_table_names())
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorRow:
+    code: str
+    legal_name: str
+    country: str
+    collector: str
+    currency: str
+    open_minor: int
+    overdue_minor: int
+    open_items: int
+    max_days_past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerListRow:
+    code: str
+    legal_name: str
+    country: str
+    segment: str
+    collector: str
+    open_items: int = 0
+    balance_minor: dict[str, int] = field(default_factory=dict)
+
+
+def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
+    """The customers with the largest open balance in `currency`, with their overdue part."""
+    overdue = func.sum(case((InstalmentRow.due_date < as_of, InstalmentRow.open_minor), else_=0))
+    total = func.sum(InstalmentRow.open_minor)
+    stmt = (
+        select(CustomerRow.code, CustomerRow.legal_name, CustomerRow.country, CustomerRow.collector,
+               total, overdue, func.count(func.distinct(InvoiceRow.id)), func.min(InstalmentRow.due_date))
+        .select_from(InstalmentRow)
+        .join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
+        .join(CustomerRow, CustomerRow.id == InstalmentRow.customer_id)
+        .where(InstalmentRow.tenant_id == tenant, InstalmentRow.open_minor > 0, InvoiceRow.kind == "invoice",
+               InstalmentRow.currency == currency)
+        .group_by(CustomerRow.id, CustomerRow.code, CustomerRow.legal_name, CustomerRow.country,
+                  CustomerRow.collector)
+        .order_by(total.desc(), CustomerRow.code)
+        .limit(limit)
+    )
+    out = []
+    for code, name, country, collector, open_minor, overdue_minor, n, oldest in session.execute(stmt):
+        oldest_day = oldest if isinstance(oldest, dt.date) else dt.date.fromisoformat(str(oldest))
+        out.append(DebtorRow(code, name, country, collector, currency, int(open_minor or 0), int(overdue_minor or 0),
+                             int(n), max(0, (as_of - oldest_day).days)))
+    return out
+
+
+def customer_page(session: Session, tenant: int, *, search: str = "", limit: int = 25,
+                  offset: int = 0) -> tuple[list[CustomerListRow], int]:
+    """One page of customers by code, with open balances per currency, and the total count matching `search`."""
+    where = [CustomerRow.tenant_id == tenant]
+    if search:
+        like = f"%{search}%"
+        where.append(CustomerRow.code.ilike(like) | CustomerRow.legal_name.ilike(like)
+                     | CustomerRow.tax_id.ilike(like))
+    total = session.scalar(select(func.count()).select_from(CustomerRow).where(*where)) or 0
+    # by code: balances in different currencies have no common order (top debtors rank within one currency)
+    stmt = select(CustomerRow).where(*where).order_by(CustomerRow.code).limit(limit).offset(offset)
+    rows = list(session.scalars(stmt))
+    balances: dict[int, dict[str, int]] = {}
+    counts: dict[int, int] = {}
+    if rows:
+        for cid, cur, amount, n in session.execute(
+            select(InvoiceRow.customer_id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor), func.count())
+            .where(InvoiceRow.customer_id.in_([r.id for r in rows]), InvoiceRow.kind == "invoice",
+                   InvoiceRow.open_minor > 0)
+            .group_by(InvoiceRow.customer_id, InvoiceRow.currency)
+        ):
+            balances.setdefault(int(cid), {})[str(cur)] = int(amount or 0)
+            counts[int(cid)] = counts.get(int(cid), 0) + int(n)
+    page = [CustomerListRow(r.code, r.legal_name, r.country, r.segment, r.collector, counts.get(r.id, 0),
+                            dict(sorted(balances.get(r.id, {}).items()))) for r in rows]
+    return page, int(total)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    as_of: dt.date
+    score: int
+    grade: str
+    days_beyond_terms: int
+    broken_promises: int
+    reasons: list[str]
+
+
+def latest_risk(session: Session, tenant: int, code: str, as_of: dt.date) -> RiskRow | None:
+    """The customer's latest stored risk score on or before `as_of` (the risk feature writes them)."""
+    import json
+
+    from cobro.risk.records import RiskScoreRow  # optional feature: callers check it is installed
+
+    row = session.scalar(
+        select(RiskScoreRow).join(CustomerRow, CustomerRow.id == RiskScoreRow.customer_id)
+        .where(RiskScoreRow.tenant_id == tenant, CustomerRow.code == code, RiskScoreRow.as_of <= as_of)
+        .order_by(RiskScoreRow.as_of.desc()).limit(1))
+    if row is None:
+        return None
+    reasons = json.loads(row.reasons_json or "[]")
+    return RiskRow(row.as_of, row.score, row.grade, row.days_beyond_terms, row.broken_promises,
+                   [str(r) for r in reasons] if isinstance(reasons, list) else [])

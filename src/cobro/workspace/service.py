@@ -1,0 +1,224 @@
+"""Read use cases behind the dashboard and the JSON API: overview KPIs, customer pages, the collector worklist.
+
+Other features (reports, collections, risk) are used when they are present: `detect_features` is the one place
+that looks, by module presence and by the tables the database actually has, so a panel whose feature is missing
+is hidden instead of failing.  Nothing here writes; amounts stay `Money` (Decimal) until a template formats them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from cobro.kernel.money import Money
+from cobro.ledger.repository import parties
+from cobro.ledger.repository import summary as ledger
+from cobro.ledger.service.customers import customer_statement
+from cobro.reporting.domain.aging import DEFAULT_SPEC, BucketSpec, parse_bucket_spec
+from cobro.workspace import repository as repo
+
+COLLECTIONS_TABLES = frozenset({"tasks", "promises", "disputes", "timeline_events"})
+RISK_TABLES = frozenset({"risk_scores"})
+
+
+def has_module(name: str) -> bool:
+    """True when `name` can be imported (checked without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a missing parent package
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Which optional panels the dashboard can show."""
+
+    reporting: bool = False
+    collections: bool = False
+    risk: bool = False
+
+
+def detect_features(engine: Engine) -> Features:
+    tables = repo.table_names(engine)
+    return Features(
+        reporting=has_module("cobro.reporting.service"),
+        collections=has_module("cobro.collections.service.tasks") and tables >= COLLECTIONS_TABLES,
+        risk=has_module("cobro.risk.records") and tables >= RISK_TABLES,  # stored scores, read as they are
+    )
+
+
+def database_ok(engine: Engine) -> bool:
+    return repo.ping(engine)
+
+
+@dataclass(frozen=True, slots=True)
+class AgeingBar:
+    label: str
+    amount: Money
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyKpi:
+    currency: str
+    open: Money
+    overdue: Money | None  # None when the ageing report is unavailable
+    open_items: int | None
+
+    @property
+    def overdue_share(self) -> Decimal | None:
+        """Overdue as a percentage of the open amount."""
+        if self.overdue is None or not self.open.amount:
+            return None
+        return self.overdue.amount * 100 / self.open.amount
+
+
+@dataclass(frozen=True, slots=True)
+class Debtor:
+    code: str
+    legal_name: str
+    country: str
+    collector: str
+    open: Money
+    overdue: Money
+    open_items: int
+    max_days_past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    as_of: dt.date
+    customers: int
+    open_invoices: int
+    kpis: list[CurrencyKpi]
+    currency: str | None  # the currency the chart and the top debtors show
+    ageing: list[AgeingBar] | None
+    top_debtors: list[Debtor]
+    unapplied: dict[str, Money] = field(default_factory=dict)
+
+
+def ledger_summary(session: Session, tenant_code: str, as_of: dt.date | None) -> dict[str, Any]:
+    return ledger.summary(session, parties.tenant_id(session, tenant_code), as_of)
+
+
+def ageing(session: Session, tenant_code: str, as_of: dt.date, spec: BucketSpec) -> dict[str, Any]:
+    """The reports feature's ageing report (callers check `Features.reporting` first)."""
+    from cobro.reporting import service as reporting
+
+    return reporting.ageing_report(session, tenant_code, as_of, spec)
+
+
+def _bars(rows: list[dict[str, Any]], currency: str) -> list[AgeingBar]:
+    return [AgeingBar(str(b["label"]), Money.of(str(b["amount"]), currency), int(b["count"])) for b in rows]
+
+
+def overview(session: Session, tenant_code: str, as_of: dt.date, features: Features, *,
+             currency: str | None = None, top: int = 10) -> Overview:
+    tenant = parties.tenant_id(session, tenant_code)
+    summary = ledger.summary(session, tenant, as_of)
+    open_amount: dict[str, str] = summary["open_amount"]  # type: ignore[assignment]
+    report = ageing(session, tenant_code, as_of, parse_bucket_spec(DEFAULT_SPEC)) if features.reporting else None
+    kpis: list[CurrencyKpi] = []
+    bars: dict[str, list[AgeingBar]] = {}
+    for cur in sorted(set(open_amount) | set(report["currency"] if report else {})):
+        entry = report["currency"].get(cur) if report else None
+        if entry is None:
+            kpis.append(CurrencyKpi(cur, Money.of(open_amount.get(cur, "0"), cur), None, None))
+            continue
+        bars[cur] = _bars(entry["buckets"], cur)
+        overdue = sum((Money.of(str(b["amount"]), cur) for b in entry["buckets"] if (b["from"] or 0) > 0),
+                      Money.zero(cur))
+        kpis.append(CurrencyKpi(cur, Money.of(str(entry["total"]), cur), overdue, int(entry["count"])))
+    kpis = [k for k in kpis if k.open.amount or k.open_items]
+    chosen = currency if currency in {k.currency for k in kpis} else None
+    if chosen is None and kpis:  # the currency with the most open items, else the largest figure
+        chosen = max(kpis, key=lambda k: (k.open_items or 0, k.open.amount)).currency
+    debtors = [Debtor(r.code, r.legal_name, r.country, r.collector, Money.from_minor(r.open_minor, r.currency),
+                      Money.from_minor(r.overdue_minor, r.currency), r.open_items, r.max_days_past_due)
+               for r in (repo.top_debtors(session, tenant, chosen, as_of, top) if chosen else [])]
+    credit: dict[str, str] = summary["unapplied_credit"]  # type: ignore[assignment]
+    return Overview(as_of, int(summary["customers"]), int(summary["open_invoices"]),  # type: ignore[call-overload]
+                    kpis, chosen, bars.get(chosen) if chosen and report else None, debtors,
+                    {c: Money.of(v, c) for c, v in credit.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    rows: list[repo.CustomerListRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def customers(session: Session, tenant_code: str, *, search: str = "", page: int = 1,
+              per_page: int = 25) -> CustomerPage:
+    tenant = parties.tenant_id(session, tenant_code)
+    page = max(1, page)
+    rows, total = repo.customer_page(session, tenant, search=search.strip(), limit=per_page,
+                                     offset=(page - 1) * per_page)
+    return CustomerPage(rows, total, page, per_page)
+
+
+def customer_ageing(open_items: list[dict[str, Any]], spec: BucketSpec) -> dict[str, list[AgeingBar]]:
+    """Bucket one customer's open invoice items by days past due (credit notes stay out, as in the report)."""
+    sums: dict[str, list[tuple[Money, int]]] = {}
+    for item in open_items:
+        if item["kind"] != "invoice":
+            continue
+        cur = str(item["currency"])
+        slots = sums.setdefault(cur, [(Money.zero(cur), 0)] * len(spec.buckets))
+        days = int(item["days_past_due"])
+        for b in spec.buckets:
+            if b.contains(days):
+                amount, n = slots[b.index]
+                slots[b.index] = (amount + Money.of(str(item["open"]), cur), n + 1)
+                break
+    return {cur: [AgeingBar(b.label, *slots[b.index]) for b in spec.buckets] for cur, slots in sorted(sums.items())}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    statement: dict[str, Any]
+    ageing: dict[str, list[AgeingBar]]
+    promises: list[dict[str, Any]] | None = None  # None: the feature is not installed
+    disputes: list[dict[str, Any]] | None = None
+    tasks: list[dict[str, Any]] | None = None
+    timeline: list[dict[str, Any]] | None = None
+    risk: repo.RiskRow | None = None  # None: no feature, or no score stored yet
+
+
+def customer_view(session: Session, tenant_code: str, code: str, as_of: dt.date, features: Features) -> CustomerView:
+    statement = customer_statement(session, tenant_code, code, as_of=as_of)
+    extra: dict[str, Any] = {}
+    if features.collections:
+        from cobro.collections.service import holds, promises, tasks
+
+        mine = [p for p in promises.list_promises(session, tenant_code) if p["customer"] == code]
+        extra["promises"] = sorted(mine, key=lambda p: p["due_on"], reverse=True)
+        extra["disputes"] = [d for d in holds.list_disputes(session, tenant_code, status="")
+                             if d["customer"] == code]
+        extra["tasks"] = [t for t in tasks.list_tasks(session, tenant_code, status="") if t["customer"] == code]
+        extra["timeline"] = list(reversed(tasks.timeline(session, tenant_code, code)))[:50]
+    if features.risk:
+        extra["risk"] = repo.latest_risk(session, parties.tenant_id(session, tenant_code), code, as_of)
+    return CustomerView(statement, customer_ageing(statement["open_items"], parse_bucket_spec(DEFAULT_SPEC)), **extra)
+
+
+def worklist(session: Session, tenant_code: str, *, collector: str = "", status: str = "open") -> dict[str, Any]:
+    """Open call/meeting tasks, oldest due first, and the collectors that have any (for the filter)."""
+    from cobro.collections.service import tasks
+
+    everyone = tasks.list_tasks(session, tenant_code, status=status)
+    rows = [t for t in everyone if not collector or t["collector"] == collector]
+    return {"tasks": rows, "collectors": sorted({t["collector"] for t in everyone if t["collector"]}),
+            "collector": collector, "status": status}

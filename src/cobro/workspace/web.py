@@ -1,0 +1,109 @@
+"""Dashboard pages and HTMX fragments.  Handlers are thin: one service call, one template.
+
+Pages read the same dependencies as the JSON API (unit of work, tenant, as-of date); errors are rendered by
+`render_error`, which `cobro.platform.http.errors` calls for anything outside /api.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from cobro.platform.http.deps import AsOfDep, FeaturesDep, TenantDep, UowDep
+from cobro.platform.web import STATIC_DIR
+from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
+from cobro.workspace import service as dashboard
+from cobro.workspace.service import AgeingBar
+
+STATIC = STATIC_DIR
+LANG_COOKIE = "cobro_lang"
+TEMPLATES = Jinja2Templates(env=Environment(loader=PackageLoader("cobro.workspace", "templates"),
+                                            autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True))
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+Search = Annotated[str, Query(max_length=100)]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def language(request: Request) -> Formatter:
+    return Formatter(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                               request.headers.get("accept-language")))
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    fmt = language(request)
+    lang = fmt.lang
+    features = getattr(request.app.state, "features", dashboard.Features())
+    response = TEMPLATES.TemplateResponse(request, template, {
+        "f": fmt, "t": fmt.t, "lang": lang, "languages": LANGUAGES, "features": features, **context,
+    }, status_code=status_code)
+    if request.query_params.get("lang") == lang:  # remember an explicit choice
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def render_error(request: Request, status: int, title: str, detail: str) -> Response:
+    return render(request, "error.html", status_code=status, status=status, title=title, detail=detail)
+
+
+def chart_data(bars: list[AgeingBar] | None, fmt: Formatter) -> dict[str, Any] | None:
+    """Labels and plain numbers for Chart.js (floats are fine for drawing; figures shown come from Money)."""
+    if not bars:
+        return None
+    return {"labels": [fmt.bucket(b.label) for b in bars], "values": [float(b.amount.amount) for b in bars],
+            "counts": [b.count for b in bars], "currency": bars[0].amount.currency}
+
+
+@router.get("/")
+def overview(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep, as_of: AsOfDep,
+             currency: Annotated[str | None, Query(max_length=3)] = None) -> Response:
+    data = dashboard.overview(uow.session, tenant, as_of, features, currency=currency)
+    return render(request, "overview.html", o=data, chart=chart_data(data.ageing, language(request)), tenant=tenant)
+
+
+@router.get("/customers")
+def customers(request: Request, uow: UowDep, tenant: TenantDep, search: Search = "", page: PageNo = 1) -> Response:
+    found = dashboard.customers(uow.session, tenant, search=search, page=page)
+    return render(request, "customers.html", found=found, search=search, tenant=tenant)
+
+
+@router.get("/customers/{code}")
+def customer(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep, as_of: AsOfDep,
+             code: str) -> Response:
+    view = dashboard.customer_view(uow.session, tenant, code, as_of, features)
+    return render(request, "customer.html", v=view, c=view.statement["customer"], as_of=as_of, tenant=tenant)
+
+
+@router.get("/worklist")
+def worklist(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep,
+             collector: Annotated[str, Query(max_length=120)] = "") -> Response:
+    if not features.collections:
+        return render_error(request, 404, "Not found", "The collections feature is not installed.")
+    data = dashboard.worklist(uow.session, tenant, collector=collector)
+    return render(request, "worklist.html", w=data, tenant=tenant)
+
+
+# --- HTMX fragments ------------------------------------------------------------------------------------------
+
+@router.get("/fragments/search")
+def search_fragment(request: Request, uow: UowDep, tenant: TenantDep, q: Search = "") -> Response:
+    found = dashboard.customers(uow.session, tenant, search=q, per_page=8) if q.strip() else None
+    return render(request, "fragments/search_results.html", found=found, q=q)
+
+
+@router.get("/fragments/customers")
+def customers_fragment(request: Request, uow: UowDep, tenant: TenantDep, search: Search = "",
+                       page: PageNo = 1) -> Response:
+    found = dashboard.customers(uow.session, tenant, search=search, page=page)
+    return render(request, "fragments/customer_table.html", found=found, search=search)
+
+
+def mount(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
