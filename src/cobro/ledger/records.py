@@ -21,13 +21,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobro.platform.db.base import Base, IdType, TimestampMixin
+from cobro.platform.tenants import TenantRow
 
-
-class TenantRow(Base):
-    __tablename__ = "tenants"
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
+__all__ = [
+    "AllocationRow", "ContactRow", "CustomerRow", "InstalmentRow", "InvoiceRow", "PaymentRow",
+    "TenantRow",  # re-exported while callers move to cobro.platform.tenants
+]
 
 
 class CustomerRow(TimestampMixin, Base):

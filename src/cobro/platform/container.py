@@ -20,8 +20,9 @@ class Container:
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+    def uow(self, tenant: str | None = None) -> UnitOfWork:
+        """A unit of work for `tenant` (default: the settings' tenant)."""
+        return UnitOfWork(self.sessions, tenant or self.settings.tenant)
 
     def close(self) -> None:
         self.engine.dispose()

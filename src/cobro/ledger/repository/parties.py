@@ -10,19 +10,13 @@ from sqlalchemy.orm import Session
 
 from cobro.kernel.errors import NotFoundError
 from cobro.ledger.imports.records import ContactLine, CustomerLine
-from cobro.ledger.records import ContactRow, CustomerRow, InvoiceRow, TenantRow
+from cobro.ledger.records import ContactRow, CustomerRow, InvoiceRow
+from cobro.platform.tenants import TenantRow, resolve_tenant
 
 
 def tenant_id(session: Session, code: str, *, create: bool = False) -> int:
-    found = session.scalar(select(TenantRow.id).where(TenantRow.code == code))
-    if found is not None:
-        return int(found)
-    if not create:
-        raise NotFoundError(f"tenant {code!r} does not exist (run `cobro init`, or `cobro tenant add {code}`)")
-    row = TenantRow(code=code, name=code)
-    session.add(row)
-    session.flush()
-    return int(row.id)
+    """The tenant's id; prefer `uow.tenant` in new code (resolved once per unit of work)."""
+    return resolve_tenant(session, code, create=create).id
 
 
 def name_tenant(session: Session, code: str, name: str, *, only_if: str = "") -> None:
