@@ -153,7 +153,7 @@ def bench(url: str, instalments: int, customers: int, tries: int) -> None:
 
     def cycle() -> tuple[str, dict[str, float]]:
         with container.uow() as uow:
-            result = run_cycle(uow.session, "default", as_of=AS_OF, now=dt.datetime.now(dt.UTC))
+            result = run_cycle(uow.session, "default", as_of=AS_OF, now=dt.datetime.now(dt.UTC), rates=container.rates)
             start = time.perf_counter()
             uow.commit()
             result.phases["commit"] = time.perf_counter() - start

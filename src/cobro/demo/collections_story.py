@@ -100,7 +100,6 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
     from cobro.collections.service.cycle import run_cycle
     from cobro.collections.service.policy import apply_policy
     from cobro.delivery.service.deliver import make_deliverer
-    from cobro.delivery.service.setup import DeliverySettings
     from cobro.kernel.calendar import HolidayCalendar
     from cobro.kernel.clock import FixedClock
     from cobro.platform.settings import Settings
@@ -120,18 +119,16 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
     with smtp_sink(out_dir / "mail") as (smtp_url, received), whatsapp_sink(out_dir / "whatsapp.jsonl") as wa_url:
         settings = Settings(database_url=container.settings.database_url, tenant=tenant, smtp_url=smtp_url,
                             smtp_from="cobros@demo.cobro.example", whatsapp_base_url=wa_url,
-                            whatsapp_token="demo-token")
-        delivery = DeliverySettings(whatsapp_phone_number_id="100000000000001", letter_dir=out_dir / "letters",
-                                    sms_log=out_dir / "sms.log")
+                            whatsapp_token="demo-token", whatsapp_phone_number_id="100000000000001",
+                            letter_dir=out_dir / "letters", sms_log=out_dir / "sms.log")
         for day in days:
             now = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
             with container.uow() as uow:
-                result = run_cycle(uow.session, tenant, as_of=day, now=now)
+                result = run_cycle(uow.session, tenant, as_of=day, now=now, rates=container.rates)
                 uow.commit()
             by_channel = Counter(str(a["channel"]) for a in result.actions)
             planned.update(by_channel)
-            deliverer = make_deliverer(settings=settings, sessions=container.sessions, clock=FixedClock(now),
-                                       delivery=delivery)
+            deliverer = make_deliverer(settings=settings, sessions=container.sessions, clock=FixedClock(now))
             report = deliverer.deliver()
             delivered["sent"] += len(report.sent)
             delivered["dead"] += len(report.dead)

@@ -65,7 +65,7 @@ def _scores(container: Container, as_of: dt.date, model: Path | None) -> dict[st
 
     tenant = container.settings.tenant
     with container.uow() as uow:
-        ctx = risk.build(uow.session, tenant, as_of, solvency_model=model)
+        ctx = risk.build(uow.session, tenant, as_of, rates=container.rates, solvency_model=model)
         scores = risk.score_all(uow.session, tenant, as_of, ctx=ctx, store=False)["scores"]
         classes = risk.classify_all(uow.session, tenant, as_of, ctx=ctx)
         recs = risk.recommend_all(uow.session, tenant, as_of, ctx=ctx)

@@ -61,7 +61,7 @@ def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Cons
         s = uow.session
         trained = prediction.train(s, tenant, as_of, model_dir)
         cash = prediction.forecast(s, tenant, as_of, model_dir=model_dir)
-        ctx = risk.build(s, tenant, as_of)
+        ctx = risk.build(s, tenant, as_of, rates=container.rates)
         scores = risk.score_all(s, tenant, as_of, ctx=ctx)
         classes = risk.classify_all(s, tenant, as_of, ctx=ctx)
         recs = risk.recommend_all(s, tenant, as_of, ctx=ctx, model_dir=model_dir)

@@ -168,7 +168,7 @@ def reports_step(container: Container, out_dir: Path, as_of: dt.date, console: C
     for name, data in reports.items():
         (out_dir / f"report_{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                                      encoding="utf-8")
-    portfolio = analyze(frame, Options(as_of=as_of))
+    portfolio = analyze(frame, Options(as_of=as_of), rates=container.rates, today=as_of)
     for suffix in ("html", "pdf", "xlsx"):
         write_report(portfolio, out_dir / f"portfolio.{suffix}", "es", source="demo")
     console.print(f"open {portfolio.open_total:,} {portfolio.currency} in {portfolio.open_count} invoices, "

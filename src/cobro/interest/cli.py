@@ -6,9 +6,13 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from cobro.kernel.rates import RateSource
 
 
 def _parse_date(value: str, what: str) -> dt.date:
@@ -24,9 +28,22 @@ def _fmt(amount: Decimal, currency: str) -> str:
     return f"{amount:,.{exponent(currency)}f}"
 
 
+def _rates(ctx: typer.Context, rates_dir: str | None) -> RateSource:
+    """The container's rate book (shipped tables plus `Settings.rates_dir`), or a book for the directory given
+    with `--rates-dir` when that is another one."""
+    from cobro.platform.cli.context import state
+    from cobro.platform.rates import RateBook
+
+    container = state(ctx).container()
+    if rates_dir is None or Path(rates_dir) == container.settings.rates_dir:
+        return container.rates
+    return RateBook(rates_dir)
+
+
 def register(root: typer.Typer) -> None:
     @root.command("interest")
     def interest(
+        ctx: typer.Context,
         *,
         jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="ES, EU, UK (GB), CL, MX, CO, PE")],
         amount: Annotated[str, typer.Option(help="Invoice amount (principal), e.g. 12100.00")],
@@ -44,8 +61,8 @@ def register(root: typer.Typer) -> None:
     ) -> None:
         """Statutory late-payment interest and fixed compensation (docs/analytics.md)."""
         from cobro.interest.domain import DayCount, InterestError, Payment, compute_late_interest
-        from cobro.interest.rates import RateTableError
         from cobro.kernel.money import D, MoneyError, check_currency
+        from cobro.kernel.rates import RateTableError
 
         try:
             cur = check_currency(currency)
@@ -61,7 +78,7 @@ def register(root: typer.Typer) -> None:
             result = compute_late_interest(
                 jurisdiction, D(amount), cur, _parse_date(due, "--due"), _parse_date(paid, "--paid"),
                 payments=payments, agreed_rate=None if agreed_rate is None else D(agreed_rate), day_count=dc,
-                rates_dir=rates_dir, compensation=None if compensation is None else D(compensation),
+                rates=_rates(ctx, rates_dir), compensation=None if compensation is None else D(compensation),
             )
         except (InterestError, RateTableError, MoneyError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)

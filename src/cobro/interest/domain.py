@@ -24,16 +24,14 @@ reduces the principal from ``p + 1`` (so paying everything on ``p`` equals one f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Final, Literal
 
-from cobro.interest.rates import RateRow, RateTable, half_year_label, load_rate_table
 from cobro.kernel.errors import CobroError
 from cobro.kernel.money import ZERO, quantum
+from cobro.kernel.rates import RateRow, RateSource, RateTable, half_year_label
 
 DayCount = Literal["ACT/365F", "ACT/360", "ACT/ACT"]
 _HUNDRED: Final = Decimal(100)
@@ -151,11 +149,6 @@ def rule_for(jurisdiction: str) -> JurisdictionRule:
     return RULES[code]
 
 
-@lru_cache(maxsize=32)
-def _cached_table(table_id: str, extra_dir: str | None) -> RateTable:
-    return load_rate_table(table_id, extra_dir)
-
-
 def _basis(day_count: str, day: dt.date) -> Decimal:
     if day_count == "ACT/365F":
         return Decimal(365)
@@ -207,8 +200,7 @@ def compute_late_interest(
     payments: Sequence[Payment] = (),
     agreed_rate: Decimal | None = None,
     day_count: DayCount = "ACT/365F",
-    rates_dir: Path | str | None = None,
-    tables: Mapping[str, RateTable] | None = None,
+    rates: RateSource | None = None,
     compensation: Decimal | None = None,
 ) -> InterestResult:
     """Statutory (or agreed) late-payment interest plus the fixed compensation for one invoice.
@@ -222,13 +214,15 @@ def compute_late_interest(
         payments: partial payments before `paid`; each reduces the principal from the day after its date.
         agreed_rate: contractual rate (percent a year) that replaces the statutory rate for the whole period.
         day_count: ACT/365F (default), ACT/360 or ACT/ACT (365 or 366 by the calendar year of each day).
-        rates_dir: operator directory with extra rate rows (the caller resolves COBRO_RATES_DIR).
-        tables: rate tables by id, to bypass loading (tests, or a caller that caches them).
+        rates: where the rate tables come from (the container's `RateBook`: shipped tables plus the operator's
+            `rates_dir`); needed unless the rate is agreed or flat (MX).
         compensation: overrides the fixed compensation (e.g. an invoice in a currency other than the statutory one).
 
     Raises:
         InterestError: unknown jurisdiction, negative amounts, payments after `paid` or above the amount, no rate
             for a period ("no ES rate for 2026-H2"), or a statutory compensation in another currency.
+        RateTableError: the rate table cannot be read (from `rates`).
+        TypeError: a statutory table is needed and `rates` was not given (a programming error, not bad input).
     """
     rule = rule_for(jurisdiction)
     _validate(amount, due, paid, payments)
@@ -244,8 +238,9 @@ def compute_late_interest(
 
     table: RateTable | None = None
     if agreed_rate is None and rule.mode != "flat":
-        table = (tables or {}).get(rule.table_id) or _cached_table(
-            rule.table_id, None if rates_dir is None else str(rates_dir))
+        if rates is None:
+            raise TypeError(f"compute_late_interest({rule.code}) needs rates= (table {rule.table_id})")
+        table = rates.table(rule.table_id)
 
     fixed_row: RateRow | None = None
     if rule.mode == "fixed" and table is not None:

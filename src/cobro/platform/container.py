@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cobro.kernel.clock import Clock, SystemClock
 from cobro.platform.db.engine import make_engine, make_sessionmaker
+from cobro.platform.rates import RateBook
 from cobro.platform.settings import Settings
 from cobro.platform.uow import UnitOfWork
 
@@ -23,6 +25,11 @@ class Container:
     def uow(self, tenant: str | None = None) -> UnitOfWork:
         """A unit of work for `tenant` (default: the settings' tenant)."""
         return UnitOfWork(self.sessions, tenant or self.settings.tenant)
+
+    @cached_property
+    def rates(self) -> RateBook:
+        """The rate tables every interest computation uses: the shipped ones plus `settings.rates_dir`."""
+        return RateBook(self.settings.rates_dir)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -64,7 +64,7 @@ def _model_dir(ctx: typer.Context) -> Path:
 def _kw(policy: Path | None, financials: Path | None, ctx: typer.Context) -> dict[str, Any]:
     from cobro.solvency.service.solvency import model_path
 
-    kw: dict[str, Any] = {"solvency_model": model_path(_model_dir(ctx))}
+    kw: dict[str, Any] = {"solvency_model": model_path(_model_dir(ctx)), "rates": state(ctx).container().rates}
     if policy is not None:
         if not policy.exists():
             raise fail(f"policy file not found: {policy}")
@@ -286,7 +286,8 @@ def worklist_cmd(ctx: typer.Context, collector: Annotated[str, typer.Option("--c
     from cobro.risk.service.worklist import worklist
 
     day = _day(ctx, as_of)
-    out = _run(ctx, lambda s, t: worklist(s, t, day, collector or None))
+    rates = state(ctx).container().rates
+    out = _run(ctx, lambda s, t: worklist(s, t, day, collector or None, rates=rates))
     if as_json:
         print_json(out)
     else:

@@ -19,8 +19,8 @@ def test_terms_letter_is_queued_once_and_renders(container: Container) -> None:
     cid = ledger.customer("T1")
     day = dt.date(2025, 3, 3)
     with container.uow() as uow:
-        first = send_terms_letter(uow.session, "default", "T1", today=day)
-        again = send_terms_letter(uow.session, "default", "T1", today=day)
+        first = send_terms_letter(uow.session, "default", "T1", today=day, rates=container.rates)
+        again = send_terms_letter(uow.session, "default", "T1", today=day, rates=container.rates)
         uow.commit()
         assert first.id == again.id
         rows = list(uow.session.scalars(select(OutboxMessageRow).where(OutboxMessageRow.template == "terms_letter")))

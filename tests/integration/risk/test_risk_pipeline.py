@@ -54,11 +54,11 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
                     {-exponent(cur)}, (cur, p)
             assert Decimal(data["open"]).as_tuple().exponent == -exponent(cur)
 
-        ctx = risk.build(uow.session, "default", AS_OF)
+        ctx = risk.build(uow.session, "default", AS_OF, rates=container.rates)
         scores = risk.score_all(uow.session, "default", AS_OF, ctx=ctx)
         recs = risk.recommend_all(uow.session, "default", AS_OF, ctx=ctx, model_dir=models)
         classes = risk.classify_all(uow.session, "default", AS_OF, ctx=ctx)
-        work = worklist(uow.session, "default", AS_OF)
+        work = worklist(uow.session, "default", AS_OF, rates=container.rates)
         uow.commit()
 
     # every customer scored, with reasons; insolvent debtors graded worst on average

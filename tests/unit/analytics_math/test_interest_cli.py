@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -60,3 +62,23 @@ def test_errors_go_to_stderr_with_exit_2() -> None:
         assert result.stderr.startswith("error: ")
     assert "2026-H2" in runner.invoke(root, ["interest", "-j", "ES", "--amount", "1", "--currency", "EUR", "--due",
                                              "2026-05-01", "--paid", "2026-08-01"]).stderr
+
+
+def test_operator_rates_dir_changes_the_interest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ops = tmp_path / "ops"
+    ops.mkdir()
+    (ops / "es_ley_3_2004_fix.csv").write_text(  # 2025 H1 corrected from 11.15 to 20.00
+        "# version: ops-1\nvalid_from,valid_to,rate,source,status\n2025-01-01,2025-06-30,20.00,operator,V\n",
+        encoding="utf-8")
+    shipped = json.loads(runner.invoke(root, [*ES, "--json"]).stdout)
+    assert shipped["periods"][-1]["rate"] == "11.15" and shipped["interest"] == "1011.76"
+    # Settings.rates_dir (COBRO_RATES_DIR) reaches the command through the container's rate book ...
+    monkeypatch.setenv("COBRO_RATES_DIR", str(ops))
+    from_settings = json.loads(runner.invoke(root, [*ES, "--json"]).stdout)
+    # 20 days at 20.00 % instead of 11.15 % on 12,100.00: 132.60 instead of 73.93
+    assert from_settings["periods"][-1]["rate"] == "20.00" and from_settings["interest"] == "1070.44"
+    # ... and --rates-dir names another directory for this one run
+    other = tmp_path / "other"
+    other.mkdir()
+    given = json.loads(runner.invoke(root, [*ES, "--json", "--rates-dir", str(other)]).stdout)
+    assert given["interest"] == "1011.76"

@@ -10,12 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cobro.interest.domain import Payment, compute_late_interest
+from cobro.platform.rates import RateBook
 from cobro.reporting.domain.aging import AgeingItem, age, parse_bucket_spec
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000000"), places=2)
 # the tests add up to 400 days: the latest end date must stay inside the shipped rate tables (ES to 2026-06-30)
 due_dates = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2025, 5, 1))
 JURISDICTIONS = st.sampled_from(["ES", "EU", "MX"])
+RATES = RateBook()  # the shipped tables
 
 
 @given(JURISDICTIONS, amounts, due_dates, st.integers(0, 400), st.integers(0, 400))
@@ -23,8 +25,8 @@ JURISDICTIONS = st.sampled_from(["ES", "EU", "MX"])
 def test_interest_monotone_in_days(jur: str, amount: Decimal, due: dt.date, d1: int, d2: int) -> None:
     short, long_ = sorted((d1, d2))
     cur = "EUR" if jur != "MX" else "MXN"
-    a = compute_late_interest(jur, amount, cur, due, due + dt.timedelta(days=short))
-    b = compute_late_interest(jur, amount, cur, due, due + dt.timedelta(days=long_))
+    a = compute_late_interest(jur, amount, cur, due, due + dt.timedelta(days=short), rates=RATES)
+    b = compute_late_interest(jur, amount, cur, due, due + dt.timedelta(days=long_), rates=RATES)
     assert a.interest_exact <= b.interest_exact
     assert a.interest <= b.interest
 
@@ -32,7 +34,7 @@ def test_interest_monotone_in_days(jur: str, amount: Decimal, due: dt.date, d1: 
 @given(amounts, due_dates, st.integers(0, 3000))
 @settings(max_examples=100, deadline=None)
 def test_zero_when_paid_on_time(amount: Decimal, due: dt.date, early: int) -> None:
-    r = compute_late_interest("ES", amount, "EUR", due, due - dt.timedelta(days=early))
+    r = compute_late_interest("ES", amount, "EUR", due, due - dt.timedelta(days=early), rates=RATES)
     assert r.interest == 0 and r.compensation == 0 and r.periods == ()
 
 
@@ -49,8 +51,8 @@ def test_partial_payments_never_increase_interest(amount: Decimal, due: dt.date,
             continue
         left -= part
         payments.append(Payment(min(due + dt.timedelta(days=offset), end), part))
-    without = compute_late_interest("ES", amount, "EUR", due, end)
-    with_ = compute_late_interest("ES", amount, "EUR", due, end, payments=payments)
+    without = compute_late_interest("ES", amount, "EUR", due, end, rates=RATES)
+    with_ = compute_late_interest("ES", amount, "EUR", due, end, payments=payments, rates=RATES)
     assert with_.interest_exact <= without.interest_exact
     assert sum(p.days for p in without.periods) == late
 

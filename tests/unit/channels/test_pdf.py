@@ -11,6 +11,7 @@ import pytest
 
 from cobro.delivery.channels import pdf
 from cobro.interest.domain import compute_late_interest
+from cobro.platform.rates import RateBook
 
 CREATED = dt.datetime(2026, 3, 21, 9, 0, tzinfo=dt.UTC)
 
@@ -25,7 +26,7 @@ def _statement(context: dict[str, Any], language: str) -> pdf.PdfDocument:
 
 def _pack(context: dict[str, Any], language: str) -> pdf.PdfDocument:
     result = compute_late_interest("ES", Decimal("1234.56"), "EUR", dt.date(2026, 2, 9), dt.date(2025, 3, 21)
-                                   .replace(year=2026))
+                                   .replace(year=2026), rates=RateBook())
     demands = [
         pdf.Demand(dt.date(2026, 2, 12), "email", "reminder_1", "ana@ferreteria.example",
                    "<cobro.default.1f2e@example.com>"),

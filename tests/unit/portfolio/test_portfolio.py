@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cobro.app.cli import app
 from cobro.ledger.imports.frame import LEDGER_SCHEMA, read_ledger_frame
+from cobro.platform.rates import RateBook
 from cobro.reporting.portfolio.analysis import Options, analyze
 from cobro.reporting.portfolio.render import write_report
 from cobro.reporting.portfolio.render.i18n import Fmt
@@ -26,6 +27,8 @@ IBM_CSV = DATA / "ibm-ar" / "ibm-ar-until-2013-06-30.csv"
 IBM_MAPPING = REPO / "examples" / "mappings" / "ibm-ar.yaml"
 needs_ibm = pytest.mark.skipif(not IBM_CSV.exists(), reason="shared IBM data (../shared/data/ibm-ar) not present")
 runner = CliRunner()
+RATES = RateBook()  # the shipped tables, as the container builds them without COBRO_RATES_DIR
+TODAY = dt.date(2026, 1, 15)  # the entrypoint's clock: used only for a file without invoice dates
 
 
 def frame(rows: list[tuple[str, str, str, str, str, str | None]]) -> pl.DataFrame:
@@ -69,14 +72,14 @@ def test_analyze_ibm_writes_html_pdf_xlsx(tmp_path: Path) -> None:
 @needs_ibm
 def test_ibm_open_as_of_2013_03_31_and_spanish_labels(tmp_path: Path) -> None:
     f = read_ledger_frame(IBM_CSV, IBM_MAPPING)
-    p = analyze(f, Options(as_of=dt.date(2013, 3, 31)))
+    p = analyze(f, Options(as_of=dt.date(2013, 3, 31)), rates=RATES, today=TODAY)
     assert (p.open_total, p.open_count, p.currency) == (Decimal("5903.74"), 94, "USD")  # = the ledger's summary
     assert sum(b.amount for b in p.ageing) == p.open_total
     assert p.kpis["dso"] is not None and len(p.trend) == 12
     assert any("EUR" in n for n in p.notes)  # ES compensation is in EUR, the file in USD: said in the report
     assert all(x.reason == "" for x in p.interest) and p.interest_total()[0] > 0
     assert p.priorities and p.priorities[0].score >= p.priorities[-1].score
-    default = analyze(f)
+    default = analyze(f, rates=RATES, today=TODAY)
     assert default.as_of == dt.date(2013, 6, 30)  # the latest invoice date
     out = tmp_path / "r.xlsx"
     write_report(p, out, "es")
@@ -92,19 +95,20 @@ def test_small_ledger_buckets_interest_and_out_of_table_dates() -> None:
         ("F2", "B", "2025-01-01", "2025-01-31", "100.00", "2025-02-10"),  # paid late: a claim remains
         ("F3", "B", "2025-01-10", "2025-02-09", "50.00", "2025-03-01"),  # settled after as-of: open then
     ])
-    p = analyze(f, Options(as_of=dt.date(2025, 1, 20)))
+    p = analyze(f, Options(as_of=dt.date(2025, 1, 20)), rates=RATES, today=TODAY)
     assert p.open_total == Decimal("12250.00") and p.open_count == 3
     assert [b.amount for b in p.ageing] == [Decimal("150.00"), 0, 0, 0, 0, Decimal("12100.00")]
     line = next(x for x in p.interest if x.invoice == "F1")
     assert line.interest == Decimal("1011.76") and line.compensation == Decimal(40)  # domain.md §1.9
     # a date past the rate table: shown as not computable with the reason, not a crash
-    later = analyze(f, Options(as_of=dt.date(2031, 1, 1)))
+    later = analyze(f, Options(as_of=dt.date(2031, 1, 1)), rates=RATES, today=TODAY)
     assert later.interest and all(x.interest is None for x in later.interest if x.status == "open")
     assert "no ES rate" in later.interest[-1].reason
 
 
 def test_empty_ledger_gives_an_empty_report(tmp_path: Path) -> None:
-    p = analyze(frame([]))
+    p = analyze(frame([]), rates=RATES, today=TODAY)
+    assert p.as_of == TODAY  # no invoice dates: the caller's today
     assert p.empty and p.open_total == 0 and p.provision is None
     for name in ("e.html", "e.pdf", "e.xlsx"):
         write_report(p, tmp_path / name, "es")

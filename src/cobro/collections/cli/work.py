@@ -44,7 +44,8 @@ def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
 
     clock = state(ctx).container().clock
     day = parse_day(as_of) if as_of else clock.today()
-    result = run_service(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), dry_run=dry_run),
+    rates = state(ctx).container().rates
+    result = run_service(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), rates=rates, dry_run=dry_run),
                          commit=not dry_run)
     data = result.as_dict()
     if as_json:
@@ -94,7 +95,9 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
     if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
         from cobro.risk.service.worklist import worklist
 
-        ranked = {r["id"]: r for r in run_service(ctx, lambda s, t: worklist(s, t, today_of(ctx), collector or None),
+        rates = state(ctx).container().rates
+        ranked = {r["id"]: r for r in run_service(ctx, lambda s, t: worklist(s, t, today_of(ctx), collector or None,
+                                                                             rates=rates),
                                                   commit=False) if r["kind"] == "task"}
         rows.sort(key=lambda r: ranked[r["id"]]["rank"] if r["id"] in ranked else len(ranked) + 1)
         for r in rows:
@@ -165,7 +168,9 @@ def escalation_pack(ctx: typer.Context, case_id: int,
     from cobro.collections.service.evidence import evidence_pack
 
     day = parse_day(as_of) if as_of else today_of(ctx)
-    pack = run_service(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, language=language), commit=False)
+    rates = state(ctx).container().rates
+    pack = run_service(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, rates=rates, language=language),
+                       commit=False)
     out.write_bytes(pack.content)
     console.print(f"evidence pack for case {case_id} written to {out}")
 
@@ -186,7 +191,9 @@ def terms_send(ctx: typer.Context, customer: str,
     from cobro.collections.service.terms import send_terms_letter
 
     day = parse_day(as_of) if as_of else today_of(ctx)
-    row = run_service(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, channel=channel, user=user))
+    rates = state(ctx).container().rates
+    row = run_service(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, rates=rates, channel=channel,
+                                                          user=user))
     console.print(f"terms letter queued for {customer} ({row.channel} {row.recipient or ''}, status {row.status}); "
                   "`cobro outbox deliver` sends it")
 

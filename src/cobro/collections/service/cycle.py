@@ -39,6 +39,7 @@ from cobro.collections.service.cycle_effects import (
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.calendar import HolidayCalendar
 from cobro.kernel.money import format_minor
+from cobro.kernel.rates import RateSource
 from cobro.ledger.repository import parties
 
 
@@ -83,19 +84,20 @@ def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[i
     return kept, broken, events
 
 
-def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime,
+def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
               dry_run: bool = False) -> CycleResult:
+    """Run the cycle for `as_of`; `rates` (the container's rate book) prices the interest letters state."""
     # A run allocates millions of small, long-lived objects; the cyclic GC would rescan them over and over.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_cycle(session, tenant_code, as_of=as_of, now=now, dry_run=dry_run)
+        return _run_cycle(session, tenant_code, as_of=as_of, now=now, rates=rates, dry_run=dry_run)
     finally:
         if enabled:
             gc.enable()
 
 
-def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime,
+def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
                dry_run: bool) -> CycleResult:
     result = CycleResult(as_of, dry_run)
     repo.lock_for_run(session, tenant_code)
@@ -139,7 +141,7 @@ def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.da
                 chunk = {_key(d): _items_json(a) for d, _ in acting if (a := d.action)}
                 shown.update(chunk)
                 drafts = draft_effects(tenant, as_of, custs, planned=acting, shown=chunk, contacts=reading.result(),
-                                       creditor_name=creditor)
+                                       creditor_name=creditor, rates=rates)
                 behind.submit(_write_drafts, session, tenant, drafts, inserting)
 
             for start in range(0, len(keys), _CHUNK):

@@ -16,6 +16,7 @@ from cobro.collections.repository import cycle as repo
 from cobro.collections.repository.cycle import Contact, Customer
 from cobro.kernel.calendar import HolidayCalendar, add_business_days
 from cobro.kernel.money import format_minor
+from cobro.kernel.rates import RateSource
 
 _ADDRESS = {"email": "email", "whatsapp": "phone", "sms": "phone", "call_task": "phone"}
 
@@ -63,7 +64,8 @@ def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict
              "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
 
 
-def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date) -> dict[str, Any]:
+def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date,
+                  rates: RateSource) -> dict[str, Any]:
     """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
     for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
     no published rate yet for the current half-year)."""
@@ -88,7 +90,7 @@ def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt
             if due >= as_of or open_amount <= 0:
                 continue
             result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
-                                           compensation=Decimal(0))
+                                           rates=rates, compensation=Decimal(0))
             total += result.interest
             rate = result.periods[-1].rate if result.periods else rate
     except InterestError:
@@ -108,7 +110,7 @@ Draft = tuple[ActionKey, str, dict[str, Any]]  # (action key, table, row without
 
 def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
                   shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
-                  creditor_name: str) -> list[Draft]:
+                  creditor_name: str, rates: RateSource) -> list[Draft]:
     """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
     actions are inserted (pure Python, so it can run while the database inserts them); `write_effects` keeps
     those of the actions this run created and fills in their ids."""
@@ -132,7 +134,7 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
             context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
                        "items": shown[key], "total": {"amount": total, "currency": d.currency},
                        "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
-                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of),
+                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of, rates),
                        "interest_reference": policy.interest_reference, "creditor": creditor}
             skipped = need and who is None
             out.append((key, "outbox_messages", {

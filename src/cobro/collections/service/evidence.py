@@ -26,10 +26,10 @@ from cobro.delivery.channels.pdf import (
     evidence_pack_pdf,
     interest_claim,
 )
-from cobro.interest.domain import InterestError, compute_late_interest
-from cobro.interest.rates import load_rate_table
+from cobro.interest.domain import InterestError, compute_late_interest, rule_for
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money
+from cobro.kernel.rates import RateSource
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import parties
 from cobro.ledger.repository import summary as ledger
@@ -38,8 +38,9 @@ from cobro.ledger.repository import summary as ledger
 JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
 
 
-def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt.date,
+def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt.date, rates: RateSource,
                   language: str = "es") -> PdfDocument:
+    """The case's evidence pack as of `as_of`; the claimable interest uses `rates` (the container's rate book)."""
     tenant = parties.tenant_id(session, tenant_code)
     case = repo.case(session, tenant, case_id)
     if case is None:
@@ -53,7 +54,7 @@ def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt
         creditor={"name": creditor}, customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
                                                 "code": cust.code},
         invoices=invoices, demands=_demands(session, cust.id), broken_promises=_broken(session, cust.id),
-        disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language), as_of=as_of,
+        disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language, rates), as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
         created=dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC))
 
@@ -88,13 +89,14 @@ def _disputes(session: Session, customer_id: int) -> list[Dispute]:
                     d.status, ", ".join(numbers)) for d, numbers in repo.disputes(session, customer_id)]
 
 
-def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, language: str) -> list[InterestClaim]:
+def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, language: str,
+              rates: RateSource) -> list[InterestClaim]:
     """Claimable statutory interest per overdue item; items outside the published rate table are left out."""
     jurisdiction = JURISDICTION_BY_CURRENCY.get(currency)
     if jurisdiction is None:
         return []
     # interest runs to the as-of date, or to the last day the published rate table covers (said in the pack)
-    table = load_rate_table({"ES": "es_ley_3_2004", "UK": "uk_boe_base"}[jurisdiction])
+    table = rates.table(rule_for(jurisdiction).table_id)
     covered_to = max(row.valid_to for row in table.rows)
     until = min(as_of, covered_to)
     claims = []
@@ -103,7 +105,7 @@ def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, langua
         if due >= until:
             continue
         try:
-            result = compute_late_interest(jurisdiction, Decimal(item["open"]), currency, due, until)
+            result = compute_late_interest(jurisdiction, Decimal(item["open"]), currency, due, until, rates=rates)
         except InterestError:
             continue
         claim = interest_claim(item["invoice"], result)

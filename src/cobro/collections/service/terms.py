@@ -17,9 +17,9 @@ from cobro.collections.records import OutboxMessageRow
 from cobro.collections.repository import evidence as repo
 from cobro.collections.repository import work
 from cobro.collections.repository.cycle import tenant_name
-from cobro.interest.rates import RateTableError, load_rate_table
 from cobro.kernel.errors import InvalidInputError
 from cobro.kernel.money import Money
+from cobro.kernel.rates import RateSource, RateTableError
 from cobro.kernel.terms import PaymentTerms, TermsError
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import parties
@@ -28,12 +28,12 @@ _ROLES = ("administration", "finance", "management", "other")
 _CHANNELS = {"email": "email", "letter": "letter"}
 
 
-def _statutory_rate(country: str, day: dt.date) -> str | None:
-    """Today's Spanish statutory late-payment rate, when the shipped table has it (ES customers only)."""
+def _statutory_rate(country: str, day: dt.date, rates: RateSource) -> str | None:
+    """Today's Spanish statutory late-payment rate, when the rate book has it (ES customers only)."""
     if country not in ("ES", ""):
         return None
     try:
-        row = load_rate_table("es_ley_3_2004").row_for(day)
+        row = rates.table("es_ley_3_2004").row_for(day)
     except RateTableError:
         return None
     return None if row is None else str(row.rate)
@@ -53,9 +53,10 @@ def _terms_view(cust: CustomerRow) -> dict[str, Any]:
     return view
 
 
-def send_terms_letter(session: Session, tenant_code: str, customer: str, *, today: dt.date,
+def send_terms_letter(session: Session, tenant_code: str, customer: str, *, today: dt.date, rates: RateSource,
                       channel: str = "email", user: str = "") -> OutboxMessageRow:
-    """Queue the terms letter for `customer` (by e-mail to its first contact with an address, or as a PDF)."""
+    """Queue the terms letter for `customer` (by e-mail to its first contact with an address, or as a PDF);
+    the statutory rate it states comes from `rates` (the container's rate book)."""
     if channel not in _CHANNELS:
         raise InvalidInputError(f"channel must be one of {', '.join(_CHANNELS)}, not {channel!r}")
     tenant = parties.tenant_id(session, tenant_code)
@@ -67,7 +68,7 @@ def send_terms_letter(session: Session, tenant_code: str, customer: str, *, toda
     ranked = sorted(contacts, key=lambda c: _ROLES.index(c.role) if c.role in _ROLES else len(_ROLES))
     who = next((c for c in ranked if c.email), None) if channel == "email" else (ranked[0] if ranked else None)
     creditor = tenant_name(session, tenant) or tenant_code
-    rate = _statutory_rate(cust.country, today)
+    rate = _statutory_rate(cust.country, today, rates)
     context: dict[str, Any] = {
         "customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
         "terms": _terms_view(cust), "items": [], "as_of": today.isoformat(),

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cobro.kernel.errors import CobroError
-from cobro.platform.cli.context import console, fail, parse_day
+from cobro.platform.cli.context import console, fail, parse_day, state
 
 
 def register(root: typer.Typer) -> None:
@@ -21,6 +21,7 @@ def register(root: typer.Typer) -> None:
 
     @root.command("analyze")
     def analyze(
+        ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="Ledger export (CSV or XLSX).", exists=True, dir_okay=False)],
         out: Annotated[list[Path], typer.Option("--out", help="report.html, report.pdf or report.xlsx (repeatable).")],
         mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
@@ -52,7 +53,8 @@ def register(root: typer.Typer) -> None:
             raise fail(f"bad option: {exc}") from exc
         try:
             frame = read_ledger_frame(file, mapping)
-            portfolio = run(frame, options)
+            container = state(ctx).container()
+            portfolio = run(frame, options, rates=container.rates, today=container.clock.today())
         except (CobroError, InterestError) as exc:
             raise fail(str(exc)) from exc
         for path in out:

@@ -6,7 +6,7 @@ integer minor units, then handed to the pure formulas of `cobro.domain` (kpis, c
 result is a `Portfolio` of Decimals that the renderers in `report_render` format (HTML, PDF, XLSX).
 
 Conventions: the as-of date defaults to the latest invoice date in the file (an export's extraction date is not in
-the data); an invoice settled after the as-of date is open at it.  The report covers one currency, the one with the
+the data; for an empty file, the caller's `today`); an invoice settled after the as-of date is open at it.  The report covers one currency, the one with the
 largest open balance; other currencies are named in the notes.
 """
 
@@ -20,6 +20,7 @@ import polars as pl
 
 from cobro.interest import domain as interest
 from cobro.kernel.money import ZERO, exponent
+from cobro.kernel.rates import RateSource
 from cobro.reporting.domain import costs, provision
 from cobro.reporting.domain.aging import BucketSpec, parse_bucket_spec
 from cobro.reporting.portfolio import calc
@@ -146,15 +147,18 @@ def _major(minor: int | Decimal, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def default_as_of(frame: pl.DataFrame) -> dt.date:
+def default_as_of(frame: pl.DataFrame, today: dt.date) -> dt.date:
+    """The latest invoice date in the frame, or `today` (the entrypoint's clock) when it has none."""
     latest = frame["issue_date"].max() if frame.height else None
-    return latest if isinstance(latest, dt.date) else dt.datetime.now(dt.UTC).date()
+    return latest if isinstance(latest, dt.date) else today
 
 
-def analyze(frame: pl.DataFrame, options: Options | None = None) -> Portfolio:
-    """Build the portfolio analysis of a ledger frame (see module docstring)."""
+def analyze(frame: pl.DataFrame, options: Options | None = None, *, rates: RateSource,
+            today: dt.date) -> Portfolio:
+    """Build the portfolio analysis of a ledger frame (see module docstring); statutory interest uses `rates`
+    (the container's rate book); `today` is the as-of date of a file with no invoice dates and no `as_of`."""
     opts = options or Options()
-    as_of = opts.as_of or default_as_of(frame)
+    as_of = opts.as_of or default_as_of(frame, today)
     interest.rule_for(opts.jurisdiction)  # unknown jurisdiction: fail before any work
     frame = frame.filter(pl.col("issue_date") <= as_of)
     open_all = calc.open_at(frame, as_of)
@@ -193,7 +197,7 @@ def analyze(frame: pl.DataFrame, options: Options | None = None) -> Portfolio:
         p.trend.append(TrendPoint(end, _major(k["ar_end"] or 0, currency), _major(overdue_end, currency),
                                   k["dso"], k["bpdso"], k["adbt"]))
     _costs(p, opened)
-    _interest(p, invoices, opened)
+    _interest(p, invoices, opened, rates)
     _provision(p, invoices, opened)
     _priorities(p, invoices, opened)
     return p
@@ -231,7 +235,7 @@ def _costs(p: Portfolio, opened: pl.DataFrame) -> None:
     p.cost_by_debtor = sorted(by_key.items(), key=lambda kv: -kv[1].carrying_cost)[:p.options.top_n]
 
 
-def _interest(p: Portfolio, invoices: pl.DataFrame, opened: pl.DataFrame) -> None:
+def _interest(p: Portfolio, invoices: pl.DataFrame, opened: pl.DataFrame, rates: RateSource) -> None:
     """Statutory interest per overdue open invoice (to the as-of date) and per invoice paid late recently."""
     rule = interest.rule_for(p.jurisdiction)
     compensation: Decimal | None = None
@@ -249,7 +253,7 @@ def _interest(p: Portfolio, invoices: pl.DataFrame, opened: pl.DataFrame) -> Non
         days = (end - row["due_date"]).days
         try:
             r = interest.compute_late_interest(p.jurisdiction, amount, p.currency, row["due_date"], end,
-                                               compensation=compensation)
+                                               rates=rates, compensation=compensation)
             line = InterestLine(row["invoice_number"], row["customer_code"], amount, row["due_date"], end, status,
                                 days, r.interest, r.compensation)
         except interest.InterestError as exc:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cobro.interest.domain import InterestError, compute_late_interest
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money, exponent, quantum
+from cobro.kernel.rates import RateSource
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import frames, parties
 from cobro.risk import repository as repo
@@ -64,14 +65,15 @@ def _d(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def _claimable(rows: pl.DataFrame, country: str, as_of: dt.date) -> Decimal:
+def _claimable(rows: pl.DataFrame, country: str, as_of: dt.date, rates: RateSource) -> Decimal:
     """Statutory interest + compensation on the overdue items (0 where no rate is known)."""
     total = Decimal(0)
     jurisdiction = _JURISDICTION.get(country.upper(), "EU")
     for amount, cur, due in rows.select("open_amount", "currency", "due_date").iter_rows():
         for comp in (None, Decimal(0)):
             try:
-                total += compute_late_interest(jurisdiction, Decimal(amount), cur, due, as_of, compensation=comp).claim
+                total += compute_late_interest(jurisdiction, Decimal(amount), cur, due, as_of, rates=rates,
+                                               compensation=comp).claim
                 break
             except InterestError:
                 continue
@@ -141,13 +143,14 @@ def _weighted_dpd(overdue: pl.DataFrame, as_of: dt.date) -> float:
     return float(sum(x * y for x, y in zip(w, days, strict=True)) / max(w.sum(), 1.0))
 
 
-def build(session: Session, tenant_code: str, as_of: dt.date, *, policy_yaml: str | None = None,
+def build(session: Session, tenant_code: str, as_of: dt.date, *, rates: RateSource, policy_yaml: str | None = None,
           financials: Mapping[str, Sequence[FinancialStatement]] | None = None,
           solvency_model: Path | None = None) -> Context:
     """Score and classify every customer; build the delinquent cases (recommend with `recommend`).
 
     Solvency evidence: the stored financial statements, replaced per customer by `financials` (a file given on
-    the command line); P(default) from the bankruptcy model at `solvency_model` when that file exists.
+    the command line); P(default) from the bankruptcy model at `solvency_model` when that file exists.  The
+    claimable statutory interest of each case uses `rates` (the container's rate book).
     """
     tenant = parties.tenant_id(session, tenant_code)
     text = policy_yaml if policy_yaml is not None else repo.default_policy_yaml(session, tenant)
@@ -170,12 +173,13 @@ def build(session: Session, tenant_code: str, as_of: dt.date, *, policy_yaml: st
         prof.score = rk.score_customer(prof.risk_input)
         if prof.evidence.overdue > 0 and prof.evidence.overdue_days_weighted > GRACE_DAYS:
             prof.classification = cl.classify(prof.evidence)
-        prof.cases = _cases(prof, rows, as_of, coll)
+        prof.cases = _cases(prof, rows, as_of, coll, rates)
         profiles.append(prof)
     return Context(as_of, tenant, thresholds, decision, profiles, coll.promises_broken)
 
 
-def _cases(prof: Profile, rows: pl.DataFrame, as_of: dt.date, coll: repo.Collections) -> list[dc.Case]:
+def _cases(prof: Profile, rows: pl.DataFrame, as_of: dt.date, coll: repo.Collections,
+           rates: RateSource) -> list[dc.Case]:
     if prof.classification is None or prof.score is None:
         return []
     overdue = rows.filter(pl.col("settled_date").is_null() & (pl.col("open_minor") > 0)
@@ -185,7 +189,7 @@ def _cases(prof: Profile, rows: pl.DataFrame, as_of: dt.date, coll: repo.Collect
         amount = sum((Decimal(v) for v in g["open_amount"].to_list()), Decimal(0))
         q = Decimal(1).scaleb(-exponent(str(cur)))
         out.append(dc.Case(prof.row.code, str(cur), amount, _weighted_dpd(g, as_of),
-                           _claimable(g, prof.row.country, as_of).quantize(q), prof.score.score,
+                           _claimable(g, prof.row.country, as_of, rates).quantize(q), prof.score.score,
                            prof.classification.label, prof.classification.nature,
                            tried=coll.tried.get((prof.row.id, str(cur)), {})))
     return sorted(out, key=lambda c: c.currency)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cobro.kernel.money import format_grouped
+from cobro.kernel.rates import RateSource
 from cobro.ledger.repository import parties
 from cobro.risk import repository as repo
 from cobro.risk.domain import decide as dc
@@ -41,9 +42,11 @@ def _row(kind: str, ref: int | None, prof: risk.Profile, case: dc.Case, options:
             "reason": reason}
 
 
-def worklist(session: Session, tenant: str, as_of: dt.date, collector: str | None = None) -> list[dict[str, Any]]:
-    """Open tasks and cases, best euros-per-minute first (see the module docstring)."""
-    ctx = risk.build(session, tenant, as_of)
+def worklist(session: Session, tenant: str, as_of: dt.date, collector: str | None = None, *,
+             rates: RateSource) -> list[dict[str, Any]]:
+    """Open tasks and cases, best euros-per-minute first (see the module docstring); `rates` prices the cases'
+    claimable interest."""
+    ctx = risk.build(session, tenant, as_of, rates=rates)
     params = ctx.decision
     tenant_id = parties.tenant_id(session, tenant)
     by_id = {p.row.id: p for p in ctx.profiles}

@@ -1,13 +1,14 @@
-"""Rate tables for statutory late-payment interest: versioned CSV data shipped in `cobro.interest.tables`.
+"""Rate tables for statutory late-payment interest, as values: rows, tables, and the pure parsing and merging.
 
 Format (one file per series, `<table_id>.csv`): `#` comment lines (title, `# version: ...`, sources), then a header
 `valid_from,valid_to,rate,source,status` and one row per period.  Dates are ISO, both ends inclusive; `rate` is a
 percentage a year as a decimal string; `status` is `V` (checked against the source), `K` (general knowledge, verify)
 or `?` (unverified), as in docs/domain.md.
 
-Operators extend a table without touching the package: `load_rate_table(table_id, extra_dir=...)` also reads every
-`<table_id>*.csv` in `extra_dir` (the caller resolves `COBRO_RATES_DIR`).  An operator row with exactly the same
-`valid_from`/`valid_to` as a shipped row replaces it (a corrected value); any other overlap is an error.
+Nothing here reads a file: `parse_rate_table` takes the text and `merge_rate_rows` the parsed rows.  Reading the
+shipped tables and the operator's `rates_dir` is `cobro.platform.rates.RateBook`, built once by the composition
+root; computations see only the `RateSource` protocol.  These types live in the kernel (not in `interest`) because
+the composition root in `platform` builds the book and the layers let platform import only the kernel.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from cobro.kernel.errors import CobroError
 from cobro.kernel.money import D, MoneyError
@@ -90,7 +89,16 @@ class RateTable:
         return None
 
 
-def _parse_rows(text: str, origin: str) -> tuple[str, list[RateRow]]:
+class RateSource(Protocol):
+    """Where computations get rate tables from (the composition root's `RateBook`, or a fixed set in tests)."""
+
+    def table(self, table_id: str) -> RateTable:
+        """The merged table `table_id`; raises `RateTableError` when it is unknown or cannot be read."""
+        ...
+
+
+def parse_rate_table(text: str, origin: str) -> tuple[str, list[RateRow]]:
+    """The `# version:` (or "") and the rows of one rate file's text; `origin` names the file in errors and rows."""
     version = ""
     data_lines: list[str] = []
     for line in text.splitlines():
@@ -127,7 +135,9 @@ def _parse_rows(text: str, origin: str) -> tuple[str, list[RateRow]]:
     return version, rows
 
 
-def _merge(table_id: str, shipped: list[RateRow], extra: Iterable[RateRow]) -> tuple[RateRow, ...]:
+def merge_rate_rows(table_id: str, shipped: Iterable[RateRow], extra: Iterable[RateRow]) -> tuple[RateRow, ...]:
+    """Shipped rows plus the operator's: a row with exactly a shipped row's span replaces it (a corrected value);
+    any other overlap is a `RateTableError`.  Sorted by `valid_from`."""
     by_span: dict[tuple[dt.date, dt.date], RateRow] = {(r.valid_from, r.valid_to): r for r in shipped}
     for row in extra:
         by_span[(row.valid_from, row.valid_to)] = row  # same span: the operator's row wins
@@ -139,42 +149,3 @@ def _merge(table_id: str, shipped: list[RateRow], extra: Iterable[RateRow]) -> t
                 f"{after.valid_from}..{after.valid_to} ({after.origin})"
             )
     return tuple(rows)
-
-
-def shipped_table_ids() -> list[str]:
-    """Ids of the rate tables shipped in the package."""
-    folder = resources.files("cobro.interest.tables")
-    return sorted(p.name.removesuffix(".csv") for p in folder.iterdir() if p.name.endswith(".csv"))
-
-
-def load_rate_table(table_id: str, extra_dir: Path | str | None = None) -> RateTable:
-    """Load a shipped rate table and merge the operator's extra rows.
-
-    Args:
-        table_id: file stem, e.g. `es_ley_3_2004`, `uk_boe_base`, `eu_ecb_mro`, `cl_cmf_corriente`.
-        extra_dir: optional directory with operator files `<table_id>*.csv` (same format).
-
-    Raises:
-        RateTableError: unknown table, unreadable file, bad row, or overlapping rows.
-    """
-    resource = resources.files("cobro.interest.tables").joinpath(f"{table_id}.csv")
-    extra_files: list[Path] = []
-    if extra_dir is not None:
-        folder = Path(extra_dir)
-        if not folder.is_dir():
-            raise RateTableError(f"extra rates directory {folder} does not exist")
-        extra_files = sorted(folder.glob(f"{table_id}*.csv"))
-    if not resource.is_file():
-        if not extra_files:
-            known = ", ".join(shipped_table_ids())
-            raise RateTableError(f"unknown rate table {table_id!r} (shipped: {known})")
-        version, shipped = "", list[RateRow]()
-    else:
-        version, shipped = _parse_rows(resource.read_text(encoding="utf-8"), f"cobro.interest.tables/{table_id}.csv")
-    extra_rows: list[RateRow] = []
-    for path in extra_files:
-        extra_version, rows = _parse_rows(path.read_text(encoding="utf-8"), str(path))
-        extra_rows.extend(rows)
-        if extra_version:
-            version = f"{version}+{path.name}:{extra_version}" if version else extra_version
-    return RateTable(table_id, version, _merge(table_id, shipped, extra_rows))

@@ -1,0 +1,67 @@
+"""The rate book: the shipped rate tables (package data `cobro.interest.tables`) merged with the operator's
+`rates_dir` (`COBRO_RATES_DIR`, docs/analytics.md §4), each read once per book.
+
+The composition root builds one book (`Container.rates`) and entrypoints hand it to every computation that needs
+a rate, so the letters, the cycle, the evidence pack, reports, risk and `cobro interest` all see the same tables.
+There is no module-level cache: a test or a second tenant configuration simply builds another book.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from cobro.kernel.rates import RateRow, RateTable, RateTableError, merge_rate_rows, parse_rate_table
+
+# named, not imported: the data files belong to the interest feature, and platform may not import features
+SHIPPED_PACKAGE: Final = "cobro.interest.tables"
+
+
+class RateBook:
+    """Rate tables by id, loaded on first use and kept for the book's life (a `cobro.kernel.rates.RateSource`)."""
+
+    def __init__(self, extra_dir: Path | str | None = None) -> None:
+        self.extra_dir = None if extra_dir is None else Path(extra_dir)
+        self._tables: dict[str, RateTable] = {}
+
+    def table(self, table_id: str) -> RateTable:
+        """The shipped table `table_id` merged with the operator's `<table_id>*.csv` files in `extra_dir`.
+
+        Raises:
+            RateTableError: unknown table, missing extra directory, unreadable file, bad row, or overlapping rows.
+        """
+        found = self._tables.get(table_id)
+        if found is None:
+            # two threads may both load a table the first time; they build equal values, so the race is harmless
+            found = self._tables[table_id] = self._load(table_id)
+        return found
+
+    def _load(self, table_id: str) -> RateTable:
+        resource = resources.files(SHIPPED_PACKAGE).joinpath(f"{table_id}.csv")
+        extra_files: list[Path] = []
+        if self.extra_dir is not None:
+            if not self.extra_dir.is_dir():
+                raise RateTableError(f"extra rates directory {self.extra_dir} does not exist")
+            extra_files = sorted(self.extra_dir.glob(f"{table_id}*.csv"))
+        if not resource.is_file():
+            if not extra_files:
+                known = ", ".join(shipped_table_ids())
+                raise RateTableError(f"unknown rate table {table_id!r} (shipped: {known})")
+            version, shipped = "", list[RateRow]()
+        else:
+            version, shipped = parse_rate_table(resource.read_text(encoding="utf-8"),
+                                                f"{SHIPPED_PACKAGE}/{table_id}.csv")
+        extra_rows: list[RateRow] = []
+        for path in extra_files:
+            extra_version, rows = parse_rate_table(path.read_text(encoding="utf-8"), str(path))
+            extra_rows.extend(rows)
+            if extra_version:
+                version = f"{version}+{path.name}:{extra_version}" if version else extra_version
+        return RateTable(table_id, version, merge_rate_rows(table_id, shipped, extra_rows))
+
+
+def shipped_table_ids() -> list[str]:
+    """Ids of the rate tables shipped in the package."""
+    folder = resources.files(SHIPPED_PACKAGE)
+    return sorted(p.name.removesuffix(".csv") for p in folder.iterdir() if p.name.endswith(".csv"))
