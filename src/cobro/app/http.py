@@ -14,10 +14,10 @@ from fastapi import APIRouter, FastAPI
 from cobro import __version__
 from cobro.ledger.api import customers, ledger
 from cobro.platform.container import Container, build
+from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
 from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.settings import Settings, load_settings
-from cobro.workspace.service import detect_features, has_module
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:

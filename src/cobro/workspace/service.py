@@ -1,60 +1,27 @@
 """Read use cases behind the dashboard and the JSON API: overview KPIs, customer pages, the collector worklist.
 
-Other features (reports, collections, risk) are used when they are present: `detect_features` is the one place
-that looks, by module presence and by the tables the database actually has, so a panel whose feature is missing
-is hidden instead of failing.  Nothing here writes; amounts stay `Money` (Decimal) until a template formats them.
+Other features (reports, collections, risk) are used when they are present: `cobro.platform.db.features`
+(`detect_features`) is the one place that looks, by module presence and by the tables the database actually has,
+so a panel whose feature is missing is hidden instead of failing.  Nothing here writes; amounts stay `Money`
+(Decimal) until a template formats them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cobro.kernel.money import Money
 from cobro.ledger.repository import parties
 from cobro.ledger.repository import summary as ledger
 from cobro.ledger.service.customers import customer_statement
+from cobro.platform.db.features import Features
 from cobro.reporting.domain.aging import DEFAULT_SPEC, BucketSpec, parse_bucket_spec
 from cobro.workspace import repository as repo
-
-COLLECTIONS_TABLES = frozenset({"tasks", "promises", "disputes", "timeline_events"})
-RISK_TABLES = frozenset({"risk_scores"})
-
-
-def has_module(name: str) -> bool:
-    """True when `name` can be imported (checked without importing it)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # a missing parent package
-        return False
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """Which optional panels the dashboard can show."""
-
-    reporting: bool = False
-    collections: bool = False
-    risk: bool = False
-
-
-def detect_features(engine: Engine) -> Features:
-    tables = repo.table_names(engine)
-    return Features(
-        reporting=has_module("cobro.reporting.service"),
-        collections=has_module("cobro.collections.service.tasks") and tables >= COLLECTIONS_TABLES,
-        risk=has_module("cobro.risk.records") and tables >= RISK_TABLES,  # stored scores, read as they are
-    )
-
-
-def database_ok(engine: Engine) -> bool:
-    return repo.ping(engine)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from cobro.platform.db.features import Features
 from cobro.platform.http.deps import AsOfDep, FeaturesDep, TenantDep, UowDep
 from cobro.platform.web import STATIC_DIR
 from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
@@ -39,7 +40,7 @@ def language(request: Request) -> Formatter:
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
     fmt = language(request)
     lang = fmt.lang
-    features = getattr(request.app.state, "features", dashboard.Features())
+    features = getattr(request.app.state, "features", Features())
     response = TEMPLATES.TemplateResponse(request, template, {
         "f": fmt, "t": fmt.t, "lang": lang, "languages": LANGUAGES, "features": features, **context,
     }, status_code=status_code)

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 
 from cobro.platform.container import Container
+from cobro.platform.db.features import Features
 from cobro.platform.uow import UnitOfWork
-from cobro.workspace.service import Features
 
 TENANT_HEADER = "X-Cobro-Tenant"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cobro import __version__
+from cobro.platform.db.features import database_ok
 from cobro.platform.http.deps import ContainerDep
 from cobro.platform.http.schemas import Health
-from cobro.workspace.service import database_ok
 
 router = APIRouter(tags=["health"])
 
