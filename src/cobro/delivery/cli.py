@@ -22,11 +22,11 @@ def _deliverer(ctx: typer.Context) -> Deliverer:
 
 
 def _tenant_id(ctx: typer.Context) -> int:
-    from cobro.delivery.repository import OutboxRepository
+    from cobro.delivery.service import outbox
 
     container = state(ctx).container()
-    with container.sessions() as session:
-        tenant_id = OutboxRepository(session).tenant_id(container.settings.tenant)
+    with container.uow() as uow:
+        tenant_id = outbox.tenant_id(uow, container.settings.tenant)
     if tenant_id is None:
         raise fail(f"unknown tenant {container.settings.tenant!r} (run `cobro init`)")
     return tenant_id
@@ -56,17 +56,17 @@ def list_messages(ctx: typer.Context,
     """List outbox messages (oldest first)."""
     from rich.table import Table
 
-    from cobro.delivery.repository import OutboxRepository, utc
+    from cobro.delivery.service import outbox
 
     tenant_id = _tenant_id(ctx)
-    with state(ctx).container().sessions() as session:
-        repo = OutboxRepository(session)
-        rows = repo.list_messages(tenant_id=tenant_id, status=status, limit=limit)
-        counts = repo.counts(tenant_id=tenant_id)
-    data: list[dict[str, object]] = [{"id": r.id, "channel": r.channel, "recipient": r.recipient, "template": r.template,
-             "status": r.status, "attempts": r.attempts, "next_attempt_at": utc(r.next_attempt_at),
-             "message_id": r.message_id, "sent_at": utc(r.sent_at), "last_error": r.last_error,
-             "idempotency_key": r.idempotency_key} for r in rows]
+    with state(ctx).container().uow() as uow:
+        listing = outbox.list_messages(uow, tenant_id, status=status, limit=limit)
+    counts = listing.counts
+    data: list[dict[str, object]] = [{"id": m.id, "channel": m.channel, "recipient": m.recipient,
+                                      "template": m.template, "status": m.status.value, "attempts": m.attempts,
+                                      "next_attempt_at": m.next_attempt_at, "message_id": m.message_id,
+                                      "sent_at": m.sent_at, "last_error": m.last_error,
+                                      "idempotency_key": m.idempotency_key} for m in listing.messages]
     if as_json:
         print_json({"messages": data, "counts": counts})
         return
@@ -82,11 +82,12 @@ def list_messages(ctx: typer.Context,
 @app.command("retry")
 def retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Put a dead, failed or skipped message back in the queue (attempts reset)."""
-    from cobro.delivery.repository import OutboxRepository
+    from cobro.delivery.service import outbox
 
     tenant_id = _tenant_id(ctx)
-    with state(ctx).container().sessions() as session, session.begin():
-        done = OutboxRepository(session).retry(outbox_id, tenant_id)
+    with state(ctx).container().uow() as uow:
+        done = outbox.retry(uow, tenant_id, outbox_id)
+        uow.commit()
     if not done:
         raise fail(f"message {outbox_id} not found, or not dead/failed/skipped")
     console.print(f"message {outbox_id} queued again")
@@ -99,15 +100,14 @@ def opt_out(ctx: typer.Context,
             reason: Annotated[str, typer.Option(help="Why (kept with the record).")] = "",
             remove: Annotated[bool, typer.Option("--remove", help="Lift the opt-out instead.")] = False) -> None:
     """Record (or lift) a recipient's opt-out: their messages are skipped, not sent."""
-    from cobro.delivery.repository import OutboxRepository
+    from cobro.delivery.service import outbox
 
     if channel not in ("email", "whatsapp", "sms", "*"):
         raise fail(f"channel must be email, whatsapp, sms or *, got {channel!r}")
     tenant_id = _tenant_id(ctx)
-    with state(ctx).container().sessions() as session, session.begin():
-        repo = OutboxRepository(session)
-        changed = (repo.remove_opt_out(tenant_id, channel, recipient) if remove
-                   else repo.add_opt_out(tenant_id, channel, recipient, reason=reason))
+    with state(ctx).container().uow() as uow:
+        changed = outbox.opt_out(uow, tenant_id, channel, recipient, reason=reason, remove=remove)
+        uow.commit()
     console.print(("lifted" if remove else "recorded") if changed else "no change")
 
 

@@ -1,4 +1,4 @@
-"""Outbox queries for delivery: claim due rows, fence every state change, opt-outs, delivery events, timeline.
+"""Outbox queries: insert new rows, claim due rows, fence every state change, opt-outs, delivery events, timeline.
 
 Claiming is one `UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id, attempts`:
 on PostgreSQL the sub-select takes `FOR UPDATE SKIP LOCKED`, so concurrent workers split the queue; on SQLite
@@ -11,19 +11,25 @@ and whose row was re-claimed by another cannot overwrite the newer outcome.
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cobro.collections.records import CollectionActionRow, OutboxMessageRow, TimelineEventRow
 from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
-from cobro.ledger.records import CustomerRow, TenantRow
+from cobro.delivery.schemas import CLAIMABLE, REVIVABLE, OutboxStatus
+from cobro.ledger.records import CustomerRow
+from cobro.platform.tenants import TenantRow
 
 T = OutboxMessageRow
-RETRYABLE = ("pending", "failed")
+SENDING = OutboxStatus.SENDING.value
+
+# The columns a new row is written with, in the order `insert_many` takes them (the rest have defaults).
+INSERT_COLUMNS = ("tenant_id", "action_id", "channel", "recipient", "recipient_name", "language", "template",
+                  "tone", "context_json", "idempotency_key", "status", "attempts", "last_error", "message_id")
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -49,17 +55,19 @@ class Claimed:
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
+    """A claimed row as stored; its `context_json` is read by `cobro.delivery.schemas.read_context`."""
+
     id: int
     tenant_id: int
     tenant_code: str
-    customer_id: int | None
+    customer_id: int | None  # the action's customer; None for messages queued without an action
     channel: str
     recipient: str
     recipient_name: str
     language: str
     template: str
     tone: str
-    context: dict[str, Any]
+    context_json: str
     idempotency_key: str
     created_at: dt.datetime
 
@@ -72,8 +80,9 @@ class OutboxRepository:
     def claim(self, *, now: dt.datetime, lease_until: dt.datetime, limit: int, tenant_id: int | None = None,
               exclude_channels: tuple[str, ...] = ()) -> list[Claimed]:
         due = or_(
-            and_(T.status.in_(RETRYABLE), or_(T.next_attempt_at.is_(None), T.next_attempt_at <= now)),
-            and_(T.status == "sending", T.next_attempt_at <= now),  # lease expired: the sender died
+            and_(T.status.in_([s.value for s in CLAIMABLE]),
+                 or_(T.next_attempt_at.is_(None), T.next_attempt_at <= now)),
+            and_(T.status == SENDING, T.next_attempt_at <= now),  # lease expired: the sender died
         )
         pick = select(T.id).where(due)
         if tenant_id is not None:
@@ -84,7 +93,7 @@ class OutboxRepository:
         if self.session.get_bind().dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
         stmt = (update(T).where(T.id.in_(pick.scalar_subquery()))
-                .values(status="sending", attempts=T.attempts + 1, next_attempt_at=lease_until)
+                .values(status=SENDING, attempts=T.attempts + 1, next_attempt_at=lease_until)
                 .returning(T.id, T.attempts)
                 .execution_options(synchronize_session=False))
         rows = self.session.execute(stmt).all()
@@ -97,38 +106,72 @@ class OutboxRepository:
             .outerjoin(CollectionActionRow, CollectionActionRow.id == T.action_id)
             .where(T.id == outbox_id)).one()
         msg, tenant_code, customer_id = row
-        context = json.loads(msg.context_json or "{}")
-        if customer_id is None and isinstance(context.get("customer"), dict):
-            customer_id = self.session.scalar(select(CustomerRow.id).where(
-                CustomerRow.tenant_id == msg.tenant_id, CustomerRow.code == context["customer"].get("code")))
         return OutboxItem(msg.id, msg.tenant_id, tenant_code, customer_id, msg.channel, msg.recipient or "",
-                          msg.recipient_name or "", msg.language or "es", msg.template, msg.tone or "", context,
-                          msg.idempotency_key, utc(msg.created_at) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+                          msg.recipient_name or "", msg.language or "es", msg.template, msg.tone or "",
+                          msg.context_json or "", msg.idempotency_key,
+                          utc(msg.created_at) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+
+    def customer_id(self, tenant_id: int, code: str) -> int | None:
+        return self.session.scalar(select(CustomerRow.id).where(CustomerRow.tenant_id == tenant_id,
+                                                                CustomerRow.code == code))
+
+    # --- writing new rows (only `cobro.delivery.service.outbox` calls these) -------------------------------
+    def insert_many(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk-load rows (values in `INSERT_COLUMNS` order) through the driver: COPY on PostgreSQL, executemany
+        on SQLite.  The ORM's multi-VALUES inserts spend most of their time building and parsing huge
+        statements; a cycle queues tens of thousands of messages."""
+        if not rows:
+            return
+        conn = self.session.connection()
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        columns = ", ".join(INSERT_COLUMNS)
+        if conn.dialect.name == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY {T.__tablename__} ({columns}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values)
+        else:
+            cur = raw.cursor()
+            cur.executemany(f"INSERT INTO {T.__tablename__} ({columns}) "
+                            f"VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})", rows)
+            cur.close()
+
+    def insert_one(self, values: Sequence[Any]) -> int:
+        row = T(**dict(zip(INSERT_COLUMNS, values, strict=True)))
+        self.session.add(row)
+        self.session.flush()
+        return int(row.id)
+
+    def by_key(self, tenant_id: int, idempotency_key: str) -> tuple[int, str, str, str] | None:
+        """(id, channel, recipient, status) of the tenant's row with this key."""
+        row = self.session.execute(select(T.id, T.channel, T.recipient, T.status).where(
+            T.tenant_id == tenant_id, T.idempotency_key == idempotency_key)).first()
+        return None if row is None else (int(row[0]), str(row[1]), str(row[2] or ""), str(row[3]))
 
     # --- fenced transitions (False = the lease was lost; someone else owns the row now) --------------
     def _fenced(self, claimed: Claimed, **values: Any) -> bool:
         result = self.session.execute(
-            update(T).where(T.id == claimed.id, T.status == "sending", T.attempts == claimed.attempt)
+            update(T).where(T.id == claimed.id, T.status == SENDING, T.attempts == claimed.attempt)
             .values(**values).execution_options(synchronize_session=False))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def mark_sent(self, claimed: Claimed, *, message_id: str, now: dt.datetime) -> bool:
-        return self._fenced(claimed, status="sent", message_id=message_id, sent_at=now, next_attempt_at=None,
+        return self._fenced(claimed, status=OutboxStatus.SENT.value, message_id=message_id, sent_at=now, next_attempt_at=None,
                             last_error="")
 
     def mark_failed(self, claimed: Claimed, *, error: str, next_attempt_at: dt.datetime, message_id: str) -> bool:
-        return self._fenced(claimed, status="failed", last_error=error, next_attempt_at=next_attempt_at,
+        return self._fenced(claimed, status=OutboxStatus.FAILED.value, last_error=error, next_attempt_at=next_attempt_at,
                             message_id=message_id)
 
     def mark_dead(self, claimed: Claimed, *, error: str, message_id: str = "") -> bool:
-        return self._fenced(claimed, status="dead", last_error=error, next_attempt_at=None, message_id=message_id)
+        return self._fenced(claimed, status=OutboxStatus.DEAD.value, last_error=error, next_attempt_at=None, message_id=message_id)
 
     def mark_skipped(self, claimed: Claimed, *, reason: str) -> bool:
-        return self._fenced(claimed, status="skipped", last_error=reason, next_attempt_at=None)
+        return self._fenced(claimed, status=OutboxStatus.SKIPPED.value, last_error=reason, next_attempt_at=None)
 
     def release(self, claimed: Claimed, *, next_attempt_at: dt.datetime, reason: str) -> bool:
         """Hand a claimed-but-untried row back (its channel is down): the claim does not count as an attempt."""
-        return self._fenced(claimed, status="pending", attempts=claimed.attempt - 1,
+        return self._fenced(claimed, status=OutboxStatus.PENDING.value, attempts=claimed.attempt - 1,
                             next_attempt_at=next_attempt_at, last_error=reason)
 
     # --- operator actions ----------------------------------------------------------------------------
@@ -136,26 +179,22 @@ class OutboxRepository:
         """Dead, failed or skipped → pending now, attempts reset.  Sent and in-flight rows are left alone."""
         result = self.session.execute(
             update(T).where(T.id == outbox_id, T.tenant_id == tenant_id,
-                            T.status.in_(("dead", "failed", "skipped")))
-            .values(status="pending", attempts=0, next_attempt_at=None)
+                            T.status.in_([s.value for s in REVIVABLE]))
+            .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=None)
             .execution_options(synchronize_session=False))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def list_messages(self, *, tenant_id: int, status: str | None = None, limit: int = 100) -> list[OutboxMessageRow]:
+    def list_messages(self, *, tenant_id: int, status: str | None = None, limit: int = 100,
+                      ) -> list[OutboxMessageRow]:
         stmt = select(T).where(T.tenant_id == tenant_id)
         if status:
             stmt = stmt.where(T.status == status)
         return list(self.session.scalars(stmt.order_by(T.id).limit(limit)))
 
     def counts(self, *, tenant_id: int) -> dict[str, int]:
-        from sqlalchemy import func
-
         rows = self.session.execute(select(T.status, func.count()).where(T.tenant_id == tenant_id)
                                     .group_by(T.status)).all()
         return {str(s): int(n) for s, n in rows}
-
-    def tenant_id(self, code: str) -> int | None:
-        return self.session.scalar(select(TenantRow.id).where(TenantRow.code == code))
 
     # --- opt-outs, events, timeline ------------------------------------------------------------------
     def is_opted_out(self, tenant_id: int, channel: str, recipient: str) -> bool:
@@ -192,9 +231,9 @@ class OutboxRepository:
         return list(self.session.scalars(select(DeliveryEventRow).where(DeliveryEventRow.outbox_id == outbox_id)
                                          .order_by(DeliveryEventRow.id)))
 
-    def add_timeline(self, item: OutboxItem, *, day: dt.date, summary: str) -> None:
-        if item.customer_id is None:
+    def add_timeline(self, item: OutboxItem, *, customer_id: int | None, day: dt.date, summary: str) -> None:
+        if customer_id is None:
             return
-        self.session.add(TimelineEventRow(tenant_id=item.tenant_id, customer_id=item.customer_id, day=day,
+        self.session.add(TimelineEventRow(tenant_id=item.tenant_id, customer_id=customer_id, day=day,
                                           kind=f"{item.channel}_sent", ref=f"outbox:{item.id}",
                                           summary=summary, actor="delivery"))

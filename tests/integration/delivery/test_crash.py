@@ -1,8 +1,9 @@
 """Kill `cobro outbox deliver` mid-delivery (a real subprocess, hard exit), restart: every message arrives once.
 
-The crash is injected with the test-only hook `COBRO_TEST_CRASH_AFTER=k` (see `cobro.delivery.service.setup`):
-the process calls os._exit at the k-th successful send, either right after the SMTP server accepted the
-message but before the row is committed as sent (`after_send`, the worst case) or right after that commit.
+The delivery runs in a subprocess started through `crash_launcher.py` (test-only), which wires the deliverer
+exactly as `cobro outbox deliver` does and adds a crash hook: the process calls os._exit at the k-th successful
+send, either right after the SMTP server accepted the message but before the row is committed as sent
+(`after_send`, the worst case) or right after that commit.  Production code reads no test switch.
 """
 
 from __future__ import annotations
@@ -19,31 +20,28 @@ from sqlalchemy import select
 
 from cobro.collections.records import OutboxMessageRow
 from cobro.delivery.service.deliver import Deliverer, make_deliverer
-from cobro.delivery.service.setup import DeliverySettings
 from cobro.kernel.clock import Clock, FixedClock, SystemClock
 from cobro.platform.container import Container
 from cobro.platform.settings import Settings
 from tests.integration.delivery.builders import add_messages, statuses
+from tests.integration.delivery.crash_launcher import CRASH_EXIT
 from tests.integration.delivery.servers import start_smtp
 
-COBRO = Path(sys.executable).with_name("cobro")
+LAUNCHER = Path(__file__).with_name("crash_launcher.py")
 LEASE = 60.0  # seconds; the restart below moves its clock past it instead of sleeping
 
 
 def restart(container: Container, smtp_port: int, clock: Clock) -> Deliverer:
-    settings = Settings(database_url=str(container.engine.url), smtp_url=f"smtp://127.0.0.1:{smtp_port}")
-    return make_deliverer(settings=settings, sessions=container.sessions, clock=clock,
-                          delivery=DeliverySettings(outbox_lease_seconds=LEASE))
+    settings = Settings(database_url=str(container.engine.url), smtp_url=f"smtp://127.0.0.1:{smtp_port}",
+                        outbox_lease_seconds=LEASE)
+    return make_deliverer(settings=settings, sessions=container.sessions, clock=clock)
 
 
-def run_deliver(db_url: str, smtp_port: int, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "COBRO_DATABASE_URL": db_url, "COBRO_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "COBRO_OUTBOX_LEASE_SECONDS": str(LEASE), "COBRO_OUTBOX_BATCH_SIZE": "2", **env}
-    for key in ("COBRO_TEST_CRASH_AFTER", "COBRO_TEST_CRASH_POINT"):
-        if key not in env:
-            full.pop(key, None)
-    return subprocess.run([str(COBRO), "outbox", "deliver", "--json"], env=full, capture_output=True, text=True,
-                          timeout=120, check=False)
+def run_deliver(db_url: str, smtp_port: int, *, crash_after: int, point: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COBRO_DATABASE_URL": db_url, "COBRO_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+           "COBRO_OUTBOX_LEASE_SECONDS": str(LEASE), "COBRO_OUTBOX_BATCH_SIZE": "2"}
+    return subprocess.run([sys.executable, str(LAUNCHER), str(crash_after), point], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
 
 
 @pytest.mark.parametrize("point", ["after_commit", "after_send"])
@@ -52,9 +50,8 @@ def test_killed_mid_delivery_then_restarted(container: Container, db_url: str, p
     ids = add_messages(container.sessions, n)
     controller, sink = start_smtp()
     try:
-        crashed = run_deliver(db_url, controller.port, COBRO_TEST_CRASH_AFTER=str(crash_after),
-                              COBRO_TEST_CRASH_POINT=point)
-        assert crashed.returncode == 86, crashed.stderr
+        crashed = run_deliver(db_url, controller.port, crash_after=crash_after, point=point)
+        assert crashed.returncode == CRASH_EXIT, crashed.stderr
         assert len(sink.message_ids) == crash_after
         in_flight = [i for i, (s, _, _) in statuses(container.sessions).items() if s == "sending"]
         assert in_flight  # the crash left claimed rows behind

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from cobro.app.cli import app
 from cobro.collections.records import OutboxMessageRow, TimelineEventRow
 from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
+from cobro.delivery.schemas import context_json
 from cobro.delivery.service.deliver import Deliverer, backoff, make_deliverer
-from cobro.delivery.service.setup import DeliverySettings
 from cobro.platform.container import Container
 from cobro.platform.settings import Settings
-from tests.integration.delivery.builders import CONTEXT, add_messages, statuses
+from tests.integration.delivery.builders import CONTEXT, add_messages, add_raw_message, statuses
 from tests.integration.delivery.servers import free_port, start_smtp
 
 runner = CliRunner()
@@ -45,9 +45,8 @@ def smtp() -> Iterator[tuple[int, object]]:
 
 
 def deliverer(container: Container, smtp_url: str, clock: MovableClock, **delivery: object) -> Deliverer:
-    settings = Settings(database_url=str(container.engine.url), smtp_url=smtp_url)
-    return make_deliverer(settings=settings, sessions=container.sessions, clock=clock,
-                          delivery=DeliverySettings(**delivery))  # type: ignore[arg-type]
+    settings = Settings(database_url=str(container.engine.url), smtp_url=smtp_url).model_copy(update=delivery)
+    return make_deliverer(settings=settings, sessions=container.sessions, clock=clock)
 
 
 def test_cli_delivers_each_message_exactly_once(container: Container, cli_env: dict[str, str],
@@ -112,8 +111,9 @@ def test_template_error_dead_letters_only_that_message(container: Container, smt
                                                        cli_env: dict[str, str]) -> None:
     port, sink = smtp
     good = add_messages(container.sessions, 1)
-    broken_context = {k: v for k, v in CONTEXT.items() if k != "creditor"}
-    bad = add_messages(container.sessions, 1, context=broken_context)
+    broken = json.loads(context_json(CONTEXT))
+    del broken["creditor"]
+    bad = [add_raw_message(container.sessions, json.dumps(broken))]
     unknown = add_messages(container.sessions, 1, template="reminder_9")
     more = add_messages(container.sessions, 1)
     report = deliverer(container, f"smtp://127.0.0.1:{port}", MovableClock(T0)).deliver()

@@ -1,4 +1,5 @@
-"""Snapshot helper and a sample message context shared by the channel tests.
+"""Snapshot helper and a sample message shared by the channel tests: the context as stored (JSON-shaped, for the
+PDF builders) and the typed message the deliverer reads back from it (for the templates).
 
 Snapshots live in tests/snapshots/channels/.  A missing snapshot is written and the test fails once, so that a
 new snapshot is always looked at; set COBRO_UPDATE_SNAPSHOTS=1 to rewrite changed ones on purpose.
@@ -7,12 +8,16 @@ new snapshot is always looked at; set COBRO_UPDATE_SNAPSHOTS=1 to rewrite change
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from cobro.delivery.channels.compose import template_variables
+from cobro.delivery.schemas import OutboxMessage, read_context
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "channels"
 
@@ -35,12 +40,26 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "as_of": "2026-03-21",
     "terms": {"description": "30 días fecha factura", "days": 30},
     "interest": {"rate": "10.15", "amount": "87.12", "currency": "EUR"},
+    "compensation": {"amount": "40.00", "currency": "EUR"},
 }
+
+
+def sample_message() -> OutboxMessage:
+    return OutboxMessage(channel="email", template="reminder_1", idempotency_key="C001:EUR:reminder_1:1",
+                         context=read_context(json.dumps(SAMPLE_CONTEXT)), recipient="ana@example.com",
+                         recipient_name=SAMPLE_CONTEXT["recipient_name"], language="es",
+                         tone=SAMPLE_CONTEXT["tone"])
 
 
 @pytest.fixture
 def context() -> dict[str, Any]:
     return copy.deepcopy(SAMPLE_CONTEXT)
+
+
+@pytest.fixture
+def variables() -> dict[str, Any]:
+    """The template variables of the sample message (a fresh dict: tests may drop or replace entries)."""
+    return template_variables(sample_message())
 
 
 @pytest.fixture

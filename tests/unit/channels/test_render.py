@@ -21,9 +21,9 @@ def renderer() -> Renderer:
 
 @pytest.mark.parametrize("language", ["es", "en"])
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_snapshot(renderer: Renderer, context: dict[str, Any], snapshot: Callable[[str, str], None],
+def test_snapshot(renderer: Renderer, variables: dict[str, Any], snapshot: Callable[[str, str], None],
                   template: str, language: str) -> None:
-    out = renderer.render(template, language, context)
+    out = renderer.render(template, language, variables)
     snapshot(f"{language}-{template}.txt",
              f"Subject: {out.subject}\n\n--- text ---\n{out.text}\n--- html ---\n{out.html}")
 
@@ -32,61 +32,61 @@ def test_every_template_exists_in_every_language(renderer: Renderer) -> None:
     assert renderer.available("es") == renderer.available("en") == sorted(TEMPLATES)
 
 
-def test_money_and_dates_follow_the_locale(renderer: Renderer, context: dict[str, Any]) -> None:
-    es = renderer.render("reminder_1", "es", context)
-    en = renderer.render("reminder_1", "en", context)
+def test_money_and_dates_follow_the_locale(renderer: Renderer, variables: dict[str, Any]) -> None:
+    es = renderer.render("reminder_1", "es", variables)
+    en = renderer.render("reminder_1", "en", variables)
     assert "1.234,56\u00a0€" in es.text and "21.234,56\u00a0€" in es.subject and "09/02/2026" in es.text
     assert "€1,234.56" in en.text and "€21,234.56" in en.subject
 
 
-def test_html_is_escaped_text_is_not(renderer: Renderer, context: dict[str, Any]) -> None:
-    out = renderer.render("reminder_1", "es", context)
+def test_html_is_escaped_text_is_not(renderer: Renderer, variables: dict[str, Any]) -> None:
+    out = renderer.render("reminder_1", "es", variables)
     assert "Ferretería &lt;Martínez&gt; &amp; Hijos" in out.html
     assert "<Martínez>" not in out.html
     assert "Ferretería <Martínez> & Hijos" in out.text
 
 
 def test_final_notice_states_interest_and_compensation_only_when_asked(
-        renderer: Renderer, context: dict[str, Any]) -> None:
-    stated = renderer.render("final_notice", "es", context).text
+        renderer: Renderer, variables: dict[str, Any]) -> None:
+    stated = renderer.render("final_notice", "es", variables).text
     assert "Ley 3/2004" in stated and "40,00\u00a0€" in stated and "10,15 % anual" in stated
-    context.update(state_interest=False, state_compensation=False)
-    plain = renderer.render("final_notice", "es", context).text
+    variables.update(state_interest=False, state_compensation=False)
+    plain = renderer.render("final_notice", "es", variables).text
     assert "Ley 3/2004" not in plain and "40,00\u00a0€" not in plain
 
 
-def test_missing_variable_is_a_render_error(renderer: Renderer, context: dict[str, Any]) -> None:
-    del context["creditor"]
+def test_missing_variable_is_a_render_error(renderer: Renderer, variables: dict[str, Any]) -> None:
+    del variables["creditor"]
     with pytest.raises(RenderError, match="creditor"):
-        renderer.render("reminder_1", "es", context)
+        renderer.render("reminder_1", "es", variables)
 
 
 @pytest.mark.parametrize("name", ["nope", "../es/reminder_1", "_macros", ""])
-def test_unknown_or_unsafe_template_name(renderer: Renderer, context: dict[str, Any], name: str) -> None:
+def test_unknown_or_unsafe_template_name(renderer: Renderer, variables: dict[str, Any], name: str) -> None:
     with pytest.raises(RenderError):
-        renderer.render(name, "es", context)
+        renderer.render(name, "es", variables)
 
 
-def test_float_amount_is_refused(renderer: Renderer, context: dict[str, Any]) -> None:
-    context["total"]["amount"] = 12.5
+def test_float_amount_is_refused(renderer: Renderer, variables: dict[str, Any]) -> None:
+    variables["total"] = {"amount": 12.5, "currency": "EUR"}
     with pytest.raises(RenderError, match="float"):
-        renderer.render("reminder_1", "es", context)
+        renderer.render("reminder_1", "es", variables)
 
 
-def test_sandbox_blocks_attribute_escapes(tmp_path: Path, context: dict[str, Any]) -> None:
+def test_sandbox_blocks_attribute_escapes(tmp_path: Path, variables: dict[str, Any]) -> None:
     (tmp_path / "es").mkdir()
     (tmp_path / "es" / "evil.j2").write_text(
         "{% block subject %}x{% endblock %}{% block text %}"
         "{{ ''.__class__.__mro__[1].__subclasses__() }}{% endblock %}", encoding="utf-8")
     with pytest.raises(RenderError, match=r"SecurityError|unsafe"):
-        Renderer(tmp_path).render("evil", "es", context)
+        Renderer(tmp_path).render("evil", "es", variables)
 
 
-def test_syntax_error_is_a_render_error(tmp_path: Path, context: dict[str, Any]) -> None:
+def test_syntax_error_is_a_render_error(tmp_path: Path, variables: dict[str, Any]) -> None:
     (tmp_path / "es").mkdir()
     (tmp_path / "es" / "broken.j2").write_text("{% block subject %}{{ oops( {% endblock %}", encoding="utf-8")
     with pytest.raises(RenderError, match="broken"):
-        Renderer(tmp_path).render("broken", "es", context)
+        Renderer(tmp_path).render("broken", "es", variables)
 
 
 def test_language_resolution() -> None:

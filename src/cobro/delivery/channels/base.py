@@ -7,8 +7,8 @@ Channels know nothing about the database or the outbox: the deliverer (`cobro.de
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,6 @@ class OutboundMessage:
     attachments: tuple[Attachment, ...] = ()
     # Short values a provider template can interpolate (WhatsApp template body parameters).
     params: tuple[str, ...] = ()
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 Templates live in `templates/{lang}/{name}.j2` and define three blocks: `subject`, `text` and `html`.  The same
 file is rendered by two sandboxed environments: the text one without escaping (subject, text) and the HTML one with
 autoescape on, so a customer name like `<b>&Co` can never inject markup whatever the template author writes.
-Every template sees the message context (customer, items, total, step, ...) plus the filters `money`, `date`,
-`longdate` and `number`.  Any failure (missing variable, syntax error, sandbox violation, bad amount) raises
+Every template sees the typed message parts (`cobro.delivery.channels.compose.template_variables`: customer,
+creditor, items, total, ...; attributes, never dict lookups) plus the filters `money`, `date`, `longdate` and
+`number`.  Any failure (missing variable, syntax error, sandbox violation, bad amount) raises
 `RenderError`, which the deliverer turns into a dead letter for that one message.
 """
 
@@ -21,6 +22,8 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+
+from cobro.kernel.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 DEFAULT_LOCALES = {"es": "es_ES", "en": "en_GB"}
@@ -84,7 +87,10 @@ class Formatter:
         self.locale = locale
 
     def money(self, value: Any, currency: str | None = None) -> str:
-        if isinstance(value, dict):  # {"amount": "12.00", "currency": "EUR"}
+        if isinstance(value, Money):
+            currency = currency or value.currency
+            value = value.amount
+        elif isinstance(value, dict):  # {"amount": "12.00", "currency": "EUR"}
             currency = currency or value.get("currency")
             value = value.get("amount")
         if not currency:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +24,17 @@ from cobro.delivery.channels.compose import compose
 from cobro.delivery.channels.email import message_domain
 from cobro.delivery.channels.render import Renderer, RenderError
 from cobro.delivery.repository import Claimed, OutboxItem, OutboxRepository
-from cobro.delivery.service.setup import CrashHook, DeliverySettings, build_channels, crash_hook_from_env
+from cobro.delivery.schemas import MessageFormatError, OutboxMessage, read_context
+from cobro.delivery.service.setup import build_channels
 from cobro.kernel.clock import Clock
 from cobro.platform.settings import Settings
+from cobro.platform.tenants import find_tenant
 
 log = logging.getLogger(__name__)
+
+# Called as hook(stage, successful_sends) at "after_send" (the message left, its row is still "sending") and
+# "after_commit" (the row is "sent").  Production passes none; the crash tests pass one that kills the process.
+CrashHook = Callable[[str, int], None]
 
 
 @dataclass
@@ -56,7 +62,7 @@ def backoff(attempt: int, base_seconds: float, cap_seconds: float) -> dt.timedel
 
 class Deliverer:
     def __init__(self, sessions: sessionmaker[Session], channels: Mapping[str, Channel], *, clock: Clock,
-                 config: DeliverySettings, domain: str, tenant_id: int | None = None,
+                 config: Settings, domain: str, tenant_id: int | None = None,
                  renderer: Renderer | None = None, crash_hook: CrashHook | None = None) -> None:
         self.sessions = sessions
         self.channels = channels
@@ -119,22 +125,21 @@ class Deliverer:
                          event=("dead", error, ""))
             return
         try:
-            message = compose(renderer=self.renderer, channel=item.channel, recipient=item.recipient,
-                              recipient_name=item.recipient_name, language=item.language,
-                              template=item.template, context={**item.context, "tone": item.tone},
-                              message_id=message_id, idempotency_key=item.idempotency_key,
+            stored = _message(item)
+            message = compose(renderer=self.renderer, message=stored, message_id=message_id,
                               created=item.created_at)
-        except RenderError as exc:
+        except (MessageFormatError, RenderError) as exc:
             error = f"render error: {exc}"
             report.errors[item.id] = error
             self._finish(item, claimed, report.dead, lambda r: r.mark_dead(claimed, error=error),
                          event=("dead", error, ""))
             return
         result = channel.send(message)
-        self._outcome(item, claimed, result, message_id, report=report, down=down)
+        self._outcome(item, claimed, result, message_id, customer=stored.context.customer.code, report=report,
+                      down=down)
 
     def _outcome(self, item: OutboxItem, claimed: Claimed, result: DeliveryResult, message_id: str, *,
-                 report: DeliveryReport, down: set[str]) -> None:
+                 customer: str, report: DeliveryReport, down: set[str]) -> None:
         now = self.clock.now()
         if result.ok:
             self._sends += 1
@@ -144,7 +149,7 @@ class Deliverer:
                        f" ({result.provider_id or message_id})")
             self._finish(item, claimed, report.sent, lambda r: r.mark_sent(
                 claimed, message_id=message_id, now=now), event=("sent", "", result.provider_id),
-                timeline=(now.date(), summary))
+                timeline=(now.date(), summary, customer))
             if self.crash_hook:
                 self.crash_hook("after_commit", self._sends)
             return
@@ -166,7 +171,7 @@ class Deliverer:
             event=("deferred", f"{result.error}; retry at {retry_at.isoformat()}", ""))
 
     def _finish(self, item: OutboxItem, claimed: Claimed, bucket: list[int], transition: Any, *,
-                event: tuple[str, str, str] | None = None, timeline: tuple[dt.date, str] | None = None,
+                event: tuple[str, str, str] | None = None, timeline: tuple[dt.date, str, str] | None = None,
                 opt_out: bool = False) -> None:
         """Apply one fenced transition plus its event rows in one transaction."""
         with self.sessions() as session, session.begin():
@@ -179,23 +184,31 @@ class Deliverer:
                 repo.add_event(item, kind=event[0], attempt=claimed.attempt, detail=event[1],
                                provider_id=event[2])
             if timeline is not None:
-                repo.add_timeline(item, day=timeline[0], summary=timeline[1])
+                day, summary, customer = timeline
+                # A message queued without an action (a terms letter) finds its customer by the code it names.
+                customer_id = item.customer_id if item.customer_id is not None \
+                    else repo.customer_id(item.tenant_id, customer)
+                repo.add_timeline(item, customer_id=customer_id, day=day, summary=summary)
             if opt_out and item.recipient:
                 repo.add_opt_out(item.tenant_id, item.channel, item.recipient, reason=event[1] if event else "",
                                  source="bounce")
         bucket.append(item.id)
 
 
+def _message(item: OutboxItem) -> OutboxMessage:
+    """The claimed row as the typed message its writer queued (the context parsed by the one reader)."""
+    return OutboxMessage(channel=item.channel, template=item.template, idempotency_key=item.idempotency_key,
+                         context=read_context(item.context_json), recipient=item.recipient,
+                         recipient_name=item.recipient_name, language=item.language, tone=item.tone)
+
+
 def make_deliverer(*, settings: Settings, sessions: sessionmaker[Session], clock: Clock,
-                   delivery: DeliverySettings | None = None, all_tenants: bool = False) -> Deliverer:
-    """The production wiring: channels from settings, this tenant only unless `all_tenants`."""
-    delivery = delivery or DeliverySettings()
+                   all_tenants: bool = False, crash_hook: CrashHook | None = None) -> Deliverer:
+    """The production wiring: channels and knobs from the one `Settings`, this tenant only unless `all_tenants`."""
     tenant_id = None
     if not all_tenants:
         with sessions() as session:
-            tenant_id = OutboxRepository(session).tenant_id(settings.tenant)
-        if tenant_id is None:
-            tenant_id = -1  # unknown tenant: nothing to deliver
-    return Deliverer(sessions, build_channels(settings, delivery), clock=clock, config=delivery,
-                     domain=message_domain(settings.smtp_from), tenant_id=tenant_id,
-                     crash_hook=crash_hook_from_env())
+            found = find_tenant(session, settings.tenant)
+        tenant_id = found.id if found is not None else -1  # unknown tenant: nothing to deliver
+    return Deliverer(sessions, build_channels(settings), clock=clock, config=settings,
+                     domain=message_domain(settings.smtp_from), tenant_id=tenant_id, crash_hook=crash_hook)
