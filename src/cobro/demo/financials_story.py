@@ -34,8 +34,8 @@ def polish_arff() -> Path:
     return Path(os.environ.get("COBRO_DEMO_POLISH_ARFF") or DEFAULT_POLISH_ARFF)
 
 
-def train_solvency_model(arff: Path, out: Path) -> dict[str, Any]:
-    """Fit the bankruptcy model on `arff` and save it; reuse `out` when it is newer than `arff`.
+def train_solvency_model(arff: Path, out: Path, *, now: dt.datetime) -> dict[str, Any]:
+    """Fit the bankruptcy model on `arff` and save it (trained at `now`); reuse `out` when it is newer than `arff`.
 
     Lighter than `cobro solvency train` so the demo stays quick: 200 trees at learning rate 0.1 (about the same
     shrinkage × trees as the default 500 × 0.05) and no cross-validated metrics (that command reports them).
@@ -54,7 +54,8 @@ def train_solvency_model(arff: Path, out: Path) -> dict[str, Any]:
     labelled = data.y >= 0
     x, y = data.x[labelled], data.y[labelled]
     keep = deduplicate(x, y)
-    model = train(x[keep], y[keep], data.feature_names, ModelParams(n_estimators=200, learning_rate=0.1), folds=0)
+    model = train(x[keep], y[keep], data.feature_names, ModelParams(n_estimators=200, learning_rate=0.1), folds=0,
+                  now=now)
     model.save(out)
     return {"rows": model.n_rows, "bankrupt": model.n_positive, "features": len(model.feature_names),
             "reused": False}
@@ -105,7 +106,7 @@ def financials_step(container: Container, out_dir: Path, as_of: dt.date, console
     arff = polish_arff()
     if arff.exists():
         started = time.perf_counter()
-        info = train_solvency_model(arff, model)  # type: ignore[arg-type]
+        info = train_solvency_model(arff, model, now=container.clock.now())  # type: ignore[arg-type]
         verb = "reused (trained" if info["reused"] else "trained"
         console.print(f"bankruptcy model {verb} on {arff.name}: {info['rows']} firms ({info['bankrupt']} bankrupt)"
                       + (")" if info["reused"] else f", {time.perf_counter() - started:.0f} s"))

@@ -148,7 +148,8 @@ def test_a_trained_model_adds_the_probability_of_default(container: Container, c
     x = rng.normal(size=(200, 4))
     y = (x[:, 1] - x[:, 2] + rng.normal(scale=0.5, size=200) > 0.8).astype(np.int64)  # debt up, WC down → bankrupt
     names = ["Attr1", "Attr2", "Attr3", "Attr8"]
-    train(x, y, names, ModelParams(n_estimators=20, calibration_folds=3), folds=0).save(tmp_path / "solvency.model")
+    train(x, y, names, ModelParams(n_estimators=20, calibration_folds=3), folds=0,
+          now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)).save(tmp_path / "solvency.model")
     monkeypatch.setenv("COBRO_MODEL_DIR", str(tmp_path))
     rc, out = cobro("import", "financials", str(_write(tmp_path, "f.csv", DISTRESS.format(code=code))))
     assert rc == 0, out

@@ -116,3 +116,18 @@ def test_analyze_with_model_uses_only_statement_features_as_factors(tmp_path: Pa
     assert 0 <= year["p_default"] <= 1
     assert year["model_features_filled"] == "3/5"  # the noise features are not in a statement
     assert year["factors"] and not any(f.startswith("noise") for f in year["factors"])
+
+
+def test_train_records_the_entrypoint_clock(tmp_path: Path, arff_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from cobro.kernel.clock import FixedClock
+    from cobro.platform.cli import context
+    from cobro.platform.container import build
+
+    at = dt.datetime(2026, 11, 25, 9, 30, 15, tzinfo=dt.UTC)
+    monkeypatch.setattr(context, "build", functools.partial(build, clock=FixedClock(at)))
+    model = tmp_path / "clocked.model"
+    res = runner.invoke(app, ["solvency", "train", "--arff", str(arff_file), "--out", str(model), "--folds", "0"])
+    assert res.exit_code == 0, res.output
+    assert model_module.SolvencyModel.load(model).trained_at == "2026-11-25T09:30:15+00:00"

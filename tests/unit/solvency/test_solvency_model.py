@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
@@ -22,12 +23,13 @@ from cobro.solvency.model.model import (
 )
 
 FAST = ModelParams(n_estimators=60, calibration="sigmoid", calibration_folds=3)
+NOW = dt.datetime(2026, 11, 25, 9, 30, 15, 123456, tzinfo=dt.UTC)  # the caller's clock, as the CLI passes it
 
 
 def test_train_save_load_round_trip(tmp_path: Path, synthetic: tuple[np.ndarray, np.ndarray],
         feature_names: list[str]) -> None:
     x, y = synthetic
-    model = train(x, y, feature_names, FAST, folds=3)
+    model = train(x, y, feature_names, FAST, folds=3, now=NOW)
     assert model.cv_metrics is not None and model.cv_metrics["auc"] > 0.7
     p = model.predict_proba(x)
     assert p.shape == (len(y),) and np.all((p >= 0) & (p <= 1))
@@ -35,7 +37,7 @@ def test_train_save_load_round_trip(tmp_path: Path, synthetic: tuple[np.ndarray,
     loaded = SolvencyModel.load(path)
     np.testing.assert_allclose(loaded.predict_proba(x), p)
     assert loaded.feature_names == feature_names
-    assert loaded.versions["lightgbm"] and loaded.trained_at
+    assert loaded.versions["lightgbm"] and loaded.trained_at == "2026-11-25T09:30:15+00:00"  # the caller's time
     assert loaded.cv_metrics == model.cv_metrics
     assert len(loaded.feature_medians) == len(feature_names)
     np.testing.assert_allclose(loaded.feature_medians, np.nanmedian(x, axis=0))
@@ -44,7 +46,7 @@ def test_train_save_load_round_trip(tmp_path: Path, synthetic: tuple[np.ndarray,
 def test_top_factors_are_readable(synthetic: tuple[np.ndarray, np.ndarray],
         feature_names: list[str]) -> None:
     x, y = synthetic
-    model = train(x, y, feature_names, FAST, folds=0)
+    model = train(x, y, feature_names, FAST, folds=0, now=NOW)
     factors = top_factors(model, x[:5], k=3)
     assert len(factors) == 5 and all(len(f) == 3 for f in factors)
     assert {f.feature for row in factors for f in row} <= set(feature_names)
@@ -55,7 +57,7 @@ def test_top_factors_are_readable(synthetic: tuple[np.ndarray, np.ndarray],
 def test_old_format_version_is_a_clear_error(tmp_path: Path, synthetic: tuple[np.ndarray, np.ndarray],
         feature_names: list[str]) -> None:
     x, y = synthetic
-    path = train(x, y, feature_names, ModelParams(n_estimators=10, calibration="none"), folds=0).save(
+    path = train(x, y, feature_names, ModelParams(n_estimators=10, calibration="none"), folds=0, now=NOW).save(
         tmp_path / "old.model")
     with gzip.open(path, "rt") as fh:
         doc = json.load(fh)

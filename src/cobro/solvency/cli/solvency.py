@@ -38,6 +38,7 @@ def _fmt(v: Any, digits: int = 3) -> str:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     *,
     arff: Annotated[Path, typer.Option("--arff", help="Training data (ARFF with a {0,1} class).")],
     out: Annotated[Path | None, typer.Option("--out", help="Where to save the model.")] = None,
@@ -49,6 +50,7 @@ def train(
     """Train the bankruptcy model; print out-of-fold AUC and Brier; save it."""
     import numpy as np
 
+    from cobro.platform.cli.context import state
     from cobro.solvency.model.arff import ArffError, read_arff
     from cobro.solvency.model.model import InsufficientDataError, ModelParams, deduplicate
     from cobro.solvency.model.model import train as fit
@@ -75,7 +77,8 @@ def train(
         notes.append(f"{data.missing_cells()} missing (?) cells are handled natively by the model")
     model_path = out or default_model_path()
     try:
-        model = fit(x, y, data.feature_names, ModelParams(calibration=calibration), folds=folds)
+        model = fit(x, y, data.feature_names, ModelParams(calibration=calibration), folds=folds,
+                    now=state(ctx).container().clock.now())
     except InsufficientDataError as exc:
         raise _fail(str(exc)) from None
     model.save(model_path)

@@ -303,8 +303,11 @@ def library_versions() -> dict[str, str]:
 
 
 def train(x: Array, y: IntArray, feature_names: list[str], params: ModelParams | None = None, *,
-          folds: int = 5, seed: int = 0, now: dt.datetime | None = None) -> SolvencyModel:
-    """Fit on all labelled rows; with ``folds >= 2`` also record out-of-fold CV metrics in the model."""
+          folds: int = 5, seed: int = 0, now: dt.datetime) -> SolvencyModel:
+    """Fit on all labelled rows; with ``folds >= 2`` also record out-of-fold CV metrics in the model.
+
+    `now` is the training time recorded in the model (`trained_at`): the entrypoint reads it from its clock.
+    """
     params = params or ModelParams()
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.int64)
@@ -315,7 +318,7 @@ def train(x: Array, y: IntArray, feature_names: list[str], params: ModelParams |
         medians = [float(v) for v in np.nanmedian(x, axis=0)] if len(y) else []
     return SolvencyModel(
         feature_names=list(feature_names), members=_fit_members(x, y, params), params=params,
-        trained_at=(now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        trained_at=now.isoformat(timespec="seconds"),
         n_rows=len(y), n_positive=int(y.sum()), cv_metrics=cv, versions=library_versions(),
         feature_medians=medians,
     )
