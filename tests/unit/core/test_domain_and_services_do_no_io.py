@@ -68,15 +68,20 @@ def violations(source: str) -> list[tuple[int, str]]:
             found += [(node.lineno, f"from os import {a.name}") for a in node.names if a.name in ENV_NAMES]
         elif isinstance(node, ast.Attribute) and node.attr == "environ" and ast.unparse(node.value) == "os":
             found.append((node.lineno, "os.environ"))
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name) and func.id in {"open", "float", "getenv"}:
-                found.append((node.lineno, ast.unparse(node)))
-            elif isinstance(func, ast.Attribute) and (
-                    func.attr in FILE_METHODS or func.attr == "getenv"
-                    or (func.attr in CLOCK_METHODS and ast.unparse(func.value).split(".")[-1] in CLOCK_CLASSES)):
-                found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, ast.Call) and _forbidden(node.func):
+            found.append((node.lineno, ast.unparse(node)))
     return sorted(found)
+
+
+def _forbidden(func: ast.expr) -> bool:
+    """`open(`, `float(`, `getenv(`; a file method; `os.getenv`; `datetime.now`-like on a datetime/date class."""
+    if isinstance(func, ast.Name):
+        return func.id in {"open", "float", "getenv"}
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in FILE_METHODS or func.attr == "getenv":
+        return True
+    return func.attr in CLOCK_METHODS and ast.unparse(func.value).split(".")[-1] in CLOCK_CLASSES
 
 
 def _module(path: Path) -> str:
