@@ -20,10 +20,15 @@ EXIT_INVALID = 2
 
 
 class State:
-    def __init__(self) -> None:
+    """What the root options chose, and the container built from them on first use.
+
+    A test hands in a ready container (`CliRunner().invoke(app, args, obj=State(container))`), e.g. one built with
+    `build(settings, clock=FixedClock(...))` so that "today" is a fixed date."""
+
+    def __init__(self, container: Container | None = None) -> None:
         self.db: str | None = None
         self.tenant: str | None = None
-        self._container: Container | None = None
+        self._container = container
 
     @property
     def settings(self) -> Settings:
@@ -34,6 +39,10 @@ class State:
             self._container = build(self.settings)
         return self._container
 
+    def today(self) -> dt.date:
+        """Today by the container's clock (entrypoints never read the wall clock themselves)."""
+        return self.container().clock.today()
+
 
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()
@@ -42,13 +51,21 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-def parse_day(value: str | None, ctx_default: dt.date | None = None) -> dt.date:
+def parse_day(value: str | None, default: dt.date | None = None) -> dt.date:
+    """`value` (YYYY-MM-DD) as a date; without one, `default` (there is no implicit today: see `day_or_today`)."""
     if value is None:
-        return ctx_default or dt.datetime.now(dt.UTC).date()
+        if default is None:
+            raise typer.BadParameter("a date (YYYY-MM-DD) is required")
+        return default
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def day_or_today(ctx: typer.Context, value: str | None) -> dt.date:
+    """The date given on the command line, else today by the container's clock."""
+    return parse_day(value) if value is not None else state(ctx).today()
 
 
 def print_json(data: Any) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from cobro.kernel.errors import CobroError
-from cobro.platform.cli.context import console, fail, parse_day, state
+from cobro.platform.cli.context import console, day_or_today, fail, state
 
 app = typer.Typer(help="Receivables reports: ageing, KPIs, IFRS 9 provision, cost of delinquency.",
                   no_args_is_help=True)
@@ -115,7 +115,7 @@ def ageing(
         spec = parse_bucket_spec(buckets, basis)  # type: ignore[arg-type]
     except CobroError as exc:
         raise fail(str(exc)) from exc
-    data = _run(ctx, ageing_report, parse_day(as_of), spec, by)
+    data = _run(ctx, ageing_report, day_or_today(ctx, as_of), spec, by)
     labels = spec.labels
     basis_label = "days past due" if spec.basis == "due" else "days since invoice"
     title = f"Ageing as of {data['as_of']} ({basis_label})"
@@ -161,7 +161,7 @@ def kpis(
     """DSO family, ADD, days beyond terms, days to pay, CEI, turnover, % current and % > 90."""
     from cobro.reporting.service import kpi_report
 
-    data = _run(ctx, kpi_report, parse_day(as_of), window_days, trend)
+    data = _run(ctx, kpi_report, day_or_today(ctx, as_of), window_days, trend)
     sheets: list[Sheet] = []
     for cur, values in data["currency"].items():
         sheets.append((f"KPIs {cur} as of {data['as_of']} ({window_days}-day window)", ["KPI", cur],
@@ -193,7 +193,7 @@ def provision(
         lgd_d, overlay_d = Decimal(lgd), Decimal(overlay)
     except InvalidOperation as exc:
         raise fail("--lgd and --overlay must be decimal numbers") from exc
-    data = _run(ctx, provision_report, parse_day(as_of), lgd=lgd_d, overlay=overlay_d, months=months)
+    data = _run(ctx, provision_report, day_or_today(ctx, as_of), lgd=lgd_d, overlay=overlay_d, months=months)
     rows: list[list[Any]] = []
     for cur, entry in data["currency"].items():
         for ln in entry["lines"]:
@@ -226,7 +226,7 @@ def cost(
         params = CostParameters(cost_of_funds=Decimal(cost_of_funds), hourly_cost=Decimal(hourly_cost))
     except (InvalidOperation, ValueError) as exc:
         raise fail(str(exc)) from exc
-    data = _run(ctx, cost_report, parse_day(as_of), by, params)
+    data = _run(ctx, cost_report, day_or_today(ctx, as_of), by, params)
     cols = ["nominal_at_risk", "financing_cost", "staff_cost", "systemic_charge", "carrying_cost"]
     rows: list[list[Any]] = []
     for cur, entry in data["currency"].items():
