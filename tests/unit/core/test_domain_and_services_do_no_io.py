@@ -7,7 +7,8 @@ loaders (`cobro.platform.rates.RateBook`); the time comes from the entrypoint's 
 
 A float that is legitimate (a score's points, a model output, a ratio) is allowed by an entry in `ALLOWED` that
 names the module, the exact call and why.  `DEBT` lists known I/O still to be moved out of a service, owned by
-other work; remove entries as it is moved, never add them.  A stale entry in either list fails the test.
+other work; remove entries as it is moved, never add them.  Like the import contracts' ignores, an entry whose call
+is gone is not an error (parallel work removes calls); remove it when you see it.
 """
 
 from __future__ import annotations
@@ -131,11 +132,11 @@ def test_domain_and_service_modules_do_no_io(path: Path) -> None:
     assert left == [], f"{module}: pass these values in from the entrypoint (or a loader / repository)"
 
 
-def test_every_allowance_is_used_and_explained() -> None:
-    found = {(_module(p), call) for p in MODULES for _line, call in violations(p.read_text(encoding="utf-8"))}
-    for entries in (ALLOWED, DEBT):
-        assert all(why.strip() for why in entries.values())
-        assert sorted(set(entries) - found) == [], "stale entries: the call is gone, remove them"
+def test_every_allowance_names_a_checked_module_and_says_why() -> None:
+    checked = {_module(p) for p in MODULES}
+    for (module, call), why in {**ALLOWED, **DEBT}.items():
+        assert module in checked, f"{module} is not a kernel, domain or service module"
+        assert why.strip() and violations(call), f"{module}: {call!r} is not a forbidden call, or says no why"
 
 
 def test_the_check_covers_kernel_domains_and_services() -> None:
