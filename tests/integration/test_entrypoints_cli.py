@@ -79,3 +79,16 @@ def test_demo_ends_by_serving_with_the_function_it_was_given(tmp_path: Path, mon
     result = runner.invoke(root, ["demo", "--out", "out", "--db", f"sqlite:///{tmp_path / 'd.db'}"])
     assert result.exit_code == 0, result.output
     assert [s.database_url for s in served] == [f"sqlite:///{tmp_path / 'd.db'}"]
+
+
+def test_sepa_collection_date_defaults_to_two_days_after_the_container_clock(fixed: Container, tmp_path: Path) -> None:
+    from lxml import etree
+
+    invoke(fixed, "sepa", "creditor", "Cobro Demo SL", "ES9121000418450200051332", "ES11ZZZB12345674")
+    invoke(fixed, "sepa", "mandate", "add", "C001", "MANDATE-001", "ES7620770024003102575766", "--signed", "2025-01-02")
+    xml = tmp_path / "dd.xml"
+    result = json.loads(invoke(fixed, "sepa", "export", "--due-by", "2025-04-30", "--out", str(xml), "--json"))
+    assert result["transactions"] == 1
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"}
+    collection = etree.fromstring(xml.read_bytes()).findtext(".//p:ReqdColltnDt", namespaces=ns)
+    assert collection is not None and collection.startswith("2025-05-03")

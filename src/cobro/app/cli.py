@@ -1,7 +1,8 @@
 """The `cobro` command: a root Typer app that mounts one sub-app per feature.
 
-Each feature module in `cobro.cli.commands` exposes `app` (a Typer) or `register(root)`; this file only
-mounts them, so adding a feature touches one line here.
+Each feature's CLI module exposes `app` (a Typer) or `register(root)`; this file only mounts them, so adding a
+feature touches one line here.  A group that several features fill (`cobro import`) is composed here: each
+feature registers its sub-commands into the group it is given, so no feature's CLI imports another's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cobro.forecasting import cli as predict
 from cobro.reporting.cli import reports
 from cobro.risk import cli as risk
 from cobro.app import serve
+from cobro.solvency.cli import financials
 from cobro.solvency.cli import solvency
 from cobro.cashapp.cli import statement
 from cobro.platform.cli.context import EXIT_INVALID, state
@@ -54,6 +56,13 @@ app = typer.Typer(
 )
 
 
+# `cobro import`: the ledger's files, then bank statements and e-invoices, then debtors' accounts (help order)
+import_app = typer.Typer(help="Import customers, contacts, invoices and payments from CSV or XLSX.",
+                         no_args_is_help=True)
+imports.register(import_app)
+cashapp.register_imports(import_app)
+financials.register(import_app)
+
 
 @app.callback()
 def _root(
@@ -76,7 +85,7 @@ collections_suspensions.register(app)
 collections_work.register(app)
 credit.register(app)
 demo.register(app, serve=lambda settings: serve.serve_app(settings, host="127.0.0.1", port=8000))
-app.add_typer(imports.app, name="import")
+app.add_typer(import_app, name="import")
 interest.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")

@@ -1,5 +1,6 @@
-"""Cash application commands: `cobro matches`, `cobro bank-account`, `cobro sepa`, and the bodies of
-`cobro import statement` / `cobro import einvoice`.  Thin: parse, call one service, commit, render."""
+"""Cash application commands: `cobro matches`, `cobro bank-account`, `cobro sepa`, and `cobro import statement` /
+`cobro import einvoice` (added by `register_imports` to the group `cobro.app.cli` composes).  Thin: parse, call
+one service, commit, render."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ import typer
 from rich.table import Table
 
 from cobro.kernel.errors import CobroError
-from cobro.platform.cli.context import EXIT_INVALID, console, err_console, fail, parse_day, print_json, state
+from cobro.platform.cli.context import console, err_console, fail, parse_day, print_json, state
+from cobro.platform.cli.reports import DryRunOpt, ImportReport, finish_import, import_in_uow
+from cobro.platform.cli.reports import JsonOpt as ReportJsonOpt
+from cobro.platform.uow import UnitOfWork
 
 matches_app = typer.Typer(help="The review queue of bank entries the matcher was not sure about.",
                           no_args_is_help=True)
@@ -30,14 +34,17 @@ def register(root: typer.Typer) -> None:
     root.add_typer(sepa_app, name="sepa")
 
 
-def _in_uow(ctx: typer.Context, work: Callable[[Any, int], Any], *, commit: bool = True) -> Any:
-    from cobro.ledger.repository import parties
+def register_imports(group: typer.Typer) -> None:
+    """Add `statement` and `einvoice` to the `cobro import` group."""
+    group.command("statement")(import_statement)
+    group.command("einvoice")(import_einvoice)
 
+
+def _in_uow(ctx: typer.Context, work: Callable[[Any, int], Any], *, commit: bool = True) -> Any:
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            tenant = parties.tenant_id(uow.session, container.settings.tenant)
-            result = work(uow.session, tenant)
+            result = work(uow.session, uow.tenant.id)
             if commit:
                 uow.commit()
             else:
@@ -48,45 +55,30 @@ def _in_uow(ctx: typer.Context, work: Callable[[Any, int], Any], *, commit: bool
 
 
 # -- imports --------------------------------------------------------------------------------------------------
-def _finish_import(report: Any, as_json: bool) -> None:
-    from cobro.ledger.cli.imports import _print_report
-
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        _print_report(report)
-    if report.errors:
-        raise typer.Exit(EXIT_INVALID)
+def _import(ctx: typer.Context, run: Callable[[UnitOfWork], ImportReport], dry_run: bool, as_json: bool) -> None:
+    try:
+        report = import_in_uow(ctx, run, dry_run=dry_run)
+    except CobroError as exc:
+        raise fail(str(exc)) from exc
+    finish_import(report, as_json)
 
 
-def run_statement_import(ctx: typer.Context, file: Path, account: str | None, dry_run: bool, as_json: bool) -> None:
+def import_statement(ctx: typer.Context, file: Path,
+                     account: Annotated[str | None, typer.Option("--account", help="Our IBAN this file is for.")] = None,
+                     dry_run: DryRunOpt = False, as_json: ReportJsonOpt = False) -> None:
+    """Bank statement (Norma 43, camt.052/053/054, MT940/942, pain.002): apply credits, reverse returns."""
     from cobro.cashapp.service import application as cash_application
 
-    def work(session: Any, tenant: int) -> Any:
-        report = cash_application.import_statement(session, tenant, file, account=account)
-        report.dry_run = dry_run
-        if report.errors or dry_run:
-            session.rollback()
-        else:
-            session.commit()
-        return report
-
-    _finish_import(_in_uow(ctx, work, commit=False), as_json)
+    _import(ctx, lambda uow: cash_application.import_statement(uow.session, uow.tenant.id, file, account=account),
+            dry_run, as_json)
 
 
-def run_einvoice_import(ctx: typer.Context, files: list[Path], dry_run: bool, as_json: bool) -> None:
+def import_einvoice(ctx: typer.Context, files: list[Path], dry_run: DryRunOpt = False,
+                    as_json: ReportJsonOpt = False) -> None:
+    """E-invoices (Facturae, UBL/Peppol, CFDI with Pagos, Chile DTE): customers, invoices, credit notes, payments."""
     from cobro.cashapp.service import einvoices
 
-    def work(session: Any, tenant: int) -> Any:
-        report = einvoices.import_einvoices(session, tenant, files)
-        report.dry_run = dry_run
-        if report.errors or dry_run:
-            session.rollback()
-        else:
-            session.commit()
-        return report
-
-    _finish_import(_in_uow(ctx, work, commit=False), as_json)
+    _import(ctx, lambda uow: einvoices.import_einvoices(uow.session, uow.tenant.id, files), dry_run, as_json)
 
 
 # -- matches --------------------------------------------------------------------------------------------------
@@ -170,7 +162,7 @@ def matches_settings(ctx: typer.Context,
 @matches_app.command("alerts")
 def matches_alerts(ctx: typer.Context, limit: int = 50, as_json: JsonOpt = False) -> None:
     """Alerts raised by cash application (direct-debit returns and rejects)."""
-    from cobro.cashapp.repository import matches as cashapp
+    from cobro.cashapp.service import matches as cashapp
 
     rows = _in_uow(ctx, lambda s, t: [{"id": a.id, "kind": a.kind, "customer_id": a.customer_id,
                                        "message": a.message, "created_at": a.created_at}
@@ -201,7 +193,7 @@ def account_add(ctx: typer.Context, iban: str,
 
 @accounts_app.command("list")
 def account_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    from cobro.cashapp.repository import matches as cashapp
+    from cobro.cashapp.service import matches as cashapp
 
     rows = _in_uow(ctx, lambda s, t: [{"iban": r.iban, "alias": r.alias, "currency": r.currency, "name": r.name}
                                       for r in cashapp.bank_accounts(s, t)], commit=False)
@@ -251,7 +243,7 @@ def sepa_export(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", h
     if plan is None and due_by is None:
         raise fail("give --plan ID or --due-by DATE")
     day = parse_day(due_by) if due_by else None
-    when = parse_day(collection_date) if collection_date else dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)
+    when = parse_day(collection_date) if collection_date else state(ctx).today() + dt.timedelta(days=2)
     result = _in_uow(ctx, lambda s, t: sepa.export(s, t, out, plan_id=plan, due_by=day, collection_date=when))
     if as_json:
         print_json(result)

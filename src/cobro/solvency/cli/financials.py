@@ -1,42 +1,40 @@
 """`cobro import financials FILE [--currency CUR] [--dry-run] [--json]`: debtors' financial statements.
 
-Registered on `cobro import` (see `imports.py`); the work is `cobro.solvency.service.financials.import_financials`.
+`register(group)` adds it to the `cobro import` group that `cobro.app.cli` composes; the work is
+`cobro.solvency.service.financials.import_financials`.
 Atomic: any error → nothing written, the problems with file/row/column, exit code 2.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from cobro.kernel.errors import CobroError
-from cobro.platform.cli.context import EXIT_INVALID, fail, print_json, state
+from cobro.platform.cli.context import fail
+from cobro.platform.cli.reports import DryRunOpt, JsonOpt, finish_import, import_in_uow
+
+CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Currency of the amounts "
+                                                 "(default: a currency column, else the customer's).")]
 
 
-def run_financials_import(ctx: typer.Context, file: Path, currency: str | None, dry_run: bool,
-                          as_json: bool) -> None:
-    from cobro.ledger.cli.imports import _print_report
-    from cobro.ledger.repository import parties
+def register(group: typer.Typer) -> None:
+    """Add `financials` to the `cobro import` group."""
+    group.command("financials")(import_financials_cmd)
+
+
+def import_financials_cmd(ctx: typer.Context, file: Path, currency: CurrencyOpt = None, dry_run: DryRunOpt = False,
+                          as_json: JsonOpt = False) -> None:
+    """Debtors' financial statements (balance sheet + P&L, one row per customer and year) for solvency and risk."""
     from cobro.solvency.service.financials import import_financials
 
     if not file.exists():
         raise fail(f"file not found: {file}")
-    container = state(ctx).container()
+    cur = currency.upper() if currency else None
     try:
-        with container.uow() as uow:
-            tenant = parties.tenant_id(uow.session, container.settings.tenant)
-            report = import_financials(uow.session, tenant, file, currency.upper() if currency else None)
-            report.dry_run = dry_run
-            if report.errors or dry_run:
-                uow.rollback()
-            else:
-                uow.commit()
+        report = import_in_uow(ctx, lambda uow: import_financials(uow.session, uow.tenant.id, file, cur), dry_run=dry_run)
     except CobroError as exc:
         raise fail(str(exc)) from exc
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        _print_report(report)
-    if report.errors:
-        raise typer.Exit(EXIT_INVALID)
+    finish_import(report, as_json)
