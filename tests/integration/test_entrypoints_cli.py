@@ -92,3 +92,20 @@ def test_sepa_collection_date_defaults_to_two_days_after_the_container_clock(fix
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"}
     collection = etree.fromstring(xml.read_bytes()).findtext(".//p:ReqdColltnDt", namespaces=ns)
     assert collection is not None and collection.startswith("2025-05-03")
+
+
+def test_customers_show_adds_the_sections_it_is_given(fixed: Container) -> None:
+    from cobro.ledger.cli import core
+    from cobro.platform.cli.compose import Section
+
+    root = typer.Typer()
+    root.callback()(lambda: None)
+    core.register(root, customer_sections=[
+        lambda uow, code, day: Section("probe", {"code": code, "day": day.isoformat()}, (f"probe {code} {day}",))])
+    shown = runner.invoke(root, ["customers", "show", "C001", "--json"], obj=State(fixed))
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["probe"] == {"code": "C001", "day": TODAY.isoformat()}
+    assert "credit_check" not in data  # the credit check is collections' section, added by the app
+    assert f"probe C001 {TODAY}" in runner.invoke(root, ["customers", "show", "C001"], obj=State(fixed)).stdout
+    assert "credit_check" in json.loads(invoke(fixed, "customers", "show", "C001", "--json"))

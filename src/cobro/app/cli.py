@@ -75,7 +75,7 @@ def _root(
     st.db, st.tenant = db, tenant
 
 
-core.register(app)
+core.register(app, customer_sections=[credit.customer_credit])
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 analyze.register(app)

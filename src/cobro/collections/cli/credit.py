@@ -5,13 +5,16 @@ Thin: the rules are in `cobro.collections.domain.credit`, the work in `cobro.col
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from cobro.kernel.errors import CobroError
+from cobro.platform.cli.compose import Section
 from cobro.platform.cli.context import console, fail, parse_day, print_json, state
+from cobro.platform.uow import UnitOfWork
 
 credit_app = typer.Typer(help="Credit limits: what a customer may still buy on credit.", no_args_is_help=True)
 
@@ -32,6 +35,14 @@ def describe(line: dict[str, Any]) -> str:
     limit = "no limit" if line["limit"] is None else f"limit {line['limit']} ({source})"
     headroom = "" if line["headroom"] is None else f" headroom {line['headroom']}"
     return f"{line['currency']} {limit} exposure {line['exposure']}{headroom} {status_of(line)}"
+
+
+def customer_credit(uow: UnitOfWork, code: str, as_of: dt.date) -> Section:
+    """The credit check's part of `cobro customers show`: `credit_check` in the JSON, one line per currency."""
+    from cobro.collections.service.credit import check
+
+    credit = check(uow.session, uow.tenant_code, as_of, code)[0]
+    return Section("credit_check", credit, tuple(f"credit check: {describe(line)}" for line in credit["lines"]))
 
 
 @credit_app.command("check")
