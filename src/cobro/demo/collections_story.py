@@ -155,10 +155,10 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
 
 def _name_the_creditor(container: Container, name: str) -> None:
     """Letters are signed with the tenant's name; give the demo tenant a company name."""
-    from cobro.ledger.repository import parties
+    from cobro.platform.tenants import name_tenant
 
     with container.uow() as uow:
-        parties.name_tenant(uow.session, container.settings.tenant, name, only_if="Default tenant")
+        name_tenant(uow.session, container.settings.tenant, name, only_if="Default tenant")
         uow.commit()
 
 

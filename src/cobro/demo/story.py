@@ -3,7 +3,7 @@
 How to add a step
 -----------------
 1. Write a function ``(container, out_dir, as_of, console) -> None``.  It reads what it needs through the
-   repositories/services of `container`, prints a short Rich section to `console`, and may write files
+   features' services (never their records or repositories), prints a short Rich section to `console`, and may write files
    (JSON, CSV, PDF ...) into `out_dir`.  Import heavy modules inside the function so `cobro --help` stays
    fast, and never commit half-done work: use ``with container.uow() as uow: ...; uow.commit()``.
 2. Append ``DemoStep("name", "Title shown in the demo", your_function)`` to `STEPS` below.  The list order
@@ -11,7 +11,7 @@ How to add a step
 
 A step that raises is reported and the story goes on; `run_story` returns the names of failed steps.
 
-This module orchestrates (it calls the database through repositories); the pure generation lives in
+This module orchestrates (it calls the features' services); the pure generation lives in
 `cobro.demo.generator` and `cobro.demo.parties`, which never import `cobro.db`.
 """
 
@@ -106,17 +106,15 @@ def generate_step(container: Container, out_dir: Path, as_of: dt.date, console: 
 
 def summary_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """The ledger summary: customers, invoices, open invoices and open amount per currency."""
-    from cobro.ledger.repository import parties
-    from cobro.ledger.repository import summary as ledger
+    from cobro.ledger.service.summary import ledger_summary
 
     with container.uow() as uow:
-        tenant = parties.tenant_id(uow.session, container.settings.tenant)
-        data = ledger.summary(uow.session, tenant, as_of)
+        data = ledger_summary(uow.session, uow.tenant.id, as_of).model_dump()
     table = Table(title=f"Ledger as of {as_of}", show_header=False)
     for key in ("customers", "invoices", "open_invoices"):
         table.add_row(key.replace("_", " "), str(data[key]))
     for label, key in (("open", "open_amount"), ("credit notes + unapplied cash", "unapplied_credit")):
-        for cur, amount in dict(data[key]).items():  # type: ignore[call-overload]
+        for cur, amount in dict(data[key]).items():
             table.add_row(f"{label} {cur}", str(amount))
     console.print(table)
     (out_dir / "summary.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -126,21 +124,21 @@ def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, cons
     """The ten customers with the largest open balance, with the payer behaviour the generator gave them."""
     from cobro.demo.parties import EUR_RATE
     from cobro.kernel.money import Money, exponent
-    from cobro.ledger.repository import parties
+    from cobro.ledger.service.summary import list_customers
 
     with container.uow() as uow:
-        tenant = parties.tenant_id(uow.session, container.settings.tenant)
-        rows = parties.list_customers(uow.session, tenant, limit=10**9)
+        rows = list_customers(uow.session, uow.tenant.id, limit=10**9)
 
     def eur(balance: dict[str, int]) -> float:  # rough, for ranking across currencies only
         return sum(float(v) / float(10 ** exponent(c)) / EUR_RATE.get(c, 1.0) for c, v in balance.items())
 
-    rows.sort(key=lambda r: -eur(r[1]))
+    rows.sort(key=lambda r: -eur(r.balance_minor))
     table = Table(title="Top customers by open balance")
     for col in ("code", "name", "country", "behaviour", "open items", "balance", "~EUR"):
         table.add_column(col, justify="right" if col in ("open items", "balance", "~EUR") else "left")
     out = []
-    for r, balance, n in rows[:10]:
+    for r in rows[:10]:
+        balance, n = r.balance_minor, r.open_items
         text = ", ".join(str(Money.from_minor(v, c)) for c, v in balance.items()) or "0"
         table.add_row(r.code, r.legal_name, r.country, r.behaviour, str(n), text, f"{eur(balance):,.0f}")
         out.append({"code": r.code, "legal_name": r.legal_name, "behaviour": r.behaviour, "open_items": n,
