@@ -64,14 +64,13 @@ def train_solvency_model(arff: Path, out: Path, *, now: dt.datetime) -> dict[str
 def _scores(container: Container, as_of: dt.date, model: Path | None) -> dict[str, Any]:
     from cobro.risk.service import scores as risk
 
-    tenant = container.settings.tenant
     with container.uow() as uow:
-        ctx = risk.build(uow.session, tenant, as_of, rates=container.rates, solvency_model=model)
-        scores = risk.score_all(uow.session, tenant, as_of, ctx=ctx, store=False)["scores"]
-        classes = risk.classify_all(uow.session, tenant, as_of, ctx=ctx)
-        recs = risk.recommend_all(uow.session, tenant, as_of, ctx=ctx)
+        ctx = risk.build(uow, as_of, rates=container.rates, solvency_model=model)
+        scores = [s.as_json() for s in risk.score_all(uow, as_of, ctx=ctx, store=False).scores]
+        classes = [c.as_json() for c in risk.classify_all(uow, as_of, ctx=ctx)]
+        recs = risk.recommend_all(uow, as_of, ctx=ctx)
     return {"scores": {s["customer"]: s for s in scores}, "classes": {c["customer"]: c for c in classes},
-            "actions": {r["customer"]: r["action"] for r in recs}}
+            "actions": {r.customer: r.action for r in recs}}
 
 
 def financials_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
@@ -81,21 +80,18 @@ def financials_step(container: Container, out_dir: Path, as_of: dt.date, console
     from cobro.demo.financials import DemoFirm, make_accounts, write_csv
     from cobro.demo.parties import EUR_RATE
     from cobro.ledger.records import CustomerRow
-    from cobro.ledger.repository import parties
-    from cobro.solvency import repository as fin_repo
-    from cobro.solvency.service.financials import import_financials
+    from cobro.solvency.service.financials import import_financials, usual_currencies
 
-    tenant = container.settings.tenant
     before = _scores(container, as_of, None)
     with container.uow() as uow:
-        tid = parties.tenant_id(uow.session, tenant)
-        currencies = fin_repo.customer_currencies(uow.session, tid)
+        tid = uow.tenant.id
+        currencies = usual_currencies(uow)
         rows = list(uow.session.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tid)))
         behaviour = {r.code: r.behaviour for r in rows}
         firms = [DemoFirm(r.code, r.behaviour, r.segment, currencies.get(r.id, "EUR"),
                           EUR_RATE.get(currencies.get(r.id, "EUR"), 1.0)) for r in rows]
         path = write_csv(make_accounts(firms, as_of, seed=7), out_dir / "financials.csv")
-        report = import_financials(uow.session, tid, path)
+        report = import_financials(uow, path)
         if report.errors:
             raise ValueError(f"demo accounts did not import: {report.errors[0]}")
         uow.commit()

@@ -52,20 +52,18 @@ def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Cons
 
     from cobro.forecasting import service as prediction
     from cobro.ledger.records import CustomerRow
-    from cobro.ledger.repository import parties
     from cobro.risk.service import scores as risk
 
-    tenant = container.settings.tenant
     model_dir = out_dir / "models"
     with container.uow() as uow:
         s = uow.session
-        trained = prediction.train(s, tenant, as_of, model_dir)
-        cash = prediction.forecast(s, tenant, as_of, model_dir=model_dir)
-        ctx = risk.build(s, tenant, as_of, rates=container.rates)
-        scores = risk.score_all(s, tenant, as_of, ctx=ctx)
-        classes = risk.classify_all(s, tenant, as_of, ctx=ctx)
-        recs = risk.recommend_all(s, tenant, as_of, ctx=ctx, model_dir=model_dir)
-        tid = parties.tenant_id(s, tenant)
+        trained = prediction.train(uow, as_of, model_dir).as_json()
+        cash = prediction.forecast(uow, as_of, model_dir=model_dir).as_json()
+        ctx = risk.build(uow, as_of, rates=container.rates)
+        scores = risk.score_all(uow, as_of, ctx=ctx).as_json()
+        classes = [c.as_json() for c in risk.classify_all(uow, as_of, ctx=ctx)]
+        recs = [r.as_json() for r in risk.recommend_all(uow, as_of, ctx=ctx, model_dir=model_dir)]
+        tid = uow.tenant.id
         behaviours = {c.code: c.behaviour for c in s.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tid))}
         uow.commit()
     for name, data in (("forecast", cash), ("risk_scores", scores), ("classification", classes),

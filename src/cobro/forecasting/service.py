@@ -1,9 +1,9 @@
 """Payment-date model and cash forecast on the database ledger (`cobro model ...`, `cobro forecast ...`).
 
-The frames come from `db.repositories.frames` (settlement dates from allocations, as known on the as-of date);
-the model, evaluation and forecast are the database-free ones of `cobro.analytics`.  A model is saved per tenant
-as ``paydate-<tenant>.json`` in the model directory (``COBRO_MODEL_DIR`` / settings.model_dir), with its training
-date, features and metrics.  Nothing here writes to the database.
+The frames come from the forecasting repository (``uow.repo(FORECASTING)``: settlement dates from allocations, as
+known on the as-of date); the model, evaluation and forecast are the database-free ones of `cobro.forecasting`.  A
+model is saved per tenant as ``paydate-<tenant>.json`` in the model directory (``COBRO_MODEL_DIR`` /
+settings.model_dir), with its training date, features and metrics.  Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -12,16 +12,26 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import polars as pl
-from sqlalchemy.orm import Session
 
 from cobro.forecasting import forecast as fc
 from cobro.forecasting.paydate.model import ModelError, PaydateModel, fit
+from cobro.forecasting.repository import FORECASTING
+from cobro.forecasting.schemas import (
+    Backtest,
+    BacktestResult,
+    CashForecast,
+    CurrencyForecast,
+    EvaluatedModel,
+    Evaluation,
+    ForecastPeriod,
+    ModelKind,
+    TrainedModel,
+)
 from cobro.kernel.errors import InvalidInputError, NotFoundError
-from cobro.kernel.money import quantum
-from cobro.ledger.repository import frames, parties
+from cobro.kernel.money import Money, quantum
+from cobro.platform.uow import Uow
 
 
 def model_path(model_dir: Path, tenant_code: str) -> Path:
@@ -32,34 +42,42 @@ def _cutoff(as_of: dt.date) -> dt.date:
     return as_of + dt.timedelta(days=1)  # settlements dated on the as-of day are known
 
 
-def train(session: Session, tenant_code: str, as_of: dt.date, model_dir: Path) -> dict[str, Any]:
+def _open_book(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows still open at the frame's as-of date, with `amount` = the open part (what the forecast needs)."""
+    return (frame.filter(pl.col("settled_date").is_null() & (pl.col("open_minor") > 0))
+            .with_columns(pl.col("open_amount").alias("amount")))
+
+
+def train(uow: Uow, as_of: dt.date, model_dir: Path) -> TrainedModel:
     """Train on everything settled by `as_of` and save the model; returns what was trained, where."""
-    tenant = parties.tenant_id(session, tenant_code)
-    frame = frames.ledger_frame(session, tenant, as_of)
+    frame = uow.repo(FORECASTING).ledger_frame(as_of)
     if frame.height == 0:
         raise InvalidInputError("the ledger has no invoices to learn from; import invoices and payments first")
     model = fit(frame, _cutoff(as_of))
-    path = model_path(model_dir, tenant_code)
+    path = model_path(model_dir, uow.tenant.code)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
-    return {"path": str(path), "kind": model.kind, "trained_until": as_of.isoformat(),
-            "features": list(model.features), "metrics": model.metrics, "message": model.message,
-            "invoices": frame.height, "settled": int(frame["settled_date"].is_not_null().sum())}
+    return TrainedModel(path, ModelKind(model.kind), as_of, tuple(model.features), dict(model.metrics),
+                        model.message, frame.height, int(frame["settled_date"].is_not_null().sum()))
 
 
-def evaluate(session: Session, tenant_code: str, split_date: dt.date, end: dt.date | None = None) -> dict[str, Any]:
-    """The time-split evaluation of `analytics.paydate.evaluate` (cobro next to the baselines) on the ledger."""
+def evaluate(uow: Uow, split_date: dt.date, end: dt.date | None = None) -> Evaluation:
+    """The time-split evaluation of `forecasting.paydate.evaluate` (cobro next to the baselines) on the ledger."""
     from cobro.forecasting.paydate.evaluate import evaluate_split
 
-    tenant = parties.tenant_id(session, tenant_code)
-    frame = frames.ledger_frame(session, tenant)
+    frame = uow.repo(FORECASTING).ledger_frame()
     try:
-        return evaluate_split(frame, split_date, end)
+        out = evaluate_split(frame, split_date, end)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
+    model = out["model"]
+    return Evaluation(dt.date.fromisoformat(out["cutoff"]), dt.date.fromisoformat(out["end"]) if out["end"] else None,
+                      int(out["n_train"]), int(out["n_test"]), out["test_late_rate"], out["cash_total"],
+                      EvaluatedModel(ModelKind(model["kind"]), str(model["message"]), dict(model["metrics"])),
+                      {name: dict(m) for name, m in out["rows"].items()})
 
 
-@dataclass
+@dataclass(frozen=True)
 class OpenPrediction:
     """The open book at the as-of date with each item's predicted delay (d10/d50/d90 from the due date)."""
 
@@ -87,11 +105,10 @@ def load_or_fit(frame: pl.DataFrame, as_of: dt.date, model_dir: Path | None, ten
     return model, f"model trained now on data known at {as_of} (run `cobro model train` to keep one)"
 
 
-def predict_open(session: Session, tenant_code: str, as_of: dt.date, model_dir: Path | None) -> OpenPrediction:
-    tenant = parties.tenant_id(session, tenant_code)
-    frame = frames.ledger_frame(session, tenant, as_of)
-    book = frames.open_book(frame)
-    model, note = load_or_fit(frame, as_of, model_dir, tenant_code)
+def predict_open(uow: Uow, as_of: dt.date, model_dir: Path | None) -> OpenPrediction:
+    frame = uow.repo(FORECASTING).ledger_frame(as_of)
+    book = _open_book(frame)
+    model, note = load_or_fit(frame, as_of, model_dir, uow.tenant.code)
     if model.message:
         note += f"; {model.message}"
     targets = book.drop("settled_date")
@@ -101,45 +118,40 @@ def predict_open(session: Session, tenant_code: str, as_of: dt.date, model_dir: 
     return OpenPrediction(as_of, book, preds, model, note, frame)
 
 
-def _money(value: Decimal, currency: str) -> str:
+def _money(value: Decimal, currency: str) -> Money:
     """On the currency's grid: CLP has no decimals, so "1802447", not "1802447.00"."""
-    return f"{Decimal(value).quantize(quantum(currency)):f}"
+    return Money(Decimal(value).quantize(quantum(currency)), currency)
 
 
-def forecast(session: Session, tenant_code: str, as_of: dt.date, *, horizon_weeks: int = 13,
-             model_dir: Path | None = None, freq: fc.Freq = "week") -> dict[str, Any]:
+def forecast(uow: Uow, as_of: dt.date, *, horizon_weeks: int = 13, model_dir: Path | None = None,
+             freq: fc.Freq = "week") -> CashForecast:
     """The cash-in view per currency: expected and p10/p50/p90 per week for `horizon_weeks` from `as_of`."""
     if not 1 <= horizon_weeks <= 104:
         raise InvalidInputError("--horizon-weeks must be between 1 and 104")
-    op = predict_open(session, tenant_code, as_of, model_dir)
-    tenant = parties.tenant_id(session, tenant_code)
-    promises = frames.promises_frame(session, tenant, op.book, as_of)
-    out: dict[str, Any] = {"as_of": as_of.isoformat(), "horizon_weeks": horizon_weeks, "freq": freq,
-                           "model": {"kind": op.model.kind, "note": op.model_note},
-                           "open_items": op.book.height,
-                           "promises": None if promises is None else promises.height, "currencies": {}}
-    if op.book.height == 0:
-        return out
-    table = fc.forecast_cash(op.book.drop("settled_date"), op.predictions, as_of, freq=freq,
-                             horizon_days=7 * horizon_weeks, promises=promises)
-    open_by_cur = {str(c): Decimal(v) for c, v in
-                   op.book.group_by("currency").agg(pl.col("open_amount").sum()).iter_rows()}
-    for cur in table["currency"].unique().sort().to_list():
-        rows = table.filter(pl.col("currency") == cur)
-        periods = [{"period_start": r["period_start"].isoformat(), "expected": _money(r["expected"], cur),
-                    "p10": _money(r["p10"], cur), "p50": _money(r["p50"], cur), "p90": _money(r["p90"], cur)}
-                   for r in rows.iter_rows(named=True)]
-        total = sum((Decimal(p["expected"]) for p in periods), Decimal(0))
-        out["currencies"][cur] = {"open": _money(open_by_cur.get(cur, Decimal(0)), cur),
-                                  "expected_in_horizon": _money(total, cur), "periods": periods}
-    return out
+    op = predict_open(uow, as_of, model_dir)
+    promises = uow.repo(FORECASTING).promises_frame(op.book, as_of)
+    currencies: list[CurrencyForecast] = []
+    if op.book.height:
+        table = fc.forecast_cash(op.book.drop("settled_date"), op.predictions, as_of, freq=freq,
+                                 horizon_days=7 * horizon_weeks, promises=promises)
+        open_by_cur = {str(c): Decimal(v) for c, v in
+                       op.book.group_by("currency").agg(pl.col("open_amount").sum()).iter_rows()}
+        for cur in table["currency"].unique().sort().to_list():
+            rows = table.filter(pl.col("currency") == cur)
+            periods = tuple(ForecastPeriod(r["period_start"], _money(r["expected"], cur), _money(r["p10"], cur),
+                                           _money(r["p50"], cur), _money(r["p90"], cur))
+                            for r in rows.iter_rows(named=True))
+            total = sum((p.expected.amount for p in periods), Decimal(0))
+            currencies.append(CurrencyForecast(cur, _money(open_by_cur.get(cur, Decimal(0)), cur), _money(total, cur),
+                                               periods))
+    return CashForecast(as_of, horizon_weeks, freq, ModelKind(op.model.kind), op.model_note, op.book.height,
+                        None if promises is None else promises.height, tuple(currencies))
 
 
-def backtest(session: Session, tenant_code: str, cutoffs: list[dt.date] | None = None, *,
-             horizon_weeks: int = 13, n_cutoffs: int = 3) -> dict[str, Any]:
+def backtest(uow: Uow, cutoffs: list[dt.date] | None = None, *, horizon_weeks: int = 13,
+             n_cutoffs: int = 3) -> Backtest:
     """Replay past as-of dates (default: the last `n_cutoffs` quarter steps with 13 weeks of outcome after them)."""
-    tenant = parties.tenant_id(session, tenant_code)
-    frame = frames.ledger_frame(session, tenant)
+    frame = uow.repo(FORECASTING).ledger_frame()
     if frame.height == 0:
         raise NotFoundError("the ledger is empty")
     last = max(d for d in (frame["issue_date"].max(), frame["settled_date"].max()) if isinstance(d, dt.date))
@@ -153,4 +165,7 @@ def backtest(session: Session, tenant_code: str, cutoffs: list[dt.date] | None =
         raise InvalidInputError("too little history to backtest: need 180 days before a cutoff and "
                                 f"{horizon_weeks} weeks after it")
     results = fc.backtest(frame.drop("open_minor", "open_amount"), cutoffs, horizon_weeks=horizon_weeks)
-    return {"cutoffs": [c.isoformat() for c in cutoffs], "horizon_weeks": horizon_weeks, "results": results}
+    return Backtest(tuple(cutoffs), horizon_weeks, tuple(
+        BacktestResult(dt.date.fromisoformat(r["cutoff"]), str(r["currency"]), ModelKind(r["model"]), int(r["n_open"]),
+                       r["actual_total"], r["forecast_total"], r["weekly_mae"], r["wape"], r["band_coverage"],
+                       int(r["n_weeks"])) for r in results))

@@ -2,15 +2,51 @@
 
 `uow.tenant` is resolved once, on first use, from the code the entrypoint chose (`--tenant`, the API's tenant, the
 settings); services take the unit of work (or its session and `uow.tenant.id`) instead of a tenant code.
+
+Repositories through the unit of work (how a service reads and writes without naming SQL):
+
+* a feature's ``repository.py`` declares a `Protocol` with the methods its services use (``RiskRepository``), the
+  SQL implementation (a class built from the session and the tenant id) and one key naming both::
+
+      RISK: RepositoryKey[RiskRepository] = RepositoryKey("risk", SqlRiskRepository)
+
+* a service takes ``uow: Uow`` (the protocol below) and asks ``uow.repo(RISK)``: the real `UnitOfWork` builds the
+  SQL implementation once per unit of work, scoped to ``uow.tenant``; ``tests/fakes.py`` has a `FakeUnitOfWork`
+  that hands out in-memory implementations instead, so the service's logic is tested without a database.
+  mypy checks that the SQL class satisfies the protocol where the key is declared.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
+from typing import Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from cobro.platform.tenants import Tenant, resolve_tenant
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, eq=False)
+class RepositoryKey(Generic[R]):
+    """Names one feature repository: its protocol `R` (what services see) and the SQL implementation's factory."""
+
+    name: str
+    sql: Callable[[Session, int], R]  # (session, tenant id) -> the repository
+
+
+class Uow(Protocol):
+    """What a service needs of a unit of work: the tenant, its repositories, and flush (never commit)."""
+
+    @property
+    def tenant(self) -> Tenant: ...
+
+    def repo(self, key: RepositoryKey[R]) -> R: ...
+
+    def flush(self) -> None: ...
 
 
 class UnitOfWork:
@@ -18,11 +54,21 @@ class UnitOfWork:
         self._factory = factory
         self.tenant_code = tenant_code
         self._tenant: Tenant | None = None
+        self._repos: dict[RepositoryKey[object], object] = {}
         self.session: Session
+
+    @classmethod
+    def within(cls, session: Session, tenant_code: str) -> UnitOfWork:
+        """A unit of work over a session its caller already owns (an entrypoint still written with a session and a
+        tenant code calls a service that takes a unit of work): not entered, so never committed or closed here."""
+        uow = cls(sessionmaker(bind=session.get_bind()), tenant_code)
+        uow.session = session
+        return uow
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self._tenant = None
+        self._repos = {}
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -37,6 +83,16 @@ class UnitOfWork:
         if self._tenant is None:
             self._tenant = resolve_tenant(self.session, self.tenant_code)
         return self._tenant
+
+    def repo(self, key: RepositoryKey[R]) -> R:
+        """The SQL implementation of `key`'s repository for this tenant, built on first use."""
+        found = self._repos.get(cast(RepositoryKey[object], key))
+        if found is None:
+            found = self._repos[cast(RepositoryKey[object], key)] = key.sql(self.session, self.tenant.id)
+        return cast(R, found)
+
+    def flush(self) -> None:
+        self.session.flush()
 
     def commit(self) -> None:
         self.session.commit()

@@ -45,7 +45,7 @@ def _run(ctx: typer.Context, fn: Callable[..., T], *, commit: bool = False) -> T
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            out = fn(uow.session, container.settings.tenant)
+            out = fn(uow)
             if commit:
                 uow.commit()
             return out
@@ -96,7 +96,7 @@ def model_train(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = Fa
     from cobro.forecasting import service as prediction
 
     day, where = _day(ctx, as_of), _model_dir(ctx)
-    out = _run(ctx, lambda s, t: prediction.train(s, t, day, where))
+    out = _run(ctx, lambda u: prediction.train(u, day, where).as_json())
     if as_json:
         print_json(out)
         return
@@ -118,7 +118,7 @@ def model_evaluate(ctx: typer.Context,
 
     split = parse_day(split_date)
     end = parse_day(end_date) if end_date else None
-    out = _run(ctx, lambda s, t: prediction.evaluate(s, t, split, end))
+    out = _run(ctx, lambda u: prediction.evaluate(u, split, end).as_json())
     if as_json:
         print_json(out)
     else:
@@ -137,7 +137,7 @@ def forecast(ctx: typer.Context, as_of: AsOfOpt = None,
     if fmt not in ("table", "json", "csv"):
         raise fail("--format must be table, json or csv")
     day, where = _day(ctx, as_of), _model_dir(ctx)
-    out = _run(ctx, lambda s, t: prediction.forecast(s, t, day, horizon_weeks=horizon_weeks, model_dir=where))
+    out = _run(ctx, lambda u: prediction.forecast(u, day, horizon_weeks=horizon_weeks, model_dir=where).as_json())
     if fmt == "json":
         print_json(out)
         return
@@ -163,7 +163,7 @@ def forecast_backtest(ctx: typer.Context,
     from cobro.forecasting import service as prediction
 
     days = [parse_day(c) for c in cutoff or []]
-    out = _run(ctx, lambda s, t: prediction.backtest(s, t, days or None, horizon_weeks=horizon_weeks))
+    out = _run(ctx, lambda u: prediction.backtest(u, days or None, horizon_weeks=horizon_weeks).as_json())
     if as_json:
         print_json(out)
         return
@@ -182,7 +182,7 @@ def risk_score(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = Fal
     from cobro.risk.service import scores as risk
 
     day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
-    out = _run(ctx, lambda s, t: risk.score_all(s, t, day, **kw), commit=True)
+    out = _run(ctx, lambda u: risk.score_all(u, day, **kw).as_json(), commit=True)
     if as_json:
         print_json(out)
         return
@@ -198,7 +198,7 @@ def risk_show(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_json:
     from cobro.risk.service import scores as risk
 
     day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
-    out = _run(ctx, lambda s, t: risk.show(s, t, customer, day, **kw))
+    out = _run(ctx, lambda u: risk.show(u, customer, day, **kw).as_json())
     if as_json:
         print_json(out)
         return
@@ -241,7 +241,7 @@ def risk_classify(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = 
     from cobro.risk.service import scores as risk
 
     day, kw = _day(ctx, as_of), _kw(policy, financials, ctx)
-    out = _run(ctx, lambda s, t: risk.classify_all(s, t, day, **kw))
+    out = _run(ctx, lambda u: [c.as_json() for c in risk.classify_all(u, day, **kw)])
     if as_json:
         print_json(out)
         return
@@ -256,7 +256,7 @@ def alerts_list(ctx: typer.Context, status: Annotated[str, typer.Option("--statu
     """Alerts raised by `cobro risk score` (worsened score or days beyond terms, over limit, broken promise)."""
     from cobro.risk.service import scores as risk
 
-    out = _run(ctx, lambda s, t: risk.list_alerts(s, t, status=status, recipient=recipient))
+    out = _run(ctx, lambda u: [a.as_json() for a in risk.list_alerts(u, status=status, recipient=recipient)])
     if as_json:
         print_json(out)
     else:
@@ -270,7 +270,8 @@ def recommend(ctx: typer.Context, customer: Annotated[str, typer.Option("--custo
     from cobro.risk.service import scores as risk
 
     day, kw, where = _day(ctx, as_of), _kw(policy, financials, ctx), _model_dir(ctx)
-    out = _run(ctx, lambda s, t: risk.recommend_all(s, t, day, customer=customer, model_dir=where, **kw))
+    out = _run(ctx, lambda u: [r.as_json() for r in risk.recommend_all(u, day, customer=customer, model_dir=where,
+                                                                         **kw)])
     if as_json:
         print_json(out)
         return
@@ -287,7 +288,7 @@ def worklist_cmd(ctx: typer.Context, collector: Annotated[str, typer.Option("--c
 
     day = _day(ctx, as_of)
     rates = state(ctx).container().rates
-    out = _run(ctx, lambda s, t: worklist(s, t, day, collector or None, rates=rates))
+    out = _run(ctx, lambda u: [w.as_json() for w in worklist(u, day, collector or None, rates=rates)])
     if as_json:
         print_json(out)
     else:

@@ -2,21 +2,30 @@
 
 Tables of other features (promises, disputes, timeline_events, collection_actions, tasks, escalation_cases,
 policies) are read only when they exist, so risk works on a bare ledger too.
+
+Services reach these through the unit of work: ``uow.repo(RISK)`` is a `RiskRepository` (`SqlRiskRepository` here,
+an in-memory one in tests/fakes.py), scoped to the unit of work's tenant and handing back values, not ORM rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
+import polars as pl
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
+from cobro.ledger.repository import frames
 from cobro.ledger.repository.frames import as_date, has_table
+from cobro.platform.uow import RepositoryKey
 from cobro.risk.records import RiskAlertRow, RiskScoreRow
+from cobro.risk.schemas import AlertKind, AlertStatus, Customer, StoredAlert, StoredScore
 
 # Resolutions that mean the customer's claim had no basis (free text, several languages).
 _UNFOUNDED = re.compile(r"reject|unfounded|no basis|without basis|invalid|denied|not justified|customer liable|"
@@ -172,7 +181,6 @@ def open_work(session: Session, tenant: int, collector: str | None) -> list[Work
     return items
 
 
-
 def partial_payments(session: Session, tenant: int, as_of: dt.date, days: int = 90) -> dict[int, int]:
     """Payments in the last `days` that went to items still open at `as_of` (part payments), per customer."""
     sql = """
@@ -184,3 +192,96 @@ def partial_payments(session: Session, tenant: int, as_of: dt.date, days: int = 
         GROUP BY s.customer_id"""
     p = {"t": tenant, "d": as_of, "since": as_of - dt.timedelta(days=days)}
     return {int(c): int(n) for c, n in session.execute(text(sql), p)}
+
+
+# --- the repository the services use ----------------------------------------------------------------------------
+
+class RiskRepository(Protocol):
+    """What the risk services read and write (one tenant)."""
+
+    def customers(self) -> list[Customer]:
+        """Every customer, by code."""
+        ...
+
+    def ledger_frame(self, as_of: dt.date) -> pl.DataFrame:
+        """The ledger's instalment frame as known on `as_of` (`cobro.ledger.repository.frames`)."""
+        ...
+
+    def collections(self, as_of: dt.date) -> Collections: ...
+
+    def last_payments(self, as_of: dt.date) -> dict[int, dt.date]: ...
+
+    def partial_payments(self, as_of: dt.date) -> dict[int, int]: ...
+
+    def default_policy_yaml(self) -> str: ...
+
+    def previous_scores(self, before: dt.date) -> dict[int, StoredScore]:
+        """Each customer's latest stored score dated before `before`."""
+        ...
+
+    def save_score(self, customer_id: int, as_of: dt.date, score: StoredScore) -> None:
+        """Insert or replace the customer's score of `as_of`."""
+        ...
+
+    def add_alert(self, customer_id: int, *, kind: AlertKind, key: str, as_of: dt.date, message: str,
+                  recipients: tuple[str, ...]) -> bool:
+        """Store an open alert unless one with `key` exists (re-running a day raises nothing new); True if new."""
+        ...
+
+    def alerts(self, *, status: str = "", recipient: str = "") -> list[StoredAlert]:
+        """Newest first; `status`/`recipient` filter when given."""
+        ...
+
+    def open_work(self, collector: str | None) -> list[WorkItem]: ...
+
+
+class SqlRiskRepository:
+    def __init__(self, session: Session, tenant: int) -> None:
+        self.session, self.tenant = session, tenant
+
+    def customers(self) -> list[Customer]:
+        return [Customer(r.id, r.code, r.legal_name, r.country or "", r.collector or "", r.account_owner or "",
+                         r.credit_limit_minor, r.credit_limit_currency or "")
+                for r in customers(self.session, self.tenant)]
+
+    def ledger_frame(self, as_of: dt.date) -> pl.DataFrame:
+        return frames.ledger_frame(self.session, self.tenant, as_of)
+
+    def collections(self, as_of: dt.date) -> Collections:
+        return collections(self.session, self.tenant, as_of)
+
+    def last_payments(self, as_of: dt.date) -> dict[int, dt.date]:
+        return last_payments(self.session, self.tenant, as_of)
+
+    def partial_payments(self, as_of: dt.date) -> dict[int, int]:
+        return partial_payments(self.session, self.tenant, as_of)
+
+    def default_policy_yaml(self) -> str:
+        return default_policy_yaml(self.session, self.tenant)
+
+    def previous_scores(self, before: dt.date) -> dict[int, StoredScore]:
+        return {cid: StoredScore(int(r.score), str(r.grade), int(r.days_beyond_terms), int(r.exposure_minor),
+                                 str(r.currency or ""), int(r.broken_promises), tuple(json.loads(r.reasons_json or "[]")))
+                for cid, r in previous_scores(self.session, self.tenant, before).items()}
+
+    def save_score(self, customer_id: int, as_of: dt.date, score: StoredScore) -> None:
+        save_score(self.session, self.tenant, customer_id, as_of, score=score.score, grade=score.grade,
+                   days_beyond_terms=score.days_beyond_terms, exposure_minor=score.exposure_minor,
+                   currency=score.currency, broken_promises=score.broken_promises,
+                   reasons_json=json.dumps(list(score.reasons)))
+
+    def add_alert(self, customer_id: int, *, kind: AlertKind, key: str, as_of: dt.date, message: str,
+                  recipients: tuple[str, ...]) -> bool:
+        return add_alert(self.session, self.tenant, customer_id, kind=str(kind), key=key, as_of=as_of,
+                         message=message, recipients=",".join(recipients)) is not None
+
+    def alerts(self, *, status: str = "", recipient: str = "") -> list[StoredAlert]:
+        return [StoredAlert(a.id, a.as_of, code, AlertKind(a.kind), a.message,
+                            tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status))
+                for a, code in alerts(self.session, self.tenant, status=status, recipient=recipient)]
+
+    def open_work(self, collector: str | None) -> list[WorkItem]:
+        return open_work(self.session, self.tenant, collector)
+
+
+RISK: RepositoryKey[RiskRepository] = RepositoryKey("risk", SqlRiskRepository)

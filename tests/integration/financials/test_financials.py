@@ -97,8 +97,8 @@ def _delinquent_ledger(container: Container) -> str:
         demo_writer.write_demo(conn, tenant_code="default", spec=DemoSpec(debtors=12, invoices=240, seed=5, as_of=AS_OF),
                                chunk_documents=240)
     with container.uow() as uow:
-        ctx = risk.build(uow.session, "default", AS_OF, rates=container.rates)
-    delinquent = sorted(p.row.code for p in ctx.profiles if p.classification is not None
+        ctx = risk.build(uow, AS_OF, rates=container.rates)
+    delinquent = sorted(p.customer.code for p in ctx.profiles if p.classification is not None
                         and p.classification.label != "solvency_falling")
     assert delinquent
     return delinquent[0]

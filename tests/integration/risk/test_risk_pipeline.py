@@ -38,10 +38,10 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
     behaviour = _behaviours(container)
     models = tmp_path / "models"
     with container.uow() as uow:
-        trained = prediction.train(uow.session, "default", AS_OF, models)
+        trained = prediction.train(uow, AS_OF, models).as_json()
         assert trained["kind"] == "gbm" and Path(trained["path"]).exists()
         assert trained["trained_until"] == "2026-06-30" and "d_mean" in trained["features"]
-        cash = prediction.forecast(uow.session, "default", AS_OF, model_dir=models)
+        cash = prediction.forecast(uow, AS_OF, model_dir=models).as_json()
         assert cash["model"]["note"].startswith("saved model")
         assert cash["open_items"] > 0 and cash["promises"] == 0
         for cur, data in cash["currencies"].items():
@@ -54,11 +54,12 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
                     {-exponent(cur)}, (cur, p)
             assert Decimal(data["open"]).as_tuple().exponent == -exponent(cur)
 
-        ctx = risk.build(uow.session, "default", AS_OF, rates=container.rates)
-        scores = risk.score_all(uow.session, "default", AS_OF, ctx=ctx)
-        recs = risk.recommend_all(uow.session, "default", AS_OF, ctx=ctx, model_dir=models)
-        classes = risk.classify_all(uow.session, "default", AS_OF, ctx=ctx)
-        work = worklist(uow.session, "default", AS_OF, rates=container.rates)
+        # the JSON the CLI prints (the typed results are checked on fakes in tests/unit/risk)
+        ctx = risk.build(uow, AS_OF, rates=container.rates)
+        scores = risk.score_all(uow, AS_OF, ctx=ctx).as_json()
+        recs = [r.as_json() for r in risk.recommend_all(uow, AS_OF, ctx=ctx, model_dir=models)]
+        classes = [c.as_json() for c in risk.classify_all(uow, AS_OF, ctx=ctx)]
+        work = [w.as_json() for w in worklist(uow, AS_OF, rates=container.rates)]
         uow.commit()
 
     # every customer scored, with reasons; insolvent debtors graded worst on average

@@ -93,15 +93,17 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
 
     rows = run_service(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
     if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
+        from cobro.platform.uow import UnitOfWork
+        from cobro.risk.schemas import WorkKind
         from cobro.risk.service.worklist import worklist
 
         rates = state(ctx).container().rates
-        ranked = {r["id"]: r for r in run_service(ctx, lambda s, t: worklist(s, t, today_of(ctx), collector or None,
-                                                                             rates=rates),
-                                                  commit=False) if r["kind"] == "task"}
-        rows.sort(key=lambda r: ranked[r["id"]]["rank"] if r["id"] in ranked else len(ranked) + 1)
+        ranked = {w.id: w for w in run_service(ctx, lambda s, t: worklist(UnitOfWork.within(s, t), today_of(ctx),
+                                                                          collector or None, rates=rates),
+                                               commit=False) if w.kind == WorkKind.TASK}
+        rows.sort(key=lambda r: ranked[r["id"]].rank if r["id"] in ranked else len(ranked) + 1)
         for r in rows:
-            r["reason"] = ranked.get(r["id"], {}).get("reason", "")
+            r["reason"] = ranked[r["id"]].reason if r["id"] in ranked else ""
     print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
                                         *(["reason"] if status == "open" else [])])
 

@@ -10,25 +10,24 @@ action, so a collector still knows where to start.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy.orm import Session
-
-from cobro.kernel.money import format_grouped
+from cobro.kernel.money import Money, format_grouped
 from cobro.kernel.rates import RateSource
-from cobro.ledger.repository import parties
-from cobro.risk import repository as repo
+from cobro.platform.uow import Uow
 from cobro.risk.domain import decide as dc
+from cobro.risk.repository import RISK
+from cobro.risk.schemas import Profile, WorkItemRank, WorkKind
 from cobro.risk.service import scores as risk
 
 _TASK_ACTION = {"call": "call", "meeting": "call"}
 _MEETING_MINUTES = 45
 
 
-def _row(kind: str, ref: int | None, prof: risk.Profile, case: dc.Case, options: dict[str, dc.OptionValue],
-         action: str, minutes: int, params: dc.DecisionParameters, due_on: dt.date | None) -> dict[str, Any]:
+def _row(kind: WorkKind, ref: int | None, prof: Profile, case: dc.Case, options: dict[str, dc.OptionValue],
+         action: str, minutes: int, params: dc.DecisionParameters, due_on: dt.date | None) -> WorkItemRank:
     gain = options[action].value - options["wait"].value
     fx = params.fx_to_base.get(case.currency, Decimal(1))
     per_minute = gain / fx / max(minutes, 1)
@@ -36,52 +35,46 @@ def _row(kind: str, ref: int | None, prof: risk.Profile, case: dc.Case, options:
     reason = (f"{action}: {gain:+,.0f} {case.currency} vs waiting ({options[action].probability:.0%} vs "
               f"{options['wait'].probability:.0%} recovery) on {format_grouped(case.overdue, case.currency)} {case.currency} "
               f"{case.days_past_due:.0f} days overdue; {cls.label.replace('_', ' ') if cls else 'unclassified'}")
-    return {"kind": kind, "id": ref, "customer": prof.row.code, "collector": prof.row.collector,
-            "currency": case.currency, "action": action, "minutes": minutes, "due_on": due_on.isoformat() if due_on else None,
-            "gain": f"{gain.quantize(Decimal('0.01'))}", "per_minute_base": round(float(per_minute), 2),
-            "reason": reason}
+    return WorkItemRank(kind, ref, prof.customer.code, prof.customer.collector, case.currency, action, minutes, due_on,
+                        Money(gain.quantize(Decimal("0.01")), case.currency), round(float(per_minute), 2), reason)
 
 
-def worklist(session: Session, tenant: str, as_of: dt.date, collector: str | None = None, *,
-             rates: RateSource) -> list[dict[str, Any]]:
+def worklist(uow: Uow, as_of: dt.date, collector: str | None = None, *, rates: RateSource) -> list[WorkItemRank]:
     """Open tasks and cases, best euros-per-minute first (see the module docstring); `rates` prices the cases'
     claimable interest."""
-    ctx = risk.build(session, tenant, as_of, rates=rates)
+    ctx = risk.build(uow, as_of, rates=rates)
     params = ctx.decision
-    tenant_id = parties.tenant_id(session, tenant)
-    by_id = {p.row.id: p for p in ctx.profiles}
-    items = repo.open_work(session, tenant_id, collector or None)
-    rows: list[dict[str, Any]] = []
+    by_id = {p.customer.id: p for p in ctx.profiles}
+    items = uow.repo(RISK).open_work(collector or None)
+    rows: list[WorkItemRank] = []
     for item in items:
         prof = by_id.get(item.customer_id)
         if prof is None:
             continue
+        kind = WorkKind(item.kind)
         case = next((c for c in prof.cases if c.currency == item.currency), prof.cases[0] if prof.cases else None)
         if case is None:  # nothing overdue any more: the task is worth nothing now, list it last
-            rows.append({"kind": item.kind, "id": item.id, "customer": prof.row.code, "collector": item.collector,
-                         "currency": item.currency, "action": item.action, "minutes": 0,
-                         "due_on": item.due_on.isoformat() if item.due_on else None, "gain": "0",
-                         "per_minute_base": 0.0, "reason": "nothing overdue any more: close the task"})
+            rows.append(WorkItemRank(kind, item.id, prof.customer.code, item.collector, item.currency, item.action, 0,
+                                     item.due_on, Money(Decimal(0), item.currency), 0.0,
+                                     "nothing overdue any more: close the task"))
             continue
         options = {o.action: o for o in dc.evaluate(case, params)}
-        if item.kind == "case":
+        if kind is WorkKind.CASE:
             action = max(("agency", "monitorio"), key=lambda a: options[a].value)
             minutes = params.actions[action].minutes
         else:
             action = _TASK_ACTION.get(item.action, "call")
             minutes = _MEETING_MINUTES if item.action == "meeting" else params.actions[action].minutes
-        rows.append(_row(item.kind, item.id, prof, case, options, action, minutes, params, item.due_on))
+        rows.append(_row(kind, item.id, prof, case, options, action, minutes, params, item.due_on))
     if not items:
         for prof in ctx.profiles:
-            if collector and prof.row.collector != collector:
+            if collector and prof.customer.collector != collector:
                 continue
             for case in prof.cases:
                 rec = dc.recommend(case, params)
                 if rec.action in ("wait", "write_off"):
                     continue
                 options = {o.action: o for o in rec.options}
-                rows.append(_row("customer", None, prof, case, options, rec.action, rec.minutes, params, None))
-    rows.sort(key=lambda r: -float(r["per_minute_base"]))
-    for rank, r in enumerate(rows, start=1):
-        r["rank"] = rank
-    return rows
+                rows.append(_row(WorkKind.CUSTOMER, None, prof, case, options, rec.action, rec.minutes, params, None))
+    rows.sort(key=lambda r: -r.per_minute_base)
+    return [dataclasses.replace(r, rank=rank) for rank, r in enumerate(rows, start=1)]

@@ -34,7 +34,7 @@ def import_financials_cmd(ctx: typer.Context, file: Path, currency: CurrencyOpt 
         raise fail(f"file not found: {file}")
     cur = currency.upper() if currency else None
     try:
-        report = import_in_uow(ctx, lambda uow: import_financials(uow.session, uow.tenant.id, file, cur), dry_run=dry_run)
+        report = import_in_uow(ctx, lambda uow: import_financials(uow, file, cur), dry_run=dry_run)
     except CobroError as exc:
         raise fail(str(exc)) from exc
     finish_import(report, as_json)

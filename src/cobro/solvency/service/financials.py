@@ -18,15 +18,14 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import exponent
-from cobro.ledger.records import CustomerRow
 from cobro.ledger.service.imports import ImportReport
-from cobro.solvency import repository as repo
+from cobro.platform.uow import Uow
 from cobro.solvency.model import statements_import as reader
 from cobro.solvency.records import STATEMENT_LINES
+from cobro.solvency.repository import SOLVENCY
+from cobro.solvency.schemas import StatementCustomer
 
 CURRENCY_HEADERS = ("currency", "moneda", "divisa", "currency_code")
 NON_NEGATIVE = ("total_assets", "current_assets", "fixed_assets", "inventory", "receivables", "cash",
@@ -40,10 +39,9 @@ def _key(text: str) -> str:
     return re.sub(r"[\s.\-/]", "", text).upper()
 
 
-def _customers(session: Session, tenant: int) -> dict[str, list[CustomerRow]]:
+def _customers(rows: list[StatementCustomer]) -> dict[str, list[StatementCustomer]]:
     """Lookup by code, tax id (normalised) and legal name (case-insensitive); codes win over the others."""
-    by: dict[str, list[CustomerRow]] = {}
-    rows = repo.customers(session, tenant)
+    by: dict[str, list[StatementCustomer]] = {}
     for r in rows:
         for k in {f"tax:{_key(r.tax_id)}" if r.tax_id else "", f"name:{r.legal_name.strip().lower()}"} - {""}:
             by.setdefault(k, []).append(r)
@@ -52,7 +50,7 @@ def _customers(session: Session, tenant: int) -> dict[str, list[CustomerRow]]:
     return by
 
 
-def _find(lookup: Mapping[str, list[CustomerRow]], text: str) -> list[CustomerRow]:
+def _find(lookup: Mapping[str, list[StatementCustomer]], text: str) -> list[StatementCustomer]:
     return (lookup.get(f"code:{text}") or lookup.get(f"tax:{_key(text)}")
             or lookup.get(f"name:{text.strip().lower()}") or [])
 
@@ -76,8 +74,9 @@ def _layout(path: Path) -> tuple[list[str], dict[str, str], list[list[str]]]:
     return header, columns, rows[1:]
 
 
-def import_financials(session: Session, tenant: int, path: Path, currency: str | None = None) -> ImportReport:
-    """Validate every row, then upsert them all (or nothing, when any row has an error)."""
+def import_financials(uow: Uow, path: Path, currency: str | None = None) -> ImportReport:
+    """Validate every row, then upsert them all (or nothing, when any row has an error) for `uow.tenant`."""
+    repo = uow.repo(SOLVENCY)
     report = ImportReport("financials", path.name)
     name = path.name
     items, problems = reader.read_statements(path)
@@ -102,10 +101,10 @@ def import_financials(session: Session, tenant: int, path: Path, currency: str |
         report.errors.append(Problem(f"no {missing} column; expected e.g. customer/cliente/nif and year/ejercicio",
                                      file=name, row=1, code="missing_column"))
         return report
-    lookup = _customers(session, tenant)
-    usual = repo.customer_currencies(session, tenant)
+    lookup = _customers(repo.customers())
+    usual = repo.customer_currencies()
     seen: dict[tuple[int, int], int] = {}
-    ready: list[tuple[CustomerRow, int, str, dict[str, int | None], int]] = []
+    ready: list[tuple[StatementCustomer, int, str, dict[str, int | None], int]] = []
     flipped = False
     for item in items:
         row_no, s = item.source_row, item.statement
@@ -163,11 +162,15 @@ def import_financials(session: Session, tenant: int, path: Path, currency: str |
                                        code="sign", severity="warning"))
     if report.errors:
         return report
-    current = repo.existing(session, tenant)
     for cust, year, cur, minor, _ in ready:
-        outcome = repo.save(session, tenant, cust.id, year, cur, minor, source=name,
-                            current=current.get((cust.id, year)))
+        outcome = repo.save(cust.id, year, cur, minor, source=name)
         setattr(report, outcome, getattr(report, outcome) + 1)
     report.extra = {"customers": len({c.id for c, *_ in ready})}
-    session.flush()
+    uow.flush()
     return report
+
+
+def usual_currencies(uow: Uow) -> Mapping[int, str]:
+    """Each customer id's usual currency (its credit limit's, else most of its invoices'): the statements'
+    currency when the file names none."""
+    return uow.repo(SOLVENCY).customer_currencies()

@@ -11,36 +11,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from cobro.platform.uow import Uow
 from cobro.risk.domain import risk as rk
-from cobro.solvency import repository as repo
 from cobro.solvency.domain import FinancialStatement, altman_z2, describe_change, falling, ratios
+from cobro.solvency.repository import SOLVENCY
+from cobro.solvency.schemas import Assessment, AssessmentSource, SolvencyDetails, YearDetails
+
+if TYPE_CHECKING:
+    from cobro.solvency.model.model import SolvencyModel
 
 MODEL_FILE = "solvency.model"
 SHOWN_RATIOS = ("current_ratio", "quick_ratio", "debt_to_assets", "interest_coverage", "roa", "ebit_margin", "dso")
-
-
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    solvency: rk.SolvencyInput
-    statements: tuple[FinancialStatement, ...]
-    source: str  # "stored" | "file"
 
 
 def model_path(model_dir: Path | str) -> Path:
     return Path(model_dir) / MODEL_FILE
 
 
-def stored(session: Session, tenant: int, as_of: dt.date) -> dict[str, list[FinancialStatement]]:
-    return {code: [s.statement for s in items] for code, items in repo.statements(session, tenant, until=as_of).items()}
+def stored(uow: Uow, as_of: dt.date) -> Mapping[str, tuple[FinancialStatement, ...]]:
+    """The tenant's stored statements per customer code, fiscal years up to `as_of`'s year, oldest first."""
+    found = uow.repo(SOLVENCY).statements(until=as_of)
+    return {code: tuple(s.statement for s in items) for code, items in found.items()}
 
 
-def _load(path: Path | None) -> tuple[Any, str]:
+def _load(path: Path | None) -> tuple[SolvencyModel | None, str]:
     """(model or None, note for the reasons when there is none)."""
     if path is None:
         return None, "no bankruptcy model configured"
@@ -54,7 +51,7 @@ def _load(path: Path | None) -> tuple[Any, str]:
         return None, "the bankruptcy model file is unusable, retrain it (cobro solvency train)"
 
 
-def _probabilities(model: Any, latest: Mapping[str, Sequence[FinancialStatement]]) -> dict[str, tuple[float, str]]:
+def _probabilities(model: SolvencyModel, latest: Mapping[str, Sequence[FinancialStatement]]) -> dict[str, tuple[float, str]]:
     import numpy as np
 
     from cobro.solvency.model.features import statement_vector
@@ -74,13 +71,14 @@ def _probabilities(model: Any, latest: Mapping[str, Sequence[FinancialStatement]
 
 def assess_all(stored_statements: Mapping[str, Sequence[FinancialStatement]],
                given: Mapping[str, Sequence[FinancialStatement]] | None = None, *,
-               model_file: Path | None = None) -> dict[str, Assessment]:
+               model_file: Path | None = None) -> Mapping[str, Assessment]:
     """One assessment per customer code with accounts (those in `given` replace the stored ones)."""
-    merged: dict[str, tuple[tuple[FinancialStatement, ...], str]] = {
-        code: (tuple(sorted(s, key=lambda x: x.year or 0)), "stored") for code, s in stored_statements.items() if s}
+    merged: dict[str, tuple[tuple[FinancialStatement, ...], AssessmentSource]] = {
+        code: (tuple(sorted(s, key=lambda x: x.year or 0)), AssessmentSource.STORED)
+        for code, s in stored_statements.items() if s}
     for code, s in (given or {}).items():
         if s:
-            merged[code] = (tuple(sorted(s, key=lambda x: x.year or 0)), "file")
+            merged[code] = (tuple(sorted(s, key=lambda x: x.year or 0)), AssessmentSource.FILE)
     if not merged:
         return {}
     model, note = _load(model_file)
@@ -96,15 +94,15 @@ def assess_all(stored_statements: Mapping[str, Sequence[FinancialStatement]],
     return out
 
 
-def details(a: Assessment) -> dict[str, Any]:
+def details(a: Assessment) -> SolvencyDetails:
     """What `cobro risk show` lists: per year the main ratios and Z'', then P(default) and what fell."""
     years = []
     for s in a.statements:
-        r, z = ratios(s).as_dict(), altman_z2(s)
-        years.append({"year": s.year, "altman_z2": None if z.score is None else round(z.score, 2),
-                      "zone": None if z.zone is None else str(z.zone),
-                      "ratios": {k: None if r[k] is None else round(float(r[k] or 0), 3) for k in SHOWN_RATIOS},
-                      "negative_equity": r["negative_equity"]})
+        r, z = ratios(s), altman_z2(s)
+        shown = {k: getattr(r, k) for k in SHOWN_RATIOS}
+        years.append(YearDetails(s.year, None if z.score is None else round(z.score, 2), z.zone,
+                                 {k: None if v is None else round(float(v or 0), 3) for k, v in shown.items()},
+                                 r.negative_equity))
     sol = a.solvency
-    return {"source": a.source, "years": years, "p_default": None if sol.p_default is None else round(sol.p_default, 4),
-            "model_features": sol.model_features, "model_note": sol.model_note, "falling": list(sol.worsened)}
+    return SolvencyDetails(a.source, tuple(years), None if sol.p_default is None else round(sol.p_default, 4),
+                           sol.model_features, sol.model_note, tuple(sol.worsened))
