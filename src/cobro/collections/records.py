@@ -1,5 +1,6 @@
 """ORM rows of collections: policies, exceptions, pauses (holds, disputes, promises, plans), the daily cycle's
-actions, the outbox, tasks, timeline, escalation cases and customer flags.
+actions, tasks, timeline, escalation cases and customer flags.  (The outbox the cycle fills is delivery's:
+`cobro.delivery.records.OutboxMessageRow`.)
 
 Money is integer minor units plus an ISO 4217 code; every row carries its tenant.  Lists of items that a row
 refers to (instalment ids, invoice numbers) are JSON text so one grouped action stays one row.
@@ -213,49 +214,6 @@ class CollectionActionRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | done | cancelled
     run_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = _created()
-
-
-class OutboxMessageRow(Base):
-    """The transactional outbox: the contract between the collections cycle (writer) and delivery (reader).
-
-    Writer (collections): inserts one row per message-bearing action (email, whatsapp, sms, letter_pdf →
-    channel "letter") in the SAME transaction as the `collection_actions` row, so a rolled-back cycle leaves no
-    message and a committed one always has its message.  `idempotency_key` is deterministic,
-    f"{customer_code}:{currency}:{step}:{episode}", unique per tenant; a row the writer cannot address (no
-    contact for the step's roles) is written with status "skipped" and the reason in `last_error`.
-    `context_json` holds: customer {code, legal_name, tax_id}, items [{invoice, seq, issue_date, due_date,
-    days_past_due, open, currency}], total {amount, currency}, step, channel, tone, state_interest,
-    state_compensation, as_of, creditor {name, ...placeholder} (amounts are plain decimal strings).
-
-    Reader (delivery): claims rows with status pending (→ sending), renders `template` in `language` with
-    `tone`, sends, fills `message_id` and `sent_at` (→ sent), or counts `attempts`, sets `next_attempt_at`
-    and `last_error` (→ failed, later → dead).  Statuses: pending|sending|sent|failed|dead|skipped.
-    """
-
-    __tablename__ = "outbox_messages"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "idempotency_key"),
-        Index("ix_outbox_messages_status", "status", "next_attempt_at"),
-    )
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    tenant_id: Mapped[int] = _tenant()
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("collection_actions.id", ondelete="SET NULL"),
-                                                  nullable=True, index=True)
-    channel: Mapped[str] = mapped_column(String(20))  # email | whatsapp | sms | letter
-    recipient: Mapped[str] = mapped_column(String(200), default="")  # address or phone; empty for letter
-    recipient_name: Mapped[str] = mapped_column(String(200), default="")
-    language: Mapped[str] = mapped_column(String(8), default="es")
-    template: Mapped[str] = mapped_column(String(120))
-    tone: Mapped[str] = mapped_column(String(20), default="")
-    context_json: Mapped[str] = mapped_column(Text)
-    idempotency_key: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
-    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
-    message_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    created_at: Mapped[dt.datetime] = _created()
-    sent_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
 
 
 class TaskRow(Base):

@@ -1,19 +1,58 @@
-"""ORM rows of delivery: opt-outs per channel and recipient, and the delivery event log (sent, bounce, ...).
-
-The outbox itself (`outbox_messages`) belongs to collections (`records_collections.OutboxMessageRow`); these
-tables are delivery's own.
-"""
+"""ORM rows of delivery: the outbox, opt-outs per channel and recipient, and the delivery event log (sent, ...)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobro.platform.db.base import Base, IdType
 
 _TS = DateTime(timezone=True)
+
+
+class OutboxMessageRow(Base):
+    """The transactional outbox: the contract between its writers and the deliverer.
+
+    Writers (the collections cycle, one row per message-bearing action: email, whatsapp, sms, letter_pdf →
+    channel "letter"; the terms letter) queue `cobro.delivery.schemas.OutboxMessage`s through
+    `cobro.delivery.service.outbox`, the only code that inserts rows, in the SAME transaction as what caused
+    them, so a rolled-back cycle leaves no message and a committed one always has its message.
+    `idempotency_key` is deterministic (the cycle's f"{customer_code}:{currency}:{step}:{episode}"), unique per
+    tenant; a row the writer cannot address (no contact for the step's roles) is written with status "skipped"
+    and the reason in `last_error`.  `context_json` is a `MessageContext` (customer, creditor, items, total,
+    legal claims, terms; amounts as plain decimal strings), read back only by `read_context`.
+
+    Reader (delivery): claims rows with status pending (→ sending), renders `template` in `language` with
+    `tone`, sends, fills `message_id` and `sent_at` (→ sent), or counts `attempts`, sets `next_attempt_at`
+    and `last_error` (→ failed, later → dead).  Statuses: `OutboxStatus`.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_outbox_messages_status", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("collection_actions.id", ondelete="SET NULL"),
+                                                  nullable=True, index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # email | whatsapp | sms | letter
+    recipient: Mapped[str] = mapped_column(String(200), default="")  # address or phone; empty for letter
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8), default="es")
+    template: Mapped[str] = mapped_column(String(120))
+    tone: Mapped[str] = mapped_column(String(20), default="")
+    context_json: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    message_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(_TS, server_default=func.now())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
 
 
 class ChannelOptOutRow(Base):

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cobro.collections.records import CollectionActionRow, OutboxMessageRow, TimelineEventRow
-from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
+from cobro.collections.records import CollectionActionRow, TimelineEventRow
+from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow, OutboxMessageRow
 from cobro.delivery.schemas import CLAIMABLE, REVIVABLE, OutboxStatus
 from cobro.ledger.records import CustomerRow
 from cobro.platform.tenants import TenantRow

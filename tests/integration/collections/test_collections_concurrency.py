@@ -8,8 +8,9 @@ import threading
 from collections_builder import Ledger
 from sqlalchemy import func, select
 
-from cobro.collections.records import CollectionActionRow, OutboxMessageRow
+from cobro.collections.records import CollectionActionRow
 from cobro.collections.service.cycle import run_cycle
+from cobro.delivery.records import OutboxMessageRow
 from cobro.platform.container import Container
 
 NOW = dt.datetime(2025, 10, 6, 6, 0, tzinfo=dt.UTC)

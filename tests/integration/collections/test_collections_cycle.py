@@ -12,11 +12,11 @@ from cobro.collections.records import (
     CollectionActionRow,
     CustomerFlagRow,
     EscalationCaseRow,
-    OutboxMessageRow,
     TaskRow,
     TimelineEventRow,
 )
 from cobro.collections.service.cycle import run_cycle
+from cobro.delivery.records import OutboxMessageRow
 from cobro.platform.container import Container
 
 D = dt.date

@@ -15,13 +15,13 @@ from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.collections.records import (
     CollectionActionRow,
     EscalationCaseRow,
-    OutboxMessageRow,
     TaskRow,
     TimelineEventRow,
 )
 from cobro.collections.repository.cycle_writer import write_behind
 from cobro.collections.service import cycle as cycle_service
 from cobro.collections.service.cycle import run_cycle
+from cobro.delivery.records import OutboxMessageRow
 from cobro.platform.container import Container
 
 D = dt.date

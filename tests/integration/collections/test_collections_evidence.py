@@ -7,9 +7,10 @@ import datetime as dt
 from collections_builder import Ledger  # type: ignore[import-not-found]
 from sqlalchemy import select, update
 
-from cobro.collections.records import EscalationCaseRow, OutboxMessageRow
+from cobro.collections.records import EscalationCaseRow
 from cobro.collections.service.cycle import run_cycle
 from cobro.collections.service.evidence import evidence_pack
+from cobro.delivery.records import OutboxMessageRow
 from cobro.platform.container import Container
 
 

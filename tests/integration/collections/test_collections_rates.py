@@ -13,8 +13,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from cobro.app.cli import app
-from cobro.collections.records import EscalationCaseRow, OutboxMessageRow
+from cobro.collections.records import EscalationCaseRow
 from cobro.collections.service.evidence import evidence_pack
+from cobro.delivery.records import OutboxMessageRow
 from cobro.platform.container import Container, build
 from cobro.platform.settings import Settings
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cobro.collections.records import OutboxMessageRow
+from cobro.delivery.records import OutboxMessageRow
 from cobro.delivery.schemas import CreditorPart, CustomerPart, MessageContext, MessageItem, OutboxMessage
 from cobro.delivery.service.outbox import enqueue
 from cobro.kernel.money import Money

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cobro.collections.records import OutboxMessageRow
+from cobro.delivery.records import OutboxMessageRow
 from cobro.delivery.service.deliver import Deliverer, make_deliverer
 from cobro.kernel.clock import Clock, FixedClock, SystemClock
 from cobro.platform.container import Container

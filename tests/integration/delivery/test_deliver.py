@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cobro.app.cli import app
-from cobro.collections.records import OutboxMessageRow, TimelineEventRow
-from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow
+from cobro.collections.records import TimelineEventRow
+from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow, OutboxMessageRow
 from cobro.delivery.schemas import context_json
 from cobro.delivery.service.deliver import Deliverer, backoff, make_deliverer
 from cobro.platform.container import Container

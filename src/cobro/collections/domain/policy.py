@@ -25,6 +25,8 @@ TONES = ("friendly", "neutral", "firm", "formal", "final")
 ANCHORS = ("due_date", "previous_step")
 UNITS = ("business_days", "calendar_days")
 DEFAULT_RECIPIENTS = ("administration", "finance", "management")
+# Ley 3/2004 art. 8: EUR 40 of recovery costs per overdue invoice, what a policy claims unless it says otherwise
+STATUTORY_COMPENSATION: tuple[tuple[str, int], ...] = (("EUR", 4000),)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 
@@ -101,7 +103,7 @@ class Policy:
     business_days_only: bool = True  # a trigger landing on a closed day waits for the next business day
     standard_terms: str = "net 60"
     credit_limits: tuple[tuple[str, int], ...] = ()
-    compensation: tuple[tuple[str, int], ...] = (("EUR", 4000),)  # Ley 3/2004 art. 8: EUR 40 per invoice
+    compensation: tuple[tuple[str, int], ...] = STATUTORY_COMPENSATION
     interest_reference: str = "ES"
     promise_grace_days: int = 3
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS

@@ -1,4 +1,4 @@
-"""Queries behind the evidence pack and the terms letter: demands made, promises broken, disputes, flags."""
+"""Queries behind the evidence pack: demands made, promises broken, disputes, flags."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from cobro.collections.records import (
     CustomerFlagRow,
     DisputeRow,
     EscalationCaseRow,
-    OutboxMessageRow,
     PromiseRow,
     TaskRow,
 )
+from cobro.delivery.records import OutboxMessageRow
+from cobro.delivery.schemas import OutboxStatus
 from cobro.ledger.records import InvoiceRow
 
 
@@ -35,7 +36,7 @@ def sent_messages(session: Session, customer_id: int) -> list[tuple[OutboxMessag
     rows = session.execute(
         select(OutboxMessageRow, CollectionActionRow.step)
         .join(CollectionActionRow, CollectionActionRow.id == OutboxMessageRow.action_id)
-        .where(CollectionActionRow.customer_id == customer_id, OutboxMessageRow.status == "sent"))
+        .where(CollectionActionRow.customer_id == customer_id, OutboxMessageRow.status == OutboxStatus.SENT.value))
     return [(row, str(step)) for row, step in rows]
 
 
@@ -57,8 +58,3 @@ def disputes(session: Session, customer_id: int) -> list[tuple[DisputeRow, list[
     numbers = {int(i): str(n) for i, n in session.execute(
         select(InvoiceRow.id, InvoiceRow.number).where(InvoiceRow.id.in_(wanted)))} if wanted else {}
     return [(d, [numbers.get(i, str(i)) for i in ids_of[d.id]]) for d in rows]
-
-
-def outbox_by_key(session: Session, tenant: int, key: str) -> OutboxMessageRow | None:
-    return session.scalar(select(OutboxMessageRow).where(OutboxMessageRow.tenant_id == tenant,
-                                                         OutboxMessageRow.idempotency_key == key))

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cobro.collections.domain.dunning import CaseDecision, PlannedAction
 from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Policy, Step
-from cobro.collections.records import EscalationCaseRow, OutboxMessageRow, TaskRow
+from cobro.collections.records import EscalationCaseRow, TaskRow
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository.cycle import Contact, Customer
+from cobro.delivery.schemas import (
+    CreditorPart,
+    CustomerPart,
+    InterestPart,
+    MessageContext,
+    MessageItem,
+    OutboxMessage,
+)
+from cobro.delivery.service.outbox import enqueue
 from cobro.kernel.calendar import HolidayCalendar, add_business_days
-from cobro.kernel.money import format_minor
+from cobro.kernel.money import Money, exponent, format_minor
 from cobro.kernel.rates import RateSource
 
 _ADDRESS = {"email": "email", "whatsapp": "phone", "sms": "phone", "call_task": "phone"}
@@ -64,22 +74,26 @@ def _case_items(action: PlannedAction, shown: list[dict[str, Any]]) -> list[dict
              "currency": v["currency"]} for p, v in zip(action.items, shown, strict=True)]
 
 
+def _money(minor: int, currency: str) -> Money:
+    """`Money.from_minor` without its checks: the cycle's amounts and currencies come validated from the ledger."""
+    return Money(Decimal(minor).scaleb(-exponent(currency)), currency)
+
+
+def _message_items(action: PlannedAction) -> tuple[MessageItem, ...]:
+    return tuple(MessageItem(it.invoice, it.seq, it.issue_date, it.due_date, p.days_past_due,
+                             Decimal(p.eligible_minor).scaleb(-exponent(it.currency)), it.currency)
+                 for p in action.items for it in (p.item,))
+
+
 def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date,
-                  rates: RateSource) -> dict[str, Any]:
+                  rates: RateSource) -> tuple[Money | None, InterestPart | None]:
     """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
     for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
     no published rate yet for the current half-year)."""
     comp = dict(policy.compensation).get(currency)
-    out: dict[str, Any] = {
-        "state_compensation": bool(step.state_compensation and comp is not None),
-        "compensation": ({"amount": format_minor(comp, currency), "currency": currency, "per_invoice": True}
-                         if comp is not None else None),
-        "interest": None,
-    }
+    compensation = _money(comp, currency) if comp is not None else None
     if not step.state_interest or not policy.interest_reference:
-        return out
-    from decimal import Decimal
-
+        return compensation, None
     from cobro.interest.domain import InterestError, compute_late_interest
 
     total = Decimal(0)
@@ -94,9 +108,8 @@ def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt
             total += result.interest
             rate = result.periods[-1].rate if result.periods else rate
     except InterestError:
-        return out
-    out["interest"] = {"amount": str(total), "currency": currency, "rate": str(rate) if rate is not None else None}
-    return out
+        return compensation, None
+    return compensation, InterestPart(amount=total, currency=currency, rate=rate)
 
 
 def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
@@ -105,7 +118,8 @@ def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
     return planned.item.due_date, Money.from_minor(int(planned.eligible_minor), currency).amount
 
 
-Draft = tuple[ActionKey, str, dict[str, Any]]  # (action key, table, row without its action id)
+# (action key, table, row without its action id); outbox messages are typed and queued by delivery's service
+Draft = tuple[ActionKey, str, dict[str, Any] | OutboxMessage]
 
 
 def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
@@ -114,7 +128,7 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
     """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
     actions are inserted (pure Python, so it can run while the database inserts them); `write_effects` keeps
     those of the actions this run created and fills in their ids."""
-    creditor = {"name": creditor_name, "tax_id": "", "address": "", "iban": ""}
+    creditor = CreditorPart(name=creditor_name)
     out: list[Draft] = []
     for d, (_name, _version, policy) in planned:
         a = d.action
@@ -131,22 +145,22 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
         if step.channel in MESSAGE_CHANNELS:
             need = _ADDRESS.get(step.channel, "")
             who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
-            context = {"customer": {"code": cust.code, "legal_name": cust.legal_name, "tax_id": cust.tax_id},
-                       "items": shown[key], "total": {"amount": total, "currency": d.currency},
-                       "step": step.id, "channel": step.channel, "tone": step.tone, "as_of": as_of.isoformat(),
-                       "state_interest": step.state_interest, **_legal_claims(step, policy, a, d.currency, as_of, rates),
-                       "interest_reference": policy.interest_reference, "creditor": creditor}
+            compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates)
+            context = MessageContext(
+                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=creditor, as_of=as_of,
+                items=_message_items(a), total=_money(a.total_minor, d.currency), step=step.id,
+                step_channel=step.channel, state_interest=step.state_interest,
+                state_compensation=bool(step.state_compensation and compensation is not None),
+                compensation=compensation, interest=interest, interest_reference=policy.interest_reference)
             skipped = need and who is None
-            out.append((key, "outbox_messages", {
-                "tenant_id": tenant, "action_id": None, "channel": MESSAGE_CHANNELS[step.channel],
-                "recipient": getattr(who, need) if who is not None and need else "",
-                "recipient_name": who.name if who is not None else cust.legal_name,
-                "language": (who.language if who is not None and who.language else cust.language) or "es",
-                "template": step.template, "tone": step.tone, "context_json": json.dumps(context, ensure_ascii=False),
-                "idempotency_key": f"{cust.code}:{d.currency}:{step.id}:{d.episode}",
-                "status": "skipped" if skipped else "pending", "attempts": 0,
-                "last_error": (f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else ""),
-                "message_id": ""}))
+            out.append((key, "outbox_messages", OutboxMessage(
+                channel=MESSAGE_CHANNELS[step.channel], template=step.template,
+                idempotency_key=f"{cust.code}:{d.currency}:{step.id}:{d.episode}", context=context,
+                recipient=getattr(who, need) if who is not None and need else "",
+                recipient_name=who.name if who is not None else cust.legal_name,
+                language=(who.language if who is not None and who.language else cust.language) or "es",
+                tone=step.tone,
+                skip_reason=f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else "")))
         elif step.channel in TASK_CHANNELS:
             who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
                 or _pick(people, step.recipients, "")
@@ -173,18 +187,24 @@ def write_effects(session: Session, tenant: int, drafts: list[Draft], created: d
                   ) -> list[dict[str, Any]]:
     """Write the drafts of the actions this run created (a concurrent run's keys are dropped) with their action
     ids; returns the timeline events, which the caller writes with its own."""
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("timeline_events", "outbox_messages", "tasks",
-                                                             "escalation_cases", "customer_flags")}
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("timeline_events", "tasks", "escalation_cases",
+                                                             "customer_flags")}
+    messages: list[OutboxMessage] = []
+    message_actions: list[int | None] = []
     for key, table, row in drafts:
         action_id = created.get(key)
         if action_id is None:
+            continue
+        if isinstance(row, OutboxMessage):
+            messages.append(row)
+            message_actions.append(action_id)
             continue
         if table == "timeline_events":
             row["ref"] = f"action:{action_id}"
         elif table != "customer_flags":
             row["action_id"] = action_id
         rows[table].append(row)
-    repo.bulk_insert(session, OutboxMessageRow, rows["outbox_messages"])
+    enqueue(session, tenant, messages, action_ids=message_actions)
     repo.bulk_insert(session, TaskRow, rows["tasks"])
     repo.bulk_insert(session, EscalationCaseRow, rows["escalation_cases"])
     repo.set_flags(session, tenant, rows["customer_flags"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cobro.delivery.channels.base import Channel
 from cobro.delivery.channels.email import EmailChannel
 from cobro.delivery.channels.letter import LetterChannel
@@ -10,7 +12,7 @@ from cobro.delivery.channels.whatsapp import WhatsAppChannel
 from cobro.platform.settings import Settings
 
 
-def build_channels(settings: Settings) -> dict[str, Channel]:
+def build_channels(settings: Settings) -> Mapping[str, Channel]:
     """Only configured channels are returned; a message for a missing one is dead-lettered with that reason."""
     channels: dict[str, Channel] = {"letter": LetterChannel(settings.letter_dir)}
     if settings.smtp_url:
