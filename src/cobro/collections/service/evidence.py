@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cobro.collections.repository import evidence as repo
 from cobro.collections.repository.cycle import tenant_name
-from cobro.delivery.channels.pdf import (
+from cobro.delivery.service.documents import (
     BrokenPromise,
     Demand,
     Dispute,

@@ -60,16 +60,17 @@ def _risk_sections(data: Any) -> list[PolicyProblem]:
 def _missing_templates(policy: Policy) -> list[PolicyProblem]:
     """A message step must name a template that exists in every shipped language, or nothing could be sent."""
     from cobro.collections.domain.policy import MESSAGE_CHANNELS
-    from cobro.delivery.channels.render import TEMPLATES_DIR
+    from cobro.delivery.service.documents import shipped_templates
 
-    languages = sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
+    shipped = shipped_templates()
+    languages = sorted(shipped)
     problems = []
     for index, step in enumerate(policy.steps):
         if step.channel not in MESSAGE_CHANNELS:
             continue
-        missing = [lang for lang in languages if not (TEMPLATES_DIR / lang / f"{step.template}.j2").exists()]
+        missing = [lang for lang in languages if step.template not in shipped[lang]]
         if missing:
-            known = sorted(p.stem for p in (TEMPLATES_DIR / languages[0]).glob("*.j2") if not p.stem.startswith("_"))
+            known = shipped[languages[0]]
             problems.append(PolicyProblem(f"steps[{index}].template",
                                           f"no template {step.template!r} for {', '.join(missing)}; "
                                           f"shipped templates: {', '.join(known)}"))
