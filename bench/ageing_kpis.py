@@ -19,12 +19,14 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from cobro.platform.db.engine import make_engine, make_sessionmaker, normalize_url
 from cobro.platform.db.migrate import upgrade
+from cobro.platform.uow import UnitOfWork
 from cobro.reporting import service as reporting
 from cobro.reporting.domain.aging import parse_bucket_spec
 
@@ -102,16 +104,16 @@ def run(engine: Engine, label: str) -> dict[str, float]:
         with engine.connect() as conn:
             return conn.execute(raw_sql, {"as_of": AS_OF}).all()
 
-    def ageing() -> object:
-        with sessions() as s:
-            return reporting.ageing_report(s, "default", AS_OF, SPEC)
+    def ageing() -> dict[str, Any]:  # the report as `cobro report ageing --format json` prints it
+        with UnitOfWork(sessions) as uow:
+            return reporting.ageing_report(uow, AS_OF, SPEC).as_json()
 
     def kpis() -> object:
-        with sessions() as s:
-            return reporting.kpi_report(s, "default", AS_OF, 90)
+        with UnitOfWork(sessions) as uow:
+            return reporting.kpi_report(uow, AS_OF, 90).as_json()
 
     out = {"raw": best(raw), "ageing": best(ageing), "kpis": best(kpis)}
-    total = ageing()["currency"]["EUR"]["total"]  # type: ignore[index]
+    total = ageing()["currency"]["EUR"]["total"]
     print(f"{label:10s} raw GROUP BY {out['raw']:.3f}s | ageing {out['ageing']:.3f}s "
           f"({out['ageing'] / out['raw']:.2f}x) | kpis {out['kpis']:.3f}s ({out['kpis'] / out['raw']:.2f}x) "
           f"| open EUR {total}")

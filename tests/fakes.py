@@ -27,6 +27,8 @@ from cobro.kernel.money import exponent
 from cobro.ledger.repository.frames import FRAME_SCHEMA
 from cobro.platform.tenants import Tenant
 from cobro.platform.uow import RepositoryKey
+from cobro.reporting.domain.aging import BucketSpec
+from cobro.reporting.repository import AgeingRows, GroupBy, KpiRows, OpenInvoice, PaymentTiming
 from cobro.risk.repository import Collections, WorkItem
 from cobro.risk.schemas import AlertKind, AlertStatus, Customer, StoredAlert, StoredScore
 from cobro.solvency.domain import FinancialStatement
@@ -219,3 +221,49 @@ class InMemoryRiskRepository:
 
     def open_work(self, collector: str | None) -> list[WorkItem]:
         return [w for w in self.work if not collector or w.collector == collector]
+
+
+# --- reporting -------------------------------------------------------------------------------------------------
+
+@dataclass
+class InMemoryReportsRepository:
+    """The report aggregates as the SQL would hand them back (minor units), per as-of date where the services ask
+    for several dates (KPI trend, provision month-ends); `asked` records the (query, date) pairs asked for."""
+
+    ageing_rows: AgeingRows = field(default_factory=AgeingRows)
+    kpis: dict[dt.date, dict[str, KpiRows]] = field(default_factory=dict)
+    timing: dict[dt.date, dict[str, PaymentTiming]] = field(default_factory=dict)
+    snapshots: dict[dt.date, dict[str, tuple[list[int], int]]] = field(default_factory=dict)
+    first: dt.date | None = None
+    invoices: list[OpenInvoice] = field(default_factory=list)
+    actions: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    asked: list[tuple[str, dt.date]] = field(default_factory=list)
+
+    def ageing(self, as_of: dt.date, spec: BucketSpec, by: GroupBy = None) -> AgeingRows:
+        self.asked.append(("ageing", as_of))
+        return self.ageing_rows
+
+    def kpi_months(self, as_of: dt.date, begin: dt.date) -> dict[str, KpiRows]:
+        self.asked.append(("kpi_months", as_of))
+        return self.kpis.get(as_of, {})
+
+    def payment_timing(self, start: dt.date, end: dt.date) -> dict[str, PaymentTiming]:
+        return self.timing.get(end, {})
+
+    def snapshot(self, as_of: dt.date, spec: BucketSpec, *, flow_from: int,
+                 flow_to: int) -> dict[str, tuple[list[int], int]]:
+        self.asked.append(("snapshot", as_of))
+        return self.snapshots.get(as_of, {})
+
+    def first_activity(self) -> dt.date | None:
+        return self.first
+
+    def open_invoices(self, as_of: dt.date) -> list[OpenInvoice]:
+        return list(self.invoices)
+
+    def actions_by_customer(self, as_of: dt.date) -> dict[str, dict[str, dict[str, int]]]:
+        return self.actions
+
+    def ledger_rows(self) -> list[tuple[object, ...]]:
+        return list(self.rows)

@@ -155,14 +155,13 @@ def reports_step(container: Container, out_dir: Path, as_of: dt.date, console: C
     from cobro.reporting.portfolio.analysis import Options, analyze
     from cobro.reporting.portfolio.render import write_report
 
-    tenant = container.settings.tenant
     with container.uow() as uow:
         reports = {
-            "ageing": reporting.ageing_report(uow.session, tenant, as_of, parse_bucket_spec()),
-            "kpis": reporting.kpi_report(uow.session, tenant, as_of, 90, trend_months=12),
-            "provision": reporting.provision_report(uow.session, tenant, as_of),
+            "ageing": reporting.ageing_report(uow, as_of, parse_bucket_spec()).as_json(),
+            "kpis": reporting.kpi_report(uow, as_of, 90, trend_months=12).as_json(),
+            "provision": reporting.provision_report(uow, as_of).as_json(),
         }
-        frame = reporting.ledger_frame(uow.session, tenant)
+        frame = reporting.ledger_frame(uow)
     for name, data in reports.items():
         (out_dir / f"report_{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                                      encoding="utf-8")

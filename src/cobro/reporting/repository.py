@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
+from cobro.platform.uow import RepositoryKey
 from cobro.reporting.domain.aging import BucketSpec
 
 GroupBy = Literal["customer", "segment"] | None
@@ -354,3 +355,53 @@ def ledger_rows(session: Session, tenant: int) -> list[tuple[object, ...]]:
                i.channel, c.segment, c.country, i.terms
         FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.tenant_id = :t ORDER BY i.id"""
     return [tuple(r) for r in session.execute(text(sql), {"t": tenant})]
+
+
+# --- the repository the services use (``uow.repo(REPORTS)``, scoped to the unit of work's tenant) -------------
+
+class ReportsRepository(Protocol):
+    def ageing(self, as_of: dt.date, spec: BucketSpec, by: GroupBy = None) -> AgeingRows: ...
+    def kpi_months(self, as_of: dt.date, begin: dt.date) -> dict[str, KpiRows]: ...
+    def payment_timing(self, start: dt.date, end: dt.date) -> dict[str, PaymentTiming]: ...
+    def snapshot(self, as_of: dt.date, spec: BucketSpec, *, flow_from: int,
+                 flow_to: int) -> dict[str, tuple[list[int], int]]: ...
+    def first_activity(self) -> dt.date | None: ...
+    def open_invoices(self, as_of: dt.date) -> list[OpenInvoice]: ...
+    def actions_by_customer(self, as_of: dt.date) -> dict[str, dict[str, dict[str, int]]]: ...
+    def ledger_rows(self) -> list[tuple[object, ...]]: ...
+
+
+@dataclass(frozen=True)
+class SqlReportsRepository:
+    """The queries above, for one tenant."""
+
+    session: Session
+    tenant: int
+
+    def ageing(self, as_of: dt.date, spec: BucketSpec, by: GroupBy = None) -> AgeingRows:
+        return ageing(self.session, self.tenant, as_of, spec, by)
+
+    def kpi_months(self, as_of: dt.date, begin: dt.date) -> dict[str, KpiRows]:
+        return kpi_months(self.session, self.tenant, as_of, begin)
+
+    def payment_timing(self, start: dt.date, end: dt.date) -> dict[str, PaymentTiming]:
+        return payment_timing(self.session, self.tenant, start, end)
+
+    def snapshot(self, as_of: dt.date, spec: BucketSpec, *, flow_from: int,
+                 flow_to: int) -> dict[str, tuple[list[int], int]]:
+        return snapshot(self.session, self.tenant, as_of, spec, flow_from=flow_from, flow_to=flow_to)
+
+    def first_activity(self) -> dt.date | None:
+        return first_activity(self.session, self.tenant)
+
+    def open_invoices(self, as_of: dt.date) -> list[OpenInvoice]:
+        return open_invoices(self.session, self.tenant, as_of)
+
+    def actions_by_customer(self, as_of: dt.date) -> dict[str, dict[str, dict[str, int]]]:
+        return actions_by_customer(self.session, self.tenant, as_of)
+
+    def ledger_rows(self) -> list[tuple[object, ...]]:
+        return ledger_rows(self.session, self.tenant)
+
+
+REPORTS: RepositoryKey[ReportsRepository] = RepositoryKey("reporting", SqlReportsRepository)

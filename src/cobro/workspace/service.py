@@ -76,9 +76,10 @@ def ledger_summary(session: Session, tenant_code: str, as_of: dt.date | None) ->
 
 def ageing(session: Session, tenant_code: str, as_of: dt.date, spec: BucketSpec) -> dict[str, Any]:
     """The reports feature's ageing report (callers check `Features.reporting` first)."""
+    from cobro.platform.uow import UnitOfWork
     from cobro.reporting import service as reporting
 
-    return reporting.ageing_report(session, tenant_code, as_of, spec)
+    return reporting.ageing_report(UnitOfWork.within(session, tenant_code), as_of, spec).as_json()
 
 
 def _bars(rows: list[dict[str, Any]], currency: str) -> list[AgeingBar]:

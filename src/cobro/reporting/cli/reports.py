@@ -30,7 +30,7 @@ def _run(ctx: typer.Context, fn: Any, *args: Any, **kwargs: Any) -> dict[str, An
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            result: dict[str, Any] = fn(uow.session, container.settings.tenant, *args, **kwargs)
+            result: dict[str, Any] = fn(uow, *args, **kwargs).as_json()
             return result
     except (CobroError, ValueError) as exc:
         raise fail(str(exc)) from exc
