@@ -44,12 +44,8 @@ ALLOWED: dict[tuple[str, str], str] = {
         "ranking key only: value over waiting divided by the currency's FX rate to rank across currencies",
     ("risk/service/scores.py", "float(ctx.decision.fx_to_base.get(case.currency, Decimal(1)))"):
         "an FX rate (a ratio), used for the same ranking key",
-    ("risk/service/scores.py", "float(r['_rank'])"): "the ranking key above, as a sort key",
-    ("risk/service/scores.py", "float(r.pop('_rank'))"):
-        "the ranking key above, shown rounded as the JSON number value_vs_wait_base (documented output)",
     ("risk/service/worklist.py", "float(per_minute)"):
         "expected gain per collector minute in the base currency: a ranking score, the JSON number per_minute_base",
-    ("risk/service/worklist.py", "float(r['per_minute_base'])"): "the ranking score above, as a sort key",
     ("solvency/service/solvency.py", "float(v)"): "the bankruptcy model's probability of default",
     ("solvency/service/solvency.py", "float(v or 0)"): "a financial ratio (dimensionless), shown rounded",
 }

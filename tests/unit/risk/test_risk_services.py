@@ -23,6 +23,7 @@ from tests.fakes import (
     InMemorySolvencyRepository,
     customer,
     ledger_frame,
+    statement,
 )
 
 AS_OF = dt.date(2026, 6, 30)
@@ -168,3 +169,32 @@ def test_without_open_work_the_delinquent_customers_are_listed() -> None:
     rows = worklist(_uow(_repo()), AS_OF, rates=RATES)
     assert rows and all(r.kind is WorkKind.CUSTOMER and r.id is None for r in rows)
     assert {r.customer for r in rows} <= {"C2", "C3"}
+
+
+def _accounts(code: str) -> InMemorySolvencyRepository:
+    """Two years of accounts sliding into distress (working capital negative, equity nearly gone, losses)."""
+    lines = {"inventory": 150_000.0, "interest_expense": 20_000.0}
+    return InMemorySolvencyRepository(stored={code: [
+        statement(code, 2024, total_assets=1_000_000.0, current_assets=600_000.0, cash=60_000.0,
+                  current_liabilities=500_000.0, equity=250_000.0, retained_earnings=120_000.0, sales=1_500_000.0,
+                  ebit=45_000.0, net_income=15_000.0, **lines),
+        statement(code, 2025, total_assets=900_000.0, current_assets=450_000.0, cash=10_000.0,
+                  current_liabilities=640_000.0, equity=20_000.0, retained_earnings=-110_000.0, sales=1_150_000.0,
+                  ebit=-90_000.0, net_income=-120_000.0, **lines)]})
+
+
+def test_stored_accounts_drive_the_reasons_and_a_file_wins_over_them() -> None:
+    uow = FakeUnitOfWork({RISK: _repo(), SOLVENCY: _accounts("C3")})
+    c3 = next(s for s in risk.score_all(uow, AS_OF, rates=RATES, store=False).scores if s.customer == "C3")
+    assert any("accounts 2025: Altman Z''" in r and "distress zone" in r and "Altman only" in r for r in c3.reasons)
+    assert c3.components["solvency"] == 15.0
+    cls = next(c for c in risk.classify_all(uow, AS_OF, rates=RATES) if c.customer == "C3")
+    assert (cls.classification.label, cls.classification.nature) == ("solvency_falling", "liquidity")
+    shown = risk.show(uow, "C3", AS_OF, rates=RATES).solvency
+    assert shown is not None and [y.year for y in shown.years] == [2024, 2025] and shown.p_default is None
+
+    healthy = {"C3": [statement("C3", 2025, total_assets=1_000_000.0, current_assets=700_000.0, cash=200_000.0,
+                                current_liabilities=300_000.0, equity=600_000.0, retained_earnings=400_000.0,
+                                sales=2_000_000.0, ebit=180_000.0, net_income=130_000.0).statement]}
+    again = next(c for c in risk.classify_all(uow, AS_OF, rates=RATES, financials=healthy) if c.customer == "C3")
+    assert again.classification.label != "solvency_falling"
