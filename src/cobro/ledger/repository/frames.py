@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from cobro.kernel.money import exponent
 from cobro.ledger.imports.frame import LEDGER_SCHEMA
+from cobro.ledger.repository import open_items
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 FRAME_SCHEMA: dict[str, pl.DataType] = {
@@ -46,17 +47,11 @@ def has_table(session: Session, name: str) -> bool:
     return bool(inspect(session.get_bind()).has_table(name))
 
 
-_SQL = """
-    SELECT i.number, s.seq, c.code, c.legal_name, i.issue_date, s.due_date, s.amount_minor, i.currency,
-           i.disputed, i.channel, c.segment, c.country, i.terms, c.id, COALESCE(p.paid, 0), p.last_date
-    FROM instalments s
-    JOIN invoices i ON i.id = s.invoice_id
-    JOIN customers c ON c.id = i.customer_id
-    LEFT JOIN (SELECT a.instalment_id AS iid, SUM(a.amount_minor) AS paid, MAX(a.date) AS last_date
-               FROM allocations a WHERE a.tenant_id = :t AND a.date <= :as_of
-               GROUP BY a.instalment_id) p ON p.iid = s.id
-    WHERE s.tenant_id = :t AND i.kind = 'invoice' AND i.issue_date <= :as_of
-    ORDER BY i.issue_date, i.id, s.seq"""
+# the ledger's open-as-of rule (`open_items`): receivable instalments issued by :as_of, allocations dated ≤ :as_of
+_SQL = ("SELECT i.number, s.seq, c.code, c.legal_name, i.issue_date, s.due_date, s.amount_minor, i.currency, "
+        "i.disputed, i.channel, c.segment, c.country, i.terms, c.id, COALESCE(p.paid, 0), p.last_paid "
+        + open_items.from_sql(joins="JOIN customers c ON c.id = i.customer_id", last_paid=True)
+        + " ORDER BY i.issue_date, i.id, s.seq")
 
 
 def ledger_frame(session: Session, tenant: int, as_of: dt.date | None = None) -> pl.DataFrame:
@@ -67,7 +62,7 @@ def ledger_frame(session: Session, tenant: int, as_of: dt.date | None = None) ->
     for (number, seq, code, name, issue, due, amount_raw, cur, disputed, channel, segment, country, terms, cid,
          paid_raw, last) in rows:
         amount, paid, currency = int(amount_raw), int(paid_raw), str(cur)
-        open_minor = max(amount - paid, 0)
+        open_minor = max(amount - paid, 0)  # an allocation never exceeds its instalment
         unit = -exponent(currency)
         cols["invoice_number"].append(str(number) if per_invoice[str(number)] == 1 else f"{number}/{seq}")
         cols["invoice"].append(str(number))

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from cobro.ledger.imports.records import InvoiceLine
+from cobro.ledger.repository import open_items
 
 STAGE_COLUMNS = (
     "row_no", "number", "seq", "customer_code", "customer_name", "issue_date", "due_date", "currency",
@@ -284,10 +285,10 @@ def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: s
                OR instalments.currency <> {r}.currency)"""), p)
     _insert_instalments(conn, p, rows_from, r, f"h.old_hash <> h.h AND NOT EXISTS ("
                         f"SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)")
-    conn.execute(text("""
+    conn.execute(text(f"""
         UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
                due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
-               open_minor = h.open_now, status = CASE WHEN h.open_now > 0 THEN 'open' ELSE 'paid' END,
+               open_minor = h.open_now, status = {open_items.status_case('h.open_now', 'invoices.status')},
                disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
                over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
                updated_at = CURRENT_TIMESTAMP
@@ -304,12 +305,12 @@ def _insert_new(conn: Connection, p: dict[str, object], rows_from: str, r: str) 
     """Insert the invoices and instalments that are not in the ledger yet (their ids were assigned in the heads).
     No ORDER BY: the heads were written in id order (the sequence numbered the rows as they were written on
     PostgreSQL; ids follow row numbers on SQLite), so a sort would only cost time."""
-    conn.execute(text("""
+    conn.execute(text(f"""
         INSERT INTO invoices (id, tenant_id, customer_id, number, kind, issue_date, due_date, currency, amount_minor,
                               open_minor, status, disputed, corrects, channel, terms, over_legal_cap, source,
                               content_hash)
         SELECT h.invoice_id, :t, h.customer_id, h.number, h.kind, h.issue_date, h.due_date, h.currency,
-               h.amount_minor, h.amount_minor, 'open', (h.disputed = 1), h.corrects, h.channel, h.terms,
+               h.amount_minor, h.amount_minor, {open_items.status_case('h.amount_minor', "'open'")}, (h.disputed = 1), h.corrects, h.channel, h.terms,
                (h.over_cap = 1), :src, h.h
         FROM stage_heads h WHERE h.old_hash IS NULL"""), p)
     _insert_instalments(conn, p, rows_from, r, "h.old_hash IS NULL")
@@ -369,11 +370,9 @@ def _refresh_open_amounts(conn: Connection, p: dict[str, object]) -> None:
           open_minor = amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
                                                WHERE a.instalment_id = instalments.id), 0)
         WHERE invoice_id IN (SELECT invoice_id FROM stage_touched)"""), p)
-    conn.execute(text("""
-        UPDATE invoices SET
-          open_minor = COALESCE((SELECT SUM(x.open_minor) FROM instalments x WHERE x.invoice_id = invoices.id), 0),
-          status = CASE WHEN COALESCE((SELECT SUM(x.open_minor) FROM instalments x
-                                       WHERE x.invoice_id = invoices.id), 0) > 0 THEN 'open' ELSE 'paid' END
+    open_now = "COALESCE((SELECT SUM(x.open_minor) FROM instalments x WHERE x.invoice_id = invoices.id), 0)"
+    conn.execute(text(f"""
+        UPDATE invoices SET open_minor = {open_now}, status = {open_items.status_case(open_now, 'invoices.status')}
         WHERE id IN (SELECT invoice_id FROM stage_touched)"""), p)
 
 

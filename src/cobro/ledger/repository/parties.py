@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import astuple
 
 from sqlalchemy import func, select
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from cobro.kernel.errors import NotFoundError
 from cobro.ledger.imports.records import ContactLine, CustomerLine
-from cobro.ledger.records import ContactRow, CustomerRow, InvoiceRow
+from cobro.ledger.records import ContactRow, CustomerRow
+from cobro.ledger.repository import open_items
 from cobro.platform.tenants import TenantRow, resolve_tenant
 
 
@@ -114,18 +116,8 @@ def contacts_of(session: Session, customer_id: int) -> list[ContactRow]:
 
 
 def list_customers(session: Session, tenant: int, *, limit: int = 200, search: str = "") -> list[tuple[CustomerRow, dict[str, int], int]]:
-    """Customers with their open balance per currency and count of open items, largest balance first."""
-    stmt = (
-        select(CustomerRow.id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor), func.count())
-        .join(InvoiceRow, InvoiceRow.customer_id == CustomerRow.id)
-        .where(CustomerRow.tenant_id == tenant, InvoiceRow.status == "open", InvoiceRow.kind == "invoice")
-        .group_by(CustomerRow.id, InvoiceRow.currency)
-    )
-    balances: dict[int, dict[str, int]] = {}
-    counts: dict[int, int] = {}
-    for cid, cur, total, n in session.execute(stmt):
-        balances.setdefault(int(cid), {})[str(cur)] = int(total or 0)
-        counts[int(cid)] = counts.get(int(cid), 0) + int(n)
+    """Customers with their open balance now per currency and count of open invoices, largest balance first."""
+    balances, counts = open_balances(session, tenant)
     query = select(CustomerRow).where(CustomerRow.tenant_id == tenant)
     if search:
         like = f"%{search}%"
@@ -133,3 +125,17 @@ def list_customers(session: Session, tenant: int, *, limit: int = 200, search: s
     rows = list(session.scalars(query))
     rows.sort(key=lambda r: (-sum(balances.get(r.id, {}).values()), r.code))
     return [(r, balances.get(r.id, {}), counts.get(r.id, 0)) for r in rows[:limit]]
+
+
+def open_balances(session: Session, tenant: int, customer_ids: Collection[int] | None = None,
+                  ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Open minor units now per customer and currency, and open invoices per customer (`open_items`' rule)."""
+    o = open_items.open_instalments(tenant, None, customer_ids=customer_ids)
+    stmt = (select(o.c.customer_id, o.c.currency, func.sum(o.c.open_minor), func.count(func.distinct(o.c.invoice_id)))
+            .group_by(o.c.customer_id, o.c.currency))
+    balances: dict[int, dict[str, int]] = {}
+    counts: dict[int, int] = {}
+    for cid, cur, total, n in session.execute(stmt):
+        balances.setdefault(int(cid), {})[str(cur)] = int(total or 0)
+        counts[int(cid)] = counts.get(int(cid), 0) + int(n)
+    return balances, counts

@@ -14,24 +14,24 @@ from cobro.ledger.repository import summary as ledger
 
 
 def customer_statement(session: Session, tenant_code: str, code: str, *, as_of: dt.date) -> dict[str, Any]:
+    """One customer as of `as_of`: the items open then (the ledger's open-as-of rule), the credit notes issued and
+    the unapplied cash received by then, netted into `balance`, and the payments received by then."""
     tenant = parties.tenant_id(session, tenant_code)
     cust = parties.get_customer(session, tenant, code)
-    items = ledger.customer_open_items(session, cust.id)
     balance: dict[str, int] = defaultdict(int)
     open_items: list[dict[str, Any]] = []
-    for inv, inst in items:
+    for inv, seq, due, open_minor in ledger.customer_items(session, tenant, cust.id, as_of):
         sign = -1 if inv.kind == "credit_note" else 1
-        open_minor = inst.open_minor if inv.kind == "invoice" else inv.open_minor
         balance[inv.currency] += sign * open_minor
         open_items.append({
-            "invoice": inv.number, "kind": inv.kind, "seq": inst.seq, "issue_date": inv.issue_date.isoformat(),
-            "due_date": inst.due_date.isoformat(),
+            "invoice": inv.number, "kind": inv.kind, "seq": seq, "issue_date": inv.issue_date.isoformat(),
+            "due_date": due.isoformat(),
             # a credit note is money owed to the customer: it is never past due
-            "days_past_due": 0 if inv.kind == "credit_note" else (as_of - inst.due_date).days,
+            "days_past_due": 0 if inv.kind == "credit_note" else (as_of - due).days,
             "open": Money.from_minor(sign * open_minor, inv.currency).format_plain(), "currency": inv.currency,
             "disputed": inv.disputed,
         })
-    unapplied = ledger.customer_unapplied(session, cust.id)
+    unapplied = ledger.customer_unapplied(session, tenant, cust.id, as_of)
     for cur, minor in unapplied.items():
         balance[cur] -= minor
     limit = (Money.from_minor(cust.credit_limit_minor, cust.credit_limit_currency)
@@ -48,5 +48,5 @@ def customer_statement(session: Session, tenant_code: str, code: str, *, as_of: 
                       "preferred_channel": c.preferred_channel} for c in parties.contacts_of(session, cust.id)],
         "payments": [{"reference": p.reference, "date": p.date.isoformat(),
                       "amount": Money.from_minor(p.amount_minor, p.currency).format_plain(), "currency": p.currency}
-                     for p in ledger.customer_payments(session, cust.id)],
+                     for p in ledger.customer_payments(session, cust.id, as_of)],
     }
