@@ -1,8 +1,8 @@
 """Report queries: ageing, KPI aggregates, month-end snapshots, payment timing, cost inputs.
 
-All the SQL of `cobro report` lives here.  Every query is *as-of aware*: an instalment is open at a date when its
-invoice was issued by then and ``amount − allocations dated ≤ as_of > 0`` — the same rule as `ledger.summary`, so
-ageing totals equal the ledger's open balance.  The heavy lifting is one scan with the bucket ``CASE`` inside a
+All the SQL of `cobro report` lives here.  Every query is *as-of aware* and built on the ledger's one rule,
+`cobro.ledger.repository.open_items` (an instalment is open at a date when its invoice was issued by then and
+``amount − allocations dated ≤ as_of > 0``), so ageing totals equal the ledger's open balance.  The heavy lifting is one scan with the bucket ``CASE`` inside a
 ``GROUP BY``; Python only receives a handful of aggregate rows.  Money comes back as integer minor units.
 """
 
@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
+from cobro.ledger.repository import open_items
 from cobro.platform.uow import RepositoryKey
 from cobro.reporting.domain.aging import BucketSpec
 
@@ -38,53 +39,22 @@ def _month(dialect: str, expr: str) -> str:
 
 
 def _open_items_sql(dialect: str, *, extra_cols: str = "", join_customers: bool = False,
-                    with_begin: bool = False, join_invoices: bool = True) -> str:
-    """Instalments of invoices issued by :as_of with their open amount at :as_of (and at :begin).
+                    join_invoices: bool = True) -> str:
+    """Receivable instalments with their open amount at :as_of (`open_end`, the ledger's builder), days past due
+    (`dpd`) and, when invoices are joined, the amount, dates and days since invoice (`age`).
 
-    Without `join_invoices` (due-basis ageing needs no invoice column), the few instalments to leave out —
-    credit notes, invoices issued after :as_of — are excluded with a NOT IN over a small hashed set instead of a
-    join of the whole invoices table, which is what made ageing several times slower than a plain GROUP BY.
+    Without `join_invoices` (due-basis ageing needs no invoice column) the builder leaves the few documents out
+    with a NOT IN over a small hashed set instead of a join of the whole invoices table, which is what made
+    ageing several times slower than a plain GROUP BY.
     """
-    if not join_invoices:
-        return _open_items_lean(dialect, extra_cols=extra_cols, join_customers=join_customers)
-    begin_col = ("CASE WHEN i.issue_date <= :begin THEN s.amount_minor - COALESCE(p.paid_begin, 0) ELSE 0 END"
-                 " AS open_begin," if with_begin else "")
-    # BIGINT casts keep the per-row arithmetic in integers (PostgreSQL's SUM(bigint) is numeric, and slow)
-    paid_begin = (", CAST(SUM(CASE WHEN a.date <= :begin THEN a.amount_minor ELSE 0 END) AS BIGINT) AS paid_begin"
-                  if with_begin else "")
-    customers = "JOIN customers c ON c.id = i.customer_id" if join_customers else ""
-    return f"""
-        SELECT i.currency AS currency, s.amount_minor AS amount, i.issue_date AS issue_date, s.due_date AS due_date,
-               s.amount_minor - COALESCE(p.paid_end, 0) AS open_end, {begin_col}
-               {_days(dialect, ':as_of', 's.due_date')} AS dpd,
-               {_days(dialect, ':as_of', 'i.issue_date')} AS age {extra_cols}
-        FROM instalments s
-        JOIN invoices i ON i.id = s.invoice_id
-        {customers}
-        LEFT JOIN (SELECT a.instalment_id AS iid, CAST(SUM(a.amount_minor) AS BIGINT) AS paid_end {paid_begin}
-                   FROM allocations a WHERE a.tenant_id = :t AND a.date <= :as_of
-                   GROUP BY a.instalment_id) p ON p.iid = s.id
-        WHERE s.tenant_id = :t AND i.kind = 'invoice' AND i.issue_date <= :as_of"""
-
-
-def _open_items_lean(dialect: str, *, extra_cols: str, join_customers: bool) -> str:
-    customers = "JOIN customers c ON c.id = s.customer_id" if join_customers else ""
-    return f"""
-        SELECT s.currency AS currency, s.amount_minor - COALESCE(p.paid_end, 0) AS open_end,
-               {_days(dialect, ':as_of', 's.due_date')} AS dpd {extra_cols}
-        FROM instalments s
-        {customers}
-        LEFT JOIN (SELECT a.instalment_id AS iid, CAST(SUM(a.amount_minor) AS BIGINT) AS paid_end
-                   FROM allocations a WHERE a.tenant_id = :t AND a.date <= :as_of
-                   GROUP BY a.instalment_id) p ON p.iid = s.id
-        WHERE s.tenant_id = :t AND s.invoice_id NOT IN ({_LEFT_OUT})"""
-
-
-# credit notes and invoices issued after :as_of: ``kind <> 'invoice' OR issue_date > :as_of`` written as three
-# ranges of ix_invoices_kind_issue, so the set costs three index probes, not a scan of every invoice
-_LEFT_OUT = """
-            SELECT x.id FROM invoices x WHERE x.tenant_id = :t AND (x.kind < 'invoice' OR x.kind > 'invoice'
-                                                                    OR (x.kind = 'invoice' AND x.issue_date > :as_of))"""
+    cols = (f"s.currency AS currency, {open_items.open_expr('s')} AS open_end, "
+            f"{_days(dialect, ':as_of', 's.due_date')} AS dpd")
+    if join_invoices:
+        cols += (f", s.amount_minor AS amount, i.issue_date AS issue_date, s.due_date AS due_date, "
+                 f"{_days(dialect, ':as_of', 'i.issue_date')} AS age")
+    owner = "i" if join_invoices else "s"
+    joins = f"JOIN customers c ON c.id = {owner}.customer_id" if join_customers else ""
+    return f"SELECT {cols} {extra_cols} " + open_items.from_sql(join_invoices=join_invoices, joins=joins)
 
 
 # --- ageing ------------------------------------------------------------------------------------------------------
@@ -129,12 +99,13 @@ def credits(session: Session, tenant: int, as_of: dt.date) -> tuple[dict[str, tu
 
     Unapplied cash is the amount still unapplied today: the ledger does not date later applications of cash.
     """
+    params = {"t": tenant, "as_of": as_of}
     notes = {str(c): (int(v or 0), int(n)) for c, n, v in session.execute(text(
-        "SELECT currency, COUNT(*), SUM(open_minor) FROM invoices WHERE tenant_id = :t AND kind = 'credit_note'"
-        " AND open_minor > 0 AND issue_date <= :as_of GROUP BY currency"), {"t": tenant, "as_of": as_of})}
+        "SELECT i.currency, COUNT(*), SUM(i.open_minor) " + open_items.credit_notes_from_sql()
+        + " GROUP BY i.currency"), params)}
     cash = {str(c): (int(v or 0), int(n)) for c, n, v in session.execute(text(
-        "SELECT currency, COUNT(*), SUM(unapplied_minor) FROM payments WHERE tenant_id = :t"
-        " AND unapplied_minor > 0 AND date <= :as_of GROUP BY currency"), {"t": tenant, "as_of": as_of})}
+        "SELECT q.currency, COUNT(*), SUM(q.unapplied_minor) " + open_items.unapplied_cash_from_sql()
+        + " GROUP BY q.currency"), params)}
     return notes, cash
 
 
@@ -186,7 +157,7 @@ def kpi_months(session: Session, tenant: int, as_of: dt.date, begin: dt.date) ->
     """
     d = _dialect(session)
     params = {"t": tenant, "as_of": as_of, "begin": begin}
-    lean = _open_items_lean(d, extra_cols=", s.due_date AS due_date", join_customers=False)
+    lean = _open_items_sql(d, extra_cols=", s.due_date AS due_date", join_invoices=False)
     out: dict[str, KpiRows] = defaultdict(KpiRows)
     if d == "sqlite":  # SQLite sorts 1M rows for any GROUP BY: the day sums are cheaper as CASEs per currency
         due_sql = f"""
@@ -213,18 +184,12 @@ def kpi_months(session: Session, tenant: int, as_of: dt.date, begin: dt.date) ->
                 totals.past_due_x_days += amount * dpd
             if dpd > 90:
                 totals.open_over_90 += amount
-    issue_sql = """
+    open_end, open_begin = open_items.open_expr("i"), open_items.open_expr("i", paid="paid_begin")
+    issue_sql = f"""
         SELECT i.currency, i.issue_date, SUM(i.amount_minor),
-               SUM(CASE WHEN i.amount_minor > COALESCE(p.paid_end, 0)
-                        THEN i.amount_minor - COALESCE(p.paid_end, 0) ELSE 0 END),
-               SUM(CASE WHEN i.amount_minor > COALESCE(p.paid_begin, 0)
-                        THEN i.amount_minor - COALESCE(p.paid_begin, 0) ELSE 0 END)
-        FROM invoices i
-        LEFT JOIN (SELECT a.invoice_id AS iid, CAST(SUM(a.amount_minor) AS BIGINT) AS paid_end,
-                          CAST(SUM(CASE WHEN a.date <= :begin THEN a.amount_minor ELSE 0 END) AS BIGINT) AS paid_begin
-                   FROM allocations a WHERE a.tenant_id = :t AND a.date <= :as_of
-                   GROUP BY a.invoice_id) p ON p.iid = i.id
-        WHERE i.tenant_id = :t AND i.kind = 'invoice' AND i.issue_date <= :as_of
+               SUM(CASE WHEN {open_end} > 0 THEN {open_end} ELSE 0 END),
+               SUM(CASE WHEN {open_begin} > 0 THEN {open_begin} ELSE 0 END)
+        {open_items.invoices_from_sql(also={"paid_begin": ":begin"})}
         GROUP BY i.currency, i.issue_date"""
     months: dict[str, dict[str, MonthRow]] = defaultdict(dict)
     for cur, issued, sales, open_end, open_begin in session.execute(text(issue_sql), params):
@@ -260,7 +225,7 @@ def payment_timing(session: Session, tenant: int, start: dt.date, end: dt.date) 
                SUM(CASE WHEN {beyond} > 0 THEN a.amount_minor * {beyond} ELSE 0 END),
                SUM(a.amount_minor * {_days(d, 'a.date', 'i.issue_date')})
         FROM allocations a JOIN instalments s ON s.id = a.instalment_id JOIN invoices i ON i.id = a.invoice_id
-        WHERE a.tenant_id = :t AND a.date > :start AND a.date <= :end AND i.kind = 'invoice'
+        WHERE a.tenant_id = :t AND a.date > :start AND a.date <= :end AND {open_items.receivable('i')}
         GROUP BY i.currency"""
     return {str(cur): PaymentTiming(*(int(v or 0) for v in vals))
             for cur, *vals in session.execute(text(sql), {"t": tenant, "start": start, "end": end})}
@@ -343,18 +308,45 @@ def actions_by_customer(session: Session, tenant: int, as_of: dt.date) -> dict[s
 
 
 def ledger_rows(session: Session, tenant: int) -> list[tuple[object, ...]]:
-    """Every invoice and credit note with its customer and the date it was fully paid (None while open).
+    """The ledger as the rows of `cobro.ledger.imports.frame.LEDGER_SCHEMA` (minus `amount`), so `cobro analyze`
+    runs on a database ledger (the demo) as it runs on an export, and finds the same open amounts at every date.
 
-    The shape of `cobro.ledger.imports.frame.LEDGER_SCHEMA`, minus `amount`: lets `cobro analyze` run on a database
-    ledger (the demo) as it runs on an export.  Partial payments are not carried: open means not fully paid.
+    A file row is an amount settled in full on its `settled_date`; the database also knows part payments, so each
+    receivable instalment becomes one row per allocation (that amount, settled on the allocation's date) plus one
+    open row for what is still unpaid: the rows open at D then sum to ``amount − allocations dated ≤ D``, the
+    ledger's rule.  The rows of one instalment share its invoice number and due date (the analysis adds them up
+    per instalment).  Open credit notes are one row each at their open amount, never settled (the ledger does not
+    date how credit is used).  Rows come in invoice id order.
     """
-    sql = """
-        SELECT i.number, c.code, c.legal_name, i.issue_date, i.due_date, i.amount_minor, i.currency, i.kind,
-               i.disputed, CASE WHEN i.open_minor <= 0 THEN (SELECT MAX(a.date) FROM allocations a
-                                                               WHERE a.invoice_id = i.id) END,
-               i.channel, c.segment, c.country, i.terms
-        FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.tenant_id = :t ORDER BY i.id"""
-    return [tuple(r) for r in session.execute(text(sql), {"t": tenant})]
+    cols = ("i.number, c.code, c.legal_name, i.issue_date, {due}, {amount}, i.currency, i.kind, i.disputed, "
+            "i.channel, c.segment, c.country, i.terms, i.id")
+    receivables = (f"SELECT {cols.format(due='s.due_date', amount='s.amount_minor')}, s.seq, a.date, a.amount_minor "
+                   + open_items.from_sql(as_of=None, joins="JOIN customers c ON c.id = i.customer_id "
+                                                          "LEFT JOIN allocations a ON a.instalment_id = s.id")
+                   + " ORDER BY i.id, s.seq, a.date, a.id")
+    notes = (f"SELECT {cols.format(due='i.due_date', amount='i.open_minor')} FROM invoices i"
+             f" JOIN customers c ON c.id = i.customer_id WHERE i.id IN (SELECT i.id {open_items.credit_notes_from_sql(as_of=None)})")
+    params = {"t": tenant}
+    out: list[tuple[int, int, tuple[object, ...]]] = []
+    unpaid: dict[tuple[int, int], tuple[list[object], int]] = {}
+    for row in session.execute(text(receivables), params):
+        *head, invoice_id, seq, paid_on, paid = tuple(row)
+        key = (int(invoice_id), int(seq))
+        fields, left = unpaid.get(key, (list(head), int(head[5])))
+        if paid_on is not None and int(paid):
+            out.append((*key, _ledger_row(fields, int(paid), paid_on)))
+            left -= int(paid)
+        unpaid[key] = (fields, left)
+    out += [(*key, _ledger_row(fields, left, None)) for key, (fields, left) in unpaid.items() if left > 0]
+    out += [(int(r[-1]), 0, _ledger_row(list(r[:-1]), int(r[5]), None)) for r in session.execute(text(notes), params)]
+    out.sort(key=lambda r: (r[0], r[1]))  # stable: an instalment's allocations stay in date order
+    return [r for _, _, r in out]
+
+
+def _ledger_row(fields: list[object], amount_minor: int, settled_on: object) -> tuple[object, ...]:
+    number, code, name, issued, due, _, currency, kind, disputed, channel, segment, country, terms = fields
+    return (number, code, name, issued, due, amount_minor, currency, kind, disputed, settled_on, channel, segment,
+            country, terms)
 
 
 # --- the repository the services use (``uow.repo(REPORTS)``, scoped to the unit of work's tenant) -------------

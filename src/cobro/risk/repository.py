@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
-from cobro.ledger.repository import frames
+from cobro.ledger.repository import frames, open_items
 from cobro.ledger.repository.frames import as_date, has_table
 from cobro.platform.uow import RepositoryKey
 from cobro.risk.records import RiskAlertRow, RiskScoreRow
@@ -183,13 +183,9 @@ def open_work(session: Session, tenant: int, collector: str | None) -> list[Work
 
 def partial_payments(session: Session, tenant: int, as_of: dt.date, days: int = 90) -> dict[int, int]:
     """Payments in the last `days` that went to items still open at `as_of` (part payments), per customer."""
-    sql = """
-        SELECT s.customer_id, COUNT(DISTINCT a.payment_id) FROM allocations a
-        JOIN instalments s ON s.id = a.instalment_id
-        WHERE a.tenant_id = :t AND a.date > :since AND a.date <= :d
-          AND s.amount_minor > (SELECT SUM(b.amount_minor) FROM allocations b
-                                WHERE b.instalment_id = s.id AND b.date <= :d)
-        GROUP BY s.customer_id"""
+    sql = ("SELECT s.customer_id, COUNT(DISTINCT b.payment_id) "
+           + open_items.from_sql(as_of=":d", joins="JOIN allocations b ON b.instalment_id = s.id", only_open=True)
+           + " AND b.date > :since AND b.date <= :d GROUP BY s.customer_id")
     p = {"t": tenant, "d": as_of, "since": as_of - dt.timedelta(days=days)}
     return {int(c): int(n) for c, n in session.execute(text(sql), p)}
 

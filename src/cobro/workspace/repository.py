@@ -1,7 +1,7 @@
 """Read-only queries for the dashboard and the JSON API: ranked debtors and a paged customer list.
 
-Open amounts come from the instalments' current `open_minor` (the ledger as it stands); `as_of` only decides
-what counts as overdue.  Everything is filtered by tenant.
+Open amounts follow the ledger's one rule (`cobro.ledger.repository.open_items`): the top debtors as of the
+overview's date, the customer list as the ledger stands now.  Everything is filtered by tenant.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from sqlalchemy import Engine, case, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
+from cobro.ledger.records import CustomerRow
+from cobro.ledger.repository import open_items as ledger_open
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -56,17 +57,16 @@ class CustomerListRow:
 
 
 def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
-    """The customers with the largest open balance in `currency`, with their overdue part."""
-    overdue = func.sum(case((InstalmentRow.due_date < as_of, InstalmentRow.open_minor), else_=0))
-    total = func.sum(InstalmentRow.open_minor)
+    """The customers with the largest open balance in `currency` at `as_of`, with their overdue part then."""
+    o = ledger_open.open_instalments(tenant, as_of)
+    overdue = func.sum(case((o.c.due_date < as_of, o.c.open_minor), else_=0))
+    total = func.sum(o.c.open_minor)
     stmt = (
         select(CustomerRow.code, CustomerRow.legal_name, CustomerRow.country, CustomerRow.collector,
-               total, overdue, func.count(func.distinct(InvoiceRow.id)), func.min(InstalmentRow.due_date))
-        .select_from(InstalmentRow)
-        .join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
-        .join(CustomerRow, CustomerRow.id == InstalmentRow.customer_id)
-        .where(InstalmentRow.tenant_id == tenant, InstalmentRow.open_minor > 0, InvoiceRow.kind == "invoice",
-               InstalmentRow.currency == currency)
+               total, overdue, func.count(func.distinct(o.c.invoice_id)), func.min(o.c.due_date))
+        .select_from(o)
+        .join(CustomerRow, CustomerRow.id == o.c.customer_id)
+        .where(o.c.currency == currency)
         .group_by(CustomerRow.id, CustomerRow.code, CustomerRow.legal_name, CustomerRow.country,
                   CustomerRow.collector)
         .order_by(total.desc(), CustomerRow.code)
@@ -95,11 +95,10 @@ def customer_page(session: Session, tenant: int, *, search: str = "", limit: int
     balances: dict[int, dict[str, int]] = {}
     counts: dict[int, int] = {}
     if rows:
+        o = ledger_open.open_instalments(tenant, None, customer_ids=[r.id for r in rows])
         for cid, cur, amount, n in session.execute(
-            select(InvoiceRow.customer_id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor), func.count())
-            .where(InvoiceRow.customer_id.in_([r.id for r in rows]), InvoiceRow.kind == "invoice",
-                   InvoiceRow.open_minor > 0)
-            .group_by(InvoiceRow.customer_id, InvoiceRow.currency)
+            select(o.c.customer_id, o.c.currency, func.sum(o.c.open_minor), func.count(func.distinct(o.c.invoice_id)))
+            .group_by(o.c.customer_id, o.c.currency)
         ):
             balances.setdefault(int(cid), {})[str(cur)] = int(amount or 0)
             counts[int(cid)] = counts.get(int(cid), 0) + int(n)

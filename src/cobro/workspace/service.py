@@ -20,7 +20,7 @@ from cobro.ledger.repository import parties
 from cobro.ledger.repository import summary as ledger
 from cobro.ledger.service.customers import customer_statement
 from cobro.platform.db.features import Features
-from cobro.reporting.domain.aging import DEFAULT_SPEC, BucketSpec, parse_bucket_spec
+from cobro.reporting.domain.aging import DEFAULT_SPEC, AgeingItem, BucketSpec, age, parse_bucket_spec
 from cobro.workspace import repository as repo
 
 
@@ -137,21 +137,15 @@ def customers(session: Session, tenant_code: str, *, search: str = "", page: int
     return CustomerPage(rows, total, page, per_page)
 
 
-def customer_ageing(open_items: list[dict[str, Any]], spec: BucketSpec) -> dict[str, list[AgeingBar]]:
-    """Bucket one customer's open invoice items by days past due (credit notes stay out, as in the report)."""
-    sums: dict[str, list[tuple[Money, int]]] = {}
-    for item in open_items:
-        if item["kind"] != "invoice":
-            continue
-        cur = str(item["currency"])
-        slots = sums.setdefault(cur, [(Money.zero(cur), 0)] * len(spec.buckets))
-        days = int(item["days_past_due"])
-        for b in spec.buckets:
-            if b.contains(days):
-                amount, n = slots[b.index]
-                slots[b.index] = (amount + Money.of(str(item["open"]), cur), n + 1)
-                break
-    return {cur: [AgeingBar(b.label, *slots[b.index]) for b in spec.buckets] for cur, slots in sorted(sums.items())}
+def customer_ageing(open_items: list[dict[str, Any]], spec: BucketSpec, as_of: dt.date) -> dict[str, list[AgeingBar]]:
+    """Bucket one customer's open items with the reports' ageing (`aging.age`); credit notes stay out of the
+    buckets, as in the report, and a currency with no open invoice item has no bars."""
+    items = [AgeingItem(Money.of(str(item["open"]), str(item["currency"])).amount,
+                        dt.date.fromisoformat(item["issue_date"]), dt.date.fromisoformat(item["due_date"]),
+                        str(item["currency"]), "credit_note" if item["kind"] == "credit_note" else "invoice")
+             for item in open_items]
+    return {cur: [AgeingBar(t.bucket.label, Money.of(t.amount, cur), t.count) for t in table.buckets]
+            for cur, table in sorted(age(items, as_of, spec).items()) if any(t.count for t in table.buckets)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +173,8 @@ def customer_view(session: Session, tenant_code: str, code: str, as_of: dt.date,
         extra["timeline"] = list(reversed(tasks.timeline(session, tenant_code, code)))[:50]
     if features.risk:
         extra["risk"] = repo.latest_risk(session, parties.tenant_id(session, tenant_code), code, as_of)
-    return CustomerView(statement, customer_ageing(statement["open_items"], parse_bucket_spec(DEFAULT_SPEC)), **extra)
+    return CustomerView(statement, customer_ageing(statement["open_items"], parse_bucket_spec(DEFAULT_SPEC), as_of),
+                        **extra)
 
 
 def worklist(session: Session, tenant_code: str, *, collector: str = "", status: str = "open") -> dict[str, Any]:

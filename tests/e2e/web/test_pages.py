@@ -104,3 +104,26 @@ def test_static_assets(client: TestClient) -> None:
     for path in ("/static/app.css", "/static/app.js", "/static/vendor/htmx.min.js",
                  "/static/vendor/chart.umd.min.js"):
         assert client.get(path).status_code == 200, path
+
+
+def test_customer_page_as_of_a_past_date_shows_the_ledger_then(client: TestClient) -> None:
+    # 2025-06-05: P-1 (300.00 on 2025-06-10) had not arrived, so F-004 was open in full; the page used to show
+    # today's 500.00 and list P-1 for any as_of
+    html = client.get("/customers/C002", params={"as_of": "2025-06-05"}, headers=EN).text
+    assert "€800.00" in html and "€500.00" not in html
+    assert "P-1" not in html
+    # C001 on 2025-06-05: F-003 (issued 2025-06-15) did not exist yet
+    html = client.get("/customers/C001", params={"as_of": "2025-06-05"}, headers=EN).text
+    assert "€3,500.50" in html and "€3,900.50" not in html
+    assert "F-003" not in html
+
+
+def test_overview_top_debtors_honour_as_of(client: TestClient) -> None:
+    # on 2025-06-05 C001 owed F-001 + F-002 (F-003 came on 2025-06-15) and C002 the whole of F-004 (paid in part
+    # on 2025-06-10); the top debtors used to show today's balances whatever the date
+    html = client.get("/", params={"as_of": "2025-06-05"}, headers=EN).text
+    top = html[html.index('id="top-debtors"'):]
+    assert "€3,500.50" in top and "€3,900.50" not in top  # C001's open, ranked first
+    assert "€800.00" in top and "€500.00" not in top  # C002's open then
+    assert top.index("Construcciones Peña SL") < top.index("Distribuidora Núñez SA")
+    assert "€4,300.50" in html  # the open EUR figure of the same date: the top debtors add up to it

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from cobro.collections.domain.credit import LimitException
 from cobro.collections.records import PolicyExceptionRow
-from cobro.ledger.records import AllocationRow, CustomerRow, InvoiceRow, PaymentRow
+from cobro.ledger.records import CustomerRow
+from cobro.ledger.repository import open_items
 
 Exposure = dict[int, dict[str, int]]  # customer id → currency → minor units
 
@@ -23,18 +24,9 @@ def customers(session: Session, tenant: int, code: str = "") -> list[CustomerRow
 
 
 def open_invoices(session: Session, tenant: int, as_of: dt.date, customer_id: int | None = None) -> Exposure:
-    """Open amount of invoices issued by `as_of`, less what was allocated to them by `as_of`."""
-    paid = (select(AllocationRow.invoice_id.label("iid"), func.sum(AllocationRow.amount_minor).label("paid"))
-            .where(AllocationRow.tenant_id == tenant, AllocationRow.date <= as_of)
-            .group_by(AllocationRow.invoice_id).subquery())
-    open_expr = InvoiceRow.amount_minor - func.coalesce(paid.c.paid, 0)
-    flt = [InvoiceRow.tenant_id == tenant, InvoiceRow.kind == "invoice", InvoiceRow.issue_date <= as_of,
-           open_expr > 0]
-    if customer_id is not None:
-        flt.append(InvoiceRow.customer_id == customer_id)
-    stmt = (select(InvoiceRow.customer_id, InvoiceRow.currency, func.sum(open_expr))
-            .select_from(InvoiceRow).outerjoin(paid, paid.c.iid == InvoiceRow.id)
-            .where(*flt).group_by(InvoiceRow.customer_id, InvoiceRow.currency))
+    """Open amount at `as_of` per customer and currency (the ledger's open-as-of rule, `open_items`)."""
+    o = open_items.open_instalments(tenant, as_of, customer_ids=None if customer_id is None else [customer_id])
+    stmt = select(o.c.customer_id, o.c.currency, func.sum(o.c.open_minor)).group_by(o.c.customer_id, o.c.currency)
     out: Exposure = defaultdict(dict)
     for cid, cur, total in session.execute(stmt):
         out[int(cid)][str(cur)] = int(total or 0)
@@ -47,20 +39,14 @@ def credits(session: Session, tenant: int, as_of: dt.date, customer_id: int | No
     Both at their current open amounts (the ledger does not date how credit notes and unapplied cash were used).
     """
     out: Exposure = defaultdict(lambda: defaultdict(int))
-    notes = [InvoiceRow.tenant_id == tenant, InvoiceRow.kind == "credit_note", InvoiceRow.issue_date <= as_of,
-             InvoiceRow.open_minor > 0]
-    cash = [PaymentRow.tenant_id == tenant, PaymentRow.date <= as_of, PaymentRow.unapplied_minor > 0]
-    if customer_id is not None:
-        notes.append(InvoiceRow.customer_id == customer_id)
-        cash.append(PaymentRow.customer_id == customer_id)
-    for cid, cur, total in session.execute(
-            select(InvoiceRow.customer_id, InvoiceRow.currency, func.sum(InvoiceRow.open_minor)).where(*notes)
-            .group_by(InvoiceRow.customer_id, InvoiceRow.currency)):
-        out[int(cid)][str(cur)] += int(total or 0)
-    for cid, cur, total in session.execute(
-            select(PaymentRow.customer_id, PaymentRow.currency, func.sum(PaymentRow.unapplied_minor)).where(*cash)
-            .group_by(PaymentRow.customer_id, PaymentRow.currency)):
-        out[int(cid)][str(cur)] += int(total or 0)
+    params = {"t": tenant, "as_of": as_of, "c": customer_id}
+    mine = " AND {}.customer_id = :c" if customer_id is not None else ""
+    for sql in ("SELECT i.customer_id, i.currency, SUM(i.open_minor) " + open_items.credit_notes_from_sql()
+                + mine.format("i") + " GROUP BY i.customer_id, i.currency",
+                "SELECT q.customer_id, q.currency, SUM(q.unapplied_minor) " + open_items.unapplied_cash_from_sql()
+                + mine.format("q") + " GROUP BY q.customer_id, q.currency"):
+        for cid, cur, total in session.execute(text(sql), params):
+            out[int(cid)][str(cur)] += int(total or 0)
     return {cid: dict(by) for cid, by in out.items()}
 
 

@@ -39,6 +39,7 @@ from cobro.collections.records import (
     PromiseRow,
 )
 from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow, TenantRow
+from cobro.ledger.repository import open_items as ledger_open
 
 Key = tuple[int, str]  # (customer id, currency)
 
@@ -79,15 +80,13 @@ def tenant_name(session: Session, tenant: int) -> str:
     return str(session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or "")
 
 
-# The open items the cycle plans over (shared with the per-pair aggregate in cycle_sql, which must see the same).
-# {scan}: on SQLite, whole-tenant reads say NOT INDEXED; the planner would walk a million rows through the tenant
-# index, which measured four times slower than scanning the table.
-OPEN_ITEMS_FROM = ("FROM instalments x{scan} JOIN invoices i ON i.id = x.invoice_id "
-                   "WHERE x.tenant_id = %(t)s AND x.open_minor > 0 AND i.kind = 'invoice' AND i.status = 'open'")
-
-
 def open_items_from(dialect: str, *, whole_tenant: bool) -> str:
-    return OPEN_ITEMS_FROM.format(scan=" NOT INDEXED" if dialect == "sqlite" and whole_tenant else "")
+    """The open items the cycle plans over: the ledger's receivable instalments open now (`open_items`, the one
+    rule), shared with the per-pair aggregate in cycle_sql, which must see the same.  On SQLite, whole-tenant
+    reads say NOT INDEXED: the planner would walk a million rows through the tenant index, which measured four
+    times slower than scanning the table."""
+    scan = " NOT INDEXED" if dialect == "sqlite" and whole_tenant else ""
+    return ledger_open.from_sql(as_of=None, inst="x", inv="i", tenant="%(t)s", scan=scan, only_open=True)
 
 
 def open_items(session: Session, tenant: int, customer_id: int | None = None, *,

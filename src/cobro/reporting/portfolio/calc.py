@@ -1,7 +1,10 @@
 """Polars building blocks of the portfolio analysis: open-as-of, buckets, month-end history, roll-rate snapshots.
 
-Money stays in integer minor units (Int64) inside the frames; callers turn sums into Decimal.  An invoice is open
-at a date when it was issued by then and not settled by then (the ledger export carries no partial payments).
+Money stays in integer minor units (Int64) inside the frames; callers turn sums into Decimal.  A row is an amount
+that is open at a date when it was issued by then and not settled by then.  A file row is a whole invoice or
+instalment; a database ledger (`cobro.reporting.repository.ledger_rows`) splits each instalment into one row per
+allocation plus the unpaid rest, so `open_at` — which adds the rows of one instalment back up — gives the ledger's
+``amount − allocations dated ≤ D`` (docs/ledger.md).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import polars as pl
 
 from cobro.kernel.money import ZERO
 from cobro.reporting.domain import kpis
-from cobro.reporting.domain.aging import BucketSpec
+from cobro.reporting.domain.aging import BucketSpec, bucket_for
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -31,23 +34,31 @@ def month_ends(as_of: dt.date, count: int, first: dt.date | None = None) -> list
     return list(reversed(ends))
 
 
+# the rows of one instalment (a file's instalment, or a database instalment's allocations and unpaid rest)
+ITEM = ("invoice_number", "customer_code", "due_date", "currency", "kind")
+
+
 def open_at(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """Invoices open at the end of `day`, with `dpd` (days past due) and `age` (days since invoice)."""
-    return frame.filter(
-        (pl.col("issue_date") <= day) & (pl.col("settled_date").is_null() | (pl.col("settled_date") > day))
-    ).with_columns(
+    """One row per instalment open at the end of `day`, its `amount_minor` the part still open then, with `dpd`
+    (days past due) and `age` (days since invoice)."""
+    opened = frame.filter(
+        (pl.col("issue_date") <= day) & (pl.col("settled_date").is_null() | (pl.col("settled_date") > day)))
+    rest = [c for c in frame.columns if c not in ITEM and c not in ("amount_minor", "amount", "settled_date")]
+    return opened.group_by(ITEM, maintain_order=True).agg(
+        pl.col("amount_minor").sum(), pl.col("amount").sum(), *(pl.col(c).first() for c in rest),
+        # the day the whole instalment is paid, when every open part has a settlement date
+        pl.when(pl.col("settled_date").is_null().any()).then(None).otherwise(pl.col("settled_date").max())
+        .alias("settled_date"),
+    ).select(frame.columns).with_columns(
         dpd=(pl.lit(day) - pl.col("due_date")).dt.total_days(),
         age=(pl.lit(day) - pl.col("issue_date")).dt.total_days(),
     )
 
 
-def bucket_expr(days: str, spec: BucketSpec) -> pl.Expr:
-    """The bucket index of an age column, with the same inclusive upper edges as `BucketSpec.case_sql`."""
-    expr: pl.Expr = pl.lit(spec.buckets[-1].index)
-    for b in reversed(spec.buckets):
-        if b.upper is not None:
-            expr = pl.when(pl.col(days) <= b.upper).then(pl.lit(b.index)).otherwise(expr)
-    return expr
+def bucket_indices(frame: pl.DataFrame, days: str, spec: BucketSpec) -> pl.Expr:
+    """The bucket index of an age column: each distinct age through `aging.bucket_for`, the reports' ageing."""
+    values = [int(v) for v in frame[days].unique().to_list() if v is not None]
+    return pl.col(days).replace_strict({v: bucket_for(v, spec).index for v in values}, return_dtype=pl.Int64)
 
 
 def minor_sum(frame: pl.DataFrame, condition: pl.Expr | None = None) -> int:
@@ -61,7 +72,7 @@ def bucket_totals(open_frame: pl.DataFrame, spec: BucketSpec, days: str = "dpd")
     out = [(0, 0)] * len(spec.buckets)
     if open_frame.height == 0:
         return out
-    grouped = open_frame.with_columns(b=bucket_expr(days, spec)).group_by("b").agg(
+    grouped = open_frame.with_columns(b=bucket_indices(open_frame, days, spec)).group_by("b").agg(
         pl.col("amount_minor").sum().alias("amount"), pl.len().alias("n"))
     for b, amount, n in grouped.iter_rows():
         out[int(b)] = (int(amount), int(n))
