@@ -75,18 +75,15 @@ def _scores(container: Container, as_of: dt.date, model: Path | None) -> dict[st
 
 def financials_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """Import invented accounts, train the bankruptcy model when the Polish data is there, score again."""
-    from sqlalchemy import select
-
     from cobro.demo.financials import DemoFirm, make_accounts, write_csv
     from cobro.demo.parties import EUR_RATE
-    from cobro.ledger.records import CustomerRow
+    from cobro.ledger.service.summary import customer_refs
     from cobro.solvency.service.financials import import_financials, usual_currencies
 
     before = _scores(container, as_of, None)
     with container.uow() as uow:
-        tid = uow.tenant.id
         currencies = usual_currencies(uow)
-        rows = list(uow.session.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tid)))
+        rows = customer_refs(uow.session, uow.tenant.id)
         behaviour = {r.code: r.behaviour for r in rows}
         firms = [DemoFirm(r.code, r.behaviour, r.segment, currencies.get(r.id, "EUR"),
                           EUR_RATE.get(currencies.get(r.id, "EUR"), 1.0)) for r in rows]

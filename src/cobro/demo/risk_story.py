@@ -48,23 +48,19 @@ def behaviour_table(behaviours: dict[str, str], scores: list[dict[str, Any]], cl
 
 def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Console) -> None:
     """Train the payment-date model, forecast 13 weeks, score, classify and recommend over the demo ledger."""
-    from sqlalchemy import select
-
     from cobro.forecasting import service as prediction
-    from cobro.ledger.records import CustomerRow
+    from cobro.ledger.service.summary import customer_refs
     from cobro.risk.service import scores as risk
 
     model_dir = out_dir / "models"
     with container.uow() as uow:
-        s = uow.session
         trained = prediction.train(uow, as_of, model_dir).as_json()
         cash = prediction.forecast(uow, as_of, model_dir=model_dir).as_json()
         ctx = risk.build(uow, as_of, rates=container.rates)
         scores = risk.score_all(uow, as_of, ctx=ctx).as_json()
         classes = [c.as_json() for c in risk.classify_all(uow, as_of, ctx=ctx)]
         recs = [r.as_json() for r in risk.recommend_all(uow, as_of, ctx=ctx, model_dir=model_dir)]
-        tid = uow.tenant.id
-        behaviours = {c.code: c.behaviour for c in s.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tid))}
+        behaviours = {c.code: c.behaviour for c in customer_refs(uow.session, uow.tenant.id)}
         uow.commit()
     for name, data in (("forecast", cash), ("risk_scores", scores), ("classification", classes),
                        ("recommendations", recs)):

@@ -39,3 +39,19 @@ def list_customers(session: Session, tenant: int, *, limit: int = 200, search: s
     """Customers matching `search` (code or name), largest open balance first."""
     return [CustomerBalance(r.code, r.legal_name, r.country, r.segment, r.collector, r.behaviour, n, dict(balance))
             for r, balance, n in parties.list_customers(session, tenant, limit=limit, search=search)]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    """A customer's id (the key other features' figures use) with its segment and the generator's behaviour."""
+
+    id: int
+    code: str
+    segment: str
+    behaviour: str
+
+
+def customer_refs(session: Session, tenant: int) -> list[CustomerRef]:
+    """Every customer of the tenant, in id (creation) order."""
+    rows = [r for r, _, _ in parties.list_customers(session, tenant, limit=10**9)]
+    return [CustomerRef(r.id, r.code, r.segment, r.behaviour) for r in sorted(rows, key=lambda r: r.id)]
