@@ -54,7 +54,7 @@ def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Cons
 
     model_dir = out_dir / "models"
     with container.uow() as uow:
-        trained = prediction.train(uow, as_of, model_dir).as_json()
+        trained = prediction.train(uow, as_of, model_dir, now=container.clock.now()).as_json()
         cash = prediction.forecast(uow, as_of, model_dir=model_dir).as_json()
         ctx = risk.build(uow, as_of, rates=container.rates)
         scores = risk.score_all(uow, as_of, ctx=ctx).as_json()

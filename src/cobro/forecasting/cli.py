@@ -73,6 +73,7 @@ def _as_of(history: pl.DataFrame) -> date:
 
 @app.command("payments")
 def payments(
+    ctx: typer.Context,
     history: Annotated[Path, typer.Option("--history", help="Settled invoices (CSV/XLSX).")],
     open_: Annotated[Path, typer.Option("--open", help="Open invoices, without settlement columns.")],
     mapping: Annotated[Path, typer.Option("--mapping", help="Column mapping YAML.")],
@@ -82,6 +83,7 @@ def payments(
 ) -> None:
     """Train on HISTORY and predict when each invoice of OPEN gets paid (days from its invoice date)."""
     from cobro.forecasting.paydate.model import fit
+    from cobro.platform.cli.context import state
 
     _check_mapping(mapping)
     try:
@@ -90,7 +92,7 @@ def payments(
     except CobroError as exc:
         raise _fail(str(exc)) from exc
     cutoff = _as_of(hist)
-    model = fit(hist, cutoff, horizon_days=horizon_days)
+    model = fit(hist, cutoff, horizon_days=horizon_days, now=state(ctx).container().clock.now())
     if model.message:
         typer.echo(f"warning: {model.message}", err=True)
     pred = model.predict(book.drop("settled_date"), hist, cutoff)

@@ -48,12 +48,13 @@ def _open_book(frame: pl.DataFrame) -> pl.DataFrame:
             .with_columns(pl.col("open_amount").alias("amount")))
 
 
-def train(uow: Uow, as_of: dt.date, model_dir: Path) -> TrainedModel:
-    """Train on everything settled by `as_of` and save the model; returns what was trained, where."""
+def train(uow: Uow, as_of: dt.date, model_dir: Path, *, now: dt.datetime) -> TrainedModel:
+    """Train on everything settled by `as_of` and save the model (created at `now`, the entrypoint's clock);
+    returns what was trained, where."""
     frame = uow.repo(FORECASTING).ledger_frame(as_of)
     if frame.height == 0:
         raise InvalidInputError("the ledger has no invoices to learn from; import invoices and payments first")
-    model = fit(frame, _cutoff(as_of))
+    model = fit(frame, _cutoff(as_of), now=now)
     path = model_path(model_dir, uow.tenant.code)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)

@@ -96,7 +96,8 @@ def model_train(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = Fa
     from cobro.forecasting import service as prediction
 
     day, where = _day(ctx, as_of), _model_dir(ctx)
-    out = _run(ctx, lambda u: prediction.train(u, day, where).as_json())
+    now = state(ctx).container().clock.now()
+    out = _run(ctx, lambda u: prediction.train(u, day, where, now=now).as_json())
     if as_json:
         print_json(out)
         return

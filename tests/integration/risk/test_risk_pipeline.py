@@ -38,7 +38,7 @@ def test_pipeline_on_the_demo_ledger(container: Container, cli_env: dict[str, st
     behaviour = _behaviours(container)
     models = tmp_path / "models"
     with container.uow() as uow:
-        trained = prediction.train(uow, AS_OF, models).as_json()
+        trained = prediction.train(uow, AS_OF, models, now=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC)).as_json()
         assert trained["kind"] == "gbm" and Path(trained["path"]).exists()
         assert trained["trained_until"] == "2026-06-30" and "d_mean" in trained["features"]
         cash = prediction.forecast(uow, AS_OF, model_dir=models).as_json()

@@ -96,3 +96,24 @@ def test_evaluate_prints_cobro_next_to_baselines(tmp_path: Path) -> None:
                                       "--split-date", "2022-10-01", "--json"])
     assert result.exit_code == 0, result.output
     assert '"B1b customer median"' in result.output and '"cobro"' in result.output
+
+
+def test_a_saved_model_records_the_entrypoint_clock(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cobro.forecasting.paydate.model import PaydateModel
+    from cobro.kernel.clock import FixedClock
+    from cobro.platform.cli.context import State
+    from cobro.platform.container import build
+    from cobro.platform.settings import Settings
+
+    history, open_, mapping, _ = _files(tmp_path)
+    container = build(Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}"),
+                      clock=FixedClock(datetime(2026, 11, 25, 9, 30, 15, tzinfo=UTC)))
+    saved = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["payments", "--history", str(history), "--open", str(open_), "--mapping",
+                                      str(mapping), "--out", str(tmp_path / "p.csv"), "--save-model", str(saved)],
+                                obj=State(container))
+    container.close()
+    assert result.exit_code == 0, result.output
+    assert PaydateModel.load(saved).created_at == "2026-11-25T09:30:15+00:00"

@@ -83,3 +83,16 @@ def test_tiny_history_falls_back_to_the_empirical_baseline(ledger: pl.DataFrame)
     pred = model.predict(test, tiny, CUTOFF)
     assert (pred["method"] == "baseline").all()
     assert pred["p50_days"].is_finite().all() and pred["p_late"].is_between(0, 1).all()
+
+
+def test_created_at_is_the_callers_time(tmp_path: Path, ledger: pl.DataFrame) -> None:
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 11, 25, 9, 30, 15, 999, tzinfo=UTC)  # the entrypoint's clock
+    for history in (ledger, ledger.head(30)):  # a fitted model and the small-history baseline
+        model = fit(history, CUTOFF, now=at)
+        assert model.created_at == "2026-11-25T09:30:15+00:00"
+        path = tmp_path / f"{model.kind}.json"
+        model.save(path)
+        assert PaydateModel.load(path).created_at == "2026-11-25T09:30:15+00:00"
+    assert fit(ledger.head(30), CUTOFF).created_at == ""  # fitted for one prediction: no clock read

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from cobro.forecasting import service as prediction
+from cobro.forecasting.paydate.model import PaydateModel
 from cobro.forecasting.repository import FORECASTING
 from cobro.forecasting.schemas import CashForecast, ModelKind
 from cobro.kernel.errors import InvalidInputError, NotFoundError
@@ -19,6 +20,7 @@ from cobro.platform.tenants import Tenant
 from tests.fakes import FakeUnitOfWork, InMemoryForecastingRepository, ledger_frame
 
 AS_OF = dt.date(2023, 1, 1)
+NOW = dt.datetime(2023, 1, 2, 8, 15, tzinfo=dt.UTC)  # the entrypoint's clock
 
 
 def _ledger(n_customers: int = 12, per_customer: int = 15, seed: int = 3) -> InMemoryForecastingRepository:
@@ -68,8 +70,9 @@ def test_the_horizon_is_checked_before_the_ledger_is_read() -> None:
 
 def test_train_saves_the_model_under_the_tenant_code(tmp_path: Path) -> None:
     uow = FakeUnitOfWork({FORECASTING: _ledger()}, tenant=Tenant(7, "acme", "Acme"))
-    trained = prediction.train(uow, AS_OF, tmp_path)
+    trained = prediction.train(uow, AS_OF, tmp_path, now=NOW)
     assert trained.path == tmp_path / "paydate-acme.json" and trained.path.exists()
+    assert PaydateModel.load(trained.path).created_at == "2023-01-02T08:15:00+00:00"  # the caller's time
     assert trained.trained_until == AS_OF and trained.invoices == 180 and 0 < trained.settled < 180
     assert trained.as_json()["trained_until"] == "2023-01-01" and trained.as_json()["path"] == str(trained.path)
     again = prediction.forecast(uow, AS_OF, horizon_weeks=4, model_dir=tmp_path)
@@ -79,7 +82,7 @@ def test_train_saves_the_model_under_the_tenant_code(tmp_path: Path) -> None:
 def test_an_empty_ledger() -> None:
     uow = FakeUnitOfWork({FORECASTING: InMemoryForecastingRepository()})
     with pytest.raises(InvalidInputError, match="no invoices to learn from"):
-        prediction.train(uow, AS_OF, Path("unused"))
+        prediction.train(uow, AS_OF, Path("unused"), now=NOW)
     with pytest.raises(NotFoundError, match="empty"):
         prediction.backtest(uow)
 

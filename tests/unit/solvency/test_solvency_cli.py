@@ -118,16 +118,19 @@ def test_analyze_with_model_uses_only_statement_features_as_factors(tmp_path: Pa
     assert year["factors"] and not any(f.startswith("noise") for f in year["factors"])
 
 
-def test_train_records_the_entrypoint_clock(tmp_path: Path, arff_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_records_the_entrypoint_clock(tmp_path: Path, arff_file: Path) -> None:
     import datetime as dt
 
     from cobro.kernel.clock import FixedClock
-    from cobro.platform.cli import context
+    from cobro.platform.cli.context import State
     from cobro.platform.container import build
+    from cobro.platform.settings import Settings
 
     at = dt.datetime(2026, 11, 25, 9, 30, 15, tzinfo=dt.UTC)
-    monkeypatch.setattr(context, "build", functools.partial(build, clock=FixedClock(at)))
+    container = build(Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}"), clock=FixedClock(at))
     model = tmp_path / "clocked.model"
-    res = runner.invoke(app, ["solvency", "train", "--arff", str(arff_file), "--out", str(model), "--folds", "0"])
+    res = runner.invoke(app, ["solvency", "train", "--arff", str(arff_file), "--out", str(model), "--folds", "0"],
+                        obj=State(container))
+    container.close()
     assert res.exit_code == 0, res.output
     assert model_module.SolvencyModel.load(model).trained_at == "2026-11-25T09:30:15+00:00"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,9 @@ class PaydateModel:
     metrics: dict[str, float] = field(default_factory=dict)
     message: str = ""
     boosters: dict[str, str] = field(default_factory=dict)
-    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    # when it was fitted, from the caller's clock (`fit(now=...)`); "" for a model fitted for one prediction
+    # and never saved, where no one reads it
+    created_at: str = ""
     format_version: int = FORMAT_VERSION
     _cache: dict[str, lgb.Booster] = field(default_factory=dict, repr=False, compare=False)
 
@@ -202,12 +204,18 @@ class PaydateModel:
 
 
 def fit(history: pl.DataFrame, cutoff: date, *, coverage: float = 0.8, horizon_days: int = 91,
-        mode: Mode = "frozen") -> PaydateModel:
-    """Train on invoices issued and settled before ``cutoff`` (features point-in-time, see features.py)."""
+        mode: Mode = "frozen", now: datetime | None = None) -> PaydateModel:
+    """Train on invoices issued and settled before ``cutoff`` (features point-in-time, see features.py).
+
+    ``now`` is the fitting time recorded as ``created_at`` (the entrypoint reads it from its clock); leave it out
+    only for a model that is used once and not saved.
+    """
+    created_at = "" if now is None else now.isoformat(timespec="seconds")
     rows = training_rows(history, cutoff)
     if rows.height < MIN_TRAIN:
         return PaydateModel(
             trained_until=cutoff, kind="baseline", mode=mode, horizon_days=horizon_days, coverage=coverage,
+            created_at=created_at,
             metrics={"n_train": float(rows.height)},
             message=(f"only {rows.height} settled invoices before {cutoff} (need {MIN_TRAIN}): using the "
                      "customer/global empirical delay quantiles instead of a fitted model"),
@@ -238,5 +246,5 @@ def fit(history: pl.DataFrame, cutoff: date, *, coverage: float = 0.8, horizon_d
     boosters["late"] = _train_booster(x, late, "binary").model_to_string()
     return PaydateModel(
         trained_until=cutoff, kind="gbm", mode=mode, horizon_days=horizon_days, coverage=coverage,
-        margin=margin, metrics=metrics, message=message, boosters=boosters,
+        margin=margin, metrics=metrics, message=message, boosters=boosters, created_at=created_at,
     )
