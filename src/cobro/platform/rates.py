@@ -1,4 +1,4 @@
-"""The rate book: the shipped rate tables (package data `cobro.interest.tables`) merged with the operator's
+"""The rate book: the shipped rate tables (package data `cobro.platform.rate_tables`) merged with the operator's
 `rates_dir` (`COBRO_RATES_DIR`, docs/analytics.md §4), each read once per book.
 
 The composition root builds one book (`Container.rates`) and entrypoints hand it to every computation that needs
@@ -14,8 +14,8 @@ from typing import Final
 
 from cobro.kernel.rates import RateRow, RateTable, RateTableError, merge_rate_rows, parse_rate_table
 
-# named, not imported: the data files belong to the interest feature, and platform may not import features
-SHIPPED_PACKAGE: Final = "cobro.interest.tables"
+# the shipped tables are package data next to the book that reads them
+SHIPPED_PACKAGE: Final = "cobro.platform.rate_tables"
 
 
 class RateBook:
