@@ -143,7 +143,7 @@ def bench(url: str, instalments: int, customers: int, tries: int) -> None:
     print(f"  {'generate (not measured)':<34} {time.perf_counter() - start:8.2f} s")
     container = build(Settings(database_url=url))
     with container.uow() as uow:
-        apply_policy(uow.session, "default", POLICY.read_text(), user="bench")
+        apply_policy(uow, POLICY.read_text(), user="bench")
         uow.commit()
 
     def raw() -> str:
@@ -153,7 +153,7 @@ def bench(url: str, instalments: int, customers: int, tries: int) -> None:
 
     def cycle() -> tuple[str, dict[str, float]]:
         with container.uow() as uow:
-            result = run_cycle(uow.session, "default", as_of=AS_OF, now=dt.datetime.now(dt.UTC), rates=container.rates)
+            result = run_cycle(uow, as_of=AS_OF, now=dt.datetime.now(dt.UTC), rates=container.rates)
             start = time.perf_counter()
             uow.commit()
             result.phases["commit"] = time.perf_counter() - start

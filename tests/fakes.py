@@ -15,16 +15,48 @@ gives it; it answers "as of a date" the way the SQL does only where the service 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import polars as pl
 
+from cobro.collections.domain.status import (
+    AssignmentScope,
+    CaseStatus,
+    DisputeReason,
+    DisputeStatus,
+    ExceptionKind,
+    ExceptionStatus,
+    PlanStatus,
+    PromiseStatus,
+    TaskKind,
+    TaskOutcome,
+    TaskStatus,
+)
+from cobro.collections.schemas import (
+    ActionItems,
+    CreditStop,
+    DisputeRecord,
+    EscalationCase,
+    HoldRecord,
+    InvoiceRef,
+    PaymentPlanRecord,
+    PolicyAssignment,
+    PolicyExceptionRecord,
+    PolicyVersion,
+    PromiseRecord,
+    TaskRecord,
+    TermsAcknowledgement,
+    TimelineEntry,
+)
+from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import exponent
 from cobro.ledger.repository.frames import FRAME_SCHEMA
+from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.tenants import Tenant
 from cobro.platform.uow import RepositoryKey
 from cobro.reporting.domain.aging import BucketSpec
@@ -267,3 +299,264 @@ class InMemoryReportsRepository:
 
     def ledger_rows(self) -> list[tuple[object, ...]]:
         return list(self.rows)
+
+
+# --- collections -----------------------------------------------------------------------------------------------
+
+@dataclass
+class InMemoryPoliciesRepository:
+    """Stored policy versions and assignments, as the SQL keeps them; `codes` names customers by id."""
+
+    versions: list[PolicyVersion] = field(default_factory=list)
+    assigned: list[PolicyAssignment] = field(default_factory=list)
+    codes: dict[int, str] = field(default_factory=dict)
+
+    def save_version(self, *, name: str, yaml_text: str, parsed_json: str, created_by: str) -> int:
+        version = 1 + max((v.version for v in self.versions if v.name == name), default=0)
+        self.versions.append(PolicyVersion(name, version, parsed_json, created_by, None))
+        return version
+
+    def assign(self, *, name: str, scope: AssignmentScope, segment: str = "", customer_id: int | None = None,
+               assigned_by: str = "") -> None:
+        self.assigned = [a for a in self.assigned
+                         if (a.scope, a.segment, a.customer_id) != (scope, segment, customer_id)]
+        self.assigned.append(PolicyAssignment(scope, segment, customer_id, self.codes.get(customer_id or 0, ""),
+                                              name))
+
+    def latest_versions(self) -> dict[str, PolicyVersion]:
+        return {v.name: v for v in sorted(self.versions, key=lambda v: v.version)}
+
+    def history(self) -> list[PolicyVersion]:
+        return sorted(self.versions, key=lambda v: (v.name, v.version))
+
+    def assignments(self) -> list[PolicyAssignment]:
+        return sorted(self.assigned, key=lambda a: (a.scope, a.segment))
+
+
+@dataclass
+class InMemoryWorkRepository:
+    """One tenant's customers, invoices and governed records in lists, as `WorkRepository` hands them out.
+
+    Set up with `add_customer`, `add_invoice` (its open instalments), `add_task` and `add_case`; read what the
+    services wrote from the public lists (`events` is every timeline entry with its customer id).  Like the SQL,
+    the customer's open currencies are those of its invoices with an open instalment."""
+
+    customers: list[CustomerRecord] = field(default_factory=list)
+    invoice_refs: dict[str, InvoiceRef] = field(default_factory=dict)
+    instalments: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # invoice id → (id, open minor)
+    exception_rows: list[PolicyExceptionRecord] = field(default_factory=list)
+    hold_rows: list[HoldRecord] = field(default_factory=list)
+    dispute_rows: list[DisputeRecord] = field(default_factory=list)
+    promise_rows: list[PromiseRecord] = field(default_factory=list)
+    plans: list[PaymentPlanRecord] = field(default_factory=list)
+    task_rows: list[TaskRecord] = field(default_factory=list)
+    actions: dict[int, ActionItems] = field(default_factory=dict)
+    case_rows: list[EscalationCase] = field(default_factory=list)
+    stops: list[CreditStop] = field(default_factory=list)
+    acknowledgements: list[TermsAcknowledgement] = field(default_factory=list)
+    events: list[tuple[int, TimelineEntry]] = field(default_factory=list)
+    _ids: dict[str, int] = field(default_factory=dict)
+
+    def _next(self, kind: str) -> int:
+        self._ids[kind] = self._ids.get(kind, 0) + 1
+        return self._ids[kind]
+
+    def _code(self, customer_id: int) -> str:
+        return next((c.code for c in self.customers if c.id == customer_id), "")
+
+    # --- set-up ---
+
+    def add_customer(self, code: str, *, segment: str = "", terms: str = "net 30") -> CustomerRecord:
+        cust = CustomerRecord(self._next("customer"), code, f"{code} S.L.", "B12345678", "ES", segment, "carla",
+                              "es", terms, None, "")
+        self.customers.append(cust)
+        return cust
+
+    def add_invoice(self, customer: CustomerRecord, number: str, *open_minor: int,
+                    currency: str = "EUR") -> InvoiceRef:
+        """An invoice with one open instalment per amount given (none: settled)."""
+        ref = InvoiceRef(self._next("invoice"), number, customer.id, currency)
+        self.invoice_refs[number] = ref
+        self.instalments[ref.id] = [(self._next("instalment"), m) for m in open_minor if m > 0]
+        return ref
+
+    def add_task(self, customer: CustomerRecord, *, kind: TaskKind = TaskKind.CALL, contact: str = "Ana Admin",
+                 action: ActionItems | None = None) -> TaskRecord:
+        action_id = None
+        if action is not None:
+            action_id = self._next("action")
+            self.actions[action_id] = action
+        task = TaskRecord(self._next("task"), customer.id, customer.code, action_id, kind, "carla", contact,
+                          "+34600000001", dt.date(2025, 1, 1), TaskStatus.OPEN, None, "")
+        self.task_rows.append(task)
+        return task
+
+    def add_case(self, customer: CustomerRecord, *, credit_stop: bool = True) -> EscalationCase:
+        case = EscalationCase(self._next("case"), customer.id, customer.code, "EUR", 100_000, CaseStatus.OPEN,
+                              dt.date(2025, 1, 1), "", credit_stop, (), "escalated")
+        self.case_rows.append(case)
+        if credit_stop:
+            self.stops.append(CreditStop(customer.id, customer.code, dt.date(2025, 1, 1), "escalated"))
+        return case
+
+    def kinds(self, customer: CustomerRecord) -> list[str]:
+        """The kinds of the customer's timeline entries, oldest first."""
+        return [e.kind for cid, e in self.events if cid == customer.id]
+
+    # --- the ledger ---
+
+    def customer(self, code: str) -> CustomerRecord:
+        found = next((c for c in self.customers if c.code == code), None)
+        if found is None:
+            raise NotFoundError(f"no customer with code {code!r}")
+        return found
+
+    def open_currencies(self, customer_id: int) -> list[str]:
+        return sorted({i.currency for i in self.invoice_refs.values()
+                       if i.customer_id == customer_id and self.instalments.get(i.id)})
+
+    def invoices(self, numbers: Collection[str]) -> dict[str, InvoiceRef]:
+        return {n: self.invoice_refs[n] for n in numbers if n in self.invoice_refs}
+
+    def open_instalments(self, invoice_ids: Collection[int]) -> list[tuple[int, int]]:
+        return [i for iid in sorted(invoice_ids) for i in self.instalments.get(iid, [])]
+
+    def covered_instalments(self, customer_id: int) -> set[int]:
+        return {i for p in self.plans if p.customer_id == customer_id and p.status == PlanStatus.ACTIVE
+                for i in p.covered}
+
+    # --- policy exceptions ---
+
+    def add_exception(self, *, customer_id: int, kind: ExceptionKind, value: str, justification: str,
+                      requested_by: str, expires_on: dt.date) -> PolicyExceptionRecord:
+        row = PolicyExceptionRecord(self._next("exception"), customer_id, self._code(customer_id), kind, value,
+                                    justification, requested_by, "", ExceptionStatus.REQUESTED, expires_on)
+        self.exception_rows.append(row)
+        return row
+
+    def find_exception(self, exception_id: int) -> PolicyExceptionRecord | None:
+        return next((r for r in self.exception_rows if r.id == exception_id), None)
+
+    def set_exception_status(self, exception_id: int, status: ExceptionStatus, *, approved_by: str = "",
+                             decided_at: dt.datetime | None = None, note: str = "") -> PolicyExceptionRecord:
+        return self._replace(self.exception_rows, exception_id, status=status,
+                             **({"approved_by": approved_by} if decided_at is not None else {}))
+
+    def exceptions(self, status: str = "") -> list[PolicyExceptionRecord]:
+        return [r for r in self.exception_rows if not status or r.status == status]
+
+    @staticmethod
+    def _replace(rows: list[R], row_id: int, **changes: Any) -> R:
+        """Replace the frozen value with `row_id` in `rows` by a copy with `changes`, as an UPDATE would."""
+        index = next(k for k, r in enumerate(rows) if cast(Any, r).id == row_id)
+        rows[index] = cast(R, dataclasses.replace(cast(Any, rows[index]), **changes))
+        return rows[index]
+
+    # --- holds, disputes, promises, plans ---
+
+    def add_hold(self, *, customer_id: int, invoice_id: int | None, reason: str, until: dt.date | None,
+                 created_by: str) -> HoldRecord:
+        number = next((i.number for i in self.invoice_refs.values() if i.id == invoice_id), "")
+        row = HoldRecord(self._next("hold"), customer_id, self._code(customer_id), invoice_id, number, reason, until,
+                         None)
+        self.hold_rows.append(row)
+        return row
+
+    def find_hold(self, hold_id: int) -> HoldRecord | None:
+        return next((r for r in self.hold_rows if r.id == hold_id), None)
+
+    def release_hold(self, hold_id: int, *, on: dt.date) -> HoldRecord:
+        return self._replace(self.hold_rows, hold_id, released_on=on)
+
+    def holds(self, *, active_on: dt.date | None = None) -> list[HoldRecord]:
+        return [r for r in self.hold_rows if active_on is None
+                or (r.released_on is None and (r.until is None or r.until >= active_on))]
+
+    def add_dispute(self, *, customer_id: int, invoice_ids: Collection[int], reason_code: DisputeReason,
+                    amount_minor: int, currency: str, owner: str, resolve_by: dt.date | None, opened_on: dt.date,
+                    note: str) -> DisputeRecord:
+        numbers = {i.id: i.number for i in self.invoice_refs.values()}
+        ids = tuple(sorted(invoice_ids))
+        row = DisputeRecord(self._next("dispute"), customer_id, self._code(customer_id), ids,
+                            tuple(numbers[i] for i in ids), reason_code, amount_minor, currency, owner, resolve_by,
+                            DisputeStatus.OPEN)
+        self.dispute_rows.append(row)
+        return row
+
+    def find_dispute(self, dispute_id: int) -> DisputeRecord | None:
+        return next((r for r in self.dispute_rows if r.id == dispute_id), None)
+
+    def resolve_dispute(self, dispute_id: int, *, on: dt.date, resolution: str) -> DisputeRecord:
+        return self._replace(self.dispute_rows, dispute_id, status=DisputeStatus.RESOLVED)
+
+    def disputes(self, status: str = "") -> list[DisputeRecord]:
+        return [r for r in self.dispute_rows if not status or r.status == status]
+
+    def add_promise(self, *, customer_id: int, currency: str, amount_minor: int, promised_on: dt.date,
+                    due_on: dt.date, grace_days: int, contact: str, channel: str, task_id: int | None,
+                    created_by: str) -> PromiseRecord:
+        row = PromiseRecord(self._next("promise"), customer_id, self._code(customer_id), currency, amount_minor,
+                            due_on, grace_days, contact, channel, PromiseStatus.PENDING, 0)
+        self.promise_rows.append(row)
+        return row
+
+    def promises(self, status: str = "") -> list[PromiseRecord]:
+        return [r for r in self.promise_rows if not status or r.status == status]
+
+    def add_plan(self, *, customer_id: int, currency: str, total_minor: int, covered: Collection[int],
+                 instalments: Collection[tuple[dt.date, int]], agreed_on: dt.date, created_by: str,
+                 note: str) -> PaymentPlanRecord:
+        plan = PaymentPlanRecord(self._next("plan"), customer_id, currency, total_minor, tuple(covered),
+                                 tuple(instalments), PlanStatus.ACTIVE, agreed_on)
+        self.plans.append(plan)
+        return plan
+
+    # --- tasks and the timeline ---
+
+    def find_task(self, task_id: int) -> TaskRecord | None:
+        return next((r for r in self.task_rows if r.id == task_id), None)
+
+    def tasks(self, *, collector: str = "", status: str = "open") -> list[TaskRecord]:
+        return sorted((r for r in self.task_rows if (not status or r.status == status)
+                       and (not collector or r.collector == collector)), key=lambda r: (r.due_on, r.id))
+
+    def complete_task(self, task_id: int, *, outcome: TaskOutcome, note: str, on: dt.date) -> TaskRecord:
+        return self._replace(self.task_rows, task_id, status=TaskStatus.DONE, outcome=outcome)
+
+    def action_items(self, action_id: int) -> ActionItems | None:
+        return self.actions.get(action_id)
+
+    def timeline(self, customer_id: int, *, day: dt.date, kind: str, summary: str, ref: str = "",
+                 actor: str = "") -> None:
+        self.events.append((customer_id, TimelineEntry(day, kind, ref, actor, summary)))
+
+    def customer_timeline(self, customer_id: int) -> list[TimelineEntry]:
+        return [e for cid, e in self.events if cid == customer_id]
+
+    # --- escalation, credit stops, terms ---
+
+    def find_case(self, case_id: int) -> EscalationCase | None:
+        return next((r for r in self.case_rows if r.id == case_id), None)
+
+    def cases(self, status: str = "") -> list[EscalationCase]:
+        return [r for r in self.case_rows if not status or r.status == status]
+
+    def hand_off_case(self, case_id: int, *, to: str, on: dt.date) -> None:
+        self._replace(self.case_rows, case_id, status=CaseStatus.HANDED_OFF, handed_off_to=to)
+
+    def close_case(self, case_id: int, *, on: dt.date) -> None:
+        self._replace(self.case_rows, case_id, status=CaseStatus.CLOSED)
+
+    def credit_stops(self) -> list[CreditStop]:
+        return list(self.stops)
+
+    def lift_credit_stop(self, customer_id: int, *, on: dt.date) -> None:
+        self.stops = [s for s in self.stops if s.customer_id != customer_id]
+        self.case_rows = [dataclasses.replace(c, credit_stop=False) if c.customer_id == customer_id else c
+                          for c in self.case_rows]
+
+    def add_acknowledgement(self, *, customer_id: int, terms: str, statement: str, on: dt.date, by: str,
+                            channel: str, recorded_by: str) -> TermsAcknowledgement:
+        row = TermsAcknowledgement(self._next("terms"), customer_id, terms, statement, on, by, channel)
+        self.acknowledgements.append(row)
+        return row

@@ -108,7 +108,7 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
     _name_the_creditor(container, "Suministros Iberia Demo SL")
     policy_text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     with container.uow() as uow:
-        apply_policy(uow.session, tenant, policy_text, user="demo")
+        apply_policy(uow, policy_text, user="demo")
         uow.commit()
     calendar = HolidayCalendar("ES")
     days = [as_of + dt.timedelta(days=i) for i in range(SIMULATED_DAYS)]
@@ -124,7 +124,7 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
         for day in days:
             now = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
             with container.uow() as uow:
-                result = run_cycle(uow.session, tenant, as_of=day, now=now, rates=container.rates)
+                result = run_cycle(uow, as_of=day, now=now, rates=container.rates)
                 uow.commit()
             by_channel = Counter(str(a["channel"]) for a in result.actions)
             planned.update(by_channel)

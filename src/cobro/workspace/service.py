@@ -20,6 +20,7 @@ from cobro.ledger.repository import parties
 from cobro.ledger.repository import summary as ledger
 from cobro.ledger.service.customers import customer_statement
 from cobro.platform.db.features import Features
+from cobro.platform.uow import UnitOfWork
 from cobro.reporting.domain.aging import DEFAULT_SPEC, AgeingItem, BucketSpec, age, parse_bucket_spec
 from cobro.workspace import repository as repo
 
@@ -165,12 +166,12 @@ def customer_view(session: Session, tenant_code: str, code: str, as_of: dt.date,
     if features.collections:
         from cobro.collections.service import holds, promises, tasks
 
-        mine = [p for p in promises.list_promises(session, tenant_code) if p["customer"] == code]
+        work = UnitOfWork.within(session, tenant_code)
+        mine = [p.as_json() for p in promises.list_promises(work) if p.customer == code]
         extra["promises"] = sorted(mine, key=lambda p: p["due_on"], reverse=True)
-        extra["disputes"] = [d for d in holds.list_disputes(session, tenant_code, status="")
-                             if d["customer"] == code]
-        extra["tasks"] = [t for t in tasks.list_tasks(session, tenant_code, status="") if t["customer"] == code]
-        extra["timeline"] = list(reversed(tasks.timeline(session, tenant_code, code)))[:50]
+        extra["disputes"] = [d.as_json() for d in holds.list_disputes(work, status="") if d.customer == code]
+        extra["tasks"] = [t.as_json() for t in tasks.list_tasks(work, status="") if t.customer == code]
+        extra["timeline"] = [e.as_json() for e in reversed(tasks.timeline(work, code))][:50]
     if features.risk:
         extra["risk"] = repo.latest_risk(session, parties.tenant_id(session, tenant_code), code, as_of)
     return CustomerView(statement, customer_ageing(statement["open_items"], parse_bucket_spec(DEFAULT_SPEC), as_of),
@@ -181,7 +182,7 @@ def worklist(session: Session, tenant_code: str, *, collector: str = "", status:
     """Open call/meeting tasks, oldest due first, and the collectors that have any (for the filter)."""
     from cobro.collections.service import tasks
 
-    everyone = tasks.list_tasks(session, tenant_code, status=status)
+    everyone = [t.as_json() for t in tasks.list_tasks(UnitOfWork.within(session, tenant_code), status=status)]
     rows = [t for t in everyone if not collector or t["collector"] == collector]
     return {"tasks": rows, "collectors": sorted({t["collector"] for t in everyone if t["collector"]}),
             "collector": collector, "status": status}

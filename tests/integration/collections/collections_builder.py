@@ -26,7 +26,7 @@ class Ledger:
 
     def policy(self, text: str | None = None, **kw: str) -> None:
         with self.container.uow() as uow:
-            apply_policy(uow.session, "default", text or POLICY.read_text(), user="test", **kw)
+            apply_policy(uow, text or POLICY.read_text(), user="test", **kw)
             uow.commit()
 
     def customer(self, code: str, *, contacts: tuple[tuple[str, str, str, str], ...] = (

@@ -30,7 +30,7 @@ def test_two_concurrent_runs_plan_each_action_once(container: Container) -> None
         try:
             with container.uow() as uow:
                 barrier.wait()
-                result = run_cycle(uow.session, "default", as_of=dt.date(2025, 10, 6), now=NOW,
+                result = run_cycle(uow, as_of=dt.date(2025, 10, 6), now=NOW,
                                    rates=container.rates)
                 uow.commit()
                 planned.append(result.counts.get("planned", 0))

@@ -25,7 +25,7 @@ NOW = dt.datetime(2025, 12, 1, 6, 0, tzinfo=dt.UTC)
 
 def cycle(container: Container, as_of: dt.date, *, dry_run: bool = False) -> dict:
     with container.uow() as uow:
-        result = run_cycle(uow.session, "default", as_of=as_of, now=NOW, rates=container.rates, dry_run=dry_run)
+        result = run_cycle(uow, as_of=as_of, now=NOW, rates=container.rates, dry_run=dry_run)
         if dry_run:
             uow.rollback()
         else:

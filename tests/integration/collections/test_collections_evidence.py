@@ -21,7 +21,7 @@ def test_evidence_pack_lists_demands_and_interest(container: Container) -> None:
     ledger.invoice(cid, "F-EV-1", dt.date(2025, 1, 15), "1200.00")
     for day in (dt.date(2025, 1, 21), dt.date(2025, 3, 20)):  # a reminder, then (after downtime) escalation
         with container.uow() as uow:
-            run_cycle(uow.session, "default", as_of=day, now=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
+            run_cycle(uow, as_of=day, now=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
                       rates=container.rates)
             uow.session.execute(update(OutboxMessageRow).where(OutboxMessageRow.status == "pending").values(
                 status="sent", message_id=f"<m-{day}@test>",
@@ -30,7 +30,7 @@ def test_evidence_pack_lists_demands_and_interest(container: Container) -> None:
     with container.uow() as uow:
         case = uow.session.scalar(select(EscalationCaseRow).where(EscalationCaseRow.customer_id == cid))
         assert case is not None
-        pack = evidence_pack(uow.session, "default", case.id, as_of=dt.date(2025, 3, 31), rates=container.rates)
+        pack = evidence_pack(uow, case.id, as_of=dt.date(2025, 3, 31), rates=container.rates)
     text = pack.text_layer()
     assert pack.content.startswith(b"%PDF")
     assert "F-EV-1" in text

@@ -80,7 +80,7 @@ def test_cycle_letter_and_evidence_pack_use_the_operator_rates(container: Contai
     configured = build(Settings(database_url=container.settings.database_url, rates_dir=ops))
     try:
         with configured.uow() as uow:
-            text = evidence_pack(uow.session, "default", case_id, as_of=dt.date(2025, 3, 31),
+            text = evidence_pack(uow, case_id, as_of=dt.date(2025, 3, 31),
                                  rates=configured.rates).text_layer()
     finally:
         configured.close()

@@ -40,8 +40,8 @@ def test_terms_letter_is_queued_once_and_renders(container: Container) -> None:
     cid = ledger.customer("T1")
     day = dt.date(2025, 3, 3)
     with container.uow() as uow:
-        first = send_terms_letter(uow.session, "default", "T1", today=day, rates=container.rates)
-        again = send_terms_letter(uow.session, "default", "T1", today=day, rates=container.rates)
+        first = send_terms_letter(uow, "T1", today=day, rates=container.rates)
+        again = send_terms_letter(uow, "T1", today=day, rates=container.rates)
         uow.commit()
         assert first.id == again.id
         rows = list(uow.session.scalars(select(OutboxMessageRow).where(OutboxMessageRow.template == "terms_letter")))
@@ -64,7 +64,7 @@ def test_terms_letter_states_the_policys_compensation(container: Container) -> N
     ledger.policy(POLICY_55)
     ledger.customer("T1")
     with container.uow() as uow:
-        send_terms_letter(uow.session, "default", "T1", today=dt.date(2025, 3, 3), rates=container.rates)
+        send_terms_letter(uow, "T1", today=dt.date(2025, 3, 3), rates=container.rates)
         uow.commit()
     row = _letter(container, "T1")
     context = json.loads(row.context_json)
@@ -84,8 +84,8 @@ def test_terms_letter_compensation_in_the_customers_currency_or_none(container: 
     ledger.customer("UK1", segment="uk")
     ledger.customer("NONE")
     with container.uow() as uow:
-        send_terms_letter(uow.session, "default", "UK1", today=dt.date(2025, 3, 3), rates=container.rates)
-        send_terms_letter(uow.session, "default", "NONE", today=dt.date(2025, 3, 3), rates=container.rates)
+        send_terms_letter(uow, "UK1", today=dt.date(2025, 3, 3), rates=container.rates)
+        send_terms_letter(uow, "NONE", today=dt.date(2025, 3, 3), rates=container.rates)
         uow.commit()
     uk = json.loads(_letter(container, "UK1").context_json)
     assert uk["compensation"] == {"amount": "35.00", "currency": "GBP"} and uk["state_compensation"] is True

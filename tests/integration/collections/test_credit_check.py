@@ -24,14 +24,15 @@ runner = CliRunner()
 
 def call(container: Container, fn, *args, **kw):
     with container.uow() as uow:
-        out = fn(uow.session, "default", *args, **kw)
+        out = fn(uow, *args, **kw)
         uow.commit()
         return out
 
 
 def line(container: Container, code: str, as_of: dt.date, currency: str = "EUR") -> dict:
-    (check,) = call(container, credit.check, as_of, code)
-    return next(x for x in check["lines"] if x["currency"] == currency) | {"stop": check["over_limit"]}
+    (check,) = call(container, credit.checks, as_of, code)
+    data = check.as_dict()
+    return next(x for x in data["lines"] if x["currency"] == currency) | {"stop": data["over_limit"]}
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_rejected_exception_record_limit_and_exposure_on_the_date(container: Con
     paid = line(container, "BETA", D(2026, 2, 1))
     assert (paid["exposure"], paid["headroom"], paid["over_limit"]) == ("8000.00", "2000.00", False)
     with pytest.raises(NotFoundError):
-        call(container, credit.check, D(2026, 2, 1), "NOPE")
+        call(container, credit.checks, D(2026, 2, 1), "NOPE")
 
 
 def test_cli_credit_check_and_customers_show(container: Container, book: Ledger, cli_env: dict[str, str]) -> None:

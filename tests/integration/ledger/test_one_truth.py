@@ -225,7 +225,7 @@ def test_every_report_agrees_on_open_and_overdue(ledger: Container, as_of: dt.da
             assert all(net[c] == 0 for c in CURRENCIES if c not in st["balance"])
 
         # credit check: exposure = open − credit, per customer and currency, never below zero
-        for check in credit_service.checks(s, "default", as_of):
+        for check in credit_service.checks(uow, as_of):
             for line in check.lines:
                 owed = (want["open"][line.currency][check.customer] - want["notes"][line.currency][check.customer]
                         - want["cash"][line.currency][check.customer])

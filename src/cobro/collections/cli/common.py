@@ -15,6 +15,7 @@ from rich.table import Table
 
 from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import console, fail, print_json, state
+from cobro.platform.uow import UnitOfWork
 
 T = TypeVar("T")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -22,12 +23,13 @@ UserOpt = Annotated[str, typer.Option("--user", help="Who does this (recorded; f
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD).")]
 
 
-def run_service(ctx: typer.Context, fn: Callable[..., T], *, commit: bool = True) -> T:
-    """Call a service with (session, tenant code) in one unit of work; CobroError → exit 2 with the message."""
+def run_service(ctx: typer.Context, fn: Callable[[UnitOfWork], T], *, commit: bool = True) -> T:
+    """Call a service with one unit of work (the settings' tenant), then commit (or roll back); CobroError → exit 2
+    with the message."""
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            out = fn(uow.session, container.settings.tenant)
+            out = fn(uow)
             if commit:
                 uow.commit()
             else:

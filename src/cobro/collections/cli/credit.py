@@ -1,6 +1,6 @@
 """`cobro credit check [CODE] [--as-of DATE] [--json]`: effective credit limit, exposure, headroom, credit stop.
 
-Thin: the rules are in `cobro.collections.domain.credit`, the work in `cobro.collections.service.credit.check`.
+Thin: the rules are in `cobro.collections.domain.credit`, the work in `cobro.collections.service.credit.checks`.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ def describe(line: dict[str, Any]) -> str:
 
 def customer_credit(uow: UnitOfWork, code: str, as_of: dt.date) -> Section:
     """The credit check's part of `cobro customers show`: `credit_check` in the JSON, one line per currency."""
-    from cobro.collections.service.credit import check
+    from cobro.collections.service.credit import checks
 
-    credit = check(uow.session, uow.tenant_code, as_of, code)[0]
+    credit = checks(uow, as_of, code)[0].as_dict()
     return Section("credit_check", credit, tuple(f"credit check: {describe(line)}" for line in credit["lines"]))
 
 
@@ -55,13 +55,13 @@ def credit_check(
 ) -> None:
     """Effective credit limit (record or policy, raised by an approved higher_limit exception in force), exposure,
     headroom, and whether the customer is over limit (a credit stop for sales)."""
-    from cobro.collections.service.credit import check
+    from cobro.collections.service.credit import checks
 
     container = state(ctx).container()
     day = parse_day(as_of) if as_of else container.clock.today()
     try:
         with container.uow() as uow:
-            rows = check(uow.session, container.settings.tenant, day, code)
+            rows = [c.as_dict() for c in checks(uow, day, code)]
     except CobroError as exc:
         raise fail(str(exc)) from exc
     if over_only:

@@ -49,7 +49,7 @@ def policy_apply(ctx: typer.Context, file: Path,
         for p in problems:
             console.print(f"{file}: {p.path}: {p.message}", highlight=False, markup=False)
         raise typer.Exit(2)
-    stored = run_service(ctx, lambda s, t: apply_policy(s, t, text, segment=segment, customer=customer, user=user))
+    stored = run_service(ctx, lambda uow: apply_policy(uow, text, segment=segment, customer=customer, user=user))
     scope = f"customer {customer}" if customer else f"segment {segment}" if segment else "the tenant default"
     console.print(f"stored policy '{stored.name}' version {stored.version}, assigned to {scope}")
 
@@ -59,7 +59,7 @@ def policy_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The newest version of each policy, its assignments and the version history."""
     from cobro.collections.service.policy import show
 
-    data = run_service(ctx, show, commit=False)
+    data = run_service(ctx, show, commit=False).as_json()
     if as_json:
         print_json(data)
         return
@@ -86,7 +86,7 @@ def exception_request(
     """Request an exception (it does nothing until another user approves it)."""
     from cobro.collections.service.exceptions import request
 
-    row = run_service(ctx, lambda s, t: request(s, t, customer=customer, kind=kind, justification=justification,
+    row = run_service(ctx, lambda uow: request(uow, customer=customer, kind=kind, justification=justification,
                                                 user=user, expires_on=parse_day(expires), today=today_of(ctx), value=value))
     console.print(f"exception #{row.id} requested; it needs approval by someone other than {row.requested_by}")
 
@@ -95,7 +95,7 @@ def _decide(ctx: typer.Context, exception_id: int, user: str, approve: bool, not
     from cobro.collections.service.exceptions import decide
 
     clock = state(ctx).container().clock
-    row = run_service(ctx, lambda s, t: decide(s, t, exception_id, user=user, approve=approve, today=clock.today(),
+    row = run_service(ctx, lambda uow: decide(uow, exception_id, user=user, approve=approve, today=clock.today(),
                                                now=clock.now(), note=note))
     console.print(f"exception #{row.id} {row.status} by {row.approved_by}")
 
@@ -119,6 +119,7 @@ def exception_list(ctx: typer.Context, status: Annotated[str, typer.Option("--st
                    as_json: JsonOpt = False) -> None:
     from cobro.collections.service.exceptions import listing
 
-    rows = run_service(ctx, lambda s, t: listing(s, t, today=today_of(ctx), status=status), commit=False)
-    print_rows(rows, as_json, "Exceptions", ["id", "customer", "kind", "value", "status", "requested_by", "approved_by",
+    rows = run_service(ctx, lambda uow: listing(uow, today=today_of(ctx), status=status), commit=False)
+    rows_json = [r.as_json() for r in rows]
+    print_rows(rows_json, as_json, "Exceptions", ["id", "customer", "kind", "value", "status", "requested_by", "approved_by",
                                              "expires_on", "justification"])

@@ -5,7 +5,6 @@ Thin: parse, call one service inside a unit of work, commit, print.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -31,7 +30,7 @@ def hold_add(ctx: typer.Context, customer: str, reason: Annotated[str, typer.Opt
              user: UserOpt = "") -> None:
     from cobro.collections.service.holds import add_hold
 
-    row = run_service(ctx, lambda s, t: add_hold(s, t, customer=customer, reason=reason, today=today_of(ctx),
+    row = run_service(ctx, lambda uow: add_hold(uow, customer=customer, reason=reason, today=today_of(ctx),
                                                  until=parse_day(until) if until else None, invoice=invoice, user=user))
     console.print(f"hold #{row.id} added")
 
@@ -40,7 +39,7 @@ def hold_add(ctx: typer.Context, customer: str, reason: Annotated[str, typer.Opt
 def hold_release(ctx: typer.Context, hold_id: int, user: UserOpt = "") -> None:
     from cobro.collections.service.holds import release_hold
 
-    run_service(ctx, lambda s, t: release_hold(s, t, hold_id, today=today_of(ctx), user=user))
+    run_service(ctx, lambda uow: release_hold(uow, hold_id, today=today_of(ctx), user=user))
     console.print(f"hold #{hold_id} released")
 
 
@@ -49,8 +48,9 @@ def hold_list(ctx: typer.Context, all_: Annotated[bool, typer.Option("--all", he
               as_json: JsonOpt = False) -> None:
     from cobro.collections.service.holds import list_holds
 
-    rows = run_service(ctx, lambda s, t: list_holds(s, t, today=today_of(ctx), active_only=not all_), commit=False)
-    print_rows(rows, as_json, "Holds", ["id", "customer", "invoice", "until", "released_on", "reason"])
+    rows = run_service(ctx, lambda uow: list_holds(uow, today=today_of(ctx), active_only=not all_), commit=False)
+    rows_json = [r.as_json() for r in rows]
+    print_rows(rows_json, as_json, "Holds", ["id", "customer", "invoice", "until", "released_on", "reason"])
 
 
 @dispute_app.command("open")
@@ -64,7 +64,7 @@ def dispute_open(ctx: typer.Context, customer: str,
                  note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
     from cobro.collections.service.holds import open_dispute
 
-    row = run_service(ctx, lambda s, t: open_dispute(s, t, customer=customer, invoices=invoice, reason_code=reason,
+    row = run_service(ctx, lambda uow: open_dispute(uow, customer=customer, invoices=invoice, reason_code=reason,
                                                      today=today_of(ctx), amount=amount, owner=owner, note=note,
                                                      resolve_by=parse_day(resolve_by) if resolve_by else None,
                                                      user=user))
@@ -76,7 +76,7 @@ def dispute_resolve(ctx: typer.Context, dispute_id: int,
                     resolution: Annotated[str, typer.Option("--resolution")], user: UserOpt = "") -> None:
     from cobro.collections.service.holds import resolve_dispute
 
-    run_service(ctx, lambda s, t: resolve_dispute(s, t, dispute_id, resolution=resolution, today=today_of(ctx), user=user))
+    run_service(ctx, lambda uow: resolve_dispute(uow, dispute_id, resolution=resolution, today=today_of(ctx), user=user))
     console.print(f"dispute #{dispute_id} resolved")
 
 
@@ -85,8 +85,9 @@ def dispute_list(ctx: typer.Context, status: Annotated[str, typer.Option("--stat
                  as_json: JsonOpt = False) -> None:
     from cobro.collections.service.holds import list_disputes
 
-    rows = run_service(ctx, lambda s, t: list_disputes(s, t, status=status), commit=False)
-    print_rows(rows, as_json, "Disputes", ["id", "customer", "invoices", "reason_code", "amount", "currency",
+    rows = run_service(ctx, lambda uow: list_disputes(uow, status=status), commit=False)
+    rows_json = [r.as_json() for r in rows]
+    print_rows(rows_json, as_json, "Disputes", ["id", "customer", "invoices", "reason_code", "amount", "currency",
                                            "owner", "resolve_by", "status"])
 
 
@@ -100,10 +101,10 @@ def promise_add(ctx: typer.Context, customer: str, amount: Annotated[str, typer.
                 grace: Annotated[int | None, typer.Option("--grace-days")] = None, user: UserOpt = "") -> None:
     from cobro.collections.service.promises import add_promise
 
-    row = run_service(ctx, lambda s, t: add_promise(s, t, customer=customer, amount=amount, currency=currency,
+    row = run_service(ctx, lambda uow: add_promise(uow, customer=customer, amount=amount, currency=currency,
                                                     due_on=parse_day(date), today=today_of(ctx), contact=contact,
                                                     channel=channel, grace_days=grace, user=user))
-    console.print(f"promise #{row.id} recorded; dunning paused until {row.due_on + dt.timedelta(days=row.grace_days)}")
+    console.print(f"promise #{row.id} recorded; dunning paused until {row.pause_until}")
 
 
 @promise_app.command("list")
@@ -111,8 +112,9 @@ def promise_list(ctx: typer.Context, status: Annotated[str, typer.Option("--stat
                  as_json: JsonOpt = False) -> None:
     from cobro.collections.service.promises import list_promises
 
-    rows = run_service(ctx, lambda s, t: list_promises(s, t, status=status), commit=False)
-    print_rows(rows, as_json, "Promises", ["id", "customer", "amount", "currency", "due_on", "grace_days", "status",
+    rows = run_service(ctx, lambda uow: list_promises(uow, status=status), commit=False)
+    rows_json = [r.as_json() for r in rows]
+    print_rows(rows_json, as_json, "Promises", ["id", "customer", "amount", "currency", "due_on", "grace_days", "status",
                                            "paid", "contact"])
 
 
@@ -128,6 +130,6 @@ def plan_add(ctx: typer.Context, customer: str,
         schedule = [(parse_day(x.split(":", 1)[0]), x.split(":", 1)[1]) for x in instalment]
     except IndexError as exc:
         raise fail("write each instalment as DATE:AMOUNT, e.g. 2026-01-15:500.00") from exc
-    row = run_service(ctx, lambda s, t: add_plan(s, t, customer=customer, invoices=invoice, schedule=schedule,
+    row = run_service(ctx, lambda uow: add_plan(uow, customer=customer, invoices=invoice, schedule=schedule,
                                                  today=today_of(ctx), user=user, note=note))
     console.print(f"payment plan #{row.id} agreed")

@@ -45,7 +45,7 @@ def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
     clock = state(ctx).container().clock
     day = parse_day(as_of) if as_of else clock.today()
     rates = state(ctx).container().rates
-    result = run_service(ctx, lambda s, t: run_cycle(s, t, as_of=day, now=clock.now(), rates=rates, dry_run=dry_run),
+    result = run_service(ctx, lambda uow: run_cycle(uow, as_of=day, now=clock.now(), rates=rates, dry_run=dry_run),
                          commit=not dry_run)
     data = result.as_dict()
     if as_json:
@@ -65,7 +65,7 @@ def cycle_explain(ctx: typer.Context, customer: str, as_of: AsOfOpt = None, as_j
     from cobro.collections.service.explain import explain
 
     day = parse_day(as_of) if as_of else today_of(ctx)
-    data = run_service(ctx, lambda s, t: explain(s, t, customer, as_of=day), commit=False)
+    data = run_service(ctx, lambda uow: explain(uow, customer, as_of=day), commit=False).as_json()
     if as_json:
         print_json(data)
         return
@@ -91,19 +91,18 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
                status: Annotated[str, typer.Option("--status")] = "open", as_json: JsonOpt = False) -> None:
     from cobro.collections.service.tasks import list_tasks
 
-    rows = run_service(ctx, lambda s, t: list_tasks(s, t, collector=collector, status=status), commit=False)
-    if status == "open" and rows:  # order by expected money per collector minute (services/worklist.py)
-        from cobro.platform.uow import UnitOfWork
+    tasks = run_service(ctx, lambda uow: list_tasks(uow, collector=collector, status=status), commit=False)
+    rows = [t.as_json() for t in tasks]
+    if status == "open" and tasks:  # order by expected money per collector minute (services/worklist.py)
         from cobro.risk.schemas import WorkKind
         from cobro.risk.service.worklist import worklist
 
         rates = state(ctx).container().rates
-        ranked = {w.id: w for w in run_service(ctx, lambda s, t: worklist(UnitOfWork.within(s, t), today_of(ctx),
-                                                                          collector or None, rates=rates),
+        ranked = {w.id: w for w in run_service(ctx, lambda uow: worklist(uow, today_of(ctx), collector or None,
+                                                                          rates=rates),
                                                commit=False) if w.kind == WorkKind.TASK}
-        rows.sort(key=lambda r: ranked[r["id"]].rank if r["id"] in ranked else len(ranked) + 1)
-        for r in rows:
-            r["reason"] = ranked[r["id"]].reason if r["id"] in ranked else ""
+        tasks.sort(key=lambda t: ranked[t.id].rank if t.id in ranked else len(ranked) + 1)
+        rows = [{**t.as_json(), "reason": ranked[t.id].reason if t.id in ranked else ""} for t in tasks]
     print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
                                         *(["reason"] if status == "open" else [])])
 
@@ -117,10 +116,10 @@ def tasks_done(ctx: typer.Context, task_id: int,
                note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
     from cobro.collections.service.tasks import complete_task
 
-    result = run_service(ctx, lambda s, t: complete_task(
-        s, t, task_id, outcome=outcome, today=today_of(ctx), note=note, promise_amount=promise_amount,
+    result = run_service(ctx, lambda uow: complete_task(
+        uow, task_id, outcome=outcome, today=today_of(ctx), note=note, promise_amount=promise_amount,
         promise_date=parse_day(promise_date) if promise_date else None, user=user))
-    console.print(" ".join(f"{k}={v}" for k, v in result.items()))
+    console.print(" ".join(f"{k}={v}" for k, v in result.as_json().items()))
 
 
 @tasks_app.command("timeline")
@@ -128,8 +127,9 @@ def tasks_timeline(ctx: typer.Context, customer: str, as_json: JsonOpt = False) 
     """Everything sent or done for a customer, oldest first."""
     from cobro.collections.service.tasks import timeline
 
-    rows = run_service(ctx, lambda s, t: timeline(s, t, customer), commit=False)
-    print_rows(rows, as_json, f"Timeline of {customer}", ["day", "kind", "actor", "summary"])
+    rows = run_service(ctx, lambda uow: timeline(uow, customer), commit=False)
+    rows_json = [e.as_json() for e in rows]
+    print_rows(rows_json, as_json, f"Timeline of {customer}", ["day", "kind", "actor", "summary"])
 
 
 @escalation_app.command("list")
@@ -137,8 +137,9 @@ def escalation_list(ctx: typer.Context, status: Annotated[str, typer.Option("--s
                     as_json: JsonOpt = False) -> None:
     from cobro.collections.service.escalation import list_cases
 
-    rows = run_service(ctx, lambda s, t: list_cases(s, t, status=status), commit=False)
-    print_rows(rows, as_json, "Escalation cases", ["id", "customer", "currency", "amount", "status", "opened_on",
+    rows = run_service(ctx, lambda uow: list_cases(uow, status=status), commit=False)
+    rows_json = [c.as_json() for c in rows]
+    print_rows(rows_json, as_json, "Escalation cases", ["id", "customer", "currency", "amount", "status", "opened_on",
                                                    "handed_off_to", "credit_stop"])
 
 
@@ -147,7 +148,7 @@ def escalation_handoff(ctx: typer.Context, case_id: int, to: Annotated[str, type
                        user: UserOpt = "") -> None:
     from cobro.collections.service.escalation import hand_off
 
-    run_service(ctx, lambda s, t: hand_off(s, t, case_id, to=to, today=today_of(ctx), user=user))
+    run_service(ctx, lambda uow: hand_off(uow, case_id, to=to, today=today_of(ctx), user=user))
     console.print(f"case #{case_id} handed off to {to}")
 
 
@@ -157,7 +158,7 @@ def escalation_close(ctx: typer.Context, case_id: int, note: Annotated[str, type
                      user: UserOpt = "") -> None:
     from cobro.collections.service.escalation import close
 
-    run_service(ctx, lambda s, t: close(s, t, case_id, today=today_of(ctx), note=note, lift_credit_stop=lift_credit_stop,
+    run_service(ctx, lambda uow: close(uow, case_id, today=today_of(ctx), note=note, lift_credit_stop=lift_credit_stop,
                                         user=user))
     console.print(f"case #{case_id} closed")
 
@@ -171,7 +172,7 @@ def escalation_pack(ctx: typer.Context, case_id: int,
 
     day = parse_day(as_of) if as_of else today_of(ctx)
     rates = state(ctx).container().rates
-    pack = run_service(ctx, lambda s, t: evidence_pack(s, t, case_id, as_of=day, rates=rates, language=language),
+    pack = run_service(ctx, lambda uow: evidence_pack(uow, case_id, as_of=day, rates=rates, language=language),
                        commit=False)
     out.write_bytes(pack.content)
     console.print(f"evidence pack for case {case_id} written to {out}")
@@ -182,7 +183,8 @@ def escalation_credit_stops(ctx: typer.Context, as_json: JsonOpt = False) -> Non
     """Customers sales must not extend credit to."""
     from cobro.collections.service.escalation import credit_stops
 
-    print_rows(run_service(ctx, credit_stops, commit=False), as_json, "Credit stops", ["customer", "since", "reason"])
+    rows_json = [s.as_json() for s in run_service(ctx, credit_stops, commit=False)]
+    print_rows(rows_json, as_json, "Credit stops", ["customer", "since", "reason"])
 
 
 @terms_app.command("send")
@@ -194,7 +196,7 @@ def terms_send(ctx: typer.Context, customer: str,
 
     day = parse_day(as_of) if as_of else today_of(ctx)
     rates = state(ctx).container().rates
-    row = run_service(ctx, lambda s, t: send_terms_letter(s, t, customer, today=day, rates=rates, channel=channel,
+    row = run_service(ctx, lambda uow: send_terms_letter(uow, customer, today=day, rates=rates, channel=channel,
                                                           user=user))
     console.print(f"terms letter queued for {customer} ({row.channel} {row.recipient or ''}, status {row.status}); "
                   "`cobro outbox deliver` sends it")
@@ -208,5 +210,5 @@ def terms_acknowledge(ctx: typer.Context, customer: str, by: Annotated[str, type
     from cobro.collections.service.tasks import acknowledge_terms
 
     day = parse_day(date) if date else today_of(ctx)
-    row = run_service(ctx, lambda s, t: acknowledge_terms(s, t, customer, today=day, by=by, channel=channel, user=user))
+    row = run_service(ctx, lambda uow: acknowledge_terms(uow, customer, today=day, by=by, channel=channel, user=user))
     console.print(f"terms '{row.terms}' acknowledged by {row.acknowledged_by or customer} on {row.acknowledged_on}")

@@ -11,18 +11,12 @@ from cobro.collections.records import (
     CollectionActionRow,
     CustomerFlagRow,
     DisputeRow,
-    EscalationCaseRow,
     PromiseRow,
     TaskRow,
 )
 from cobro.delivery.records import OutboxMessageRow
 from cobro.delivery.schemas import OutboxStatus
 from cobro.ledger.records import InvoiceRow
-
-
-def case(session: Session, tenant: int, case_id: int) -> EscalationCaseRow | None:
-    row = session.get(EscalationCaseRow, case_id)
-    return row if row is not None and row.tenant_id == tenant else None
 
 
 def credit_stopped(session: Session, customer_id: int) -> bool:

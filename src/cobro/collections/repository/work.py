@@ -1,140 +1,151 @@
-"""Queries for the collector's work and the governed records: exceptions, holds, disputes, promises, plans,
-tasks, timeline, escalation cases, flags and terms acknowledgements."""
+"""The collector's work and the governed records: exceptions, holds, disputes, promises, plans, tasks, timeline,
+escalation cases, credit-stop flags and terms acknowledgements.
+
+Services reach these through the unit of work: ``uow.repo(WORK)`` is a `WorkRepository` (`SqlWorkRepository`
+in work_sql.py, an in-memory one in tests/fakes.py), scoped to the unit of work's tenant and handing back the
+frozen values of `cobro.collections.schemas`, never ORM rows.  The customer and its open items come from the ledger's service
+(`cobro.ledger.service.lookup`), so the ledger's open rule is the one applied.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any, TypeVar
+from collections.abc import Collection
+from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from cobro.collections.records import (
-    CustomerFlagRow,
-    DisputeRow,
-    EscalationCaseRow,
-    HoldRow,
-    PaymentPlanRow,
-    PolicyExceptionRow,
-    PromiseRow,
-    TaskRow,
-    TimelineEventRow,
+from cobro.collections.domain.status import DisputeReason, ExceptionKind, ExceptionStatus, TaskOutcome
+from cobro.collections.repository.work_sql import SqlWorkRepository
+from cobro.collections.schemas import (
+    ActionItems,
+    CreditStop,
+    DisputeRecord,
+    EscalationCase,
+    HoldRecord,
+    InvoiceRef,
+    PaymentPlanRecord,
+    PolicyExceptionRecord,
+    PromiseRecord,
+    TaskRecord,
+    TermsAcknowledgement,
+    TimelineEntry,
 )
-from cobro.kernel.errors import NotFoundError
-from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
-
-R = TypeVar("R")
+from cobro.ledger.service.lookup import CustomerRecord
+from cobro.platform.uow import RepositoryKey
 
 
-def add(session: Session, row: R) -> R:
-    session.add(row)
-    session.flush()
-    return row
+class WorkRepository(Protocol):
+    """What the services of pauses, tasks and escalation read and write (one tenant).  `find_*` give None for an
+    id that is not the tenant's; `add_*` insert and return the stored value."""
+
+    # the ledger, as collections needs it
+    def customer(self, code: str) -> CustomerRecord:
+        """The customer with `code` (NotFoundError naming it if there is none)."""
+        ...
+
+    def open_currencies(self, customer_id: int) -> list[str]:
+        """The currencies the customer has open invoice items in, sorted."""
+        ...
+
+    def invoices(self, numbers: Collection[str]) -> dict[str, InvoiceRef]:
+        """The tenant's invoices with these numbers (any customer), by number."""
+        ...
+
+    def open_instalments(self, invoice_ids: Collection[int]) -> list[tuple[int, int]]:
+        """(instalment id, open minor units) of the invoices' open instalments, by due date."""
+        ...
+
+    def covered_instalments(self, customer_id: int) -> set[int]:
+        """Instalment ids already replaced by one of the customer's active payment plans."""
+        ...
+
+    # policy exceptions
+    def add_exception(self, *, customer_id: int, kind: ExceptionKind, value: str, justification: str,
+                      requested_by: str, expires_on: dt.date) -> PolicyExceptionRecord: ...
+
+    def find_exception(self, exception_id: int) -> PolicyExceptionRecord | None: ...
+
+    def set_exception_status(self, exception_id: int, status: ExceptionStatus, *, approved_by: str = "",
+                             decided_at: dt.datetime | None = None, note: str = "") -> PolicyExceptionRecord:
+        """Record a decision (`approved_by`, `decided_at`, `note` given) or an expiry (none given)."""
+        ...
+
+    def exceptions(self, status: str = "") -> list[PolicyExceptionRecord]:
+        """By id; `status` (as stored) filters when given."""
+        ...
+
+    # holds, disputes, promises, plans
+    def add_hold(self, *, customer_id: int, invoice_id: int | None, reason: str, until: dt.date | None,
+                 created_by: str) -> HoldRecord: ...
+
+    def find_hold(self, hold_id: int) -> HoldRecord | None: ...
+
+    def release_hold(self, hold_id: int, *, on: dt.date) -> HoldRecord: ...
+
+    def holds(self, *, active_on: dt.date | None = None) -> list[HoldRecord]:
+        """By id; with `active_on`, only the holds not released and not ended before that day."""
+        ...
+
+    def add_dispute(self, *, customer_id: int, invoice_ids: Collection[int], reason_code: DisputeReason,
+                    amount_minor: int, currency: str, owner: str, resolve_by: dt.date | None, opened_on: dt.date,
+                    note: str) -> DisputeRecord: ...
+
+    def find_dispute(self, dispute_id: int) -> DisputeRecord | None: ...
+
+    def resolve_dispute(self, dispute_id: int, *, on: dt.date, resolution: str) -> DisputeRecord: ...
+
+    def disputes(self, status: str = "") -> list[DisputeRecord]: ...
+
+    def add_promise(self, *, customer_id: int, currency: str, amount_minor: int, promised_on: dt.date,
+                    due_on: dt.date, grace_days: int, contact: str, channel: str, task_id: int | None,
+                    created_by: str) -> PromiseRecord: ...
+
+    def promises(self, status: str = "") -> list[PromiseRecord]: ...
+
+    def add_plan(self, *, customer_id: int, currency: str, total_minor: int, covered: Collection[int],
+                 instalments: Collection[tuple[dt.date, int]], agreed_on: dt.date, created_by: str,
+                 note: str) -> PaymentPlanRecord:
+        """The plan with its instalments numbered 1.. in the order given."""
+        ...
+
+    # tasks and the timeline
+    def find_task(self, task_id: int) -> TaskRecord | None: ...
+
+    def tasks(self, *, collector: str = "", status: str = "open") -> list[TaskRecord]:
+        """By due date; `collector` and `status` filter when given."""
+        ...
+
+    def complete_task(self, task_id: int, *, outcome: TaskOutcome, note: str, on: dt.date) -> TaskRecord: ...
+
+    def action_items(self, action_id: int) -> ActionItems | None:
+        """The currency and invoice numbers of a dunning action (None if it is gone)."""
+        ...
+
+    def timeline(self, customer_id: int, *, day: dt.date, kind: str, summary: str, ref: str = "",
+                 actor: str = "") -> None:
+        """Add an event to the customer's timeline."""
+        ...
+
+    def customer_timeline(self, customer_id: int) -> list[TimelineEntry]:
+        """Oldest first."""
+        ...
+
+    # escalation, credit stops, terms
+    def find_case(self, case_id: int) -> EscalationCase | None: ...
+
+    def cases(self, status: str = "") -> list[EscalationCase]: ...
+
+    def hand_off_case(self, case_id: int, *, to: str, on: dt.date) -> None: ...
+
+    def close_case(self, case_id: int, *, on: dt.date) -> None: ...
+
+    def credit_stops(self) -> list[CreditStop]:
+        """The active credit-stop flags, by id."""
+        ...
+
+    def lift_credit_stop(self, customer_id: int, *, on: dt.date) -> None: ...
+
+    def add_acknowledgement(self, *, customer_id: int, terms: str, statement: str, on: dt.date, by: str,
+                            channel: str, recorded_by: str) -> TermsAcknowledgement: ...
 
 
-def get(session: Session, model: type[R], tenant: int, row_id: int, what: str) -> R:
-    row = session.get(model, row_id)
-    if row is None or getattr(row, "tenant_id", None) != tenant:
-        raise NotFoundError(f"no {what} #{row_id}")
-    return row
-
-
-def timeline(session: Session, tenant: int, customer_id: int, *, day: dt.date, kind: str, summary: str,
-             ref: str = "", actor: str = "") -> None:
-    session.add(TimelineEventRow(tenant_id=tenant, customer_id=customer_id, day=day, kind=kind, ref=ref,
-                                 summary=summary, actor=actor))
-
-
-def customer_codes(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {int(i): str(c) for i, c in session.execute(
-        select(CustomerRow.id, CustomerRow.code).where(CustomerRow.id.in_(sorted(ids))))}
-
-
-def invoices_by_number(session: Session, tenant: int, numbers: list[str]) -> dict[str, InvoiceRow]:
-    rows = session.scalars(select(InvoiceRow).where(InvoiceRow.tenant_id == tenant, InvoiceRow.number.in_(numbers)))
-    return {r.number: r for r in rows}
-
-
-def invoice_numbers(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {int(i): str(n) for i, n in session.execute(select(InvoiceRow.id, InvoiceRow.number)
-                                                       .where(InvoiceRow.id.in_(sorted(ids))))}
-
-
-def action_invoice_numbers(session: Session, items_json: str) -> list[str]:
-    """Invoice numbers of an action's items: `items_json` lists instalment ids (negative for payment-plan
-    instalments, which have no invoice); actions written before that listed item objects with the number."""
-    items = json.loads(items_json)
-    numbers = {str(i["invoice"]) for i in items if isinstance(i, dict)}
-    ids = sorted(i for i in items if isinstance(i, int) and i > 0)
-    if ids:
-        numbers.update(str(n) for n in session.scalars(
-            select(InvoiceRow.number).join(InstalmentRow, InstalmentRow.invoice_id == InvoiceRow.id)
-            .where(InstalmentRow.id.in_(ids))))
-    return sorted(n for n in numbers if not n.startswith("PLAN-"))
-
-
-def open_instalments(session: Session, invoice_ids: list[int]) -> list[InstalmentRow]:
-    return list(session.scalars(select(InstalmentRow).where(InstalmentRow.invoice_id.in_(invoice_ids),
-                                                            InstalmentRow.open_minor > 0)
-                                .order_by(InstalmentRow.due_date, InstalmentRow.id)))
-
-
-def _listing(session: Session, model: Any, tenant: int, *filters: Any, order: Any = None) -> list[Any]:
-    stmt = select(model).where(model.tenant_id == tenant, *filters).order_by(order if order is not None else model.id)
-    return list(session.scalars(stmt))
-
-
-def exceptions(session: Session, tenant: int, status: str = "") -> list[PolicyExceptionRow]:
-    return _listing(session, PolicyExceptionRow, tenant,
-                    *([PolicyExceptionRow.status == status] if status else []))
-
-
-def holds(session: Session, tenant: int, *, active_on: dt.date | None = None) -> list[HoldRow]:
-    flt = []
-    if active_on is not None:
-        flt = [HoldRow.released_on.is_(None), HoldRow.until.is_(None) | (HoldRow.until >= active_on)]
-    return _listing(session, HoldRow, tenant, *flt)
-
-
-def disputes(session: Session, tenant: int, status: str = "") -> list[DisputeRow]:
-    return _listing(session, DisputeRow, tenant, *([DisputeRow.status == status] if status else []))
-
-
-def promises(session: Session, tenant: int, status: str = "") -> list[PromiseRow]:
-    return _listing(session, PromiseRow, tenant, *([PromiseRow.status == status] if status else []))
-
-
-def plans(session: Session, tenant: int, customer_id: int | None = None) -> list[PaymentPlanRow]:
-    flt = [PaymentPlanRow.status == "active"]
-    if customer_id is not None:
-        flt.append(PaymentPlanRow.customer_id == customer_id)
-    return _listing(session, PaymentPlanRow, tenant, *flt)
-
-
-def covered_instalments(session: Session, tenant: int, customer_id: int) -> set[int]:
-    return {iid for p in plans(session, tenant, customer_id) for iid in json.loads(p.covered_json)}
-
-
-def tasks(session: Session, tenant: int, *, collector: str = "", status: str = "open") -> list[TaskRow]:
-    flt = [TaskRow.status == status] if status else []
-    if collector:
-        flt.append(TaskRow.collector == collector)
-    return _listing(session, TaskRow, tenant, *flt, order=TaskRow.due_on)
-
-
-def escalations(session: Session, tenant: int, status: str = "") -> list[EscalationCaseRow]:
-    return _listing(session, EscalationCaseRow, tenant, *([EscalationCaseRow.status == status] if status else []))
-
-
-def flags(session: Session, tenant: int, flag: str = "credit_stop") -> list[CustomerFlagRow]:
-    return _listing(session, CustomerFlagRow, tenant, CustomerFlagRow.flag == flag, CustomerFlagRow.active.is_(True))
-
-
-def customer_timeline(session: Session, tenant: int, customer_id: int) -> list[TimelineEventRow]:
-    return _listing(session, TimelineEventRow, tenant, TimelineEventRow.customer_id == customer_id,
-                    order=TimelineEventRow.id)
+WORK: RepositoryKey[WorkRepository] = RepositoryKey("collections.work", SqlWorkRepository)

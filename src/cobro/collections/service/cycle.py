@@ -33,14 +33,14 @@ from cobro.collections.service.cycle_effects import (
     Draft,
     _items_json,
     _key,
+    _write_effects,
     draft_effects,
-    write_effects,
 )
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.calendar import HolidayCalendar
 from cobro.kernel.money import format_minor
 from cobro.kernel.rates import RateSource
-from cobro.ledger.repository import parties
+from cobro.platform.uow import UnitOfWork
 
 
 @dataclass
@@ -84,28 +84,30 @@ def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[i
     return kept, broken, events
 
 
-def run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
+def run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
               dry_run: bool = False) -> CycleResult:
-    """Run the cycle for `as_of`; `rates` (the container's rate book) prices the interest letters state."""
+    """Run the cycle for `as_of` in `uow` (its tenant, its transaction: the caller commits, or rolls a dry run
+    back); `rates` (the container's rate book) prices the interest letters state."""
     # A run allocates millions of small, long-lived objects; the cyclic GC would rescan them over and over.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_cycle(session, tenant_code, as_of=as_of, now=now, rates=rates, dry_run=dry_run)
+        return _run_cycle(uow, as_of=as_of, now=now, rates=rates, dry_run=dry_run)
     finally:
         if enabled:
             gc.enable()
 
 
-def _run_cycle(session: Session, tenant_code: str, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
+def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: RateSource,
                dry_run: bool) -> CycleResult:
     result = CycleResult(as_of, dry_run)
-    repo.lock_for_run(session, tenant_code)
-    tenant = parties.tenant_id(session, tenant_code)
+    session = uow.session
+    repo.lock_for_run(session, uow.tenant_code)  # by the code chosen: the tenant is looked up after the lock
+    tenant = uow.tenant.id
     run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
     expired = repo.expire_exceptions(session, tenant, as_of)
     kept, broken, events = _evaluate_promises(session, tenant, as_of)
-    book = policy_book(session, tenant)
+    book = policy_book(uow)
     custs = repo.customers(session, tenant)
     result.lap("start")
     summaries = cycle_sql.case_summaries(session, tenant, as_of)
@@ -202,7 +204,7 @@ _CHUNK = 20_000  # pairs per batch: small enough to overlap planning and draftin
 
 def _write_drafts(session: Session, tenant: int, drafts: list[Draft], inserting: Future[dict[ActionKey, int]]
                   ) -> None:
-    repo.bulk_insert(session, TimelineEventRow, write_effects(session, tenant, drafts, inserting.result()))
+    repo.bulk_insert(session, TimelineEventRow, _write_effects(session, tenant, drafts, inserting.result()))
 
 
 def _schedule(schedules: dict[str, Schedule], chosen: Book, as_of: dt.date) -> Schedule:

@@ -126,7 +126,7 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
                   shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
                   creditor_name: str, rates: RateSource) -> list[Draft]:
     """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
-    actions are inserted (pure Python, so it can run while the database inserts them); `write_effects` keeps
+    actions are inserted (pure Python, so it can run while the database inserts them); `_write_effects` keeps
     those of the actions this run created and fills in their ids."""
     creditor = CreditorPart(name=creditor_name)
     out: list[Draft] = []
@@ -183,10 +183,11 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
     return out
 
 
-def write_effects(session: Session, tenant: int, drafts: list[Draft], created: dict[ActionKey, int],
+def _write_effects(session: Session, tenant: int, drafts: list[Draft], created: dict[ActionKey, int],
                   ) -> list[dict[str, Any]]:
     """Write the drafts of the actions this run created (a concurrent run's keys are dropped) with their action
-    ids; returns the timeline events, which the caller writes with its own."""
+    ids; returns the timeline events, which the caller writes with its own.  A step of the cycle, not a use case:
+    the rows go straight to a bulk insert."""
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("timeline_events", "tasks", "escalation_cases",
                                                              "customer_flags")}
     messages: list[OutboxMessage] = []

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cobro.collections.repository import evidence as repo
-from cobro.collections.repository.cycle import tenant_name
+from cobro.collections.repository.work import WORK
 from cobro.delivery.service.documents import (
     BrokenPromise,
     Demand,
@@ -30,25 +30,23 @@ from cobro.interest.domain import InterestError, compute_late_interest, rule_for
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource
-from cobro.ledger.records import CustomerRow
-from cobro.ledger.repository import parties
-from cobro.ledger.repository import summary as ledger
+from cobro.ledger.service import lookup
+from cobro.platform.uow import UnitOfWork
 
 # Statutory interest applies where the creditor's law and the currency agree (Ley 3/2004 for EUR debts).
 JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
 
 
-def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt.date, rates: RateSource,
+def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateSource,
                   language: str = "es") -> PdfDocument:
     """The case's evidence pack as of `as_of`; the claimable interest uses `rates` (the container's rate book)."""
-    tenant = parties.tenant_id(session, tenant_code)
-    case = repo.case(session, tenant, case_id)
+    session, tenant = uow.session, uow.tenant.id
+    case = uow.repo(WORK).find_case(case_id)
     if case is None:
         raise NotFoundError(f"no escalation case {case_id}")
-    cust = session.get(CustomerRow, case.customer_id)
-    assert cust is not None
+    cust = lookup.customer(session, tenant, case.customer)
     invoices = _open_items(session, cust.id, case.currency, as_of)
-    creditor = tenant_name(session, tenant) or tenant_code
+    creditor = uow.tenant.name or uow.tenant.code
     credit_stop = repo.credit_stopped(session, cust.id)
     return evidence_pack_pdf(
         creditor={"name": creditor}, customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
@@ -61,12 +59,12 @@ def evidence_pack(session: Session, tenant_code: str, case_id: int, *, as_of: dt
 
 def _open_items(session: Session, customer_id: int, currency: str, as_of: dt.date) -> list[dict[str, Any]]:
     items = []
-    for inv, inst in ledger.customer_open_items(session, customer_id):
-        if inv.kind != "invoice" or inv.currency != currency or inst.open_minor <= 0:
+    for item in lookup.open_invoice_items(session, customer_id):
+        if item.currency != currency:
             continue
-        items.append({"invoice": inv.number, "seq": inst.seq, "issue_date": inv.issue_date.isoformat(),
-                      "due_date": inst.due_date.isoformat(), "days_past_due": (as_of - inst.due_date).days,
-                      "open": Money.from_minor(inst.open_minor, currency).format_plain(), "currency": currency})
+        items.append({"invoice": item.invoice, "seq": item.seq, "issue_date": item.issue_date.isoformat(),
+                      "due_date": item.due_date.isoformat(), "days_past_due": (as_of - item.due_date).days,
+                      "open": Money.from_minor(item.open_minor, currency).format_plain(), "currency": currency})
     return items
 
 

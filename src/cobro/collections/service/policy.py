@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import yaml
-from sqlalchemy.orm import Session
 
 from cobro.collections.domain.policy import Policy, PolicyProblem, parse_policy, policy_to_dict
-from cobro.collections.repository import policies as repo
+from cobro.collections.domain.status import AssignmentScope
+from cobro.collections.repository.policies import POLICIES
+from cobro.collections.repository.work import WORK
+from cobro.collections.schemas import PolicyOverview, StoredPolicy
 from cobro.kernel.errors import InvalidInputError, NotFoundError
-from cobro.ledger.repository import parties
+from cobro.platform.uow import Uow
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -77,30 +80,23 @@ def _missing_templates(policy: Policy) -> list[PolicyProblem]:
     return problems
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPolicy:
-    name: str
-    version: int
-    policy: Policy
-
-
-def apply_policy(session: Session, tenant_code: str, yaml_text: str, *, segment: str = "", customer: str = "",
+def apply_policy(uow: Uow, yaml_text: str, *, segment: str = "", customer: str = "",
                  user: str = "") -> StoredPolicy:
     """Store `yaml_text` as a new version of its policy and assign that policy (default, segment or customer)."""
     policy, problems = load_policy_yaml(yaml_text)
     if policy is None:
         raise InvalidInputError("the policy is invalid: " + "; ".join(map(str, problems)))
-    tenant = parties.tenant_id(session, tenant_code)
-    row = repo.save_version(session, tenant, name=policy.name, yaml_text=yaml_text,
-                            parsed_json=json.dumps(policy_to_dict(policy), ensure_ascii=False), created_by=user)
+    repo = uow.repo(POLICIES)
+    version = repo.save_version(name=policy.name, yaml_text=yaml_text,
+                                parsed_json=json.dumps(policy_to_dict(policy), ensure_ascii=False), created_by=user)
     if customer:
-        cust = parties.get_customer(session, tenant, customer)
-        repo.assign(session, tenant, name=policy.name, scope="customer", customer_id=cust.id, assigned_by=user)
+        cust = uow.repo(WORK).customer(customer)
+        repo.assign(name=policy.name, scope=AssignmentScope.CUSTOMER, customer_id=cust.id, assigned_by=user)
     elif segment:
-        repo.assign(session, tenant, name=policy.name, scope="segment", segment=segment, assigned_by=user)
+        repo.assign(name=policy.name, scope=AssignmentScope.SEGMENT, segment=segment, assigned_by=user)
     else:
-        repo.assign(session, tenant, name=policy.name, scope="default", assigned_by=user)
-    return StoredPolicy(policy.name, row.version, policy)
+        repo.assign(name=policy.name, scope=AssignmentScope.DEFAULT, assigned_by=user)
+    return StoredPolicy(policy.name, version, policy)
 
 
 def _parse_stored(parsed_json: str) -> Policy:
@@ -110,14 +106,14 @@ def _parse_stored(parsed_json: str) -> Policy:
     return policy
 
 
-@dataclass
+@dataclass(frozen=True)
 class PolicyBook:
     """Every customer's policy for one cycle: by customer, else by segment, else the tenant default."""
 
-    by_name: dict[str, tuple[int, Policy]]
+    by_name: Mapping[str, tuple[int, Policy]]
     default: str
-    by_segment: dict[str, str]
-    by_customer: dict[int, str]
+    by_segment: Mapping[str, str]
+    by_customer: Mapping[int, str]
 
     def for_customer(self, customer_id: int, segment: str) -> tuple[str, int, Policy] | None:
         name = self.by_customer.get(customer_id) or self.by_segment.get(segment) or self.default
@@ -127,33 +123,25 @@ class PolicyBook:
         return name, version, policy
 
 
-def policy_book(session: Session, tenant: int) -> PolicyBook:
-    versions = repo.latest_versions(session, tenant)
-    book = PolicyBook({n: (r.version, _parse_stored(r.parsed_json)) for n, r in versions.items()}, "", {}, {})
-    for a in repo.assignments(session, tenant):
-        if a.scope == "default":
-            book.default = a.policy_name
-        elif a.scope == "segment":
-            book.by_segment[a.segment] = a.policy_name
+def policy_book(uow: Uow) -> PolicyBook:
+    """The tenant's newest policy versions and their assignments, resolved per customer by `for_customer`."""
+    repo = uow.repo(POLICIES)
+    default, by_segment, by_customer = "", {}, {}
+    for a in repo.assignments():
+        if a.scope == AssignmentScope.DEFAULT:
+            default = a.policy_name
+        elif a.scope == AssignmentScope.SEGMENT:
+            by_segment[a.segment] = a.policy_name
         elif a.customer_id is not None:
-            book.by_customer[a.customer_id] = a.policy_name
-    return book
+            by_customer[a.customer_id] = a.policy_name
+    return PolicyBook({n: (v.version, _parse_stored(v.parsed_json)) for n, v in repo.latest_versions().items()},
+                      default, by_segment, by_customer)
 
 
-def show(session: Session, tenant_code: str) -> dict[str, Any]:
-    tenant = parties.tenant_id(session, tenant_code)
-    versions = repo.latest_versions(session, tenant)
+def show(uow: Uow) -> PolicyOverview:
+    repo = uow.repo(POLICIES)
+    versions = repo.latest_versions()
     if not versions:
         raise NotFoundError("no policy stored yet; run `cobro policy apply FILE`")
-    codes = repo.customer_codes(session, tenant)
-    return {
-        "policies": {n: {"version": r.version, "created_at": r.created_at.isoformat() if r.created_at else "",
-                         "created_by": r.created_by, "policy": json.loads(r.parsed_json)}
-                     for n, r in sorted(versions.items())},
-        "assignments": [{"scope": a.scope, "segment": a.segment,
-                         "customer": codes.get(a.customer_id or 0, ""),
-                         "policy": a.policy_name} for a in repo.assignments(session, tenant)],
-        "history": [{"policy": r.name, "version": r.version, "created_by": r.created_by,
-                     "created_at": r.created_at.isoformat() if r.created_at else ""}
-                    for r in repo.history(session, tenant)],
-    }
+    return PolicyOverview(tuple(v for _, v in sorted(versions.items())), tuple(repo.assignments()),
+                          tuple(repo.history()))

@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
 from cobro.collections.domain.policy import STATUTORY_COMPENSATION
-from cobro.collections.repository import work
-from cobro.collections.repository.cycle import tenant_name
-from cobro.collections.service.policy import policy_book
+from cobro.collections.repository.work import WORK
+from cobro.collections.service.policy import PolicyBook, policy_book
 from cobro.delivery.schemas import (
     CreditorPart,
     CustomerPart,
@@ -30,8 +27,9 @@ from cobro.kernel.errors import InvalidInputError
 from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource, RateTableError
 from cobro.kernel.terms import PaymentTerms, TermsError
-from cobro.ledger.records import CustomerRow
-from cobro.ledger.repository import parties
+from cobro.ledger.service import lookup
+from cobro.ledger.service.lookup import CustomerRecord
+from cobro.platform.uow import UnitOfWork
 
 _ROLES = ("administration", "finance", "management", "other")
 _CHANNELS = {"email": "email", "letter": "letter"}
@@ -48,7 +46,7 @@ def _statutory_rate(country: str, day: dt.date, rates: RateSource) -> Decimal | 
     return None if row is None else row.rate
 
 
-def _terms_view(cust: CustomerRow) -> TermsPart:
+def _terms_view(cust: CustomerRecord) -> TermsPart:
     days = None
     try:
         terms = PaymentTerms.parse(cust.terms)
@@ -56,17 +54,14 @@ def _terms_view(cust: CustomerRow) -> TermsPart:
             days = terms.days
     except TermsError:
         pass
-    limit = None
-    if cust.credit_limit_minor is not None and cust.credit_limit_currency:
-        limit = Money.from_minor(cust.credit_limit_minor, cust.credit_limit_currency)
-    return TermsPart(description=cust.terms, days=days, credit_limit=limit)
+    return TermsPart(description=cust.terms, days=days, credit_limit=cust.credit_limit)
 
 
-def _compensation(session: Session, tenant: int, cust: CustomerRow) -> Money | None:
+def _compensation(book: PolicyBook, cust: CustomerRecord) -> Money | None:
     """The fixed recovery costs per overdue invoice the customer's policy claims (`late_payment.compensation`),
     in the customer's currency: that of its credit limit, else the first the policy names.  A tenant without a
     policy claims the statutory amount from Spanish customers, as before policies existed."""
-    chosen = policy_book(session, tenant).for_customer(cust.id, cust.segment)
+    chosen = book.for_customer(cust.id, cust.segment)
     if chosen is not None:
         table = chosen[2].compensation
     else:
@@ -78,37 +73,37 @@ def _compensation(session: Session, tenant: int, cust: CustomerRow) -> Money | N
     return None if minor is None else Money.from_minor(minor, currency)
 
 
-def send_terms_letter(session: Session, tenant_code: str, customer: str, *, today: dt.date, rates: RateSource,
-                      channel: str = "email", user: str = "") -> QueuedMessage:
+def send_terms_letter(uow: UnitOfWork, customer: str, *, today: dt.date, rates: RateSource, channel: str = "email",
+                      user: str = "") -> QueuedMessage:
     """Queue the terms letter for `customer` (by e-mail to its first contact with an address, or as a PDF);
     the statutory rate it states comes from `rates` (the container's rate book)."""
     if channel not in _CHANNELS:
         raise InvalidInputError(f"channel must be one of {', '.join(_CHANNELS)}, not {channel!r}")
-    tenant = parties.tenant_id(session, tenant_code)
-    cust = parties.get_customer(session, tenant, customer)
-    contacts = parties.contacts_of(session, cust.id)
+    tenant = uow.tenant.id
+    cust = lookup.customer(uow.session, tenant, customer)
+    contacts = lookup.contacts(uow.session, cust.id)
     ranked = sorted(contacts, key=lambda c: _ROLES.index(c.role) if c.role in _ROLES else len(_ROLES))
     who = next((c for c in ranked if c.email), None) if channel == "email" else (ranked[0] if ranked else None)
-    creditor = tenant_name(session, tenant) or tenant_code
+    creditor = uow.tenant.name or uow.tenant.code
     rate = _statutory_rate(cust.country, today, rates)
-    compensation = _compensation(session, tenant, cust)
+    compensation = _compensation(policy_book(uow), cust)
     context = MessageContext(
         customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=CreditorPart(name=creditor),
         as_of=today, terms=_terms_view(cust), interest=InterestPart(rate=rate) if rate is not None else None,
         compensation=compensation, state_interest=True, state_compensation=compensation is not None)
     missing = channel == "email" and who is None
-    queued = enqueue_one(session, tenant, OutboxMessage(
+    queued = enqueue_one(uow.session, tenant, OutboxMessage(
         channel=_CHANNELS[channel], template="terms_letter", idempotency_key=_key(cust, channel, today),
         context=context, recipient=(who.email if who is not None and channel == "email" else ""),
         recipient_name=who.name if who is not None else cust.legal_name,
         language=(who.language if who is not None and who.language else cust.language) or "es", tone="friendly",
         skip_reason="no contact with an e-mail address" if missing else ""))
     if queued.created:
-        work.timeline(session, tenant, cust.id, day=today, kind="terms.sent", ref=f"outbox:{queued.id}",
-                      actor=user, summary=f"terms letter ({channel}) queued: {cust.terms}"
-                      + (f"; statutory interest {rate} %" if rate is not None else ""))
+        uow.repo(WORK).timeline(cust.id, day=today, kind="terms.sent", ref=f"outbox:{queued.id}", actor=user,
+                                summary=f"terms letter ({channel}) queued: {cust.terms}"
+                                + (f"; statutory interest {rate} %" if rate is not None else ""))
     return queued
 
 
-def _key(cust: CustomerRow, channel: str, today: dt.date) -> str:
+def _key(cust: CustomerRecord, channel: str, today: dt.date) -> str:
     return f"terms:{cust.code}:{cust.terms}:{channel}:{today.isoformat()}"
