@@ -37,7 +37,8 @@ from cobro.collections.domain.status import (
     TaskOutcome,
     TaskStatus,
 )
-from cobro.collections.schemas import (
+from cobro.collections.schemas.policies import PolicyAssignment, PolicyVersion
+from cobro.collections.schemas.work import (
     ActionItems,
     CreditStop,
     DisputeRecord,
@@ -45,9 +46,7 @@ from cobro.collections.schemas import (
     HoldRecord,
     InvoiceRef,
     PaymentPlanRecord,
-    PolicyAssignment,
     PolicyExceptionRecord,
-    PolicyVersion,
     PromiseRecord,
     TaskRecord,
     TermsAcknowledgement,

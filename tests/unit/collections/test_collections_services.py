@@ -22,7 +22,7 @@ from cobro.collections.domain.status import (
 )
 from cobro.collections.repository.policies import POLICIES
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas import ActionItems, PolicyExceptionRecord, PromiseRecord
+from cobro.collections.schemas.work import ActionItems, PolicyExceptionRecord, PromiseRecord
 from cobro.collections.service import escalation, exceptions, holds, policy, promises, tasks
 from cobro.kernel.errors import ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError
 from tests.fakes import FakeUnitOfWork, InMemoryPoliciesRepository, InMemoryWorkRepository

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from cobro.collections.domain.status import AssignmentScope
 from cobro.collections.records import PolicyAssignmentRow, PolicyRow
-from cobro.collections.schemas import PolicyAssignment, PolicyVersion
+from cobro.collections.schemas.policies import PolicyAssignment, PolicyVersion
 from cobro.ledger.records import CustomerRow
 from cobro.platform.uow import RepositoryKey
 

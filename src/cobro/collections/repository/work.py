@@ -3,8 +3,8 @@ escalation cases, credit-stop flags and terms acknowledgements.
 
 Services reach these through the unit of work: ``uow.repo(WORK)`` is a `WorkRepository` (`SqlWorkRepository`
 in work_sql.py, an in-memory one in tests/fakes.py), scoped to the unit of work's tenant and handing back the
-frozen values of `cobro.collections.schemas`, never ORM rows.  The customer and its open items come from the ledger's service
-(`cobro.ledger.service.lookup`), so the ledger's open rule is the one applied.
+frozen values of `cobro.collections.schemas.work`, never ORM rows.  The customer and its open items come from
+the ledger's service (`cobro.ledger.service.lookup`), so the ledger's open rule is the one applied.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Protocol
 
 from cobro.collections.domain.status import DisputeReason, ExceptionKind, ExceptionStatus, TaskOutcome
 from cobro.collections.repository.work_sql import SqlWorkRepository
-from cobro.collections.schemas import (
+from cobro.collections.schemas.work import (
     ActionItems,
     CreditStop,
     DisputeRecord,

@@ -1,5 +1,5 @@
 """The SQL behind `cobro.collections.repository.work.WorkRepository`: one tenant's governed records, handed back
-as the frozen values of `cobro.collections.schemas` (each with its customer's code), never ORM rows."""
+as the frozen values of `cobro.collections.schemas.work` (each with its customer's code), never ORM rows."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from cobro.collections.records import (
     TermsAcknowledgementRow,
     TimelineEventRow,
 )
-from cobro.collections.schemas import (
+from cobro.collections.schemas.work import (
     ActionItems,
     CaseItem,
     CreditStop,

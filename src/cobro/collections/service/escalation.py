@@ -7,7 +7,7 @@ import datetime as dt
 
 from cobro.collections.domain.status import CaseStatus
 from cobro.collections.repository.work import WORK, WorkRepository
-from cobro.collections.schemas import CreditStop, EscalationCase
+from cobro.collections.schemas.work import CreditStop, EscalationCase
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from cobro.platform.uow import Uow
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from cobro.collections.domain.status import ExceptionKind, ExceptionStatus
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas import PolicyExceptionRecord
+from cobro.collections.schemas.work import PolicyExceptionRecord
 from cobro.kernel.errors import ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError
 from cobro.kernel.money import Money, MoneyError
 from cobro.platform.uow import Uow

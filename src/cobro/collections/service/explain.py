@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cobro.collections.repository import cycle as repo
-from cobro.collections.schemas import CurrencyExplanation, ExplainedItem, Explanation, PlannedStep
+from cobro.collections.schemas.explain import CurrencyExplanation, ExplainedItem, Explanation, PlannedStep
 from cobro.collections.service.cycle import _plan_all
 from cobro.collections.service.policy import policy_book
 from cobro.ledger.service import lookup

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from cobro.collections.domain.status import DisputeReason, DisputeStatus
 from cobro.collections.repository.work import WORK, WorkRepository
-from cobro.collections.schemas import DisputeRecord, HoldRecord, InvoiceRef, PaymentPlanRecord
+from cobro.collections.schemas.work import DisputeRecord, HoldRecord, InvoiceRef, PaymentPlanRecord
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from cobro.kernel.money import Money, MoneyError, format_minor
 from cobro.ledger.service.lookup import CustomerRecord

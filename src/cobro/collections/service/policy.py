@@ -14,7 +14,7 @@ from cobro.collections.domain.policy import Policy, PolicyProblem, parse_policy,
 from cobro.collections.domain.status import AssignmentScope
 from cobro.collections.repository.policies import POLICIES
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas import PolicyOverview, StoredPolicy
+from cobro.collections.schemas.policies import PolicyOverview, StoredPolicy
 from cobro.kernel.errors import InvalidInputError, NotFoundError
 from cobro.platform.uow import Uow
 

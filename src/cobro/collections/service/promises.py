@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas import PromiseRecord
+from cobro.collections.schemas.work import PromiseRecord
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.errors import InvalidInputError
 from cobro.kernel.money import Money, MoneyError

@@ -8,7 +8,7 @@ import datetime as dt
 
 from cobro.collections.domain.status import DisputeReason, TaskKind, TaskOutcome, TaskStatus
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas import TaskCompletion, TaskRecord, TermsAcknowledgement, TimelineEntry
+from cobro.collections.schemas.work import TaskCompletion, TaskRecord, TermsAcknowledgement, TimelineEntry
 from cobro.collections.service.holds import open_dispute
 from cobro.collections.service.promises import add_promise
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError

@@ -1,21 +1,12 @@
-"""What the collections services hand back: frozen values carrying minor units with their currency, statuses as
-the `StrEnum`s of `cobro.collections.domain.status`.
-
-Each value's `as_json()` is the one place it becomes the JSON the CLI prints (and the dashboard reads): keys,
-order and formats (amounts as plain decimal text, dates as ISO text) are those of the commands' `--json`.
-The credit check's values are the domain's (`cobro.collections.domain.credit.CreditCheck`, `as_dict()`).
-"""
+"""The governed records and the collector's work: exceptions, holds, disputes, promises, plans, tasks, the
+timeline, escalation cases, credit stops and terms acknowledgements."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any
 
-from cobro.collections.domain.policy import Policy
 from cobro.collections.domain.status import (
-    AssignmentScope,
     CaseStatus,
     DisputeReason,
     DisputeStatus,
@@ -27,78 +18,9 @@ from cobro.collections.domain.status import (
     TaskOutcome,
     TaskStatus,
 )
+from cobro.collections.schemas import Json, iso, plain
 from cobro.kernel.money import Money, format_minor
 
-Json = dict[str, Any]  # what `json.dumps` prints: the CLI's --json and the dashboard's templates read it
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _plain(minor: int, currency: str) -> str:
-    return Money.from_minor(minor, currency).format_plain()
-
-
-# --- policies ------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class StoredPolicy:
-    """A policy version just stored and assigned."""
-
-    name: str
-    version: int
-    policy: Policy
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyVersion:
-    """One stored version of a named policy; `parsed_json` is the policy as data, as it was stored."""
-
-    name: str
-    version: int
-    parsed_json: str
-    created_by: str
-    created_at: dt.datetime | None
-
-    @property
-    def created(self) -> str:
-        return self.created_at.isoformat() if self.created_at else ""
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyAssignment:
-    """Which policy covers the tenant, a segment or one customer (`customer` is its code, "" for the others)."""
-
-    scope: AssignmentScope
-    segment: str
-    customer_id: int | None
-    customer: str
-    policy_name: str
-
-    def as_json(self) -> Json:
-        return {"scope": self.scope, "segment": self.segment, "customer": self.customer, "policy": self.policy_name}
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyOverview:
-    """`cobro policy show`: the newest version of each policy (by name), the assignments, every version."""
-
-    newest: tuple[PolicyVersion, ...]
-    assignments: tuple[PolicyAssignment, ...]
-    history: tuple[PolicyVersion, ...]
-
-    def as_json(self) -> Json:
-        return {
-            "policies": {v.name: {"version": v.version, "created_at": v.created, "created_by": v.created_by,
-                                  "policy": json.loads(v.parsed_json)} for v in self.newest},
-            "assignments": [a.as_json() for a in self.assignments],
-            "history": [{"policy": v.name, "version": v.version, "created_by": v.created_by,
-                         "created_at": v.created} for v in self.history],
-        }
-
-
-# --- exceptions, holds, disputes, promises, plans ------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class InvoiceRef:
@@ -151,7 +73,7 @@ class HoldRecord:
 
     def as_json(self) -> Json:
         return {"id": self.id, "customer": self.customer, "invoice_id": self.invoice_id, "invoice": self.invoice,
-                "reason": self.reason, "until": _iso(self.until), "released_on": _iso(self.released_on)}
+                "reason": self.reason, "until": iso(self.until), "released_on": iso(self.released_on)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +101,7 @@ class DisputeRecord:
         return {"id": self.id, "customer": self.customer, "invoice_ids": list(self.invoice_ids),
                 "invoices": list(self.invoices), "reason_code": self.reason_code,
                 "amount": format_minor(self.amount_minor, self.currency) if self.amount_minor else "all",
-                "currency": self.currency, "owner": self.owner, "resolve_by": _iso(self.resolve_by),
+                "currency": self.currency, "owner": self.owner, "resolve_by": iso(self.resolve_by),
                 "status": self.status}
 
 
@@ -208,10 +130,10 @@ class PromiseRecord:
         return self.due_on + dt.timedelta(days=self.grace_days)
 
     def as_json(self) -> Json:
-        return {"id": self.id, "customer": self.customer, "amount": _plain(self.amount_minor, self.currency),
+        return {"id": self.id, "customer": self.customer, "amount": plain(self.amount_minor, self.currency),
                 "currency": self.currency, "due_on": self.due_on.isoformat(), "grace_days": self.grace_days,
                 "contact": self.contact, "channel": self.channel, "status": self.status,
-                "paid": _plain(self.paid_minor, self.currency)}
+                "paid": plain(self.paid_minor, self.currency)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +252,7 @@ class EscalationCase:
 
     def as_json(self) -> Json:
         return {"id": self.id, "customer": self.customer, "currency": self.currency,
-                "amount": _plain(self.amount_minor, self.currency), "status": self.status,
+                "amount": plain(self.amount_minor, self.currency), "status": self.status,
                 "opened_on": self.opened_on.isoformat(), "handed_off_to": self.handed_off_to,
                 "credit_stop": self.credit_stop, "items": [i.as_json() for i in self.items], "reason": self.reason}
 
@@ -357,76 +279,3 @@ class TermsAcknowledgement:
     acknowledged_on: dt.date
     acknowledged_by: str
     channel: str
-
-
-# --- cycle explain -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ExplainedItem:
-    """One open item: how much of it is in dunning, the step it reached on its own (and why), what pauses it."""
-
-    invoice: str
-    seq: int
-    due_date: dt.date
-    days_past_due: int
-    open_minor: int
-    in_dunning_minor: int
-    currency: str
-    step: str | None
-    why: str
-    paused: str | None
-
-    def as_json(self) -> Json:
-        return {"invoice": self.invoice, "seq": self.seq, "due_date": self.due_date.isoformat(),
-                "days_past_due": self.days_past_due, "open": _plain(self.open_minor, self.currency),
-                "in_dunning": _plain(self.in_dunning_minor, self.currency), "step": self.step, "why": self.why,
-                "paused": self.paused}
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedStep:
-    """A step of the policy: done on a day, due now (with the reason) or next (on a day, if known)."""
-
-    step: str
-    channel: str = ""
-    on: dt.date | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyExplanation:
-    currency: str
-    episode: int | None
-    steps_done: tuple[PlannedStep, ...]
-    items: tuple[ExplainedItem, ...]
-    pauses: tuple[str, ...]
-    action_now: PlannedStep | None
-    not_now: tuple[str, ...]
-    next: PlannedStep | None
-
-    def as_json(self) -> Json:
-        now, nxt = self.action_now, self.next
-        return {
-            "currency": self.currency, "episode": self.episode,
-            "steps_done": [{"step": s.step, "on": _iso(s.on)} for s in self.steps_done],
-            "items": [i.as_json() for i in self.items],
-            "pauses": list(self.pauses),
-            "action_now": {"step": now.step, "channel": now.channel, "reason": now.reason} if now else None,
-            "not_now": list(self.not_now),
-            "next": {"step": nxt.step, "channel": nxt.channel, "on": _iso(nxt.on)} if nxt else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """`cobro cycle explain`: per currency, why each item is where it is and what comes next."""
-
-    customer: str
-    as_of: dt.date
-    policy: str | None  # "name vN", None when no policy covers the customer
-    problems: tuple[str, ...]
-    currencies: tuple[CurrencyExplanation, ...]
-
-    def as_json(self) -> Json:
-        return {"customer": self.customer, "as_of": self.as_of.isoformat(), "policy": self.policy,
-                "problems": list(self.problems), "currencies": [c.as_json() for c in self.currencies]}
