@@ -55,6 +55,14 @@ from cobro.collections.schemas.work import (
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import exponent
 from cobro.ledger.repository.frames import FRAME_SCHEMA
+from cobro.ledger.schemas.statement import (
+    CustomerBalance,
+    CustomerProfile,
+    CustomerRef,
+    LedgerItem,
+    StatementContact,
+    StatementPayment,
+)
 from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.tenants import Tenant
 from cobro.platform.uow import RepositoryKey
@@ -298,6 +306,54 @@ class InMemoryReportsRepository:
 
     def ledger_rows(self) -> list[tuple[object, ...]]:
         return list(self.rows)
+
+
+# --- ledger ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class InMemoryLedgerRepository:
+    """The ledger's reads (`cobro.ledger.repository.store.LedgerRepository`) over the values a test gives.
+
+    `items` are keyed by customer id and already "open as of" the day the test asks about (the SQL applies the
+    ledger's open rule; the service only nets and signs them); payments are filtered by `as_of` as the SQL does.
+    """
+
+    customers: list[CustomerProfile] = field(default_factory=list)
+    items_of: dict[int, list[LedgerItem]] = field(default_factory=dict)
+    unapplied_of: dict[int, dict[str, int]] = field(default_factory=dict)
+    contacts_of: dict[int, list[StatementContact]] = field(default_factory=dict)
+    payments_of: dict[int, list[StatementPayment]] = field(default_factory=dict)
+    counts: dict[str, object] = field(default_factory=dict)
+    balance_rows: list[CustomerBalance] = field(default_factory=list)
+
+    def summary(self, as_of: dt.date | None) -> dict[str, object]:
+        return dict(self.counts)
+
+    def customer(self, code: str) -> CustomerProfile:
+        found = next((c for c in self.customers if c.code == code), None)
+        if found is None:
+            raise NotFoundError(f"no customer with code {code!r}")
+        return found
+
+    def items(self, customer_id: int, as_of: dt.date) -> list[LedgerItem]:
+        return list(self.items_of.get(customer_id, []))
+
+    def unapplied(self, customer_id: int, as_of: dt.date) -> dict[str, int]:
+        return dict(self.unapplied_of.get(customer_id, {}))
+
+    def contacts(self, customer_id: int) -> list[StatementContact]:
+        return list(self.contacts_of.get(customer_id, []))
+
+    def payments(self, customer_id: int, as_of: dt.date | None, limit: int = 20) -> list[StatementPayment]:
+        mine = [p for p in self.payments_of.get(customer_id, []) if as_of is None or p.date <= as_of]
+        return sorted(mine, key=lambda p: p.date, reverse=True)[:limit]
+
+    def balances(self, *, limit: int, search: str) -> list[CustomerBalance]:
+        rows = [r for r in self.balance_rows if not search or search.lower() in (r.code + r.legal_name).lower()]
+        return sorted(rows, key=lambda r: (-sum(r.balance_minor.values()), r.code))[:limit]
+
+    def refs(self) -> list[CustomerRef]:
+        return [CustomerRef(c.id, c.code, c.segment, "") for c in sorted(self.customers, key=lambda c: c.id)]
 
 
 # --- collections -----------------------------------------------------------------------------------------------

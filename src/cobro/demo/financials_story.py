@@ -83,7 +83,7 @@ def financials_step(container: Container, out_dir: Path, as_of: dt.date, console
     before = _scores(container, as_of, None)
     with container.uow() as uow:
         currencies = usual_currencies(uow)
-        rows = customer_refs(uow.session, uow.tenant.id)
+        rows = customer_refs(uow)
         behaviour = {r.code: r.behaviour for r in rows}
         firms = [DemoFirm(r.code, r.behaviour, r.segment, currencies.get(r.id, "EUR"),
                           EUR_RATE.get(currencies.get(r.id, "EUR"), 1.0)) for r in rows]

@@ -60,7 +60,7 @@ def risk_step(container: Container, out_dir: Path, as_of: dt.date, console: Cons
         scores = risk.score_all(uow, as_of, ctx=ctx).as_json()
         classes = [c.as_json() for c in risk.classify_all(uow, as_of, ctx=ctx)]
         recs = [r.as_json() for r in risk.recommend_all(uow, as_of, ctx=ctx, model_dir=model_dir)]
-        behaviours = {c.code: c.behaviour for c in customer_refs(uow.session, uow.tenant.id)}
+        behaviours = {c.code: c.behaviour for c in customer_refs(uow)}
         uow.commit()
     for name, data in (("forecast", cash), ("risk_scores", scores), ("classification", classes),
                        ("recommendations", recs)):

@@ -109,7 +109,7 @@ def summary_step(container: Container, out_dir: Path, as_of: dt.date, console: C
     from cobro.ledger.service.summary import ledger_summary
 
     with container.uow() as uow:
-        data = ledger_summary(uow.session, uow.tenant.id, as_of).model_dump()
+        data = ledger_summary(uow, as_of).model_dump()
     table = Table(title=f"Ledger as of {as_of}", show_header=False)
     for key in ("customers", "invoices", "open_invoices"):
         table.add_row(key.replace("_", " "), str(data[key]))
@@ -127,7 +127,7 @@ def top_customers_step(container: Container, out_dir: Path, as_of: dt.date, cons
     from cobro.ledger.service.summary import list_customers
 
     with container.uow() as uow:
-        rows = list_customers(uow.session, uow.tenant.id, limit=10**9)
+        rows = list_customers(uow, limit=10**9)
 
     def eur(balance: dict[str, int]) -> float:  # rough, for ranking across currencies only
         return sum(float(v) / float(10 ** exponent(c)) / EUR_RATE.get(c, 1.0) for c, v in balance.items())

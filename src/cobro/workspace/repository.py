@@ -7,7 +7,7 @@ overview's date, the customer list as the ledger stands now.  Everything is filt
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine, case, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import open_items as ledger_open
+from cobro.platform.uow import RepositoryKey
+from cobro.workspace.schemas import CustomerListRow, DebtorRow, RiskRow
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -30,30 +32,6 @@ def ping(engine: Engine) -> bool:
     except SQLAlchemyError:
         return False
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class DebtorRow:
-    code: str
-    legal_name: str
-    country: str
-    collector: str
-    currency: str
-    open_minor: int
-    overdue_minor: int
-    open_items: int
-    max_days_past_due: int
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerListRow:
-    code: str
-    legal_name: str
-    country: str
-    segment: str
-    collector: str
-    open_items: int = 0
-    balance_minor: dict[str, int] = field(default_factory=dict)
 
 
 def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
@@ -107,16 +85,6 @@ def customer_page(session: Session, tenant: int, *, search: str = "", limit: int
     return page, int(total)
 
 
-@dataclass(frozen=True, slots=True)
-class RiskRow:
-    as_of: dt.date
-    score: int
-    grade: str
-    days_beyond_terms: int
-    broken_promises: int
-    reasons: list[str]
-
-
 def latest_risk(session: Session, tenant: int, code: str, as_of: dt.date) -> RiskRow | None:
     """The customer's latest stored risk score on or before `as_of` (the risk feature writes them)."""
     import json
@@ -132,3 +100,32 @@ def latest_risk(session: Session, tenant: int, code: str, as_of: dt.date) -> Ris
     reasons = json.loads(row.reasons_json or "[]")
     return RiskRow(row.as_of, row.score, row.grade, row.days_beyond_terms, row.broken_promises,
                    [str(r) for r in reasons] if isinstance(reasons, list) else [])
+
+
+class WorkspaceRepository(Protocol):
+    """What the dashboard's services read (``uow.repo(WORKSPACE)``), scoped to the unit of work's tenant."""
+
+    def top_debtors(self, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]: ...
+
+    def customer_page(self, *, search: str = "", limit: int = 25,
+                      offset: int = 0) -> tuple[list[CustomerListRow], int]: ...
+
+    def latest_risk(self, code: str, as_of: dt.date) -> RiskRow | None: ...
+
+
+class SqlWorkspaceRepository:
+    def __init__(self, session: Session, tenant: int) -> None:
+        self.session, self.tenant = session, tenant
+
+    def top_debtors(self, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
+        return top_debtors(self.session, self.tenant, currency, as_of, limit)
+
+    def customer_page(self, *, search: str = "", limit: int = 25,
+                      offset: int = 0) -> tuple[list[CustomerListRow], int]:
+        return customer_page(self.session, self.tenant, search=search, limit=limit, offset=offset)
+
+    def latest_risk(self, code: str, as_of: dt.date) -> RiskRow | None:
+        return latest_risk(self.session, self.tenant, code, as_of)
+
+
+WORKSPACE: RepositoryKey[WorkspaceRepository] = RepositoryKey("workspace", SqlWorkspaceRepository)

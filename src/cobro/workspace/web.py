@@ -19,7 +19,7 @@ from cobro.platform.http.deps import AsOfDep, FeaturesDep, TenantDep, UowDep
 from cobro.platform.web import STATIC_DIR
 from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
 from cobro.workspace import service as dashboard
-from cobro.workspace.service import AgeingBar
+from cobro.workspace.schemas import AgeingBar
 
 STATIC = STATIC_DIR
 LANG_COOKIE = "cobro_lang"
@@ -64,21 +64,21 @@ def chart_data(bars: list[AgeingBar] | None, fmt: Formatter) -> dict[str, Any] |
 @router.get("/")
 def overview(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep, as_of: AsOfDep,
              currency: Annotated[str | None, Query(max_length=3)] = None) -> Response:
-    data = dashboard.overview(uow.session, tenant, as_of, features, currency=currency)
+    data = dashboard.overview(uow, as_of, features, currency=currency)
     return render(request, "overview.html", o=data, chart=chart_data(data.ageing, language(request)), tenant=tenant)
 
 
 @router.get("/customers")
 def customers(request: Request, uow: UowDep, tenant: TenantDep, search: Search = "", page: PageNo = 1) -> Response:
-    found = dashboard.customers(uow.session, tenant, search=search, page=page)
+    found = dashboard.customers(uow, search=search, page=page)
     return render(request, "customers.html", found=found, search=search, tenant=tenant)
 
 
 @router.get("/customers/{code}")
 def customer(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep, as_of: AsOfDep,
              code: str) -> Response:
-    view = dashboard.customer_view(uow.session, tenant, code, as_of, features)
-    return render(request, "customer.html", v=view, c=view.statement["customer"], as_of=as_of, tenant=tenant)
+    view = dashboard.customer_view(uow, code, as_of, features)
+    return render(request, "customer.html", v=view, c=view.statement.customer.as_json(), as_of=as_of, tenant=tenant)
 
 
 @router.get("/worklist")
@@ -86,7 +86,7 @@ def worklist(request: Request, uow: UowDep, tenant: TenantDep, features: Feature
              collector: Annotated[str, Query(max_length=120)] = "") -> Response:
     if not features.collections:
         return render_error(request, 404, "Not found", "The collections feature is not installed.")
-    data = dashboard.worklist(uow.session, tenant, collector=collector)
+    data = dashboard.worklist(uow, collector=collector)
     return render(request, "worklist.html", w=data, tenant=tenant)
 
 
@@ -94,14 +94,14 @@ def worklist(request: Request, uow: UowDep, tenant: TenantDep, features: Feature
 
 @router.get("/fragments/search")
 def search_fragment(request: Request, uow: UowDep, tenant: TenantDep, q: Search = "") -> Response:
-    found = dashboard.customers(uow.session, tenant, search=q, per_page=8) if q.strip() else None
+    found = dashboard.customers(uow, search=q, per_page=8) if q.strip() else None
     return render(request, "fragments/search_results.html", found=found, q=q)
 
 
 @router.get("/fragments/customers")
 def customers_fragment(request: Request, uow: UowDep, tenant: TenantDep, search: Search = "",
                        page: PageNo = 1) -> Response:
-    found = dashboard.customers(uow.session, tenant, search=search, page=page)
+    found = dashboard.customers(uow, search=search, page=page)
     return render(request, "fragments/customer_table.html", found=found, search=search)
 
 

@@ -201,7 +201,7 @@ def test_every_report_agrees_on_open_and_overdue(ledger: Container, as_of: dt.da
 
         # dashboard overview (through the service): per-currency open and overdue, and the top debtors add up
         for cur in (c for c in CURRENCIES if open_[c]):
-            view = workspace.overview(s, "default", as_of, Features(reporting=True), currency=cur, top=50)
+            view = workspace.overview(uow, as_of, Features(reporting=True), currency=cur, top=50)
             kpi = {k.currency: k for k in view.kpis}[cur]
             assert (kpi.open, kpi.overdue) == (Money.from_minor(open_[cur], cur), Money.from_minor(overdue[cur], cur))
             assert view.currency == cur
@@ -213,16 +213,16 @@ def test_every_report_agrees_on_open_and_overdue(ledger: Container, as_of: dt.da
 
         # customers: each statement's invoice items, and its balance = open − credit notes − unapplied cash
         for code in CUSTOMERS:
-            st = customer_statement(s, "default", code, as_of=as_of)
+            st = customer_statement(uow, code, as_of=as_of)
             items: dict[str, Decimal] = defaultdict(Decimal)
-            for item in st["open_items"]:
-                if item["kind"] == "invoice":
-                    items[item["currency"]] += Decimal(item["open"])
+            for item in st.open_items:
+                if item.kind == "invoice":
+                    items[item.currency] += item.open.amount
             assert items == {c: major(want["open"][c][code], c) for c in CURRENCIES if want["open"][c][code]}
             net = {c: want["open"][c][code] - want["notes"][c][code] - want["cash"][c][code] for c in CURRENCIES}
-            assert {c: Decimal(v) for c, v in st["balance"].items()} == {
-                c: major(v, c) for c, v in net.items() if c in st["balance"]}
-            assert all(net[c] == 0 for c in CURRENCIES if c not in st["balance"])
+            assert {c: v.amount for c, v in st.balance.items()} == {
+                c: major(v, c) for c, v in net.items() if c in st.balance}
+            assert all(net[c] == 0 for c in CURRENCIES if c not in st.balance)
 
         # credit check: exposure = open − credit, per customer and currency, never below zero
         for check in credit_service.checks(uow, as_of):
@@ -276,7 +276,7 @@ def test_now_the_customer_lists_and_the_cycle_see_the_summary(ledger: Container)
                                           for c in CURRENCIES if total(want["open"][c])}
         listed: dict[str, dict[str, int]] = {code: balance for r, balance, _ in parties.list_customers(s, tenant)
                                              for code in [r.code]}
-        page = workspace.customers(s, "default", per_page=100)
+        page = workspace.customers(uow, per_page=100)
         assert {r.code: r.balance_minor for r in page.rows} == listed
         assert listed == {code: {c: want["open"][c][code] for c in CURRENCIES if want["open"][c][code]}
                           for code in CUSTOMERS}

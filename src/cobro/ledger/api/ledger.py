@@ -6,15 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from cobro.ledger.schemas.ledger import LedgerSummary
-from cobro.platform.http.deps import TenantDep, UowDep
+from cobro.ledger.service.summary import ledger_summary
+from cobro.platform.http.deps import UowDep
 from cobro.platform.http.problems import PROBLEMS
-from cobro.workspace import service as dashboard
 
 router = APIRouter(prefix="/ledger", tags=["ledger"], responses=PROBLEMS)
 
 
 @router.get("/summary", response_model=LedgerSummary)
-def summary(uow: UowDep, tenant: TenantDep, as_of: Annotated[
+def summary(uow: UowDep, as_of: Annotated[
         dt.date | None, Query(description="Open as of this day (YYYY-MM-DD); default: the ledger as it stands")
 ] = None) -> LedgerSummary:
-    return LedgerSummary.model_validate(dashboard.ledger_summary(uow.session, tenant, as_of))
+    return ledger_summary(uow, as_of)

@@ -66,7 +66,7 @@ def ledger_summary(
     day = parse_day(as_of) if as_of else None
     try:
         with container.uow() as uow:
-            data = summarize(uow.session, uow.tenant.id, day)
+            data = summarize(uow, day)
     except CobroError as exc:
         raise fail(str(exc)) from exc
     if as_json:
@@ -94,7 +94,7 @@ def customers_list(
 
     container = state(ctx).container()
     with container.uow() as uow:
-        rows = list_customers(uow.session, uow.tenant.id, limit=limit, search=search)
+        rows = list_customers(uow, limit=limit, search=search)
     if as_json:
         print_json([{"code": r.code, "legal_name": r.legal_name, "country": r.country, "segment": r.segment,
                      "open_items": r.open_items,
@@ -118,7 +118,7 @@ def show_customer(ctx: typer.Context, code: str, as_of: str | None, as_json: boo
     try:
         with container.uow() as uow:
             day = parse_day(as_of) if as_of else container.clock.today()
-            data = customer_statement(uow.session, container.settings.tenant, code, as_of=day)
+            data = customer_statement(uow, code, as_of=day).as_json()
             extra = [section(uow, code, day) for section in sections]
     except CobroError as exc:
         raise fail(str(exc)) from exc

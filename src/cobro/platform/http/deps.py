@@ -24,15 +24,6 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_uow(container: ContainerDep) -> Iterator[UnitOfWork]:
-    # read-only requests: the unit of work closes (and rolls back) at the end; nothing here commits
-    with container.uow() as uow:
-        yield uow
-
-
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
-
-
 def get_tenant(container: ContainerDep, x_cobro_tenant: Annotated[
         str | None, Header(alias=TENANT_HEADER, max_length=64, description="Tenant code (default: settings)")
 ] = None) -> str:
@@ -40,6 +31,16 @@ def get_tenant(container: ContainerDep, x_cobro_tenant: Annotated[
 
 
 TenantDep = Annotated[str, Depends(get_tenant)]
+
+
+def get_uow(container: ContainerDep, tenant: TenantDep) -> Iterator[UnitOfWork]:
+    # read-only requests: the unit of work closes (and rolls back) at the end; nothing here commits.  It acts for
+    # the request's tenant (the header), so services read `uow.tenant`
+    with container.uow(tenant) as uow:
+        yield uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 def get_features(request: Request) -> Features:

@@ -1,0 +1,126 @@
+"""What the dashboard's services hand back: frozen values carrying `Money` (Decimal) until a template formats them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from cobro.kernel.money import Money
+from cobro.ledger.schemas.statement import CustomerStatement
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorRow:
+    code: str
+    legal_name: str
+    country: str
+    collector: str
+    currency: str
+    open_minor: int
+    overdue_minor: int
+    open_items: int
+    max_days_past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerListRow:
+    code: str
+    legal_name: str
+    country: str
+    segment: str
+    collector: str
+    open_items: int = 0
+    balance_minor: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    as_of: dt.date
+    score: int
+    grade: str
+    days_beyond_terms: int
+    broken_promises: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AgeingBar:
+    label: str
+    amount: Money
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyKpi:
+    currency: str
+    open: Money
+    overdue: Money | None  # None when the ageing report is unavailable
+    open_items: int | None
+
+    @property
+    def overdue_share(self) -> Decimal | None:
+        """Overdue as a percentage of the open amount."""
+        if self.overdue is None or not self.open.amount:
+            return None
+        return self.overdue.amount * 100 / self.open.amount
+
+
+@dataclass(frozen=True, slots=True)
+class Debtor:
+    code: str
+    legal_name: str
+    country: str
+    collector: str
+    open: Money
+    overdue: Money
+    open_items: int
+    max_days_past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    as_of: dt.date
+    customers: int
+    open_invoices: int
+    kpis: list[CurrencyKpi]
+    currency: str | None  # the currency the chart and the top debtors show
+    ageing: list[AgeingBar] | None
+    top_debtors: list[Debtor]
+    unapplied: dict[str, Money] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    rows: list[CustomerListRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    statement: CustomerStatement
+    ageing: Mapping[str, list[AgeingBar]]
+    # the collections panels, as the collections feature's JSON (None: the feature is not installed)
+    promises: list[dict[str, Any]] | None = None
+    disputes: list[dict[str, Any]] | None = None
+    tasks: list[dict[str, Any]] | None = None
+    timeline: list[dict[str, Any]] | None = None
+    risk: RiskRow | None = None  # None: no feature, or no score stored yet
+
+
+@dataclass(frozen=True, slots=True)
+class Worklist:
+    """Open call/meeting tasks (the collections feature's JSON), the collectors that have any, and the filter."""
+
+    tasks: list[dict[str, Any]]
+    collectors: list[str]
+    collector: str
+    status: str
