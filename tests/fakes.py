@@ -53,7 +53,8 @@ from cobro.collections.schemas.work import (
     TimelineEntry,
 )
 from cobro.kernel.errors import NotFoundError
-from cobro.kernel.money import exponent
+from cobro.kernel.money import Money, exponent
+from cobro.ledger.domain.payments import Allocation
 from cobro.ledger.repository.frames import FRAME_SCHEMA
 from cobro.ledger.schemas.statement import (
     CustomerBalance,
@@ -325,6 +326,8 @@ class InMemoryLedgerRepository:
     payments_of: dict[int, list[StatementPayment]] = field(default_factory=dict)
     counts: dict[str, object] = field(default_factory=dict)
     balance_rows: list[CustomerBalance] = field(default_factory=list)
+    recorded: list[StatementPayment] = field(default_factory=list)
+    allocated: dict[int, list[tuple[int, Allocation]]] = field(default_factory=dict)
 
     def summary(self, as_of: dt.date | None) -> dict[str, object]:
         return dict(self.counts)
@@ -354,6 +357,16 @@ class InMemoryLedgerRepository:
 
     def refs(self) -> list[CustomerRef]:
         return [CustomerRef(c.id, c.code, c.segment, "") for c in sorted(self.customers, key=lambda c: c.id)]
+
+    def known_payment_refs(self, refs: list[str]) -> set[str]:
+        return {r for r in refs if r in {p.reference for p in self.recorded}}
+
+    def record_payment(self, *, customer_id: int, reference: str, date: dt.date, amount: Money,
+                       allocations: list[tuple[int, Allocation]], unapplied: Money, method: str, source: str) -> int:
+        """Kept in `recorded` (with its allocations in `allocated`); the fake does not move open amounts."""
+        self.recorded.append(StatementPayment(reference, date, amount))
+        self.allocated[len(self.recorded)] = list(allocations)
+        return len(self.recorded)
 
 
 # --- collections -----------------------------------------------------------------------------------------------

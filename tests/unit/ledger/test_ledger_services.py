@@ -83,3 +83,17 @@ def test_summary_is_validated_into_the_typed_summary() -> None:
     with pytest.raises(ValueError, match="open_amount"):  # not an exact decimal: refused, not passed on
         ledger_summary(FakeUnitOfWork({LEDGER: InMemoryLedgerRepository(
             counts={**counts, "open_amount": {"EUR": "12,5"}})}), None)
+
+
+def test_payments_recorded_for_other_features_go_through_the_ledger_repository() -> None:
+    from cobro.ledger.domain.payments import Allocation
+    from cobro.ledger.service.payments import known_payment_refs, record_payment
+
+    repo = InMemoryLedgerRepository(customers=[ACME])
+    uow = FakeUnitOfWork({LEDGER: repo})
+    alloc = [(11, Allocation("F-1", 1, Money.of("100", "EUR")))]
+    pid = record_payment(uow, customer_id=7, reference="stmt:abc", date=D("2025-03-01"), amount=Money.of("120", "EUR"),
+                         allocations=alloc, unapplied=Money.of("20", "EUR"), method="transfer", source="s.xml")
+    assert repo.allocated[pid] == alloc and [p.reference for p in repo.recorded] == ["stmt:abc"]
+    assert known_payment_refs(uow, ["stmt:abc", "stmt:new"]) == {"stmt:abc"}
+    assert not uow.committed

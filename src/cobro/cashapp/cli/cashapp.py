@@ -40,11 +40,11 @@ def register_imports(group: typer.Typer) -> None:
     group.command("einvoice")(import_einvoice)
 
 
-def _in_uow(ctx: typer.Context, work: Callable[[Any, int], Any], *, commit: bool = True) -> Any:
+def _in_uow(ctx: typer.Context, work: Callable[[UnitOfWork], Any], *, commit: bool = True) -> Any:
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            result = work(uow.session, uow.tenant.id)
+            result = work(uow)
             if commit:
                 uow.commit()
             else:
@@ -69,7 +69,7 @@ def import_statement(ctx: typer.Context, file: Path,
     """Bank statement (Norma 43, camt.052/053/054, MT940/942, pain.002): apply credits, reverse returns."""
     from cobro.cashapp.service import application as cash_application
 
-    _import(ctx, lambda uow: cash_application.import_statement(uow.session, uow.tenant.id, file, account=account),
+    _import(ctx, lambda uow: cash_application.import_statement(uow, file, account=account),
             dry_run, as_json)
 
 
@@ -78,25 +78,16 @@ def import_einvoice(ctx: typer.Context, files: list[Path], dry_run: DryRunOpt = 
     """E-invoices (Facturae, UBL/Peppol, CFDI with Pagos, Chile DTE): customers, invoices, credit notes, payments."""
     from cobro.cashapp.service import einvoices
 
-    _import(ctx, lambda uow: einvoices.import_einvoices(uow.session, uow.tenant.id, files), dry_run, as_json)
+    _import(ctx, lambda uow: einvoices.import_einvoices(uow, files), dry_run, as_json)
 
 
 # -- matches --------------------------------------------------------------------------------------------------
-def _entry_dict(e: Any) -> dict[str, object]:
-    from cobro.kernel.money import Money
-
-    return {"id": e.id, "date": e.booking_date.isoformat(), "amount": Money.from_minor(e.amount_minor, e.currency)
-            .format_plain(), "currency": e.currency, "payer": e.counterparty_name, "account": e.counterparty_account,
-            "remittance": e.remittance, "status": e.status, "customer_id": e.customer_id,
-            "confidence": str(Decimal(e.confidence_permille) / 1000), "reason": e.reason, "proposal": e.proposal}
-
-
 @matches_app.command("review")
 def matches_review(ctx: typer.Context, limit: int = 50, as_json: JsonOpt = False) -> None:
     """List entries waiting for a decision (below the threshold, or no payer found)."""
     from cobro.cashapp.service import review as cashapp_review
 
-    rows = _in_uow(ctx, lambda s, t: [_entry_dict(e) for e in cashapp_review.queue(s, t, limit)], commit=False)
+    rows = _in_uow(ctx, lambda uow: [e.as_json() for e in cashapp_review.queue(uow, limit)], commit=False)
     if as_json:
         print_json(rows)
         return
@@ -126,8 +117,8 @@ def matches_accept(ctx: typer.Context, entry_id: int, customer: CustomerOpt = No
     """Apply the proposal (or the given customer/invoices); the matcher learns the payer's account and name."""
     from cobro.cashapp.service import review as cashapp_review
 
-    out = _in_uow(ctx, lambda s, t: cashapp_review.accept(s, t, entry_id, customer_code=customer,
-                                                         invoices=_split(invoices)))
+    out = _in_uow(ctx, lambda uow: cashapp_review.accept(uow, entry_id, customer_code=customer,
+                                                         invoices=_split(invoices)).as_json())
     print_json(out) if as_json else console.print(f"entry {entry_id} applied: {out}")
 
 
@@ -137,8 +128,8 @@ def matches_reject(ctx: typer.Context, entry_id: int, customer: CustomerOpt = No
     """Refuse the proposal; with --customer/--invoices apply it to those instead (and learn from it)."""
     from cobro.cashapp.service import review as cashapp_review
 
-    out = _in_uow(ctx, lambda s, t: cashapp_review.reject(s, t, entry_id, customer_code=customer,
-                                                         invoices=_split(invoices)))
+    out = _in_uow(ctx, lambda uow: cashapp_review.reject(uow, entry_id, customer_code=customer,
+                                                         invoices=_split(invoices)).as_json())
     print_json(out) if as_json else console.print(f"entry {entry_id}: {out}")
 
 
@@ -155,7 +146,7 @@ def matches_settings(ctx: typer.Context,
         fee = int(Decimal(fee_max) * 100) if fee_max else None
     except InvalidOperation as exc:
         raise fail("--threshold and --fee-max are decimal numbers") from exc
-    out = _in_uow(ctx, lambda s, t: cashapp_review.set_settings(s, t, threshold=th, fee_max_minor=fee))
+    out = _in_uow(ctx, lambda uow: cashapp_review.set_settings(uow, threshold=th, fee_max_minor=fee).as_json())
     print_json(out) if as_json else console.print(out)
 
 
@@ -164,9 +155,9 @@ def matches_alerts(ctx: typer.Context, limit: int = 50, as_json: JsonOpt = False
     """Alerts raised by cash application (direct-debit returns and rejects)."""
     from cobro.cashapp.service import matches as cashapp
 
-    rows = _in_uow(ctx, lambda s, t: [{"id": a.id, "kind": a.kind, "customer_id": a.customer_id,
-                                       "message": a.message, "created_at": a.created_at}
-                                      for a in cashapp.alerts(s, t, limit)], commit=False)
+    rows = _in_uow(ctx, lambda uow: [{"id": a.id, "kind": a.kind, "customer_id": a.customer_id,
+                                      "message": a.message, "created_at": a.created_at}
+                                     for a in cashapp.alerts(uow, limit)], commit=False)
     if as_json:
         print_json(rows)
         return
@@ -182,9 +173,8 @@ def account_add(ctx: typer.Context, iban: str,
     """Register one of our own accounts, so its statements can be imported."""
     from cobro.cashapp.service import review as cashapp_review
 
-    def work(session: Any, tenant: int) -> tuple[tuple[str, str], bool]:
-        acct, created = cashapp_review.add_bank_account(session, tenant, iban, alias=alias, currency=currency,
-                                                        name=name)
+    def work(uow: UnitOfWork) -> tuple[tuple[str, str], bool]:
+        acct, created = cashapp_review.add_bank_account(uow, iban, alias=alias, currency=currency, name=name)
         return (acct.iban, acct.alias), created
 
     row, created = _in_uow(ctx, work)
@@ -195,8 +185,8 @@ def account_add(ctx: typer.Context, iban: str,
 def account_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from cobro.cashapp.service import matches as cashapp
 
-    rows = _in_uow(ctx, lambda s, t: [{"iban": r.iban, "alias": r.alias, "currency": r.currency, "name": r.name}
-                                      for r in cashapp.bank_accounts(s, t)], commit=False)
+    rows = _in_uow(ctx, lambda uow: [{"iban": r.iban, "alias": r.alias, "currency": r.currency, "name": r.name}
+                                     for r in cashapp.bank_accounts(uow)], commit=False)
     if as_json:
         print_json(rows)
         return
@@ -217,7 +207,7 @@ def sepa_mandate(ctx: typer.Context, action: Annotated[str, typer.Argument(help=
     if action != "add":
         raise fail("only `add` is supported")
     day = parse_day(signed)
-    _in_uow(ctx, lambda s, t: sepa.add_mandate(s, t, customer_code=customer, mandate_id=mandate_id, iban=iban,
+    _in_uow(ctx, lambda uow: sepa.add_mandate(uow, customer_code=customer, mandate_id=mandate_id, iban=iban,
                                                signed=day, scheme=scheme, bic=bic))
     console.print(f"mandate {mandate_id} recorded for {customer}")
 
@@ -227,7 +217,7 @@ def sepa_creditor(ctx: typer.Context, name: str, iban: str, creditor_id: str, bi
     """Our creditor data: name, collection account and SEPA creditor identifier (AT-02)."""
     from cobro.cashapp.service import sepa
 
-    _in_uow(ctx, lambda s, t: sepa.set_creditor(s, t, name=name, iban=iban, creditor_id=creditor_id, bic=bic))
+    _in_uow(ctx, lambda uow: sepa.set_creditor(uow, name=name, iban=iban, creditor_id=creditor_id, bic=bic))
     console.print(f"creditor {creditor_id} set")
 
 
@@ -244,7 +234,8 @@ def sepa_export(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", h
         raise fail("give --plan ID or --due-by DATE")
     day = parse_day(due_by) if due_by else None
     when = parse_day(collection_date) if collection_date else state(ctx).today() + dt.timedelta(days=2)
-    result = _in_uow(ctx, lambda s, t: sepa.export(s, t, out, plan_id=plan, due_by=day, collection_date=when))
+    result = _in_uow(ctx, lambda uow: sepa.export(uow, out, plan_id=plan, due_by=day,
+                                                  collection_date=when).as_json())
     if as_json:
         print_json(result)
         return

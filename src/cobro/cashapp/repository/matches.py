@@ -172,6 +172,10 @@ def allocations_of(session: Session, payment_id: int) -> list[AllocationRow]:
                                 .order_by(AllocationRow.id)))
 
 
+def payment(session: Session, payment_id: int) -> PaymentRow | None:
+    return session.get(PaymentRow, payment_id)
+
+
 def payment_by_reference(session: Session, tenant: int, reference: str) -> PaymentRow | None:
     return session.scalar(select(PaymentRow).where(PaymentRow.tenant_id == tenant, PaymentRow.reference == reference))
 

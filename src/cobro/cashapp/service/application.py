@@ -17,10 +17,9 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from cobro.cashapp.bank.base import StatementParseError
 from cobro.cashapp.bank.detect import parse_statement
@@ -31,9 +30,9 @@ from cobro.cashapp.repository import matches as repo
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money, MoneyError
 from cobro.ledger.domain.payments import Allocation, OpenItem, Payment, allocate
-from cobro.ledger.records import PaymentRow
-from cobro.ledger.repository import summary as ledger
+from cobro.ledger.service import payments as ledger
 from cobro.ledger.service.imports import ImportReport
+from cobro.platform.uow import UnitOfWork
 
 RETURN_REASONS = {
     "AC01": "incorrect account number", "AC04": "account closed", "AC06": "account blocked",
@@ -44,8 +43,9 @@ RETURN_REASONS = {
 }
 
 
-def policy_for(session: Session, tenant: int) -> Policy:
-    s = repo.settings(session, tenant)
+def policy_for(uow: UnitOfWork) -> Policy:
+    """The tenant's matching policy: auto-apply threshold and bank-fee tolerance."""
+    s = repo.settings(uow.session, uow.tenant.id)
     return Policy(threshold=Decimal(s.threshold_permille) / 1000, fee_max_minor=s.fee_max_minor)
 
 
@@ -53,8 +53,10 @@ def _is_return(tx: StatementTransaction) -> bool:
     return tx.amount < 0 and (bool(tx.return_reason) or tx.is_reversal or tx.bank_code.startswith("14/"))
 
 
-def import_statement(session: Session, tenant: int, path: Path, *, account: str | None = None,
+def import_statement(uow: UnitOfWork, path: Path, *, account: str | None = None,
                      today: dt.date | None = None) -> ImportReport:
+    """Parse one statement file, record its new entries, apply credits and reverse returns (see the module)."""
+    session, tenant = uow.session, uow.tenant.id
     report = ImportReport("statement", path.name)
     try:
         data = path.read_bytes()
@@ -122,7 +124,7 @@ def import_statement(session: Session, tenant: int, path: Path, *, account: str 
     session.flush()
     if not todo:
         return report
-    policy = policy_for(session, tenant)
+    policy = policy_for(uow)
     index = MatchIndex(repo.open_items(session, tenant), repo.customer_infos(session, tenant))
     counts: Counter[str] = Counter()
     for bank, tx, key in todo:
@@ -134,12 +136,12 @@ def import_statement(session: Session, tenant: int, path: Path, *, account: str 
         session.add(entry)
         session.flush()
         if _is_return(tx):
-            _apply_return(session, tenant, entry)
+            _apply_return(uow, entry)
         elif entry.amount_minor <= 0:
             entry.status = "ignored"  # our own payments and charges: not receivables
         else:
             m = match_line(_line(entry), index, policy)
-            _apply_match(session, tenant, entry, m, index)
+            _apply_match(uow, entry, m, index)
         counts[entry.status] += 1
         report.created += 1
     session.flush()
@@ -167,7 +169,7 @@ def _line(e: StatementEntryRow) -> Line:
                 e.counterparty_name, e.counterparty_account)
 
 
-def _apply_match(session: Session, tenant: int, entry: StatementEntryRow, m: Match, index: MatchIndex) -> None:
+def _apply_match(uow: UnitOfWork, entry: StatementEntryRow, m: Match, index: MatchIndex) -> None:
     entry.customer_id = m.customer_id
     entry.confidence_permille = int(m.confidence * 1000)
     entry.reason = "; ".join([m.reason, *m.evidence])[:2000]
@@ -180,17 +182,17 @@ def _apply_match(session: Session, tenant: int, entry: StatementEntryRow, m: Mat
         return
     items = [index.by_id[i] for i in m.items if i in index.by_id]
     interest = [i for i in index.by_customer.get(m.customer_id, []) if i.interest and i.currency == entry.currency]
-    paid = apply_payment(session, tenant, entry, customer_id=m.customer_id, items=items, interest=interest,
+    paid = apply_payment(uow, entry, customer_id=m.customer_id, items=items, interest=interest,
                          designated=m.designated, fee_minor=m.fee_minor, method="transfer")
-    index.settle(paid)
+    index.settle(dict(paid))
     entry.status = "matched"
     if entry.counterparty_account and m.designated:
         # only a reference-backed match teaches an account: learning from a name guess would compound errors
-        repo.learn_account(session, tenant, m.customer_id, entry.counterparty_account, "auto")
+        repo.learn_account(uow.session, uow.tenant.id, m.customer_id, entry.counterparty_account, "auto")
 
 
-def apply_payment(session: Session, tenant: int, entry: StatementEntryRow, *, customer_id: int, items: list[Item],
-                  interest: list[Item], designated: bool, fee_minor: int, method: str) -> dict[int, int]:
+def apply_payment(uow: UnitOfWork, entry: StatementEntryRow, *, customer_id: int, items: list[Item],
+                  interest: list[Item], designated: bool, fee_minor: int, method: str) -> Mapping[int, int]:
     """Record the entry as a payment allocated in the legal order; a bank fee closes the rest of the items.
 
     Returns item id -> minor units paid (fee included), for the caller's in-memory index.
@@ -206,7 +208,7 @@ def apply_payment(session: Session, tenant: int, entry: StatementEntryRow, *, cu
     more, left = allocate(Payment(entry.entry_key, "", entry.booking_date, left, named), rest)
     allocs += more
     rows = [(a.seq, Allocation(a.invoice_number, 1, a.amount)) for a in allocs]
-    payment_id = ledger.record_payment(session, tenant, customer_id=customer_id, reference=f"stmt:{entry.entry_key[:40]}",
+    payment_id = ledger.record_payment(uow, customer_id=customer_id, reference=f"stmt:{entry.entry_key[:40]}",
                                        date=entry.booking_date, amount=amount, allocations=rows, unapplied=left,
                                        method=method, source=entry.source)
     entry.payment_id = payment_id
@@ -222,22 +224,23 @@ def apply_payment(session: Session, tenant: int, entry: StatementEntryRow, *, cu
                 paid[i.id] = paid.get(i.id, 0) + take
                 budget -= take
         if fee_rows:
-            ledger.record_payment(session, tenant, customer_id=customer_id, reference=f"fee:{entry.entry_key[:40]}",
+            ledger.record_payment(uow, customer_id=customer_id, reference=f"fee:{entry.entry_key[:40]}",
                                   date=entry.booking_date, amount=Money.from_minor(fee_minor - budget, entry.currency),
                                   allocations=fee_rows, unapplied=Money.zero(entry.currency), method="bank-fee",
                                   source=entry.source)
     return paid
 
 
-def _apply_return(session: Session, tenant: int, entry: StatementEntryRow) -> None:
+def _apply_return(uow: UnitOfWork, entry: StatementEntryRow) -> None:
     """Reverse the collection this return or reject refers to, and tell someone."""
+    session, tenant = uow.session, uow.tenant.id
     code = entry.return_reason or ("N43-14" if entry.bank_code.startswith("14/") else "")
     entry.status = "returned"
     label = f"{code} {RETURN_REASONS.get(code, '')}".strip() or "no reason code"
     original = repo.matched_entry_by_e2e(session, tenant, entry.end_to_end_id) if entry.end_to_end_id else None
     payment = None
     if original is not None and original.payment_id is not None:
-        payment = session.get(PaymentRow, original.payment_id)
+        payment = repo.payment(session, original.payment_id)
     if payment is None:
         words = {w.strip(".,;:") for w in f"{entry.end_to_end_id} {entry.reference} {entry.remittance}".split()}
         words |= {w.rsplit("/", 1)[0] for w in words if "/" in w}  # our SEPA ids: "<invoice>/<instalment>"
@@ -258,7 +261,7 @@ def _apply_return(session: Session, tenant: int, entry: StatementEntryRow) -> No
         return
     reversal = [(a.instalment_id, Allocation("", 1, Money.from_minor(-a.amount_minor, payment.currency)))
                 for a in repo.allocations_of(session, payment.id) if a.amount_minor > 0]
-    pid = ledger.record_payment(session, tenant, customer_id=payment.customer_id,
+    pid = ledger.record_payment(uow, customer_id=payment.customer_id,
                                 reference=f"return:{payment.reference}"[:120], date=entry.booking_date,
                                 amount=Money.from_minor(-payment.amount_minor, payment.currency),
                                 allocations=reversal, unapplied=Money.from_minor(-payment.unapplied_minor,

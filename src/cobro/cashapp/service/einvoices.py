@@ -29,12 +29,14 @@ from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money, MoneyError
 from cobro.ledger.domain.payments import OpenItem, Payment, allocate
 from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
-from cobro.ledger.repository import summary as ledger
+from cobro.ledger.service import payments as ledger
 from cobro.ledger.service.imports import ImportReport
+from cobro.platform.uow import UnitOfWork
 
 
 @dataclass
 class _Run:
+    uow: UnitOfWork
     session: Session
     tenant: int
     report: ImportReport
@@ -63,14 +65,15 @@ def customer_code(party: Party) -> str:
     return f"N-{slug}"[:64] if slug else "N-UNKNOWN"
 
 
-def import_einvoices(session: Session, tenant: int, paths: list[Path]) -> ImportReport:
+def import_einvoices(uow: UnitOfWork, paths: list[Path]) -> ImportReport:
+    """Import the documents of `paths` as one unit (see the module); errors leave the caller to roll back."""
     report = ImportReport("einvoices", ", ".join(p.name for p in paths)[:200])
     docs: list[EInvoiceDocument] = []
     for path in paths:
         parsed = parse_einvoice(path)
         report.errors.extend(parsed.problems)
         docs.extend(parsed.documents)
-    run = _Run(session, tenant, report)
+    run = _Run(uow, uow.session, uow.tenant.id, report)
     for doc in docs:
         for w in doc.warnings:
             run.warn(doc, w)
@@ -82,7 +85,7 @@ def import_einvoices(session: Session, tenant: int, paths: list[Path]) -> Import
         _invoice(run, doc)
     for doc in [d for d in docs if d.kind == "payment" or d.payments]:
         _payments(run, doc)
-    session.flush()
+    uow.flush()
     report.extra = dict(sorted(run.counts.items()))
     return report
 
@@ -188,14 +191,14 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
 def _pay(run: _Run, doc: EInvoiceDocument, *, cid: int, inv: InvoiceRow | None, amount: Money, reference: str,
          day: dt.date, method: str) -> None:
     s = run.session
-    if ledger.existing_payment_refs(s, run.tenant, [reference]):
+    if ledger.known_payment_refs(run.uow, [reference]):
         run.report.unchanged += 1
         return
     rows = [] if inv is None else repo.open_instalments(s, inv.id)
     items = [OpenItem(inv.number if inv else "", r.id, r.due_date, Money.from_minor(r.open_minor, r.currency))
              for r in rows]
     allocs, left = allocate(Payment(reference, "", day, amount, (inv.number,) if inv else ()), items)
-    ledger.record_payment(s, run.tenant, customer_id=cid, reference=reference, date=day,
+    ledger.record_payment(run.uow, customer_id=cid, reference=reference, date=day,
                           amount=amount, allocations=[(a.seq, a) for a in allocs], unapplied=left, method=method,
                           source=doc.source)
     if left.is_positive():

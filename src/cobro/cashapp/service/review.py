@@ -16,17 +16,27 @@ from schwifty.exceptions import SchwiftyException
 from sqlalchemy.orm import Session
 
 from cobro.cashapp.domain.matching import Item
-from cobro.cashapp.records import BankAccountRow, StatementEntryRow
+from cobro.cashapp.records import StatementEntryRow
 from cobro.cashapp.repository import matches as repo
+from cobro.cashapp.schemas import BankAccount, Decision, EntryStatus, MatchSettings, ReviewEntry
 from cobro.cashapp.service.application import apply_payment
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
-from cobro.ledger.repository import parties
+from cobro.kernel.money import Money
+from cobro.ledger.service.customers import customer_profile
+from cobro.platform.uow import UnitOfWork
 
-OPEN_STATUSES = ("review", "unmatched")
+OPEN_STATUSES = (EntryStatus.REVIEW.value, EntryStatus.UNMATCHED.value)
 
 
-def queue(session: Session, tenant: int, limit: int = 200) -> list[StatementEntryRow]:
-    return repo.entries(session, tenant, OPEN_STATUSES, limit)
+def _review_entry(e: StatementEntryRow) -> ReviewEntry:
+    return ReviewEntry(e.id, e.booking_date, Money.from_minor(e.amount_minor, e.currency), e.counterparty_name,
+                       e.counterparty_account, e.remittance, EntryStatus(e.status), e.customer_id,
+                       Decimal(e.confidence_permille) / 1000, e.reason, e.proposal)
+
+
+def queue(uow: UnitOfWork, limit: int = 200) -> list[ReviewEntry]:
+    """Entries waiting for a decision (below the threshold, or no payer found)."""
+    return [_review_entry(e) for e in repo.entries(uow.session, uow.tenant.id, OPEN_STATUSES, limit)]
 
 
 def _entry(session: Session, tenant: int, entry_id: int) -> StatementEntryRow:
@@ -38,14 +48,15 @@ def _entry(session: Session, tenant: int, entry_id: int) -> StatementEntryRow:
     return entry
 
 
-def accept(session: Session, tenant: int, entry_id: int, *, customer_code: str | None = None,
-           invoices: list[str] | None = None) -> dict[str, object]:
+def accept(uow: UnitOfWork, entry_id: int, *, customer_code: str | None = None,
+           invoices: list[str] | None = None) -> Decision:
     """Apply the proposal, or the given customer / invoices instead; learn the payer's account and name."""
+    session, tenant = uow.session, uow.tenant.id
     entry = _entry(session, tenant, entry_id)
     proposal = json.loads(entry.proposal or "{}")
     customer_id = entry.customer_id
     if customer_code:
-        customer_id = parties.get_customer(session, tenant, customer_code).id
+        customer_id = customer_profile(uow, customer_code).id
     if customer_id is None:
         raise InvalidInputError(f"entry {entry_id} has no proposed customer: give --customer")
     items_all = [i for i in repo.open_items(session, tenant) if i.customer_id == customer_id]
@@ -64,52 +75,60 @@ def accept(session: Session, tenant: int, entry_id: int, *, customer_code: str |
         designated, fee = bool(proposal.get("designated")), int(proposal.get("fee_minor", 0))
     interest = [i for i in items_all if i.interest and i.currency == entry.currency]
     items = sorted((i for i in items if i.currency == entry.currency), key=lambda i: (i.due_date, i.number))
-    apply_payment(session, tenant, entry, customer_id=customer_id, items=items, interest=interest,
+    apply_payment(uow, entry, customer_id=customer_id, items=items, interest=interest,
                   designated=designated, fee_minor=fee, method="transfer")
-    entry.status, entry.customer_id = "matched", customer_id
+    entry.status, entry.customer_id = EntryStatus.MATCHED.value, customer_id
     entry.reason = (entry.reason + "; accepted by a person").strip("; ")
-    learned = _learn(session, tenant, entry, customer_id)
+    account, alias = _learn(session, tenant, entry, customer_id)
     session.flush()
-    return {"entry": entry.id, "customer_id": customer_id, "invoices": [i.number for i in items], **learned}
+    return Decision(entry.id, EntryStatus.MATCHED, customer_id, tuple(i.number for i in items), account, alias)
 
 
-def reject(session: Session, tenant: int, entry_id: int, *, customer_code: str | None = None,
-           invoices: list[str] | None = None) -> dict[str, object]:
+def reject(uow: UnitOfWork, entry_id: int, *, customer_code: str | None = None,
+           invoices: list[str] | None = None) -> Decision:
     """Refuse the proposal.  With a customer (and invoices) the entry is applied to those instead."""
+    session, tenant = uow.session, uow.tenant.id
     if customer_code or invoices:
         entry = _entry(session, tenant, entry_id)
         if not customer_code and entry.customer_id is None:
             raise InvalidInputError("give --customer with --invoices: the entry has no customer")
-        return accept(session, tenant, entry_id, customer_code=customer_code, invoices=invoices)
+        return accept(uow, entry_id, customer_code=customer_code, invoices=invoices)
     entry = _entry(session, tenant, entry_id)
-    entry.status = "rejected"
+    entry.status = EntryStatus.REJECTED.value
     entry.reason = (entry.reason + "; rejected by a person: not a customer payment").strip("; ")
     session.flush()
-    return {"entry": entry.id, "status": "rejected"}
+    return Decision(entry.id, EntryStatus.REJECTED)
 
 
-def _learn(session: Session, tenant: int, entry: StatementEntryRow, customer_id: int) -> dict[str, object]:
-    learned: dict[str, object] = {}
+def _learn(session: Session, tenant: int, entry: StatementEntryRow,
+           customer_id: int) -> tuple[str | None, str | None]:
+    """The payer's account and name, each when it was not yet known for this customer (None otherwise)."""
+    account = alias = None
     if entry.counterparty_account and repo.learn_account(session, tenant, customer_id, entry.counterparty_account,
                                                          "manual"):
-        learned["learned_account"] = entry.counterparty_account
+        account = entry.counterparty_account
     if entry.counterparty_name and repo.learn_alias(session, tenant, customer_id, entry.counterparty_name):
-        learned["learned_alias"] = entry.counterparty_name
-    return learned
+        alias = entry.counterparty_name
+    return account, alias
 
 
-def add_bank_account(session: Session, tenant: int, iban: str, *, alias: str = "", currency: str = "EUR",
-                     name: str = "") -> tuple[BankAccountRow, bool]:
+def add_bank_account(uow: UnitOfWork, iban: str, *, alias: str = "", currency: str = "EUR",
+                     name: str = "") -> tuple[BankAccount, bool]:
+    """Register one of our own accounts (validated, compacted); True when it was not known yet."""
     try:
         valid = IBAN(iban)
     except (SchwiftyException, ValueError) as exc:
         raise InvalidInputError(f"{iban!r} is not a valid IBAN: {exc}") from exc
-    return repo.add_bank_account(session, tenant, str(valid.compact), alias=alias, currency=currency, name=name)
+    row, created = repo.add_bank_account(uow.session, uow.tenant.id, str(valid.compact), alias=alias,
+                                         currency=currency, name=name)
+    return BankAccount(row.iban, row.alias, row.currency, row.name), created
 
 
-def set_settings(session: Session, tenant: int, *, threshold: Decimal | None = None,
-                 fee_max_minor: int | None = None) -> dict[str, object]:
-    row = repo.settings(session, tenant)
+def set_settings(uow: UnitOfWork, *, threshold: Decimal | None = None,
+                 fee_max_minor: int | None = None) -> MatchSettings:
+    """Change the tenant's threshold and fee tolerance (each when given); the settings as they now stand."""
+    session = uow.session
+    row = repo.settings(session, uow.tenant.id)
     if threshold is not None:
         if not Decimal(0) <= threshold <= Decimal(1):
             raise InvalidInputError("the threshold is a confidence between 0 and 1")
@@ -117,7 +136,7 @@ def set_settings(session: Session, tenant: int, *, threshold: Decimal | None = N
     if fee_max_minor is not None:
         row.fee_max_minor = fee_max_minor
     session.flush()
-    return {"threshold": str(Decimal(row.threshold_permille) / 1000), "fee_max_minor": row.fee_max_minor}
+    return MatchSettings(Decimal(row.threshold_permille) / 1000, row.fee_max_minor)
 
 
 def item_numbers(items: list[Item]) -> list[str]:

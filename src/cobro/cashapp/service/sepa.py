@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from schwifty import IBAN
@@ -21,10 +22,18 @@ from stdnum.eu import at_02
 from cobro.cashapp.records import SepaMandateRow
 from cobro.cashapp.repository import matches as repo
 from cobro.cashapp.repository import sepa as mandates_repo
+from cobro.cashapp.schemas import Mandate, SepaExport
 from cobro.kernel.errors import InvalidInputError, NotFoundError
 from cobro.kernel.money import Money
-from cobro.ledger.records import CustomerRow
-from cobro.ledger.repository import parties
+from cobro.ledger.service.customers import customer_profile
+from cobro.platform.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class _Debtor:
+    id: int
+    code: str
+    legal_name: str
 
 SCHEMA = "pain.008.001.08"  # EPC rulebooks since Nov 2023; BIC optional
 _SEPA_CHARS = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
@@ -37,14 +46,16 @@ def _iban(value: str) -> IBAN:
         raise InvalidInputError(f"{value!r} is not a valid IBAN: {exc}") from exc
 
 
-def add_mandate(session: Session, tenant: int, *, customer_code: str, mandate_id: str, iban: str, signed: dt.date,
-                scheme: str = "CORE", bic: str = "") -> SepaMandateRow:
+def add_mandate(uow: UnitOfWork, *, customer_code: str, mandate_id: str, iban: str, signed: dt.date,
+                scheme: str = "CORE", bic: str = "") -> Mandate:
+    """Record (or update) the customer's mandate."""
+    session, tenant = uow.session, uow.tenant.id
     scheme = scheme.upper()
     if scheme not in ("CORE", "B2B"):
         raise InvalidInputError("scheme is CORE or B2B")
     if not mandate_id or len(mandate_id) > 35 or _SEPA_CHARS.search(mandate_id):
         raise InvalidInputError("a mandate id has 1-35 characters from the SEPA set (letters, digits, / - ? : ( ) . , ' +)")
-    customer = parties.get_customer(session, tenant, customer_code)
+    customer = customer_profile(uow, customer_code)
     account = _iban(iban)
     row = mandates_repo.mandate(session, tenant, mandate_id)
     if row is None:
@@ -55,10 +66,12 @@ def add_mandate(session: Session, tenant: int, *, customer_code: str, mandate_id
         row.customer_id, row.signed_date, row.iban, row.bic, row.scheme = (
             customer.id, signed, str(account.compact), bic, scheme)
     session.flush()
-    return row
+    return Mandate(row.mandate_id, customer.code, row.iban, row.bic, row.scheme, row.signed_date)
 
 
-def set_creditor(session: Session, tenant: int, *, name: str, iban: str, creditor_id: str, bic: str = "") -> None:
+def set_creditor(uow: UnitOfWork, *, name: str, iban: str, creditor_id: str, bic: str = "") -> None:
+    """Our creditor data: name, collection account, SEPA creditor identifier (AT-02)."""
+    session, tenant = uow.session, uow.tenant.id
     if not at_02.is_valid(creditor_id):
         raise InvalidInputError(f"{creditor_id!r} is not a valid SEPA creditor identifier (AT-02)")
     row = repo.settings(session, tenant)
@@ -72,8 +85,10 @@ def end_to_end_id(number: str, seq: int) -> str:
     return (base if seq == 1 else f"{base}/{seq}")[:35]
 
 
-def export(session: Session, tenant: int, out: Path, *, plan_id: int | None, due_by: dt.date | None,
-           collection_date: dt.date) -> dict[str, object]:
+def export(uow: UnitOfWork, out: Path, *, plan_id: int | None, due_by: dt.date | None,
+           collection_date: dt.date) -> SepaExport:
+    """Write a pain.008 collection for instalments of customers with a signed mandate."""
+    session, tenant = uow.session, uow.tenant.id
     cfg = repo.settings(session, tenant)
     if not cfg.creditor_id or not at_02.is_valid(cfg.creditor_id):
         raise InvalidInputError("set our creditor data first: `cobro sepa creditor NAME IBAN CREDITOR_ID`")
@@ -115,26 +130,26 @@ def export(session: Session, tenant: int, out: Path, *, plan_id: int | None, due
         if any(p["mandate_id"] == m.mandate_id for p in payments) and m.first_collected is None:
             m.first_collected = collection_date
     session.flush()
-    return {"file": str(out), "schema": SCHEMA, "scheme": scheme, "transactions": len(payments),
-            "total": Money.from_minor(total, "EUR").format_plain(), "currency": "EUR", "skipped": skipped}
+    return SepaExport(str(out), SCHEMA, scheme, len(payments), Money.from_minor(total, "EUR"), tuple(skipped))
 
 
-def _due_debits(session: Session, tenant: int, due_by: dt.date) -> tuple[list[tuple[CustomerRow, str, int, str]],
+def _due_debits(session: Session, tenant: int, due_by: dt.date) -> tuple[list[tuple[_Debtor, str, int, str]],
                                                                          list[str]]:
-    out = [(c, end_to_end_id(n, seq), o, f"Factura {n}" + (f" plazo {seq}" if seq > 1 else ""))
+    out = [(_Debtor(c.id, c.code, c.legal_name), end_to_end_id(n, seq), o, f"Factura {n}" + (f" plazo {seq}" if seq > 1 else ""))
            for c, n, seq, o in mandates_repo.due_eur_instalments(session, tenant, due_by)]
     return out, []
 
 
-def _plan_debits(session: Session, tenant: int, plan_id: int) -> tuple[list[tuple[CustomerRow, str, int, str]],
+def _plan_debits(session: Session, tenant: int, plan_id: int) -> tuple[list[tuple[_Debtor, str, int, str]],
                                                                        list[str]]:
     plan = mandates_repo.plan(session, plan_id)
     if plan is None or plan.tenant_id != tenant:
         raise NotFoundError(f"no payment plan {plan_id}")
     if plan.currency != "EUR":
         raise InvalidInputError("SEPA collects euros only")
-    customer = mandates_repo.customer(session, plan.customer_id)
-    assert customer is not None
+    row = mandates_repo.customer(session, plan.customer_id)
+    assert row is not None
+    customer = _Debtor(row.id, row.code, row.legal_name)
     covered = [int(x) for x in json.loads(plan.covered_json or "[]")]
     numbers = mandates_repo.invoice_numbers_of_instalments(session, covered)
     first = numbers[0] if numbers else f"PLAN{plan_id}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cobro.kernel.money import Money
 from cobro.kernel.types import DocumentKind
+from cobro.ledger.domain.payments import Allocation
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import parties, summary
 from cobro.ledger.schemas.statement import (
@@ -57,6 +58,15 @@ class LedgerRepository(Protocol):
         """Every customer, in id (creation) order."""
         ...
 
+    def known_payment_refs(self, refs: list[str]) -> set[str]:
+        """Which of `refs` are references of payments already recorded."""
+        ...
+
+    def record_payment(self, *, customer_id: int, reference: str, date: dt.date, amount: Money,
+                       allocations: list[tuple[int, Allocation]], unapplied: Money, method: str, source: str) -> int:
+        """Insert a payment and its allocations (instalment id, allocation); move paid/open; the payment's id."""
+        ...
+
 
 def profile(row: CustomerRow) -> CustomerProfile:
     limit = (Money.from_minor(row.credit_limit_minor, row.credit_limit_currency)
@@ -98,6 +108,15 @@ class SqlLedgerRepository:
     def refs(self) -> list[CustomerRef]:
         rows = [r for r, _, _ in parties.list_customers(self.session, self.tenant, limit=10**9)]
         return [CustomerRef(r.id, r.code, r.segment, r.behaviour) for r in sorted(rows, key=lambda r: r.id)]
+
+    def known_payment_refs(self, refs: list[str]) -> set[str]:
+        return summary.existing_payment_refs(self.session, self.tenant, refs)
+
+    def record_payment(self, *, customer_id: int, reference: str, date: dt.date, amount: Money,
+                       allocations: list[tuple[int, Allocation]], unapplied: Money, method: str, source: str) -> int:
+        return summary.record_payment(self.session, self.tenant, customer_id=customer_id, reference=reference,
+                                      date=date, amount=amount, allocations=allocations, unapplied=unapplied,
+                                      method=method, source=source)
 
 
 LEDGER: RepositoryKey[LedgerRepository] = RepositoryKey("ledger", SqlLedgerRepository)
