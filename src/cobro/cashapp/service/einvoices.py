@@ -23,15 +23,22 @@ from sqlalchemy.orm import Session
 
 from cobro.cashapp.einvoice import parse_einvoice
 from cobro.cashapp.einvoice.records import EInvoiceDocument, Party
-from cobro.cashapp.records import EInvoiceDocumentRow
 from cobro.cashapp.repository import einvoices as repo
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money, MoneyError
 from cobro.ledger.domain.payments import OpenItem, Payment, allocate
-from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
 from cobro.ledger.service import payments as ledger
 from cobro.ledger.service.imports import ImportReport
 from cobro.platform.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class _Invoice:
+    """A ledger invoice the import refers to (to allocate a payment to it)."""
+
+    id: int
+    number: str
+    customer_id: int
 
 
 @dataclass
@@ -107,15 +114,13 @@ def _customer(run: _Run, party: Party) -> int:
         return run.customers[code]
     row = repo.customer_by_code(run.session, run.tenant, code)
     if row is None:
-        row = CustomerRow(tenant_id=run.tenant, code=code, legal_name=(party.name or code)[:300],
-                          country=party.country[:2], tax_id=party.tax_id[:40], segment="", account_owner="",
-                          collector="", credit_limit_minor=None, credit_limit_currency="", language="es",
-                          terms="net 30", behaviour="", row_hash="")
-        run.session.add(row)
-        run.session.flush()
+        cid = repo.add_customer(run.session, run.tenant, code=code, legal_name=party.name or code,
+                                country=party.country, tax_id=party.tax_id)
         run.bump("customers_created")
-    run.customers[code] = int(row.id)
-    return int(row.id)
+    else:
+        cid = int(row.id)
+    run.customers[code] = cid
+    return cid
 
 
 def _money(run: _Run, doc: EInvoiceDocument, value: Decimal, column: str) -> Money | None:
@@ -163,24 +168,16 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
         corrects = target or corrects
     schedule = [(i.due_date, i.amount) for i in doc.instalments] or [(doc.issue_date, abs(doc.payable))]
     due = max(d for d, _ in schedule)
-    inv = InvoiceRow(tenant_id=run.tenant, customer_id=cid, number=doc.number[:64], kind=kind,
-                     issue_date=doc.issue_date, due_date=due, currency=amount.currency,
-                     amount_minor=amount.to_minor(), open_minor=amount.to_minor(), status="open", disputed=False,
-                     corrects=corrects[:64], channel="einvoice", terms="", over_legal_cap=False,
-                     source=doc.source[:200], content_hash=0)
-    s.add(inv)
-    s.flush()
     minors = [m.to_minor() for m in (_money(run, doc, a, "instalments") for _, a in schedule) if m is not None]
     if sum(minors) != amount.to_minor():
         # the schedule and the total disagree (SUNAT detracción, rounding): the schedule keeps its dates, the
         # last instalment absorbs the difference so the ledger's total is the document's
         minors[-1] += amount.to_minor() - sum(minors)
-    for seq, ((day, _), minor) in enumerate(zip(schedule, minors, strict=True), 1):
-        s.add(InstalmentRow(tenant_id=run.tenant, invoice_id=inv.id, customer_id=cid, seq=seq, due_date=day,
-                            currency=amount.currency, amount_minor=minor, paid_minor=0, open_minor=minor))
-    s.add(EInvoiceDocumentRow(tenant_id=run.tenant, doc_id=_doc_key(doc)[:80], kind=kind, number=doc.number[:64],
-                              invoice_id=inv.id, source=doc.source[:200]))
-    s.flush()
+    inv = _Invoice(repo.add_invoice(
+        s, run.tenant, customer_id=cid, number=doc.number, kind=kind, issue_date=doc.issue_date, due_date=due,
+        currency=amount.currency, amount_minor=amount.to_minor(), corrects=corrects, source=doc.source,
+        schedule=[(day, minor) for (day, _), minor in zip(schedule, minors, strict=True)], doc_id=_doc_key(doc)),
+        doc.number[:64], cid)
     run.report.created += 1
     run.bump("credit_notes" if kind == "credit_note" else "invoices")
     if doc.paid_at_issue and kind == "invoice":
@@ -188,7 +185,7 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
              method="pue")
 
 
-def _pay(run: _Run, doc: EInvoiceDocument, *, cid: int, inv: InvoiceRow | None, amount: Money, reference: str,
+def _pay(run: _Run, doc: EInvoiceDocument, *, cid: int, inv: _Invoice | None, amount: Money, reference: str,
          day: dt.date, method: str) -> None:
     s = run.session
     if ledger.known_payment_refs(run.uow, [reference]):
@@ -218,7 +215,8 @@ def _payments(run: _Run, doc: EInvoiceDocument) -> None:
         if amount.amount != applied.amount:
             run.warn(doc, f"{applied.amount} rounded to {amount.format_plain()} {applied.currency}", column)
         target = repo.document_invoice_id(run.session, run.tenant, applied.document_ref.upper())
-        inv = repo.invoice(run.session, target) if target is not None else None
+        row = repo.invoice(run.session, target) if target is not None else None
+        inv = None if row is None else _Invoice(int(row.id), row.number, int(row.customer_id))
         if inv is None:
             run.warn(doc, f"pays document {applied.document_ref}, which is not imported: kept as unapplied credit",
                      column)
