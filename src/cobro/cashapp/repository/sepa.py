@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from cobro.cashapp.records import SepaMandateRow
 from cobro.collections.records import PaymentPlanRow, PlanInstalmentRow
 from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
+from cobro.ledger.repository import open_items as ledger_open
 
 
 def mandate(session: Session, tenant: int, mandate_id: str) -> SepaMandateRow | None:
@@ -23,13 +24,13 @@ def mandates_signed_by(session: Session, tenant: int, day: dt.date) -> list[Sepa
 
 
 def due_eur_instalments(session: Session, tenant: int, due_by: dt.date) -> list[tuple[CustomerRow, str, int, int]]:
-    """(customer, invoice number, instalment seq, open minor) of undisputed EUR invoice instalments due by then."""
-    stmt = (select(CustomerRow, InvoiceRow.number, InstalmentRow.seq, InstalmentRow.open_minor)
-            .join(InstalmentRow, InstalmentRow.customer_id == CustomerRow.id)
-            .join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
-            .where(InstalmentRow.tenant_id == tenant, InstalmentRow.open_minor > 0, InstalmentRow.due_date <= due_by,
-                   InstalmentRow.currency == "EUR", InvoiceRow.kind == "invoice", InvoiceRow.disputed.is_(False))
-            .order_by(CustomerRow.code, InstalmentRow.due_date, InvoiceRow.number))
+    """(customer, invoice number, instalment seq, open minor) of undisputed EUR invoice instalments open now (the
+    ledger's rule: cancelled and written-off invoices are not collected) and due by then."""
+    o = ledger_open.open_instalments(tenant, None)
+    stmt = (select(CustomerRow, o.c.number, o.c.seq, o.c.open_minor)
+            .select_from(o).join(CustomerRow, CustomerRow.id == o.c.customer_id)
+            .where(o.c.due_date <= due_by, o.c.currency == "EUR", o.c.disputed.is_(False))
+            .order_by(CustomerRow.code, o.c.due_date, o.c.number))
     return [(c, str(n), int(seq), int(o)) for c, n, seq, o in session.execute(stmt)]
 
 
