@@ -30,6 +30,7 @@ from cobro.ledger.repository import invoice_import
 from cobro.ledger.service.imports import import_invoices
 from cobro.platform.db.engine import make_engine, make_sessionmaker, normalize_url
 from cobro.platform.db.migrate import upgrade
+from cobro.platform.uow import UnitOfWork
 
 
 def write_csv(path: Path, rows: int, customers: int, seed: int = 1) -> list[tuple[object, ...]]:
@@ -63,10 +64,10 @@ def validated(url: str, csv_path: Path) -> tuple[float, float]:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     start, cpu = time.perf_counter(), time.process_time()
-    with sessions() as session:
-        report = import_invoices(session, 1, csv_path)
+    with UnitOfWork(sessions) as uow:  # the default tenant (id 1, created by the setup)
+        report = import_invoices(uow, csv_path)
         assert not report.errors, report.errors[:3]
-        session.commit()
+        uow.commit()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     engine.dispose()
     return elapsed, cpu

@@ -45,11 +45,11 @@ def seed(container: Container, workdir: Path, *, tenant: str = "default") -> Non
                        ("payments", PAYMENTS)):
         files[name] = workdir / f"{name}.csv"
         files[name].write_text(text, encoding="utf-8")
-    with container.uow() as uow:
-        tid = parties.tenant_id(uow.session, tenant, create=True)
+    with container.uow(tenant) as uow:
+        parties.tenant_id(uow.session, tenant, create=True)  # before uow.tenant resolves it
         for name, run in (("customers", imports.import_customers), ("contacts", imports.import_contacts),
                           ("invoices", imports.import_invoices), ("payments", imports.import_payments)):
-            report = run(uow.session, tid, files[name])
+            report = run(uow, files[name])
             assert report.ok, (name, report.as_dict())
         parties.tenant_id(uow.session, "other", create=True)  # a second, empty tenant
         uow.commit()

@@ -137,10 +137,9 @@ def ledger(container: Container, tmp_path: Path) -> Container:
     payments = write_csv(tmp_path / "p.csv", ["reference", "customer_code", "date", "amount", "currency",
                                                "invoice_number"], PAYMENTS)
     with container.uow() as uow:
-        tenant = parties.tenant_id(uow.session, "default")
         for run, path in ((imports.import_customers, customers), (imports.import_invoices, documents),
                           (imports.import_payments, payments)):
-            report = run(uow.session, tenant, path)
+            report = run(uow, path)
             assert report.ok, report.as_dict()
         uow.commit()
     return container

@@ -49,9 +49,8 @@ def test_a_written_off_invoice_is_open_nowhere(container: Container, tmp_path: P
                                     "F-1,C1,2025-01-10,2025-02-10,100.00,EUR\n"
                                     "F-2,C1,2025-01-10,2025-02-10,40.00,EUR\n", encoding="utf-8")
     with container.uow() as uow:
-        tenant = parties.tenant_id(uow.session, "default")
         for run, name in ((imports.import_customers, "c.csv"), (imports.import_invoices, "i.csv")):
-            assert run(uow.session, tenant, tmp_path / name).ok
+            assert run(uow, tmp_path / name).ok
         uow.session.execute(text("UPDATE invoices SET status = 'written_off' WHERE number = 'F-2'"))
         uow.commit()
     with container.uow() as uow:
@@ -72,9 +71,8 @@ def test_refresh_keeps_a_final_status(container: Container, status: str, tmp_pat
     (tmp_path / "i.csv").write_text("invoice_number,customer_code,issue_date,due_date,amount,currency\n"
                                     "F-1,C1,2025-01-10,2025-02-10,100.00,EUR\n", encoding="utf-8")
     with container.uow() as uow:
-        tenant = parties.tenant_id(uow.session, "default")
         for run, name in ((imports.import_customers, "c.csv"), (imports.import_invoices, "i.csv")):
-            assert run(uow.session, tenant, tmp_path / name).ok
+            assert run(uow, tmp_path / name).ok
         invoice_id = uow.session.execute(text("SELECT id FROM invoices WHERE number = 'F-1'")).scalar_one()
         uow.session.execute(text("UPDATE invoices SET status = :s WHERE id = :i"), {"s": status, "i": invoice_id})
         ledger_summary.refresh_invoice(uow.session, invoice_id)

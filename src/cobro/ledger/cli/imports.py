@@ -41,9 +41,9 @@ def _run(ctx: typer.Context, kind: str, file: Path, mapping: Path | None, dry_ru
             with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                           TransferSpeedColumn(), TimeRemainingColumn(), console=err_console) as bar:
                 task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
-                return runner(uow.session, uow.tenant.id, file, mapping,  # type: ignore[call-arg]
+                return runner(uow, file, mapping,  # type: ignore[call-arg]
                               progress=lambda done, total: bar.update(task, completed=done, total=total))
-        return runner(uow.session, uow.tenant.id, file, mapping)
+        return runner(uow, file, mapping)
 
     try:
         report = import_in_uow(ctx, run, dry_run=dry_run)

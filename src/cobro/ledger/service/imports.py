@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money
 from cobro.ledger.domain.payments import Payment, allocate
@@ -23,6 +21,7 @@ from cobro.ledger.imports.rows import RowReader, read_contacts, read_customers, 
 from cobro.ledger.imports.tabular import open_table
 from cobro.ledger.repository import invoice_import, parties
 from cobro.ledger.repository import summary as ledger
+from cobro.platform.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -75,7 +74,8 @@ def _reader(path: Path, mapping_path: Path | None, kind: str) -> RowReader:
     return RowReader(open_table(path, mapping.options), mapping, kind)
 
 
-def import_customers(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def import_customers(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    session, tenant = uow.session, uow.tenant.id
     report = ImportReport("customers", path.name)
     lines = [x for x in _split(read_customers(_reader(path, mapping_path, "customers")), report)
              if isinstance(x, CustomerLine)]
@@ -85,7 +85,8 @@ def import_customers(session: Session, tenant: int, path: Path, mapping_path: Pa
     return report
 
 
-def import_contacts(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def import_contacts(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    session, tenant = uow.session, uow.tenant.id
     report = ImportReport("contacts", path.name)
     lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts")), report)
              if isinstance(x, ContactLine)]
@@ -112,8 +113,9 @@ def _estimate_rows(reader: RowReader) -> int:
     return max(1, reader.table.size_bytes // max(20, sum(len(h) + 1 for h in reader.table.headers)))
 
 
-def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Path | None = None,
+def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = None,
                     progress: Progress | None = None) -> ImportReport:
+    session, tenant = uow.session, uow.tenant.id
     reader = _reader(path, mapping_path, "invoices")
     report = ImportReport("invoices", path.name)
     total = reader.table.size_bytes
@@ -169,7 +171,8 @@ def import_invoices(session: Session, tenant: int, path: Path, mapping_path: Pat
     return report
 
 
-def import_payments(session: Session, tenant: int, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def import_payments(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+    session, tenant = uow.session, uow.tenant.id
     report = ImportReport("payments", path.name)
     lines = [x for x in _split(read_payments(_reader(path, mapping_path, "payments")), report)
              if isinstance(x, PaymentLine)]
