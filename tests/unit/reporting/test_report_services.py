@@ -1,5 +1,5 @@
 """The report services on a FakeUnitOfWork: the formulas and the shape of the results over given aggregates (the
-SQL that builds those aggregates, as of any date, runs in tests/integration/reports on both databases)."""
+SQL that builds those aggregates, as of any date, runs in tests/integration/reporting on both databases)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from cobro.cashapp.einvoice import EInvoiceDocument, ParsedEInvoices, parse_einvoice
-
-# tests/unit/einvoice/conftest.py → parents[3] is the repository root; fixtures live beside it.
 from tests.conftest import SHARED
 
 FIXTURES = SHARED / "fixtures"

@@ -1,0 +1,1 @@
+"""Cash application: bank statements, e-invoices, matching."""
