@@ -75,5 +75,6 @@ def print_json(data: Any) -> None:
 def fail(message: str, code: int = EXIT_INVALID) -> typer.Exit:
     from rich.text import Text
 
-    err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
+    # soft_wrap: an error names a file or a value; hard line breaks would cut it where the terminal is narrow
+    err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False, soft_wrap=True)
     return typer.Exit(code)
