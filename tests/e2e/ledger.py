@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cobro.ledger.repository import parties
 from cobro.ledger.service import imports
 from cobro.platform.container import Container
+from cobro.platform.tenants import resolve_tenant
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -46,10 +46,10 @@ def seed(container: Container, workdir: Path, *, tenant: str = "default") -> Non
         files[name] = workdir / f"{name}.csv"
         files[name].write_text(text, encoding="utf-8")
     with container.uow(tenant) as uow:
-        parties.tenant_id(uow.session, tenant, create=True)  # before uow.tenant resolves it
+        resolve_tenant(uow.session, tenant, create=True)  # before uow.tenant resolves it
         for name, run in (("customers", imports.import_customers), ("contacts", imports.import_contacts),
                           ("invoices", imports.import_invoices), ("payments", imports.import_payments)):
             report = run(uow, files[name])
             assert report.ok, (name, report.as_dict())
-        parties.tenant_id(uow.session, "other", create=True)  # a second, empty tenant
+        resolve_tenant(uow.session, "other", create=True)  # a second, empty tenant
         uow.commit()

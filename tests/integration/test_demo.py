@@ -18,11 +18,11 @@ from cobro.demo.parties import BEHAVIOURS
 from cobro.kernel.errors import ConflictError
 from cobro.kernel.money import exponent
 from cobro.kernel.taxids import check_tax_id
-from cobro.ledger.repository import parties
 from cobro.ledger.repository import summary as ledger
 from cobro.platform.container import Container, build
 from cobro.platform.db.migrate import upgrade
 from cobro.platform.settings import Settings
+from cobro.platform.tenants import resolve_tenant
 
 AS_OF = dt.date(2026, 6, 30)
 SPEC = DemoSpec(debtors=30, invoices=600, seed=11, as_of=AS_OF)
@@ -35,7 +35,7 @@ def _generate(container: Container, spec: DemoSpec = SPEC) -> demo_writer.DemoCo
 
 def _summary(container: Container) -> dict[str, object]:
     with container.uow() as uow:
-        return ledger.summary(uow.session, parties.tenant_id(uow.session, "default"), AS_OF)
+        return ledger.summary(uow.session, resolve_tenant(uow.session, "default").id, AS_OF)
 
 
 def _rows(container: Container, sql: str) -> list[tuple[object, ...]]:

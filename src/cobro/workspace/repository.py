@@ -9,29 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from sqlalchemy import Engine, case, func, inspect, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import open_items as ledger_open
 from cobro.platform.uow import RepositoryKey
 from cobro.workspace.schemas import CustomerListRow, DebtorRow, RiskRow
-
-
-def table_names(engine: Engine) -> set[str]:
-    """The tables the database actually has (a feature whose tables are missing is hidden)."""
-    return set(inspect(engine).get_table_names())
-
-
-def ping(engine: Engine) -> bool:
-    """True when the database answers a trivial query."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return False
-    return True
 
 
 def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:

@@ -35,6 +35,7 @@ from cobro.ledger.service.customers import customer_statement
 from cobro.platform.container import Container
 from cobro.platform.db.features import Features
 from cobro.platform.rates import RateBook
+from cobro.platform.tenants import resolve_tenant
 from cobro.reporting import service as reporting
 from cobro.reporting.domain.aging import parse_bucket_spec
 from cobro.reporting.portfolio.analysis import Options, analyze
@@ -172,7 +173,7 @@ def test_every_report_agrees_on_open_and_overdue(ledger: Container, as_of: dt.da
                    (("open", open_), ("overdue", overdue), ("notes", notes), ("cash", cash))} for cur in CURRENCIES}
     with ledger.uow() as uow:
         s = uow.session
-        tenant = parties.tenant_id(s, "default")
+        tenant = resolve_tenant(s, "default").id
 
         # ledger summary: gross open amount; credit notes and unapplied cash together, apart
         summary = ledger_summary.summary(s, tenant, as_of)
@@ -269,7 +270,7 @@ def test_now_the_customer_lists_and_the_cycle_see_the_summary(ledger: Container)
     want = expected(D("2099-12-31"))
     with ledger.uow() as uow:
         s = uow.session
-        tenant = parties.tenant_id(s, "default")
+        tenant = resolve_tenant(s, "default").id
         summary = ledger_summary.summary(s, tenant, None)
         assert summary["open_amount"] == {c: Money.from_minor(total(want["open"][c]), c).format_plain()
                                           for c in CURRENCIES if total(want["open"][c])}

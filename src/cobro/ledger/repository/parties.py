@@ -1,4 +1,4 @@
-"""Queries and upserts for tenants, customers and contacts."""
+"""Queries and upserts for customers and contacts (tenants live in `cobro.platform.tenants`)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,6 @@ from cobro.kernel.errors import NotFoundError
 from cobro.ledger.imports.records import ContactLine, CustomerLine
 from cobro.ledger.records import ContactRow, CustomerRow
 from cobro.ledger.repository import open_items
-from cobro.platform.tenants import TenantRow, resolve_tenant
-
-
-def tenant_id(session: Session, code: str, *, create: bool = False) -> int:
-    """The tenant's id; prefer `uow.tenant` in new code (resolved once per unit of work)."""
-    return resolve_tenant(session, code, create=create).id
-
-
-def name_tenant(session: Session, code: str, name: str, *, only_if: str = "") -> None:
-    """Set a tenant's display name (letters are signed with it); with `only_if`, only when that is its name now."""
-    row = session.scalar(select(TenantRow).where(TenantRow.code == code))
-    if row is not None and (not only_if or row.name == only_if):
-        row.name = name
-        session.flush()
 
 
 def _hash(values: tuple[object, ...]) -> str:
