@@ -10,6 +10,8 @@ from cobro.collections import records as records_collections  # noqa: F401
 from cobro.delivery import records as records_delivery  # noqa: F401
 from cobro.solvency import records as records_financials  # noqa: F401
 from cobro.risk import records as records_risk  # noqa: F401
+from cobro.tenancy import records as records_tenancy  # noqa: F401
+from cobro.identity import records as records_identity  # noqa: F401
 from cobro.platform.db.base import Base
 from cobro.platform.db.engine import make_engine
 

@@ -1,0 +1,1 @@
+"""Identity: users, roles and permissions, logins and API keys: who may do what in which tenant."""

@@ -1,0 +1,3 @@
+"""Tables of the identity feature."""
+
+from __future__ import annotations

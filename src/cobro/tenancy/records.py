@@ -1,0 +1,3 @@
+"""Tables of the tenancy feature."""
+
+from __future__ import annotations
