@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import configure_mappers
 
 from cobro.ledger.repository import invoice_import
 from cobro.ledger.service.imports import import_invoices
@@ -63,6 +64,9 @@ def seed_customers(url: str, customers: int) -> None:
 def validated(url: str, csv_path: Path) -> tuple[float, float]:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
+    # the ORM configures its mappers once per process on first use (~0.1 s): start-up, not import work, so it is
+    # paid before the clock starts (the unit of work resolves the tenant with an ORM query)
+    configure_mappers()
     start, cpu = time.perf_counter(), time.process_time()
     with UnitOfWork(sessions) as uow:  # the default tenant (id 1, created by the setup)
         report = import_invoices(uow, csv_path)
