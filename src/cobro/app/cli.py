@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from cobro.reporting.cli import analyze
+from cobro.audit import cli as audit
 from cobro.cashapp.cli import cashapp
 from cobro.collections.cli import policy as collections_policy
 from cobro.collections.cli import suspensions as collections_suspensions
@@ -79,6 +80,7 @@ core.register(app, customer_sections=[credit.customer_credit])
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 analyze.register(app)
+audit.register(app)
 cashapp.register(app)
 collections_policy.register(app)
 collections_suspensions.register(app)

@@ -1,0 +1,1 @@
+"""Placeholder so the import contracts resolve; the identity feature's api replaces this file."""

@@ -1,0 +1,1 @@
+"""Placeholder so the import contracts resolve; the identity feature's cli replaces this file."""
