@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobro.platform.db.base import Base, IdType
@@ -17,7 +17,7 @@ class AuditRow(Base):
                       Index("ix_audit_log_tenant_at", "tenant_id", "at"))
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_kind: Mapped[str] = mapped_column(String(16))  # user | apikey | cli | system
     actor_id: Mapped[str] = mapped_column(String(64), default="")
     actor_name: Mapped[str] = mapped_column(String(200), default="")

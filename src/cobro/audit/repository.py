@@ -48,7 +48,9 @@ def _state(text: str) -> dict[str, Any] | None:
 
 
 def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(id=row.id, at=row.at, actor_kind=row.actor_kind, actor_id=row.actor_id,
+    # SQLite hands timestamps back without their zone; they were written in UTC (CURRENT_TIMESTAMP is UTC too)
+    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=dt.UTC)
+    return AuditEntry(id=row.id, at=at, actor_kind=row.actor_kind, actor_id=row.actor_id,
                       actor_name=row.actor_name, entity=row.entity, entity_id=row.entity_id, action=row.action,
                       before=_state(row.before_json), after=_state(row.after_json), reason=row.reason,
                       request_id=row.request_id)

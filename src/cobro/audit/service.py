@@ -26,13 +26,28 @@ CSV_COLUMNS = ("id", "at", "actor_kind", "actor_id", "actor_name", "entity", "en
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
-def record(uow: Uow, changes: Change | Iterable[Change], *, who: Who = SYSTEM, at: dt.datetime) -> None:
-    """Append one entry per change.  `at` is the caller's clock (timezone-aware: entries sort across zones)."""
-    if at.tzinfo is None:
+def record(uow: Uow, changes: Change | Iterable[Change], *, who: Who | None = None,
+           at: dt.datetime | None = None) -> None:
+    """Append one entry per change, in the caller's transaction (it commits or rolls back with the change).
+
+    `who` defaults to the unit of work's actor (the authenticated user or key, the CLI's `--user`), else the
+    system.  `at` defaults to the database's clock at insert: an audit entry says when it really happened, even
+    where the business date of the change (`today`, `as_of`) is another day."""
+    if at is not None and at.tzinfo is None:
         raise ValueError("audit timestamps must be timezone-aware")
     batch = [changes] if isinstance(changes, Change) else list(changes)
-    uow.repo(AUDIT).append([_row(change, who, at) for change in batch])
+    actor = who or actor_of(uow)
+    uow.repo(AUDIT).append([_row(change, actor, at) for change in batch])
     uow.flush()
+
+
+def actor_of(uow: Uow) -> Who:
+    """Who acts in `uow`, as the audit log names them."""
+    actor = getattr(uow, "actor", None)  # set by the entrypoint; absent or None for system work
+    if actor is None:
+        return SYSTEM
+    return Who(str(getattr(actor, "kind", "cli")), str(getattr(actor, "id", "")), str(getattr(actor, "name", "")),
+               str(getattr(actor, "request_id", "") or ""))
 
 
 def history(uow: Uow, query: AuditQuery | None = None) -> list[AuditEntry]:
@@ -56,10 +71,11 @@ def to_csv(entries: Iterable[AuditEntry]) -> str:
     return out.getvalue()
 
 
-def _row(change: Change, who: Who, at: dt.datetime) -> dict[str, object]:
+def _row(change: Change, who: Who, at: dt.datetime | None) -> dict[str, object]:
     if not change.entity or not change.action:
         raise ValueError("an audited change needs an entity and an action")
-    return {"at": at, "actor_kind": who.kind, "actor_id": who.id[:64], "actor_name": who.name[:200],
+    when: dict[str, object] = {} if at is None else {"at": at}
+    return {**when, "actor_kind": who.kind, "actor_id": who.id[:64], "actor_name": who.name[:200],
             "entity": change.entity[:40], "entity_id": str(change.entity_id)[:64], "action": change.action[:40],
             "before_json": _dump(change.before), "after_json": _dump(change.after), "reason": change.reason,
             "request_id": who.request_id[:64]}

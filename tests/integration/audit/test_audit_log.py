@@ -72,6 +72,16 @@ def test_entries_belong_to_their_tenant(container: Container) -> None:
         assert service.history(uow) == []
 
 
+def test_without_a_time_the_database_clock_stamps_the_entry(container: Container) -> None:
+    with container.uow() as uow:
+        service.record(uow, Change("policy", "default", "apply", after={"version": 2}))
+        uow.commit()
+        (entry,) = service.history(uow)
+    assert entry.at.tzinfo is not None
+    assert abs(entry.at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    assert (entry.actor_kind, entry.actor_name) == ("system", "cobro")
+
+
 def test_naive_timestamps_and_silly_limits_are_refused(container: Container) -> None:
     with container.uow() as uow:
         with pytest.raises(ValueError, match="timezone-aware"):

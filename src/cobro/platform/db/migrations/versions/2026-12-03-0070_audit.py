@@ -42,7 +42,7 @@ def upgrade() -> None:
         T,
         sa.Column("id", ID, primary_key=True),
         sa.Column("tenant_id", ID, sa.ForeignKey("tenants.id", name="fk_audit_log_tenant_id_tenants"), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.text("(CURRENT_TIMESTAMP)")),
         sa.Column("actor_kind", sa.String(16), nullable=False),
         sa.Column("actor_id", sa.String(64), nullable=False, server_default=""),
         sa.Column("actor_name", sa.String(200), nullable=False, server_default=""),
