@@ -42,7 +42,7 @@ def resolve_tenant(session: Session, code: str, *, create: bool = False) -> Tena
     if found is not None:
         return found
     if not create:
-        raise NotFoundError(f"tenant {code!r} does not exist (run `cobro init`, or `cobro tenant add {code}`)")
+        raise NotFoundError(f"tenant {code!r} does not exist (create it with `cobro tenant create {code} --name ...`, or `cobro init --tenant {code}`)")
     row = TenantRow(code=code, name=code)
     session.add(row)
     session.flush()

@@ -1,0 +1,183 @@
+"""`cobro tenant create|list|show|update`: the creditors on this installation and their profiles.
+
+Bad input (an IBAN that fails its checksum, a tax id that is not one, an SVG with script) is reported per field,
+naming the option, with exit code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.table import Table
+
+from cobro.kernel.errors import CobroError, InvalidInputError, NotFoundError
+from cobro.platform.cli.context import EXIT_INVALID, console, err_console, fail, print_json, state
+from cobro.platform.uow import UnitOfWork
+from cobro.tenancy import service
+from cobro.tenancy.domain import MAX_LOGO_BYTES, TEXT_FIELDS, option, sniff_logo
+from cobro.tenancy.schemas import ProfileChanges, TenantProfile
+
+app = typer.Typer(help="Tenants (creditors) and their profiles: legal identity, bank details, sender, letterhead.",
+                  no_args_is_help=True)
+
+T = TypeVar("T")
+
+Text = str | None
+LegalName = Annotated[Text, typer.Option("--legal-name", help="Legal name, as on invoices.")]
+TradeName = Annotated[Text, typer.Option("--trade-name", help="Trade name customers know.")]
+TaxId = Annotated[Text, typer.Option("--tax-id", help="Tax id (checked for --country: NIF/CIF, RFC, EU VAT ...).")]
+Address = Annotated[list[str] | None, typer.Option("--address", help="A street address line (repeat per line).")]
+PostalCode = Annotated[Text, typer.Option("--postal-code")]
+City = Annotated[Text, typer.Option("--city")]
+Country = Annotated[Text, typer.Option("--country", help="ISO 3166 country code (ES, PT, MX ...).")]
+Iban = Annotated[Text, typer.Option("--iban", help="The account customers pay into.")]
+Bic = Annotated[Text, typer.Option("--bic", help="The bank's BIC (found from the IBAN when omitted).")]
+Reference = Annotated[Text, typer.Option("--payment-reference",
+                                         help="What a payment quotes: a format over {customer} and {invoice}.")]
+Instructions = Annotated[Text, typer.Option("--payment-instructions", help="How to pay, in your words.")]
+SenderName = Annotated[Text, typer.Option("--sender-name", help="Name on the From: of e-mails.")]
+SenderEmail = Annotated[Text, typer.Option("--sender-email", help="Address on the From: of e-mails.")]
+ReplyTo = Annotated[Text, typer.Option("--reply-to", help="Where customers' replies go.")]
+Phone = Annotated[Text, typer.Option("--phone")]
+Website = Annotated[Text, typer.Option("--website")]
+Signature = Annotated[Text, typer.Option("--signature", help="Signature block under letters and e-mails.")]
+Language = Annotated[Text, typer.Option("--language", help="Default language of documents (es, en).")]
+TimeZone = Annotated[Text, typer.Option("--time-zone", help="IANA time zone (Europe/Madrid).")]
+Currency = Annotated[Text, typer.Option("--currency", help="Base currency (ISO 4217).")]
+LogoFile = Annotated[Path | None, typer.Option("--logo", help=f"PNG or SVG, at most {MAX_LOGO_BYTES // 1024} KiB.")]
+NoLogo = Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="tenant")
+
+
+@app.command("create")
+def create(ctx: typer.Context, slug: str,
+           name: Annotated[str, typer.Option("--name", help="Display name (also the legal name unless given).")],
+           legal_name: LegalName = None, trade_name: TradeName = None, tax_id: TaxId = None,
+           address: Address = None, postal_code: PostalCode = None, city: City = None, country: Country = None,
+           iban: Iban = None, bic: Bic = None, payment_reference: Reference = None,
+           payment_instructions: Instructions = None, sender_name: SenderName = None,
+           sender_email: SenderEmail = None, reply_to: ReplyTo = None, phone: Phone = None, website: Website = None,
+           signature: Signature = None, language: Language = None, time_zone: TimeZone = None,
+           currency: Currency = None, logo: LogoFile = None, as_json: JsonOpt = False) -> None:
+    """Create tenant SLUG with its profile."""
+    changes = _changes(locals(), logo, clear_logo=False)
+    made = _in_directory(ctx, lambda uow: service.create_tenant(uow, code=slug, name=name, changes=changes),
+                         commit=True)
+    _print(made, as_json, f"tenant {made.code} created")
+
+
+@app.command("update")
+def update(ctx: typer.Context, slug: str,
+           name: Annotated[str | None, typer.Option("--name", help="New display name.")] = None,
+           legal_name: LegalName = None, trade_name: TradeName = None, tax_id: TaxId = None,
+           address: Address = None, postal_code: PostalCode = None, city: City = None, country: Country = None,
+           iban: Iban = None, bic: Bic = None, payment_reference: Reference = None,
+           payment_instructions: Instructions = None, sender_name: SenderName = None,
+           sender_email: SenderEmail = None, reply_to: ReplyTo = None, phone: Phone = None, website: Website = None,
+           signature: Signature = None, language: Language = None, time_zone: TimeZone = None,
+           currency: Currency = None, logo: LogoFile = None, no_logo: NoLogo = False, as_json: JsonOpt = False) -> None:
+    """Change fields of tenant SLUG's profile (an empty value clears a field)."""
+    changes = _changes(locals(), logo, clear_logo=no_logo)
+    made = _in_directory(ctx, lambda uow: service.update_profile(uow, code=slug, changes=changes, name=name),
+                         commit=True)
+    _print(made, as_json, f"tenant {made.code} updated")
+
+
+@app.command("show")
+def show(ctx: typer.Context, slug: str, as_json: JsonOpt = False) -> None:
+    """Tenant SLUG's profile."""
+    _print(_in_directory(ctx, lambda uow: service.show_tenant(uow, code=slug)), as_json, "")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Every tenant of this installation."""
+    found = _in_directory(ctx, service.list_tenants)
+    if as_json:
+        print_json(found.as_json())
+        return
+    table = Table(title="Tenants")
+    for col in ("code", "name", "legal name", "tax id", "iban", "sender"):
+        table.add_column(col)
+    for t in found.tenants:
+        p = t.profile
+        table.add_row(t.code, t.name, p.legal_name, p.tax_id, p.iban, p.sender_email)
+    console.print(table)
+
+
+def _changes(params: dict[str, object], logo: Path | None, *, clear_logo: bool) -> ProfileChanges:
+    """The profile options given on the command line (None: not given) and the logo file, read and sniffed."""
+    given = {f: params.get(f) for f in TEXT_FIELDS}
+    lines = params.get("address")
+    data = _read_logo(logo) if logo is not None else None
+    return ProfileChanges(address_lines=tuple(lines) if isinstance(lines, list) else None,
+                          logo=sniff_logo(data) if data is not None else None, clear_logo=clear_logo,
+                          **given)  # type: ignore[arg-type]
+
+
+def _read_logo(path: Path) -> bytes:
+    """The logo's bytes; a file too big is refused from its size, before it is read."""
+    if not path.is_file():
+        raise fail(f"--logo: {path}: not a file")
+    if path.stat().st_size > MAX_LOGO_BYTES:
+        raise fail(f"--logo: {path}: {path.stat().st_size // 1024} KiB; at most {MAX_LOGO_BYTES // 1024} KiB")
+    return path.read_bytes()
+
+
+def _in_directory(ctx: typer.Context, run: Callable[[UnitOfWork], T], *, commit: bool = False) -> T:
+    """Run one use case on the tenant directory, in the chosen tenant's unit of work or, when that tenant does not
+    exist yet (`cobro --tenant new tenant create new`), the default one's.  Any error: nothing written, exit 2."""
+    container = state(ctx).container()
+    try:
+        with container.uow() as uow:
+            try:
+                uow.tenant  # noqa: B018 - resolves the tenant, which may not exist yet
+            except NotFoundError:
+                uow.tenant_code = "default"
+            result = run(uow)
+            if commit:
+                uow.commit()
+            return result
+    except InvalidInputError as exc:
+        _report(exc)
+        raise typer.Exit(EXIT_INVALID) from exc
+    except CobroError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _report(exc: InvalidInputError) -> None:
+    """One line per problem, naming the option; the summary when the error carries no problems."""
+    if not exc.problems:
+        err_console.print(f"error: {exc}", highlight=False, soft_wrap=True)
+    for p in exc.problems:
+        message = p.message.removeprefix(f"{p.column}: ")
+        where = {"code": "SLUG", "name": "--name", "": ""}.get(p.column) if p.column in ("code", "name", "") \
+            else option(p.column)
+        err_console.print(f"error: {where}: {message}" if where else f"error: {message}", highlight=False,
+                          soft_wrap=True)
+    err_console.print("nothing was written", highlight=False)
+
+
+def _print(made: TenantProfile, as_json: bool, done: str) -> None:
+    if as_json:
+        print_json(made.as_json())
+        return
+    if done:
+        console.print(done)
+    table = Table(title=f"Tenant {made.code}", show_header=False)
+    table.add_row("name", made.name)
+    for field, value in made.as_json().items():
+        if field in ("code", "name"):
+            continue
+        shown = "\n".join(value) if isinstance(value, list) else value
+        if isinstance(value, dict):
+            shown = f"{value['media_type']}, {value['bytes']} bytes"
+        table.add_row(field, "" if shown is None else str(shown))
+    console.print(table)
