@@ -35,8 +35,12 @@ def test_parse_amount(text: str, sep: str, expected: str) -> None:
 
 
 def test_xlsx_floats_become_exact_decimals() -> None:
-    assert parse_amount(0.1 + 0.2, ".") == Decimal("0.30000000000000004")
     assert parse_amount(59.8, ".") == Decimal("59.8")
+    # the float's exact shortest text has 17 decimals: refused, never rounded to 0.30 behind the user's back
+    with pytest.raises(ValueProblem, match="more decimals"):
+        parse_amount(0.1 + 0.2, ".")
+    with pytest.raises(ValueProblem, match="largest amount"):
+        parse_amount(float(2**63), ".")
 
 
 @pytest.mark.parametrize("text", ["abc", "", "1.2.3", "--"])
