@@ -24,6 +24,8 @@ from typing import Any, TypeVar, cast
 
 import polars as pl
 
+from cobro.audit.repository import AUDIT
+from cobro.audit.schemas import AuditEntry
 from cobro.collections.domain.status import (
     AssignmentScope,
     CaseStatus,
@@ -80,12 +82,27 @@ R = TypeVar("R")
 TENANT = Tenant(1, "default", "Default tenant")
 
 
+class InMemoryAudit:
+    """The audit log in memory: appended rows in order (what a service recorded, for tests to assert on)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+
+    def append(self, rows: list[dict[str, object]]) -> None:
+        self.rows.extend(rows)
+
+    def query(self, *, entity: str, entity_id: str, since: dt.datetime | None, until: dt.datetime | None,
+              after_id: int, limit: int) -> list[AuditEntry]:
+        raise NotImplementedError("read the audit log from a database test; fakes keep `rows`")
+
+
 class FakeUnitOfWork:
     """A unit of work without a database: `repo(key)` hands out the in-memory repository given for `key`."""
 
     def __init__(self, repos: Mapping[RepositoryKey[Any], object], tenant: Tenant = TENANT) -> None:
         self._tenant = tenant
         self._repos = dict(repos)
+        self._repos.setdefault(AUDIT, InMemoryAudit())  # every state change is audited: a fake log by default
         self.flushes = 0
         self.committed = False
         self.rolled_back = False
