@@ -75,3 +75,31 @@ def test_paths_agree_on_the_ibm_file() -> None:
     slow, fast = _slow(IBM_CSV, IBM_MAPPING), _fast(IBM_CSV, IBM_MAPPING)
     assert len(fast[0]) == 1930
     assert fast == slow
+
+
+HOSTILE_CELLS = [
+    "1,50", "55,94", "1 234,56", "1e30", "12abc34", "15%", "+34 600 123 456", "0x10", "\u0661\u0662\u0663",
+    "1.234,5", "--5", "(5)", "5-", "-0", "0", "9223372036854775807", "92233720368547758070", "1000000000.01",
+    "1000000000.00", "10.505", "10.500", "1,234", "1.500.000", "1.500", "1\u00a0234.56", "1\u202f234", "€ 12.50",
+    "USD 10", "1,234.56", "1,234,567", ".5", "5.", "007", "1..5", "١٢٣", "99999999999999999999999",
+]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+@pytest.mark.parametrize("currency", ["EUR", "CLP", "KWD"])
+def test_paths_refuse_exactly_the_same_hostile_amounts(tmp_path: Path, decimal: str, currency: str) -> None:
+    path = tmp_path / "hostile.csv"
+    rows = [f"H-{i};C001;2026-01-15;2026-02-15;{cell};{currency}" for i, cell in enumerate(HOSTILE_CELLS, 1)]
+    path.write_text("Invoice;Customer;Date;Due;Amount;Currency\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("kind: invoices\ncolumns:\n  invoice_number: Invoice\n  customer_code: Customer\n"
+                       "  issue_date: Date\n  due_date: Due\n  amount: Amount\n  currency: Currency\n"
+                       f"options:\n  decimal: \"{decimal}\"\n", encoding="utf-8")
+    slow, fast = _slow(path, mapping), _fast(path, mapping)
+    assert fast[0] == slow[0]
+    assert sorted(fast[1], key=str) == sorted(slow[1], key=str)
+    refused = {p[0] for p in slow[1] if p[1] == "Amount"}
+    assert {5, 6, 7, 9, 10} <= refused  # 1e30 / 12abc34 / 15% / 0x10 / Arabic digits: never a number
+    if decimal == ".":
+        assert {2, 3} <= refused  # 1,50 and 55,94 under a declared "."
+    assert all(isinstance(r[8], int) and abs(r[8]) <= 10**11 for r in slow[0])
