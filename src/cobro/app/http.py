@@ -17,6 +17,7 @@ from cobro.platform.container import Container, build
 from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
 from cobro.platform.http.errors import install_error_handlers
+from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
 
 
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             built.close()
 
     app = FastAPI(title="cobro", version=__version__, summary="B2B receivables: ledger, customers, reports",
-                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     if container is not None:
         app.state.container, app.state.features = container, detect_features(container.engine)
     api = APIRouter(prefix="/api")
@@ -52,4 +53,5 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(api)
     mount(app)
     install_error_handlers(app, html=render_error)
+    install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
     return app

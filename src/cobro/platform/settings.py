@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from cobro.kernel.redact import mask_setting
 
 
 class Settings(BaseSettings):
@@ -20,6 +23,11 @@ class Settings(BaseSettings):
     rates_dir: Path | None = None
     model_dir: Path = Path.home() / ".cache" / "cobro"
     environment: str = "local"
+    # web hardening (docs/web.md "Security"): a body above max_request_bytes answers 413; CORS is off unless
+    # origins are listed (COBRO_CORS_ORIGINS=https://erp.example.com,https://bi.example.com)
+    max_request_bytes: int = 20 * 1024 * 1024
+    cors_origins: Annotated[list[str], NoDecode] = []
+    hsts_seconds: int = 365 * 24 * 3600  # Strict-Transport-Security max-age, sent over TLS only; 0 sends none
     # delivery (`cobro outbox deliver`, `cobro worker`; docs/delivery.md)
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 60.0  # first retry after 1 min, then 2, 4, 8 ... capped
@@ -32,6 +40,17 @@ class Settings(BaseSettings):
     sms_token: str = ""
     sms_log: Path | None = None
     letter_dir: Path = Path("letters")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # the environment gives one string: origins separated by commas
+        return [o.strip() for o in value.split(",") if o.strip()] if isinstance(value, str) else value
+
+    def __repr_args__(self) -> list[tuple[str | None, object]]:
+        # settings hold the database password, SMTP credentials and tokens: a repr (a log line, a traceback's
+        # locals) shows them masked
+        return [(name, mask_setting(name or "", value)) for name, value in super().__repr_args__()]
 
 
 def load_settings(**overrides: object) -> Settings:

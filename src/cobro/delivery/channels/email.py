@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from cobro.delivery.channels.base import DeliveryResult, OutboundMessage
+from cobro.kernel.redact import mask_url
 
 _DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 
@@ -30,7 +31,7 @@ class SmtpConfig:
     host: str
     port: int
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)  # a repr in a log or traceback never shows it
 
     @property
     def starttls(self) -> bool:
@@ -44,14 +45,15 @@ class SmtpConfig:
 def parse_smtp_url(url: str) -> SmtpConfig:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
+    shown = mask_url(url.strip())  # the messages end up in logs and on the terminal: never the password
     if scheme not in _DEFAULT_PORTS:
-        raise SmtpUrlError(f"SMTP URL must start with smtp://, smtps:// or smtp+starttls://, got {url!r}")
+        raise SmtpUrlError(f"SMTP URL must start with smtp://, smtps:// or smtp+starttls://, got {shown!r}")
     if not parts.hostname:
-        raise SmtpUrlError(f"SMTP URL has no host: {url!r}")
+        raise SmtpUrlError(f"SMTP URL has no host: {shown!r}")
     try:
         port = parts.port or _DEFAULT_PORTS[scheme]
     except ValueError as exc:
-        raise SmtpUrlError(f"bad port in SMTP URL {url!r}") from exc
+        raise SmtpUrlError(f"bad port in SMTP URL {shown!r}") from exc
     return SmtpConfig(scheme, parts.hostname, port, unquote(parts.username or ""), unquote(parts.password or ""))
 
 

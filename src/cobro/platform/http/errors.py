@@ -29,7 +29,7 @@ STATUS: tuple[tuple[type[CobroError], int, str], ...] = (
     (InvalidTransitionError, 409, "invalid-transition"),
 )
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 409: "Conflict",
-          422: "Invalid input", 500: "Internal error"}
+          413: "Payload too large", 422: "Invalid input", 500: "Internal error"}
 
 HtmlRenderer = Callable[[Request, int, str, str], Response]  # (request, status, title, detail)
 
