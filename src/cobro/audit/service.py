@@ -27,25 +27,27 @@ _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(uow: Uow, changes: Change | Iterable[Change], *, who: Who | None = None,
-           at: dt.datetime | None = None) -> None:
+           at: dt.datetime | None = None, user: str = "") -> None:
     """Append one entry per change, in the caller's transaction (it commits or rolls back with the change).
 
     `who` defaults to the unit of work's actor (the authenticated user or key, the CLI's `--user`), else the
-    system.  `at` defaults to the database's clock at insert: an audit entry says when it really happened, even
+    name a service was handed as `user` (recorded as a CLI actor: nobody verified it), else the system.  `at` defaults to the database's clock at insert: an audit entry says when it really happened, even
     where the business date of the change (`today`, `as_of`) is another day."""
     if at is not None and at.tzinfo is None:
         raise ValueError("audit timestamps must be timezone-aware")
     batch = [changes] if isinstance(changes, Change) else list(changes)
-    actor = who or actor_of(uow)
+    actor = who or actor_of(uow, user)
     uow.repo(AUDIT).append([_row(change, actor, at) for change in batch])
     uow.flush()
 
 
-def actor_of(uow: Uow) -> Who:
+def actor_of(uow: Uow, user: str = "") -> Who:
     """Who acts in `uow`, as the audit log names them."""
     actor = getattr(uow, "actor", None)  # set by the entrypoint; absent or None for system work
     if actor is None:
-        return SYSTEM
+        return Who("cli", user, user) if user else SYSTEM
+    if str(getattr(actor, "kind", "")) == "cli" and user:
+        return Who("cli", user, user)  # the CLI's own default is the OS user; a command's `--user` is more precise
     return Who(str(getattr(actor, "kind", "cli")), str(getattr(actor, "id", "")), str(getattr(actor, "name", "")),
                str(getattr(actor, "request_id", "") or ""))
 
