@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.domain.status import CaseStatus
 from cobro.collections.repository.work import WORK, WorkRepository
 from cobro.collections.schemas.work import CreditStop, EscalationCase
@@ -33,7 +35,8 @@ def hand_off(uow: Uow, case_id: int, *, to: str, today: dt.date, user: str = "")
     repo.hand_off_case(case.id, to=to, on=today)
     repo.timeline(case.customer_id, day=today, kind="escalation.handed_off", ref=f"escalation:{case.id}",
                   actor=user, summary=f"case #{case.id} handed off to {to}")
-    uow.flush()
+    audit.record(uow, Change("escalation", str(case.id), "hand_off", {"status": case.status},
+                             {"status": CaseStatus.HANDED_OFF, "handed_off_to": to}), user=user)
 
 
 def close(uow: Uow, case_id: int, *, today: dt.date, note: str = "", lift_credit_stop: bool = False,
@@ -47,7 +50,12 @@ def close(uow: Uow, case_id: int, *, today: dt.date, note: str = "", lift_credit
         repo.lift_credit_stop(case.customer_id, on=today)
     repo.timeline(case.customer_id, day=today, kind="escalation.closed", ref=f"escalation:{case.id}", actor=user,
                   summary=f"case #{case.id} closed {note}".strip())
-    uow.flush()
+    changes = [Change("escalation", str(case.id), "close", {"status": case.status}, {"status": CaseStatus.CLOSED},
+                      reason=note)]
+    if lift_credit_stop:
+        changes.append(Change("credit_stop", str(case.customer_id), "lift", {"credit_stop": case.credit_stop},
+                              {"credit_stop": False}, reason=f"case #{case.id} closed"))
+    audit.record(uow, changes, user=user)
 
 
 def credit_stops(uow: Uow) -> list[CreditStop]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.domain.status import DisputeReason, DisputeStatus
 from cobro.collections.repository.work import WORK, WorkRepository
 from cobro.collections.schemas.work import DisputeRecord, HoldRecord, InvoiceRef, PaymentPlanRecord
@@ -34,6 +36,7 @@ def add_hold(uow: Uow, *, customer: str, reason: str, today: dt.date, until: dt.
     scope = f"invoice {invoice}" if invoice else "all items"
     repo.timeline(cust.id, day=today, kind="hold.added", ref=f"hold:{row.id}", actor=user,
                   summary=f"hold on {scope} until {until or 'released'}: {reason}")
+    audit.record(uow, Change("hold", str(row.id), "add", None, row.as_json(), reason=reason), user=user)
     return row
 
 
@@ -44,7 +47,9 @@ def release_hold(uow: Uow, hold_id: int, *, today: dt.date, user: str = "") -> H
         raise NotFoundError(f"no hold #{hold_id}")
     if row.released_on is not None:
         raise InvalidTransitionError(f"hold #{hold_id} was released on {row.released_on}")
+    before = row.as_json()
     row = repo.release_hold(hold_id, on=today)
+    audit.record(uow, Change("hold", str(row.id), "release", before, row.as_json()), user=user)
     repo.timeline(row.customer_id, day=today, kind="hold.released", ref=f"hold:{row.id}", actor=user,
                   summary=f"hold #{row.id} released")
     uow.flush()
@@ -84,6 +89,7 @@ def open_dispute(uow: Uow, *, customer: str, invoices: list[str], reason_code: s
                   summary=f"dispute ({reason_code}) on {', '.join(invoices)}"
                           + (f" for {format_minor(minor, currency)} {currency}" if minor else "")
                           + (f", resolve by {resolve_by}" if resolve_by else ""))
+    audit.record(uow, Change("dispute", str(row.id), "open", None, row.as_json(), reason=note), user=user or owner)
     return row
 
 
@@ -94,7 +100,9 @@ def resolve_dispute(uow: Uow, dispute_id: int, *, resolution: str, today: dt.dat
         raise NotFoundError(f"no dispute #{dispute_id}")
     if row.status != DisputeStatus.OPEN:
         raise InvalidTransitionError(f"dispute #{dispute_id} is already {row.status}")
+    before = row.as_json()
     row = repo.resolve_dispute(dispute_id, on=today, resolution=resolution)
+    audit.record(uow, Change("dispute", str(row.id), "resolve", before, row.as_json(), reason=resolution), user=user)
     repo.timeline(row.customer_id, day=today, kind="dispute.resolved", ref=f"dispute:{row.id}", actor=user,
                   summary=f"dispute #{row.id} resolved: {resolution}")
     uow.flush()
@@ -129,8 +137,15 @@ def add_plan(uow: Uow, *, customer: str, invoices: list[str], schedule: list[tup
     repo.timeline(cust.id, day=today, kind="plan.agreed", ref=f"plan:{plan.id}", actor=user,
                   summary=f"payment plan for {', '.join(invoices)}: {len(parts)} instalment(s), "
                           f"{format_minor(open_total, currency)} {currency}")
-    uow.flush()
+    audit.record(uow, Change("payment_plan", str(plan.id), "agree", None, _plan_state(plan, invoices), reason=note),
+                 user=user)
     return plan
+
+
+def _plan_state(plan: PaymentPlanRecord, invoices: list[str]) -> dict[str, object]:
+    return {"customer_id": plan.customer_id, "invoices": sorted(invoices), "currency": plan.currency,
+            "total": format_minor(plan.total_minor, plan.currency), "status": plan.status,
+            "instalments": [[day.isoformat(), format_minor(minor, plan.currency)] for day, minor in plan.instalments]}
 
 
 def _own_invoices(repo: WorkRepository, customer: str, invoices: list[str],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import PromiseRecord
 from cobro.collections.service.policy import policy_book
@@ -52,6 +54,7 @@ def add_promise(uow: Uow, *, customer: str, amount: str, currency: str, due_on: 
                   summary=f"promise to pay {money.format_plain()} {money.currency} by {due_on} "
                           f"(contact {contact or '-'}, {channel}); dunning paused until "
                           f"{due_on + dt.timedelta(days=grace)}")
+    audit.record(uow, Change("promise", str(row.id), "make", None, row.as_json()), user=user)
     return row
 
 

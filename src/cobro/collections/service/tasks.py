@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.domain.status import DisputeReason, TaskKind, TaskOutcome, TaskStatus
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import TaskCompletion, TaskRecord, TermsAcknowledgement, TimelineEntry
@@ -53,7 +55,8 @@ def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note:
     repo.timeline(task.customer_id, day=today, kind=f"task.{task.kind}.{outcome}", ref=f"task:{task.id}",
                   actor=user or task.collector,
                   summary=f"{task.kind} with {task.contact or 'the customer'}: {outcome}" + (f" — {note}" if note else ""))
-    uow.flush()
+    audit.record(uow, Change("task", str(task.id), "complete", {"status": task.status},
+                             {"status": TaskStatus.DONE, "outcome": done}, reason=note), user=user or task.collector)
     return result
 
 
