@@ -30,6 +30,7 @@ from cobro.app import serve
 from cobro.solvency.cli import financials
 from cobro.solvency.cli import solvency
 from cobro.cashapp.cli import statement
+from cobro.tenancy import cli as tenancy
 from cobro.platform.cli.context import EXIT_INVALID, state
 
 
@@ -96,6 +97,7 @@ risk.register(app)
 serve.register(app)
 app.add_typer(solvency.app, name="solvency")
 app.add_typer(statement.app, name="statement")
+tenancy.register(app)
 
 
 def main() -> None:

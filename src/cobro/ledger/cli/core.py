@@ -30,14 +30,28 @@ def register(root: typer.Typer, *, customer_sections: Sequence[CustomerSection] 
         typer.echo(__version__)
 
     @root.command("init")
-    def init(ctx: typer.Context) -> None:
+    def init(ctx: typer.Context, tenant: Annotated[str | None, typer.Option(
+            "--tenant", help="Also create this tenant (set its profile with `cobro tenant update`).")] = None) -> None:
         """Create or migrate the database to the latest schema."""
         from cobro.platform.container import migrate
+        from cobro.tenancy.service import ensure_tenant
 
         st = state(ctx)
         container = st.container()
         migrate(container)
         console.print(f"database ready: {container.engine.url.render_as_string(hide_password=True)}")
+        code = tenant or st.tenant
+        if code:
+            try:
+                # the default tenant exists from the first migration: create the new one in its unit of work
+                with container.uow("default") as uow:
+                    created = ensure_tenant(uow, code=code)
+                    uow.commit()
+            except CobroError as exc:
+                raise fail(str(exc)) from exc
+            if created:
+                console.print(f"tenant {code} created: set its profile with `cobro tenant update {code} "
+                              "--legal-name ... --tax-id ... --iban ...`")
 
     ledger_app.command("summary")(ledger_summary)
     customers_app.command("list")(customers_list)

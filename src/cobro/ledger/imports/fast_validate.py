@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cobro.kernel.amounts import MAX_MINOR
 from cobro.kernel.errors import Problem
 from cobro.kernel.terms import SPAIN_LEGAL_CAP_DAYS
 
@@ -56,36 +57,38 @@ def _repr(col: pl.Expr) -> pl.Expr:
 
 def amounts(text: pl.Series, currency: pl.Series, currency_exp: pl.Series, decimal_sep: str,
             slow: Callable[[str, str], tuple[int | None, str | None]]) -> tuple[pl.Series, pl.Series]:
-    """Minor units and error messages.  Plain amounts ("1234,56", "-12.5", "1.234,56") are vectorized;
-    anything else goes through the row reader's parser."""
-    thousands = "." if decimal_sep == "," else ","
-    d = "\\" + decimal_sep if decimal_sep == "." else decimal_sep
-    t = "\\" + thousands if thousands == "." else thousands
-    plain = rf"^-?(?:\d+|\d{{1,3}}(?:{t}\d{{3}})+)(?:{d}(\d+))?$"
+    """Minor units and error messages.
+
+    Only the plainest unsigned amounts ("1234,56", "1.234,56" under decimal ",") are read column-wise, and only
+    when the vectorised reading is certainly the grammar's: no more decimals than the currency has, inside the
+    bound.  Everything else -- signs, symbols, zero-decimal currencies with a separator, huge values, anything
+    odd -- goes through the row reader's parser (`cobro.kernel.amounts`), so both paths refuse exactly the same.
+    """
+    if decimal_sep in (",", "."):
+        thousands = "." if decimal_sep == "," else ","
+        d = "\\" + decimal_sep if decimal_sep == "." else decimal_sep
+        t = "\\" + thousands if thousands == "." else thousands
+        # [0-9], not \d: polars' regex \d is Unicode and would admit Arabic-Indic digits
+        plain = rf"^(?:[0-9]+|[0-9]{{1,3}}(?:{t}[0-9]{{3}})+)(?:{d}([0-9]+))?$"
+        norm = pl.col("t").str.replace_all(thousands, "", literal=True).str.replace(decimal_sep, ".", literal=True)
+    else:  # no separator known for the file: only whole numbers are certain
+        plain = r"^[0-9]+$"
+        norm = pl.col("t")
     df = pl.DataFrame({"t": text, "cur_name": currency, "e": currency_exp})
-    df = df.with_columns(is_plain=pl.col("t").str.contains(plain))
-    norm = pl.col("t").str.replace_all(thousands, "", literal=True).str.replace(decimal_sep, ".", literal=True)
     df = df.with_columns(
-        neg=pl.col("t").str.starts_with("-"),
-        ip=norm.str.extract(r"^-?(\d+)", 1),
-        fp=norm.str.extract(r"\.(\d+)$", 1).fill_null(""),
+        is_plain=pl.col("t").str.contains(plain),
+        ip=norm.str.extract(r"^([0-9]+)", 1),
+        fp=norm.str.extract(r"\.([0-9]+)$", 1).fill_null(""),
     )
-    too_many = (pl.col("fp").str.len_chars() > pl.col("e")) & pl.col("fp").str.slice(pl.col("e")).str.contains("[1-9]")
-    padded = pl.col("fp").str.slice(0, pl.col("e")).str.pad_end(8, "0").str.slice(0, pl.col("e"))
+    padded = pl.col("fp").str.pad_end(8, "0").str.slice(0, pl.col("e"))
     digits = pl.concat_str(pl.col("ip"), padded)
-    df = df.with_columns(
-        minor=pl.when(pl.col("is_plain") & ~pl.col("neg") & ~too_many).then(
-            digits.cast(pl.Int64, strict=False)).otherwise(None),
-        msg=pl.when(~pl.col("is_plain")).then(None)
-        .when(pl.col("neg")).then(pl.concat_str(pl.lit("negative amount "), _repr(pl.col("t")), pl.lit(
-            "; record credit notes with kind credit_note and a positive amount")))
-        .when(too_many).then(pl.concat_str(pl.lit("amount "), _repr(pl.col("t")), pl.lit(" has more decimals than "),
-                                           pl.col("cur_name"),
-                                           pl.lit(" allows")))
-        .otherwise(None),
-    )
-    minor, msg = df["minor"], df["msg"]
-    odd = df.with_row_index("i").filter(~pl.col("is_plain") | too_many)
+    # 18 digits or fewer: the cast cannot overflow Int64, and the bound decides the rest
+    exact = pl.col("is_plain") & (pl.col("fp").str.len_chars() <= pl.col("e")) & (digits.str.len_chars() <= 18)
+    df = df.with_columns(minor=pl.when(exact).then(digits.cast(pl.Int64, strict=False)).otherwise(None))
+    df = df.with_columns(sure=pl.col("minor").is_not_null() & (pl.col("minor") <= MAX_MINOR))
+    minor = df["minor"].zip_with(df["sure"], pl.Series([None] * df.height, dtype=pl.Int64))
+    msg = pl.Series([None] * df.height, dtype=pl.String)
+    odd = df.with_row_index("i").filter(~pl.col("sure"))
     if odd.height:
         m_list, e_list = minor.to_list(), msg.to_list()
         for i, value, cur in odd.select("i", "t", "cur_name").iter_rows():

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from cobro.kernel.amounts import to_minor
 from cobro.kernel.errors import InvalidInputError, Problem
-from cobro.kernel.money import MoneyError, check_currency, exponent
+from cobro.kernel.money import MoneyError, check_currency
 from cobro.kernel.taxids import check_tax_id
 from cobro.kernel.terms import PaymentTerms, TermsError, exceeds_spanish_cap
 from cobro.kernel.types import Channel, ContactRole
@@ -125,16 +126,14 @@ def amount_to_minor(value: Any, decimal_sep: str, currency: str, *,
     An unknown currency ("") is scaled by 2, so the other problems of the row are still reported.
     """
     try:
-        amount = parse_amount(value, decimal_sep)
+        # the grammar checks the currency's decimals and the bound (`cobro.kernel.amounts`)
+        amount = parse_amount(value, decimal_sep, currency)
     except ValueProblem as exc:
         return None, str(exc), "bad_amount"
     if amount < 0 and not allow_negative:
         return None, (f"negative amount {value!r}; record credit notes with kind credit_note and a positive "
                       "amount"), "negative_amount"
-    scaled = amount.scaleb(exponent(currency)) if currency else amount.scaleb(2)
-    if scaled != scaled.to_integral_value():
-        return None, f"amount {value!r} has more decimals than {currency} allows", "bad_amount"
-    return int(scaled), "", ""
+    return to_minor(amount, currency), "", ""
 
 
 def _money_minor(reader: RowReader, row: int, cells: list[Any], fld: str, currency: str,

@@ -15,10 +15,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cobro.kernel.amounts import AmountError, check_amount, infer_decimal
+from cobro.kernel.amounts import parse_amount as grammar_amount
 from cobro.kernel.errors import InvalidInputError
 
 SAMPLE_BYTES = 256 * 1024
@@ -172,53 +174,26 @@ def open_table(path: Path, options: dict[str, Any] | None = None) -> TableStream
 
 # --- value parsers ---------------------------------------------------------------------------------
 
-_COMMA_DECIMAL_HINT = re.compile(r"(,\d{1,2}$)|(\.\d{3},)|(,\d{4,}$)")
-_AMOUNT_CHARS = re.compile(r"[^\d,.\-+()]")
-_PLAIN_DOT = re.compile(r"^-?\d+(?:\.\d+)?$")
-_PLAIN_COMMA = re.compile(r"^-?\d+(?:,\d+)?$")
-
-
 def infer_decimal_separator(samples: list[str]) -> str:
-    """',' when the sample looks like `1.234,56` or `12,5`; '.' otherwise."""
-    comma = sum(1 for s in samples if _COMMA_DECIMAL_HINT.search(s.strip()))
-    dot = sum(1 for s in samples if re.search(r"(\.\d{1,2}$)|(,\d{3}\.)", s.strip()))
-    return "," if comma > dot else "."
+    """',' or '.' when the samples prove it (`1.234,56`, `12,5`), "auto" when none does: see `kernel.amounts`."""
+    return infer_decimal(samples)
 
 
-def parse_amount(value: Any, decimal_sep: str = ".") -> Decimal:
-    """Parse '1.234,56', '1,234.56', '-12,5', '(100.00)', '€ 1 234,56' into a Decimal."""
+def parse_amount(value: Any, decimal_sep: str = ".", currency: str = "") -> Decimal:
+    """One amount cell under cobro's one grammar (`cobro.kernel.amounts`): '1.234,56', '(100.00)', '€ 1 234,56'.
+
+    Numbers from XLSX cells skip the text grammar but not the bound and the currency's decimals.
+    """
     if isinstance(value, bool):
         raise ValueProblem(f"not an amount: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        # XLSX stores numbers as binary floats; repr() gives the shortest text that round-trips.
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    text = str(value).strip()
-    if (_PLAIN_DOT if decimal_sep == "." else _PLAIN_COMMA).match(text):
-        # the common case, "1234.56" or "1234,56" with the file's own separator: no cleaning needed
-        return Decimal(text.replace(",", "."))
-    if not text:
-        raise ValueProblem("amount is empty")
-    negative = text.startswith("(") and text.endswith(")")
-    cleaned = _AMOUNT_CHARS.sub("", text.replace("\u2212", "-")).strip("()")
-    if not cleaned or not re.search(r"\d", cleaned):
-        raise ValueProblem(f"not an amount: {text!r}")
-    if "," in cleaned and "." in cleaned:
-        decimal_sep = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-    thousands = "." if decimal_sep == "," else ","
-    cleaned = cleaned.replace(thousands, "")
-    if decimal_sep == ",":
-        cleaned = cleaned.replace(",", ".")
-    if cleaned.count(".") > 1:
-        raise ValueProblem(f"not an amount: {text!r}")
     try:
-        result = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueProblem(f"not an amount: {text!r}") from exc
-    return -result if negative else result
+        if isinstance(value, int | float | Decimal):
+            # XLSX stores numbers as binary floats; repr() gives the shortest text that round-trips.
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            return check_amount(number, currency)
+        return grammar_amount(str(value), currency, decimal=decimal_sep if decimal_sep in (",", ".") else "auto")
+    except AmountError as exc:
+        raise ValueProblem(str(exc)) from exc
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
