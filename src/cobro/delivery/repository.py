@@ -11,6 +11,7 @@ and whose row was re-claimed by another cannot overwrite the newer outcome.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,29 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cobro.collections.records import CollectionActionRow, TimelineEventRow
+from cobro.collections.domain.pauses import (
+    Dispute,
+    Hold,
+    Item,
+    Plan,
+    PlanInstalment,
+    PolicyException,
+    Promise,
+)
+from cobro.collections.records import (
+    CollectionActionRow,
+    DisputeRow,
+    HoldRow,
+    PaymentPlanRow,
+    PlanInstalmentRow,
+    PolicyExceptionRow,
+    PromiseRow,
+    TimelineEventRow,
+)
 from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow, OutboxMessageRow
 from cobro.delivery.schemas import CLAIMABLE, REVIVABLE, OutboxStatus
-from cobro.ledger.records import CustomerRow
+from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
+from cobro.ledger.repository.open_items import open_instalments
 from cobro.platform.tenants import TenantRow
 
 T = OutboxMessageRow
@@ -70,6 +90,28 @@ class OutboxItem:
     context_json: str
     idempotency_key: str
     created_at: dt.datetime
+    action_id: int | None = None  # the collection action that queued it (the cycle's messages)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItems:
+    """What a cycle message is about, as the ledger and collections stand now (read at delivery time).
+
+    `open_items` are the customer's receivable instalments open now in the action's currency (the ledger's one
+    rule, `open_items`), `closed` says for each of the action's instalments that is not among them why (its
+    invoice's status: paid, cancelled, written_off), and the pauses are those the cycle applies to the pair."""
+
+    action_id: int
+    customer_id: int
+    currency: str
+    item_ids: tuple[int, ...]  # in the order the message lists them; negative: payment-plan instalment
+    open_items: tuple[Item, ...]
+    closed: dict[int, str]
+    holds: tuple[Hold, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+    promises: tuple[Promise, ...] = ()
+    exceptions: tuple[PolicyException, ...] = ()
+    plans: tuple[Plan, ...] = ()
 
 
 class OutboxRepository:
@@ -109,7 +151,58 @@ class OutboxRepository:
         return OutboxItem(msg.id, msg.tenant_id, tenant_code, customer_id, msg.channel, msg.recipient or "",
                           msg.recipient_name or "", msg.language or "es", msg.template, msg.tone or "",
                           msg.context_json or "", msg.idempotency_key,
-                          utc(msg.created_at) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+                          utc(msg.created_at) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC), msg.action_id)
+
+    # --- what a message is about, now (the re-check before sending) ---------------------------------------
+    def action_items(self, tenant_id: int, action_id: int, *, as_of: dt.date) -> ActionItems | None:
+        """The action's items and the customer's open items and pauses in its currency, now; None if the action
+        is gone.  A handful of small queries for one customer: this runs once per message."""
+        a = CollectionActionRow
+        found = self.session.execute(select(a.customer_id, a.currency, a.items_json).where(
+            a.id == action_id, a.tenant_id == tenant_id)).first()
+        if found is None:
+            return None
+        customer_id, currency = int(found[0]), str(found[1])
+        ids = tuple(int(i) for i in json.loads(found[2] or "[]"))
+        sub = open_instalments(tenant_id, None, customer_ids=[customer_id])
+        open_items = tuple(
+            Item(int(r.instalment_id), int(r.invoice_id), str(r.number), int(r.seq), r.issue_date, r.due_date,
+                 int(r.open_minor), str(r.currency), bool(r.disputed))
+            for r in self.session.execute(select(sub).where(sub.c.currency == currency)
+                                          .order_by(sub.c.due_date, sub.c.instalment_id)))
+        real = [i for i in ids if i > 0]
+        closed = {int(iid): str(status) for iid, status in self.session.execute(
+            select(InstalmentRow.id, InvoiceRow.status).join(InvoiceRow, InvoiceRow.id == InstalmentRow.invoice_id)
+            .where(InstalmentRow.tenant_id == tenant_id, InstalmentRow.id.in_(real or [-1])))}
+        return ActionItems(action_id, customer_id, currency, ids, open_items, closed,
+                           *self._pauses(tenant_id, customer_id, currency, as_of))
+
+    def _pauses(self, tenant_id: int, customer_id: int, currency: str, as_of: dt.date) -> tuple[Any, ...]:
+        """The customer's pauses as the cycle loads them (`collections.repository.cycle.pauses`, for one
+        customer and currency): active holds, open disputes, pending or broken promises, approved exceptions,
+        active plans."""
+        def of(row: Any) -> list[Any]:
+            return [row.tenant_id == tenant_id, row.customer_id == customer_id]
+
+        holds = tuple(Hold(h.id, h.reason, h.invoice_id, h.until) for h in self.session.scalars(
+            select(HoldRow).where(*of(HoldRow), HoldRow.released_on.is_(None),
+                                  HoldRow.until.is_(None) | (HoldRow.until >= as_of))))
+        disputes = tuple(Dispute(d.id, frozenset(json.loads(d.invoice_ids_json)), d.reason_code, d.amount_minor,
+                                 d.currency) for d in self.session.scalars(
+            select(DisputeRow).where(*of(DisputeRow), DisputeRow.status == "open")))
+        promises = tuple(Promise(p.id, p.currency, p.amount_minor, p.due_on, p.grace_days, p.status,
+                                 p.evaluated_on) for p in self.session.scalars(
+            select(PromiseRow).where(*of(PromiseRow), PromiseRow.status.in_(("pending", "broken")))))
+        exceptions = tuple(PolicyException(e.id, e.kind, e.value, e.expires_on) for e in self.session.scalars(
+            select(PolicyExceptionRow).where(*of(PolicyExceptionRow), PolicyExceptionRow.status == "approved",
+                                             PolicyExceptionRow.expires_on >= as_of)))
+        plans = []
+        for r in self.session.scalars(select(PaymentPlanRow).where(
+                *of(PaymentPlanRow), PaymentPlanRow.status == "active", PaymentPlanRow.currency == currency)):
+            steps = sorted((PlanInstalment(pi.seq, pi.due_date, pi.amount_minor) for pi in self.session.scalars(
+                select(PlanInstalmentRow).where(PlanInstalmentRow.plan_id == r.id))), key=lambda x: x.seq)
+            plans.append(Plan(r.id, r.currency, frozenset(json.loads(r.covered_json)), tuple(steps), r.agreed_on))
+        return holds, disputes, promises, exceptions, tuple(plans)
 
     def customer_id(self, tenant_id: int, code: str) -> int | None:
         return self.session.scalar(select(CustomerRow.id).where(CustomerRow.tenant_id == tenant_id,
@@ -165,6 +258,23 @@ class OutboxRepository:
 
     def mark_dead(self, claimed: Claimed, *, error: str, message_id: str = "") -> bool:
         return self._fenced(claimed, status=OutboxStatus.DEAD.value, last_error=error, next_attempt_at=None, message_id=message_id)
+
+    def mark_cancelled(self, claimed: Claimed, *, idempotency_key: str, reason: str) -> bool:
+        """Nothing left to say (or a letter that no longer says what is true): never sent.  The row gives its key
+        up (`key#cancelled-<id>`), so the cycle may plan the step again and queue it under the same key."""
+        return self._fenced(claimed, status=OutboxStatus.CANCELLED.value, last_error=reason, next_attempt_at=None,
+                            idempotency_key=f"{idempotency_key}#cancelled-{claimed.id}"[:200])
+
+    def rewrite_context(self, claimed: Claimed, *, context_json: str) -> bool:
+        """The message now lists only what is still open: what is sent is what the row says."""
+        return self._fenced(claimed, context_json=context_json)
+
+    def cancel_action(self, tenant_id: int, action_id: int) -> None:
+        """The action's message was not sent: the cycle's history skips cancelled actions, so the step is planned
+        again when it is due and something is open (a write to collections' table, like the timeline's)."""
+        self.session.execute(update(CollectionActionRow).where(
+            CollectionActionRow.id == action_id, CollectionActionRow.tenant_id == tenant_id)
+            .values(status="cancelled").execution_options(synchronize_session=False))
 
     def mark_skipped(self, claimed: Claimed, *, reason: str) -> bool:
         return self._fenced(claimed, status=OutboxStatus.SKIPPED.value, last_error=reason, next_attempt_at=None)
@@ -231,9 +341,10 @@ class OutboxRepository:
         return list(self.session.scalars(select(DeliveryEventRow).where(DeliveryEventRow.outbox_id == outbox_id)
                                          .order_by(DeliveryEventRow.id)))
 
-    def add_timeline(self, item: OutboxItem, *, customer_id: int | None, day: dt.date, summary: str) -> None:
+    def add_timeline(self, item: OutboxItem, *, customer_id: int | None, day: dt.date, summary: str,
+                     outcome: str = "sent") -> None:
         if customer_id is None:
             return
         self.session.add(TimelineEventRow(tenant_id=item.tenant_id, customer_id=customer_id, day=day,
-                                          kind=f"{item.channel}_sent", ref=f"outbox:{item.id}",
+                                          kind=f"{item.channel}_{outcome}", ref=f"outbox:{item.id}",
                                           summary=summary, actor="delivery"))

@@ -33,6 +33,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # a transient failure; tried again at `next_attempt_at`
     DEAD = "dead"  # permanent failure, render error or attempts exhausted; `cobro outbox retry` revives it
     SKIPPED = "skipped"  # not sendable as written (no address) or the recipient opted out
+    CANCELLED = "cancelled"  # its items were paid, credited or paused before it left (`last_error` says which)
 
 
 # Rows a worker may claim, and rows an operator may put back in the queue.

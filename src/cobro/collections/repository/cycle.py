@@ -57,11 +57,22 @@ class Customer(NamedTuple):
 
 
 def lock_for_run(session: Session, tenant_code: str) -> None:
-    """On SQLite, make the run's first statement a write so it waits for (rather than races) another writer:
-    a transaction that read first and writes later fails with SQLITE_BUSY once another run has committed.
-    PostgreSQL needs nothing: the unique action key makes a racing run's inserts conflict and do nothing."""
+    """Make the run plan from one consistent snapshot that includes everything committed before it started.
+
+    The cycle reads in many statements (promise payments, per-pair summaries, histories, pauses, open items).
+    On SQLite the run's first statement is a write, so it waits for (rather than races) another writer and then
+    holds the single write lock: nothing can commit while it reads, and a transaction that read first and wrote
+    later would fail with SQLITE_BUSY once another run had committed.  On PostgreSQL (READ COMMITTED by default)
+    each statement would see the commits made since the previous one, so a payment import committing mid-run
+    could be in the summaries and not in the items; the run is REPEATABLE READ instead.  Its snapshot is taken
+    at its first query, so runs are serialised first with a table lock (LOCK takes no snapshot): a second run
+    waits for the first to commit and then sees its actions, instead of failing to serialise on their keys.
+    Both statements must come before any query of the transaction (PostgreSQL refuses them otherwise)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE tenants SET name = name WHERE code = :c"), {"c": tenant_code})
+    else:
+        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        session.execute(text("LOCK TABLE cycle_runs IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, now: dt.datetime) -> int:
@@ -340,12 +351,20 @@ def close_cases(session: Session, tenant: int, keys: Sequence[tuple[int, str, in
             CollectionCaseRow.closed_on.is_(None)).values(closed_on=as_of))
 
 
+_ACTION_KEY = ("tenant_id", "customer_id", "currency", "step", "episode")
+
+
 def insert_actions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str, str, int], int]:
-    """Insert planned actions; returns the ids of those this run created (conflicting keys are skipped)."""
+    """Insert planned actions; returns the ids of those this run created (conflicting keys are skipped).
+
+    An action whose message delivery cancelled (its items were paid or paused before it left) is planned again
+    in place: the step did not happen, so when it is due again it is this run's."""
     if not rows:
         return {}
+    again = ", ".join(f"{c} = excluded.{c}" for c in rows[0] if c not in _ACTION_KEY)
     found = _staged(session, "collection_actions", rows,
-                    "ON CONFLICT DO NOTHING RETURNING id, customer_id, currency, step, episode")
+                    f"ON CONFLICT ({', '.join(_ACTION_KEY)}) DO UPDATE SET {again} "
+                    "WHERE collection_actions.status = 'cancelled' RETURNING id, customer_id, currency, step, episode")
     return {(int(cid), str(cur), str(step), int(ep)): int(rid) for rid, cid, cur, step, ep in found}
 
 
