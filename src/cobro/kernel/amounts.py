@@ -73,9 +73,26 @@ def parse_amount(text: str, currency: str = "", *, decimal: str = "auto", roundi
     bound, and must agree with a symbol or code written in the value.  `decimal` is ".", "," or "auto".
     `rounding` is None (more decimals than the currency allows is an error) or a `decimal` rounding mode.
     """
+    value, written = _read(text, currency, decimal)
+    cur = currency or (written.upper() if written.upper() in KNOWN_CURRENCIES else "")
+    return check_amount(value, cur, rounding=rounding, shown=text)
+
+
+def parse_number(text: str, *, decimal: str) -> Decimal:
+    """The grammar's number, before the currency's rules: for formats whose currency is settled later (a bank
+    statement's entries), which must then pass the value through `check_amount` with that currency."""
+    if decimal not in (".", ","):
+        raise ValueError(f"parse_number needs a declared decimal separator, not {decimal!r}")
+    value, _written = _read(text, "", decimal, places=None)
+    if abs(value) > Decimal(MAX_MINOR):  # no currency has fewer than 0 decimals: bigger is over every bound
+        raise AmountError(f"{text!r} is above the largest amount cobro accepts")
+    return value
+
+
+def _read(raw: str, currency: str, decimal: str, places: int | None = -1) -> tuple[Decimal, str]:
+    """(signed value, currency symbol or code written in the text); `places` None skips the zero-decimal rule."""
     if decimal not in ("auto", ".", ","):
         raise ValueError(f"decimal separator must be '.', ',' or 'auto', not {decimal!r}")
-    raw = text
     if len(raw) > MAX_LENGTH:
         raise AmountError(f"{raw[:20]!r}… is {len(raw)} characters long: not an amount")
     s = raw.strip()
@@ -84,10 +101,11 @@ def parse_amount(text: str, currency: str = "", *, decimal: str = "auto", roundi
     negative, core, written = _split_sign_and_currency(raw, s)
     if written and currency:
         _check_written_currency(raw, written, currency)
-    cur = currency or (written if written in KNOWN_CURRENCIES else "")
-    value = _number(raw, core, decimal, exponent(cur) if cur else 2)
-    value = -value if negative else value
-    return check_amount(value, cur, rounding=rounding, shown=raw)
+    if places == -1:
+        cur = currency or (written.upper() if written.upper() in KNOWN_CURRENCIES else "")
+        places = exponent(cur) if cur else 2
+    value = _number(raw, core, decimal, places)
+    return (-value if negative else value), written
 
 
 def parse_minor(text: str, currency: str, *, decimal: str = "auto", rounding: str | None = None) -> int:
@@ -211,7 +229,7 @@ def _check_written_currency(raw: str, written: str, currency: str) -> None:
         raise AmountError(f"{raw!r} is in {code} but the currency is {currency}")
 
 
-def _number(raw: str, core: str, declared: str, places: int) -> Decimal:
+def _number(raw: str, core: str, declared: str, places: int | None) -> Decimal:
     """The unsigned number in `core` under the separator rules (see the module)."""
     for ch in core:
         if not ("0" <= ch <= "9" or ch in _GROUPERS):
@@ -233,7 +251,7 @@ def _number(raw: str, core: str, declared: str, places: int) -> Decimal:
         raise AmountError(f"{raw!r} is not an amount") from exc
 
 
-def _decimal_separator(raw: str, core: str, declared: str, places: int, separators: list[str]) -> str:
+def _decimal_separator(raw: str, core: str, declared: str, places: int | None, separators: list[str]) -> str:
     """Which of "." / "," is the decimal separator in this value ("" when it has none)."""
     marks = [ch for ch in separators if ch in _DECIMALS]
     if not marks:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from cobro.cashapp.bank.records import ParsedStatement
+from cobro.kernel.amounts import AmountError, parse_number
 
 
 class StatementParseError(ValueError):
@@ -56,20 +57,20 @@ def split_lines(data: bytes) -> list[str]:
     return [decode_line(raw.rstrip(b"\r")) for raw in data.replace(b"\r\n", b"\n").split(b"\n")]
 
 
-def parse_decimal(text: str) -> Decimal:
-    """'1.234,56' / '1234.56' / '1234,' -> Decimal; raises ValueError on anything else."""
-    t = text.strip().replace(" ", "")
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    if t.endswith("."):
-        t += "0"
+def parse_decimal(text: str, decimal: str) -> Decimal:
+    """An unsigned statement amount ('1234.56' in XML, '1234,56' / '380115,' in SWIFT) by the one grammar
+    (`cobro.kernel.amounts`); raises ValueError.  The D/C mark or CdtDbtInd gives the direction, so a sign in the
+    amount is refused: a "credit" of -5.00 is an error, not a debit stored as ignored.  The currency's decimals
+    and the bound are checked where the entry's currency is settled (`cashapp.service.application`)."""
+    t = text.strip()
+    if t[:1] in ("-", "+", "\u2212", "(") or t[-1:] in ("-", ")"):
+        raise ValueError(f"amount {text!r} has a sign; the debit/credit indicator gives the direction")
+    if decimal == "," and t.endswith(",") and t[:-1].isdigit():
+        t = t[:-1]  # SWIFT writes a whole amount with its comma: "380115,"
     try:
-        value = Decimal(t)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
-    if not value.is_finite():
-        raise ValueError(f"not an amount: {text!r}")
-    return value
+        return parse_number(t, decimal=decimal)
+    except AmountError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def lenient_date(year: int, month: int, day: int) -> tuple[date, bool]:

@@ -61,7 +61,7 @@ def _amount(el: etree._Element | None, filename: str) -> tuple[Decimal, str] | N
     if el is None or not (el.text or "").strip():
         return None
     try:
-        return to_cents(parse_decimal(el.text or "")), el.get("Ccy", "")
+        return to_cents(parse_decimal(el.text or "", ".")), el.get("Ccy", "")
     except ValueError as exc:
         raise StatementParseError(str(exc), filename=filename, xml_path=path_of(el)) from exc
 

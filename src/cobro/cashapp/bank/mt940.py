@@ -193,8 +193,14 @@ class _Reader:
         if not m:
             raise self.fail(f.line, f":{f.tag}: balance {value!r} is not D|C + YYMMDD + currency + amount")
         day = self.day(f.line, m.group("date"))
-        amount = to_cents(parse_decimal(m.group("amount")))
+        amount = self.money(f.line, m.group("amount"))
         return _Balance(-amount if m.group("mark") == "D" else amount, m.group("ccy") or "", day)
+
+    def money(self, line: int, text: str) -> Decimal:
+        try:
+            return to_cents(parse_decimal(text, ","))
+        except ValueError as exc:
+            raise self.fail(line, str(exc)) from exc
 
     def day(self, line: int, text: str) -> date:
         try:
@@ -234,7 +240,7 @@ class _Reader:
             raise self.fail(f.line, f":61: statement line {f.lines[0]!r} is not value date + D/C mark + amount")
         value_day = self.day(f.line, m.group("vdate"))
         booking_day = self.entry_date(f.line, value_day, (m.group("edate") or "").strip())
-        amount = to_cents(parse_decimal(m.group("amount")))
+        amount = self.money(f.line, m.group("amount"))
         mark = m.group("mark")
         if mark in ("D", "ED", "RC"):  # RC = reversal of a credit, booked as a debit
             amount = -amount

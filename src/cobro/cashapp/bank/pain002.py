@@ -71,7 +71,7 @@ def _movement(tx: etree._Element, created: object, is_transfer: bool,
         raise StatementParseError("rejected transaction without an original amount", filename=filename,
                                   xml_path=path_of(tx) + "/OrgnlTxRef/Amt/InstdAmt")
     try:
-        amount = to_cents(parse_decimal(amt_el.text or ""))
+        amount = to_cents(parse_decimal(amt_el.text or "", "."))
     except ValueError as exc:
         raise StatementParseError(str(exc), filename=filename, xml_path=path_of(amt_el)) from exc
     ours, theirs = ("Dbtr", "Cdtr") if is_transfer else ("Cdtr", "Dbtr")

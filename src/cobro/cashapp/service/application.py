@@ -27,8 +27,9 @@ from cobro.cashapp.bank.records import BOOKED_STATUSES, StatementTransaction
 from cobro.cashapp.domain.matching import Item, Line, Match, MatchIndex, Policy, match_line
 from cobro.cashapp.records import BankAccountRow, BankStatementRow, StatementEntryRow
 from cobro.cashapp.repository import matches as repo
+from cobro.kernel.amounts import AmountError, check_amount, to_minor
 from cobro.kernel.errors import Problem
-from cobro.kernel.money import Money, MoneyError
+from cobro.kernel.money import Money, MoneyError, check_currency
 from cobro.ledger.domain.payments import Allocation, OpenItem, Payment, allocate
 from cobro.ledger.service import payments as ledger
 from cobro.ledger.service.imports import ImportReport
@@ -130,7 +131,7 @@ def import_statement(uow: UnitOfWork, path: Path, *, account: str | None = None,
     for bank, tx, key in todo:
         try:
             entry = _entry_row(tenant, statement.id, bank, tx, key=key, filename=path.name, fmt=parsed.format)
-        except MoneyError as exc:
+        except (MoneyError, AmountError) as exc:
             report.errors.append(Problem(str(exc), path.name, tx.source_line, tx.xml_path, "invalid_amount"))
             continue
         session.add(entry)
@@ -151,8 +152,9 @@ def import_statement(uow: UnitOfWork, path: Path, *, account: str | None = None,
 
 def _entry_row(tenant: int, statement_id: int, bank: BankAccountRow, tx: StatementTransaction, *, key: str,
                filename: str, fmt: str) -> StatementEntryRow:
-    currency = tx.currency or bank.currency
-    minor = Money.of(tx.amount, currency).to_minor()
+    currency = check_currency(tx.currency or bank.currency)
+    # the currency's decimals and the bound, never rounded: 1.234 EUR is an error naming the entry
+    minor = to_minor(check_amount(tx.amount, currency), currency)
     where = f"line {tx.source_line}" if tx.source_line else tx.xml_path
     return StatementEntryRow(
         tenant_id=tenant, statement_id=statement_id, bank_account_id=bank.id, entry_key=key,
