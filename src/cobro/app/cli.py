@@ -29,6 +29,7 @@ from cobro.risk import cli as risk
 from cobro.app import serve
 from cobro.solvency.cli import financials
 from cobro.solvency.cli import solvency
+from cobro.webhooks import cli as webhooks
 from cobro.cashapp.cli import statement
 from cobro.tenancy import cli as tenancy
 from cobro.platform.cli.context import EXIT_INVALID, state
@@ -97,6 +98,7 @@ risk.register(app)
 serve.register(app)
 app.add_typer(solvency.app, name="solvency")
 app.add_typer(statement.app, name="statement")
+webhooks.register(app)
 tenancy.register(app)
 
 

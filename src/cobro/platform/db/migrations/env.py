@@ -13,6 +13,7 @@ from cobro.risk import records as records_risk  # noqa: F401
 from cobro.tenancy import records as records_tenancy  # noqa: F401
 from cobro.identity import records as records_identity  # noqa: F401
 from cobro.audit import records as records_audit  # noqa: F401
+from cobro.webhooks import records as records_webhooks  # noqa: F401
 from cobro.platform import idempotency as records_idempotency  # noqa: F401
 from cobro.platform.db.base import Base
 from cobro.platform.db.engine import make_engine

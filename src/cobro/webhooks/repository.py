@@ -1,0 +1,166 @@
+"""All SQL of webhooks.  `SqlWebhookRepository` is one tenant's subscriptions, events and delivery log;
+`SqlWebhookQueue` is the sender's view across tenants: claim what is due, in order per entity, and record
+how each attempt went."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from sqlalchemy import and_, delete, exists, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from cobro.platform.uow import RepositoryKey
+from cobro.webhooks.records import WebhookDeliveryRow, WebhookEventRow, WebhookSubscriptionRow
+from cobro.webhooks.schemas import Delivery, Outgoing, Subscription
+
+LEASE = dt.timedelta(minutes=2)  # a claimed delivery is left alone this long; a crashed sender's claim expires
+
+
+class WebhookRepository(Protocol):
+    def add_subscription(self, *, url: str, secret: str, events: list[str], description: str) -> Subscription: ...
+    def subscriptions(self) -> list[Subscription]: ...
+    def remove_subscription(self, subscription_id: int) -> bool: ...
+    def reactivate(self, subscription_id: int) -> bool: ...
+    def secret_of(self, subscription_id: int) -> str | None: ...
+    def emit(self, *, event_type: str, entity: str, payload_json: str, at: dt.datetime | None) -> int: ...
+    def deliveries(self, *, status: str, subscription_id: int | None, limit: int) -> list[Delivery]: ...
+
+
+class SqlWebhookRepository:
+    def __init__(self, session: Session, tenant: int) -> None:
+        self.session, self.tenant = session, tenant
+
+    def add_subscription(self, *, url: str, secret: str, events: list[str], description: str) -> Subscription:
+        row = WebhookSubscriptionRow(tenant_id=self.tenant, url=url, secret=secret, events=" ".join(events),
+                                     description=description, active=True, dead_in_a_row=0, disabled_reason="")
+        self.session.add(row)
+        self.session.flush()
+        return _subscription(row)
+
+    def subscriptions(self) -> list[Subscription]:
+        rows = self.session.scalars(select(WebhookSubscriptionRow).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant).order_by(WebhookSubscriptionRow.id))
+        return [_subscription(r) for r in rows]
+
+    def remove_subscription(self, subscription_id: int) -> bool:
+        gone = self.session.execute(delete(WebhookSubscriptionRow).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant, WebhookSubscriptionRow.id == subscription_id))
+        return bool(getattr(gone, "rowcount", 0))
+
+    def reactivate(self, subscription_id: int) -> bool:
+        done = self.session.execute(update(WebhookSubscriptionRow).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant, WebhookSubscriptionRow.id == subscription_id
+        ).values(active=True, dead_in_a_row=0, disabled_reason=""))
+        return bool(getattr(done, "rowcount", 0))
+
+    def secret_of(self, subscription_id: int) -> str | None:
+        return self.session.scalar(select(WebhookSubscriptionRow.secret).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant, WebhookSubscriptionRow.id == subscription_id))
+
+    def emit(self, *, event_type: str, entity: str, payload_json: str, at: dt.datetime | None) -> int:
+        """The event and one pending delivery per active subscription that wants it, in the caller's transaction
+        (a rolled-back change sends nothing).  Returns the number of deliveries queued."""
+        when = {} if at is None else {"occurred_at": at}
+        event_id = self.session.execute(insert(WebhookEventRow).values(
+            tenant_id=self.tenant, type=event_type, entity=entity, payload_json=payload_json, **when
+        ).returning(WebhookEventRow.id)).scalar_one()
+        subs = self.session.execute(select(WebhookSubscriptionRow.id, WebhookSubscriptionRow.events).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant, WebhookSubscriptionRow.active.is_(True))).all()
+        wanted = [sid for sid, events in subs if "*" in events.split() or event_type in events.split()]
+        due = {} if at is None else {"next_attempt_at": at}
+        if wanted:
+            self.session.execute(insert(WebhookDeliveryRow), [
+                {"tenant_id": self.tenant, "subscription_id": sid, "event_id": event_id, "entity": entity,
+                 "status": "pending", "attempts": 0, "last_status": 0, "last_error": "", **due} for sid in wanted])
+        return len(wanted)
+
+    def deliveries(self, *, status: str, subscription_id: int | None, limit: int) -> list[Delivery]:
+        stmt = (select(WebhookDeliveryRow, WebhookEventRow.type)
+                .join(WebhookEventRow, WebhookEventRow.id == WebhookDeliveryRow.event_id)
+                .where(WebhookDeliveryRow.tenant_id == self.tenant))
+        if status:
+            stmt = stmt.where(WebhookDeliveryRow.status == status)
+        if subscription_id is not None:
+            stmt = stmt.where(WebhookDeliveryRow.subscription_id == subscription_id)
+        rows = self.session.execute(stmt.order_by(WebhookDeliveryRow.id.desc()).limit(limit)).all()
+        return [_delivery(d, t) for d, t in rows]
+
+
+class SqlWebhookQueue:
+    """The sender's queue across all tenants (it runs in the worker, for everyone)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim_due(self, now: dt.datetime, limit: int) -> list[Outgoing]:
+        """Due deliveries that have no earlier pending delivery of the same entity to the same subscription
+        (order per entity), leased for `LEASE` so another sender skips them."""
+        earlier = aliased(WebhookDeliveryRow)
+        d = WebhookDeliveryRow
+        blocked = exists().where(and_(earlier.subscription_id == d.subscription_id, earlier.entity == d.entity,
+                                      earlier.status == "pending", earlier.id < d.id))
+        stmt = (select(d.id).join(WebhookSubscriptionRow, WebhookSubscriptionRow.id == d.subscription_id)
+                .where(d.status == "pending", d.next_attempt_at <= now, ~blocked,
+                       WebhookSubscriptionRow.active.is_(True))
+                .order_by(d.id).limit(limit))
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(of=d, skip_locked=True)
+        ids = list(self.session.scalars(stmt))
+        if not ids:
+            return []
+        self.session.execute(update(d).where(d.id.in_(ids)).values(next_attempt_at=now + LEASE))
+        rows = self.session.execute(
+            select(d.id, d.subscription_id, d.tenant_id, d.attempts, WebhookSubscriptionRow.url,
+                   WebhookSubscriptionRow.secret, WebhookEventRow.id.label("event_id"), WebhookEventRow.type,
+                   WebhookEventRow.payload_json, WebhookEventRow.occurred_at)
+            .join(WebhookSubscriptionRow, WebhookSubscriptionRow.id == d.subscription_id)
+            .join(WebhookEventRow, WebhookEventRow.id == d.event_id)
+            .where(d.id.in_(ids)).order_by(d.id)).all()
+        return [Outgoing(r.id, r.subscription_id, r.tenant_id, r.url, r.secret, r.type, r.attempts,
+                         _body(r.type, r.occurred_at, r.payload_json)) for r in rows]
+
+    def delivered(self, delivery_id: int, subscription_id: int, status: int, now: dt.datetime) -> None:
+        self.session.execute(update(WebhookDeliveryRow).where(WebhookDeliveryRow.id == delivery_id).values(
+            status="delivered", attempts=WebhookDeliveryRow.attempts + 1, last_status=status, last_error="",
+            delivered_at=now))
+        self.session.execute(update(WebhookSubscriptionRow).where(
+            WebhookSubscriptionRow.id == subscription_id).values(dead_in_a_row=0))
+
+    def failed(self, delivery_id: int, status: int, error: str, retry_at: dt.datetime) -> None:
+        self.session.execute(update(WebhookDeliveryRow).where(WebhookDeliveryRow.id == delivery_id).values(
+            attempts=WebhookDeliveryRow.attempts + 1, last_status=status, last_error=error[:500],
+            next_attempt_at=retry_at))
+
+    def dead(self, delivery_id: int, subscription_id: int, status: int, error: str) -> int:
+        """Give the delivery up; returns how many deliveries of its subscription died in a row."""
+        self.session.execute(update(WebhookDeliveryRow).where(WebhookDeliveryRow.id == delivery_id).values(
+            status="dead", attempts=WebhookDeliveryRow.attempts + 1, last_status=status, last_error=error[:500]))
+        self.session.execute(update(WebhookSubscriptionRow).where(WebhookSubscriptionRow.id == subscription_id)
+                             .values(dead_in_a_row=WebhookSubscriptionRow.dead_in_a_row + 1))
+        return int(self.session.scalar(select(WebhookSubscriptionRow.dead_in_a_row).where(
+            WebhookSubscriptionRow.id == subscription_id)) or 0)
+
+    def disable(self, subscription_id: int, reason: str) -> None:
+        self.session.execute(update(WebhookSubscriptionRow).where(WebhookSubscriptionRow.id == subscription_id)
+                             .values(active=False, disabled_reason=reason))
+
+
+def _body(event_type: str, occurred_at: dt.datetime, payload_json: str) -> bytes:
+    stamp = occurred_at if occurred_at.tzinfo else occurred_at.replace(tzinfo=dt.UTC)
+    return (f'{{"type":"{event_type}","timestamp":"{stamp.isoformat()}","data":{payload_json}}}').encode()
+
+
+def _subscription(row: WebhookSubscriptionRow) -> Subscription:
+    return Subscription(id=row.id, url=row.url, events=row.events.split(), description=row.description,
+                        active=row.active, disabled_reason=row.disabled_reason, created_at=row.created_at)
+
+
+def _delivery(row: WebhookDeliveryRow, event_type: str) -> Delivery:
+    return Delivery(id=row.id, subscription_id=row.subscription_id, event_id=row.event_id, event_type=event_type,
+                    entity=row.entity, status=row.status, attempts=row.attempts,
+                    next_attempt_at=row.next_attempt_at if row.status == "pending" else None,
+                    last_status=row.last_status, last_error=row.last_error, delivered_at=row.delivered_at)
+
+
+WEBHOOKS: RepositoryKey[WebhookRepository] = RepositoryKey("webhooks", SqlWebhookRepository)
