@@ -78,7 +78,9 @@ class CustomerPart:
 
 @dataclass(frozen=True, slots=True)
 class CreditorPart:
-    """The tenant as the sender: the name is real, the other fields are filled where the tenant has them."""
+    """The tenant as the sender, from its profile (`cobro.tenancy`): `name` is the legal name, `address` the postal
+    lines as printed.  Every field but the name defaults to empty, so rows queued before a field existed read back.
+    `payment_reference` is what this message's payment should quote (the profile's format, filled in)."""
 
     name: str
     tax_id: str = ""
@@ -86,6 +88,14 @@ class CreditorPart:
     iban: str = ""
     email: str = ""
     phone: str = ""
+    trade_name: str = ""
+    bic: str = ""
+    payment_reference: str = ""
+    payment_instructions: str = ""
+    sender_name: str = ""
+    reply_to: str = ""
+    website: str = ""
+    signature: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,12 @@ from cobro.ledger.domain.payments import Allocation
 from cobro.ledger.records import ContactRow, CustomerRow, InstalmentRow, InvoiceRow, TenantRow
 from cobro.ledger.repository import summary as ledger
 from cobro.platform.container import Container
+from cobro.tenancy.schemas import ProfileChanges
+from cobro.tenancy.service import update_profile
 
+CREDITOR = ProfileChanges(legal_name="Suministros Cobro SL", tax_id="B58818501", country="ES",
+                          address_lines=("Calle Mayor 1",), postal_code="28013", city="Madrid",
+                          iban="ES9121000418450200051332", sender_email="cobros@suministros.example")
 POLICY = Path(__file__).resolve().parents[3] / "examples" / "policies" / "standard.yaml"
 
 
@@ -23,6 +28,9 @@ class Ledger:
         self.container = container
         with container.uow() as uow:
             self.tenant = int(uow.session.scalar(select(TenantRow.id).where(TenantRow.code == "default")))
+            # the creditor's profile its letters and messages carry (they are refused or skipped without one)
+            update_profile(uow, code="default", changes=CREDITOR)
+            uow.commit()
 
     def policy(self, text: str | None = None, **kw: str) -> None:
         with self.container.uow() as uow:

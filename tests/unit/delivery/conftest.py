@@ -34,7 +34,11 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "state_interest": True,
     "state_compensation": True,
     "creditor": {"name": "Suministros Cobro S.A.", "tax_id": "A87654321", "email": "cobros@example.com",
-                 "iban": "ES91 2100 0418 4502 0005 1332", "address": ["Calle Mayor 1", "28013 Madrid"]},
+                 "iban": "ES91 2100 0418 4502 0005 1332", "address": ["Calle Mayor 1", "28013 Madrid"],
+                 # the rest of the creditor's profile (cobro.tenancy) that letters and e-mails print
+                 "trade_name": "Suministros Cobro", "bic": "CAIXESBB", "payment_reference": "C001 F-2026-0001",
+                 "payment_instructions": "También puede pagar con tarjeta en https://pagos.example.com.",
+                 "signature": "Laura Gómez\nDepartamento de Cobros", "website": "https://suministros.example"},
     "recipient_name": "Ana López",
     "tone": "friendly",
     "as_of": "2026-03-21",

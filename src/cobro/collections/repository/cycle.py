@@ -38,7 +38,7 @@ from cobro.collections.records import (
     PolicyExceptionRow,
     PromiseRow,
 )
-from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow, TenantRow
+from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow
 from cobro.ledger.repository import open_items as ledger_open
 
 Key = tuple[int, str]  # (customer id, currency)
@@ -85,10 +85,6 @@ def start_run(session: Session, tenant: int, as_of: dt.date, *, dry_run: bool, n
 def finish_run(session: Session, run_id: int, counts: dict[str, Any], now: dt.datetime) -> None:
     session.execute(update(CycleRunRow).where(CycleRunRow.id == run_id).values(
         finished_at=now, counts_json=json.dumps(counts)))
-
-
-def tenant_name(session: Session, tenant: int) -> str:
-    return str(session.scalar(select(TenantRow.name).where(TenantRow.id == tenant)) or "")
 
 
 def open_items_from(dialect: str, *, whole_tenant: bool) -> str:

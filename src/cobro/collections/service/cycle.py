@@ -27,6 +27,7 @@ from cobro.collections.repository import cycle as repo
 from cobro.collections.repository import cycle_sql
 from cobro.collections.repository.cycle import Customer
 from cobro.collections.repository.cycle_writer import write_behind
+from cobro.collections.service.creditor import Creditor
 from cobro.collections.service.cycle_effects import (
     ActionKey,
     Book,
@@ -41,6 +42,7 @@ from cobro.kernel.calendar import HolidayCalendar
 from cobro.kernel.money import format_minor
 from cobro.kernel.rates import RateSource
 from cobro.platform.uow import UnitOfWork
+from cobro.tenancy.service import letterhead
 
 
 @dataclass
@@ -132,7 +134,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
         # chunk's cases and actions and reads its contacts, then, once Python has drafted the chunk's effects
         # (while the next chunk is planned and written), writes them with the action ids.  The session is the
         # worker's until the block ends.
-        creditor = repo.tenant_name(session, tenant)
+        creditor = Creditor.of(letterhead(uow))  # who the run's messages are from: the tenant's profile
         decisions = []
         inserted: list[Future[dict[ActionKey, int]]] = []
         with write_behind(session) as behind:
@@ -143,7 +145,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
                 chunk = {_key(d): _items_json(a) for d, _ in acting if (a := d.action)}
                 shown.update(chunk)
                 drafts = draft_effects(tenant, as_of, custs, planned=acting, shown=chunk, contacts=reading.result(),
-                                       creditor_name=creditor, rates=rates)
+                                       creditor=creditor, rates=rates)
                 behind.submit(_write_drafts, session, tenant, drafts, inserting)
 
             for start in range(0, len(keys), _CHUNK):

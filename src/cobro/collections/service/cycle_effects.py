@@ -15,8 +15,8 @@ from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Pol
 from cobro.collections.records import EscalationCaseRow, TaskRow
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository.cycle import Contact, Customer
+from cobro.collections.service.creditor import Creditor
 from cobro.delivery.schemas import (
-    CreditorPart,
     CustomerPart,
     InterestPart,
     MessageContext,
@@ -124,11 +124,12 @@ Draft = tuple[ActionKey, str, dict[str, Any] | OutboxMessage]
 
 def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
                   shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
-                  creditor_name: str, rates: RateSource) -> list[Draft]:
+                  creditor: Creditor, rates: RateSource) -> list[Draft]:
     """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
     actions are inserted (pure Python, so it can run while the database inserts them); `_write_effects` keeps
-    those of the actions this run created and fills in their ids."""
-    creditor = CreditorPart(name=creditor_name)
+    those of the actions this run created and fills in their ids.  A message the creditor's profile cannot sign
+    (see `collections.service.creditor`) is queued as skipped with the reason, like one without an address."""
+    unsendable: dict[tuple[str, str], str] = {}
     out: list[Draft] = []
     for d, (_name, _version, policy) in planned:
         a = d.action
@@ -146,21 +147,27 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
             need = _ADDRESS.get(step.channel, "")
             who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
             compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates)
+            items = _message_items(a)
+            channel = MESSAGE_CHANNELS[step.channel]
+            if (channel, step.template) not in unsendable:
+                unsendable[channel, step.template] = creditor.unsendable(channel, step.template)
             context = MessageContext(
-                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=creditor, as_of=as_of,
-                items=_message_items(a), total=_money(a.total_minor, d.currency), step=step.id,
+                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id),
+                creditor=creditor.part(customer=cust.code, invoices=[it.invoice for it in items]), as_of=as_of,
+                items=items, total=_money(a.total_minor, d.currency), step=step.id,
                 step_channel=step.channel, state_interest=step.state_interest,
                 state_compensation=bool(step.state_compensation and compensation is not None),
                 compensation=compensation, interest=interest, interest_reference=policy.interest_reference)
             skipped = need and who is None
             out.append((key, "outbox_messages", OutboxMessage(
-                channel=MESSAGE_CHANNELS[step.channel], template=step.template,
+                channel=channel, template=step.template,
                 idempotency_key=f"{cust.code}:{d.currency}:{step.id}:{d.episode}", context=context,
                 recipient=getattr(who, need) if who is not None and need else "",
                 recipient_name=who.name if who is not None else cust.legal_name,
                 language=(who.language if who is not None and who.language else cust.language) or "es",
                 tone=step.tone,
-                skip_reason=f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped else "")))
+                skip_reason=f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped
+                else unsendable[channel, step.template])))
         elif step.channel in TASK_CHANNELS:
             who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
                 or _pick(people, step.recipients, "")

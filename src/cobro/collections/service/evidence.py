@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cobro.collections.repository import evidence as repo
 from cobro.collections.repository.work import WORK
+from cobro.collections.service.creditor import creditor_part
 from cobro.delivery.service.documents import (
     BrokenPromise,
     Demand,
@@ -32,6 +33,8 @@ from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource
 from cobro.ledger.service import lookup
 from cobro.platform.uow import UnitOfWork
+from cobro.tenancy.domain import LETTER_FIELDS
+from cobro.tenancy.service import letterhead, require
 
 # Statutory interest applies where the creditor's law and the currency agree (Ley 3/2004 for EUR debts).
 JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
@@ -46,11 +49,14 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
         raise NotFoundError(f"no escalation case {case_id}")
     cust = lookup.customer(session, tenant, case.customer)
     invoices = _open_items(session, cust.id, case.currency, as_of)
-    creditor = uow.tenant.name or uow.tenant.code
+    # the pack goes to a collection agency or a lawyer: it must say who the creditor is, legally
+    sender = letterhead(uow)
+    require(sender, LETTER_FIELDS, "the evidence pack")
+    creditor = creditor_part(sender)
     credit_stop = repo.credit_stopped(session, cust.id)
     return evidence_pack_pdf(
-        creditor={"name": creditor}, customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
-                                                "code": cust.code},
+        creditor=dataclasses.asdict(creditor), customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
+                                                         "code": cust.code},
         invoices=invoices, demands=_demands(session, cust.id), broken_promises=_broken(session, cust.id),
         disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language, rates), as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from cobro.collections.domain.policy import STATUTORY_COMPENSATION
 from cobro.collections.repository.work import WORK
+from cobro.collections.service.creditor import creditor_part, needs
 from cobro.collections.service.policy import PolicyBook, policy_book
 from cobro.delivery.schemas import (
-    CreditorPart,
     CustomerPart,
     InterestPart,
     MessageContext,
@@ -30,6 +30,7 @@ from cobro.kernel.terms import PaymentTerms, TermsError
 from cobro.ledger.service import lookup
 from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.uow import UnitOfWork
+from cobro.tenancy.service import letterhead, require
 
 _ROLES = ("administration", "finance", "management", "other")
 _CHANNELS = {"email": "email", "letter": "letter"}
@@ -84,11 +85,14 @@ def send_terms_letter(uow: UnitOfWork, customer: str, *, today: dt.date, rates: 
     contacts = lookup.contacts(uow.session, cust.id)
     ranked = sorted(contacts, key=lambda c: _ROLES.index(c.role) if c.role in _ROLES else len(_ROLES))
     who = next((c for c in ranked if c.email), None) if channel == "email" else (ranked[0] if ranked else None)
-    creditor = uow.tenant.name or uow.tenant.code
+    # a terms letter is the creditor's letterhead and says how to pay: refuse it, naming the field, if the
+    # profile cannot carry it (by e-mail too: it is the document customers keep)
+    sender = letterhead(uow)
+    require(sender, needs(_CHANNELS[channel], "terms_letter"), "the terms letter")
     rate = _statutory_rate(cust.country, today, rates)
     compensation = _compensation(policy_book(uow), cust)
     context = MessageContext(
-        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=CreditorPart(name=creditor),
+        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=creditor_part(sender),
         as_of=today, terms=_terms_view(cust), interest=InterestPart(rate=rate) if rate is not None else None,
         compensation=compensation, state_interest=True, state_compensation=compensation is not None)
     missing = channel == "email" and who is None

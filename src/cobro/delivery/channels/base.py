@@ -39,6 +39,10 @@ class OutboundMessage:
     attachments: tuple[Attachment, ...] = ()
     # Short values a provider template can interpolate (WhatsApp template body parameters).
     params: tuple[str, ...] = ()
+    # Who it is from, by the creditor's profile; empty: the channel's configured sender (`smtp_from`).
+    sender_name: str = ""
+    sender_email: str = ""
+    reply_to: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ def _whatsapp_params(message: OutboxMessage, locale: str) -> tuple[str, ...]:
     """Body parameters for an approved WhatsApp template: {{1}} name, {{2}} creditor, {{3}} total, {{4}} count."""
     ctx = message.context
     total = Formatter(locale).money(ctx.total) if ctx.total is not None else ""
-    return (message.recipient_name or ctx.customer.legal_name, ctx.creditor.name, total, str(len(ctx.items)))
+    return (message.recipient_name or ctx.customer.legal_name, ctx.creditor.trade_name or ctx.creditor.name, total,
+            str(len(ctx.items)))
 
 
 def compose(*, renderer: Renderer, message: OutboxMessage, message_id: str, created: dt.datetime,
@@ -67,4 +68,5 @@ def compose(*, renderer: Renderer, message: OutboxMessage, message_id: str, crea
         channel=message.channel, recipient=message.recipient, recipient_name=message.recipient_name,
         subject=rendered.subject, text=rendered.text, html=rendered.html, language=rendered.locale,
         template=message.template, message_id=message_id, idempotency_key=message.idempotency_key,
-        attachments=tuple(attachments), params=params)
+        attachments=tuple(attachments), params=params, sender_name=ctx.creditor.sender_name,
+        sender_email=ctx.creditor.email, reply_to=ctx.creditor.reply_to)

@@ -63,9 +63,18 @@ def message_domain(sender: str) -> str:
     return addr.rpartition("@")[2] or "cobro.invalid"
 
 
+def from_header(message: OutboundMessage, sender: str) -> str:
+    """The From: of a message: the creditor's sender name and address from its profile, each falling back to the
+    configured sender's (`smtp_from`), so a tenant that set only a name still sends from the relay's address."""
+    name, address = parseaddr(sender)
+    return formataddr((message.sender_name or name, message.sender_email or address))
+
+
 def build_email(message: OutboundMessage, sender: str) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = sender
+    msg["From"] = from_header(message, sender)
+    if message.reply_to:
+        msg["Reply-To"] = message.reply_to
     msg["To"] = formataddr((message.recipient_name, message.recipient)) if message.recipient_name \
         else message.recipient
     msg["Subject"] = message.subject

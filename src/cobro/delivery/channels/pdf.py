@@ -187,6 +187,12 @@ def _party_lines(party: dict[str, Any], tax_label: str) -> str:
     if party.get("tax_id"):
         lines.append(f"{tax_label} {party['tax_id']}")
     lines.extend(str(x) for x in party.get("address", []) or [])
+    # the creditor's contact details and account (from its profile); customers' blocks have none of these keys
+    contact = " · ".join(str(party[k]) for k in ("phone", "email", "website") if party.get(k))
+    if contact:
+        lines.append(contact)
+    if party.get("iban"):
+        lines.append(f"IBAN {party['iban']}" + (f" · BIC {party['bic']}" if party.get("bic") else ""))
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cobro.delivery.channels.compose import LETTER_TEMPLATES
 from cobro.delivery.channels.pdf import (
     BrokenPromise,
     Demand,
@@ -20,7 +21,12 @@ from cobro.delivery.channels.pdf import (
 from cobro.delivery.channels.render import TEMPLATES_DIR
 
 __all__ = ["BrokenPromise", "Demand", "Dispute", "InterestClaim", "PdfDocument", "evidence_pack_pdf",
-           "interest_claim", "shipped_templates"]
+           "interest_claim", "is_letter", "shipped_templates"]
+
+
+def is_letter(channel: str, template: str) -> bool:
+    """Whether a message is printed as a letter (a PDF with the creditor's letterhead), as compose decides."""
+    return channel == "letter" or template in LETTER_TEMPLATES
 
 
 def shipped_templates() -> Mapping[str, tuple[str, ...]]:
