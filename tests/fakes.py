@@ -76,6 +76,7 @@ from cobro.risk.schemas import AlertKind, AlertStatus, Customer, StoredAlert, St
 from cobro.solvency.domain import FinancialStatement
 from cobro.solvency.repository import StoredStatement, content_hash
 from cobro.solvency.schemas import SaveOutcome, StatementCustomer
+from cobro.webhooks.repository import WEBHOOKS
 
 R = TypeVar("R")
 
@@ -96,6 +97,20 @@ class InMemoryAudit:
         raise NotImplementedError("read the audit log from a database test; fakes keep `rows`")
 
 
+class InMemoryWebhooks:
+    """Webhook events a service emitted, in order (no subscriptions: nothing is delivered from a fake)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, str]] = []  # (type, entity, payload json)
+
+    def emit(self, *, event_type: str, entity: str, payload_json: str, at: dt.datetime | None) -> int:
+        self.events.append((event_type, entity, payload_json))
+        return 0
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotImplementedError(f"InMemoryWebhooks has no {name}: test subscriptions against a database")
+
+
 class FakeUnitOfWork:
     """A unit of work without a database: `repo(key)` hands out the in-memory repository given for `key`."""
 
@@ -103,6 +118,7 @@ class FakeUnitOfWork:
         self._tenant = tenant
         self._repos = dict(repos)
         self._repos.setdefault(AUDIT, InMemoryAudit())  # every state change is audited: a fake log by default
+        self._repos.setdefault(WEBHOOKS, InMemoryWebhooks())  # and may emit webhook events
         self.flushes = 0
         self.committed = False
         self.rolled_back = False

@@ -53,3 +53,22 @@ def test_holds_disputes_promises_and_plans_are_audited(container: Container, cli
     refused = runner.invoke(app, ["promise", "add", "ACME", "--amount", "-5", "--date", "2099-01-10"])
     assert refused.exit_code == 2
     assert len(_audit()) == before
+
+
+def test_collections_changes_emit_webhook_events(container: Container, cli_env: dict[str, str]) -> None:
+    from cobro.webhooks import service as webhooks
+
+    book = Ledger(container)
+    c = book.customer("ACME")
+    book.invoice(c, "F-1", DUE, "1000.00")
+    with container.uow() as uow:
+        webhooks.subscribe(uow, url="https://erp.example.com/hooks", events=["dispute.opened", "promise.created"])
+        uow.commit()
+    _ok("dispute", "open", "ACME", "--invoice", "F-1", "--reason", "price")
+    _ok("promise", "add", "ACME", "--amount", "200", "--date", "2099-01-10")
+    refused = runner.invoke(app, ["dispute", "open", "ACME", "--invoice", "F-404", "--reason", "price"])
+    assert refused.exit_code == 2
+    with container.uow() as uow:
+        queued = webhooks.deliveries(uow, status="pending")
+    assert sorted((d.event_type, d.entity.split(":")[0]) for d in queued) == [
+        ("dispute.opened", "dispute"), ("promise.created", "promise")]

@@ -12,6 +12,7 @@ from cobro.collections.repository.work import WORK, WorkRepository
 from cobro.collections.schemas.work import CreditStop, EscalationCase
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 from cobro.platform.uow import Uow
+from cobro.webhooks import service as webhooks
 
 
 def list_cases(uow: Uow, *, status: str = "") -> list[EscalationCase]:
@@ -56,6 +57,9 @@ def close(uow: Uow, case_id: int, *, today: dt.date, note: str = "", lift_credit
         changes.append(Change("credit_stop", str(case.customer_id), "lift", {"credit_stop": case.credit_stop},
                               {"credit_stop": False}, reason=f"case #{case.id} closed"))
     audit.record(uow, changes, user=user)
+    if lift_credit_stop and case.credit_stop:
+        webhooks.emit(uow, "credit_stop.lifted", entity=f"customer:{case.customer}",
+                      data={"customer": case.customer, "reason": f"escalation case #{case.id} closed"})
 
 
 def credit_stops(uow: Uow) -> list[CreditStop]:

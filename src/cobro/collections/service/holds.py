@@ -14,6 +14,7 @@ from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFo
 from cobro.kernel.money import Money, MoneyError, format_minor
 from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.uow import Uow
+from cobro.webhooks import service as webhooks
 
 REASON_CODES = tuple(r.value for r in DisputeReason)
 
@@ -90,6 +91,7 @@ def open_dispute(uow: Uow, *, customer: str, invoices: list[str], reason_code: s
                           + (f" for {format_minor(minor, currency)} {currency}" if minor else "")
                           + (f", resolve by {resolve_by}" if resolve_by else ""))
     audit.record(uow, Change("dispute", str(row.id), "open", None, row.as_json(), reason=note), user=user or owner)
+    webhooks.emit(uow, "dispute.opened", entity=f"dispute:{row.id}", data=row.as_json())
     return row
 
 
@@ -103,6 +105,7 @@ def resolve_dispute(uow: Uow, dispute_id: int, *, resolution: str, today: dt.dat
     before = row.as_json()
     row = repo.resolve_dispute(dispute_id, on=today, resolution=resolution)
     audit.record(uow, Change("dispute", str(row.id), "resolve", before, row.as_json(), reason=resolution), user=user)
+    webhooks.emit(uow, "dispute.resolved", entity=f"dispute:{row.id}", data={**row.as_json(), "resolution": resolution})
     repo.timeline(row.customer_id, day=today, kind="dispute.resolved", ref=f"dispute:{row.id}", actor=user,
                   summary=f"dispute #{row.id} resolved: {resolution}")
     uow.flush()

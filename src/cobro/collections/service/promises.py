@@ -13,6 +13,7 @@ from cobro.collections.service.policy import policy_book
 from cobro.kernel.errors import InvalidInputError
 from cobro.kernel.money import Money, MoneyError
 from cobro.platform.uow import Uow
+from cobro.webhooks import service as webhooks
 
 DEFAULT_GRACE_DAYS = 3  # for a customer no policy covers
 
@@ -55,6 +56,7 @@ def add_promise(uow: Uow, *, customer: str, amount: str, currency: str, due_on: 
                           f"(contact {contact or '-'}, {channel}); dunning paused until "
                           f"{due_on + dt.timedelta(days=grace)}")
     audit.record(uow, Change("promise", str(row.id), "make", None, row.as_json()), user=user)
+    webhooks.emit(uow, "promise.created", entity=f"promise:{row.id}", data=row.as_json())
     return row
 
 
