@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Protocol, TypeAlias
 
 from lxml import etree
 from lxml.etree import _Element, _ElementTree
 
 from cobro.cashapp.einvoice.records import DocumentInstalment, EInvoiceDocument
+from cobro.kernel.amounts import AmountError, parse_number
 from cobro.kernel.money import KNOWN_CURRENCIES
 
 Element: TypeAlias = _Element
@@ -164,12 +165,10 @@ class Reader:
         if not raw:
             return None
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise self.error(el, path, f"not an amount: {raw!r}") from None
-        if not value.is_finite():
-            raise self.error(el, path, f"not a finite amount: {raw!r}")
-        return value
+            # xs:decimal under the one grammar: no exponent (1e30), no NaN/INF, digits 0-9 only
+            return parse_number(raw, decimal=".")
+        except AmountError as exc:
+            raise self.error(el, path, str(exc)) from None
 
     def amount(self, el: Element, path: str) -> Decimal:
         value = self.opt_amount(el, path)

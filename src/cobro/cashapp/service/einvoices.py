@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from cobro.cashapp.einvoice import parse_einvoice
 from cobro.cashapp.einvoice.records import EInvoiceDocument, Party
 from cobro.cashapp.repository import einvoices as repo
+from cobro.kernel.amounts import AmountError, check_amount
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money, MoneyError
 from cobro.ledger.domain.payments import OpenItem, Payment, allocate
@@ -126,7 +127,8 @@ def _customer(run: _Run, party: Party) -> int:
 def _money(run: _Run, doc: EInvoiceDocument, value: Decimal, column: str) -> Money | None:
     try:
         exact = Money.of(value, doc.currency)
-    except MoneyError as exc:
+        check_amount(exact.amount, exact.currency)  # the bound: no stored amount can overflow a report's sum
+    except (MoneyError, AmountError) as exc:
         run.error(doc, str(exc), column)
         return None
     if exact.amount != value:
