@@ -21,7 +21,6 @@ Balance sheets balance (activo = patrimonio neto + pasivo) and amounts are whole
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import zlib
 from collections.abc import Sequence
@@ -29,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from cobro.kernel.cells import csv_writer
 
 # (current ratio, equity / assets, EBIT margin, retained earnings / equity, yearly sales growth) in the first
 # year, and the change per year after it
@@ -123,7 +124,7 @@ def write_csv(accounts: Sequence[DemoAccounts], path: Path) -> Path:
     """The accounts as a CSV with PGC column names (what `cobro import financials` reads)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         w.writerow(CSV_COLUMNS)
         w.writerows(a.row() for a in accounts)
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import tempfile
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ import polars as pl
 import typer
 import yaml
 
+from cobro.kernel.cells import as_number, csv_writer
 from cobro.kernel.errors import CobroError
 from cobro.ledger.imports.frame import read_ledger_frame
 from cobro.ledger.imports.tabular import open_table
@@ -98,10 +98,10 @@ def payments(
     pred = model.predict(book.drop("settled_date"), hist, cutoff)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(PRED_COLUMNS)
         for row in pred.select(PRED_COLUMNS).iter_rows():
-            writer.writerow([row[0], *(f"{v:.2f}" for v in row[1:4]), f"{row[4]:.4f}"])
+            writer.writerow([row[0], *(as_number(f"{v:.2f}") for v in row[1:4]), as_number(f"{row[4]:.4f}")])
     if save_model is not None:
         model.save(save_model)
     typer.echo(f"{pred.height} predictions written to {out} (model: {model.kind}, trained on history to "

@@ -5,7 +5,6 @@ Thin: parse, call one service inside a unit of work, commit only where something
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.table import Table
 
+from cobro.kernel.cells import as_number, csv_writer
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, parse_day, print_json, state
 
@@ -143,11 +143,11 @@ def forecast(ctx: typer.Context, as_of: AsOfOpt = None,
         print_json(out)
         return
     if fmt == "csv":
-        w = csv.writer(sys.stdout)
+        w = csv_writer(sys.stdout)
         w.writerow(["currency", "period_start", "expected", "p10", "p50", "p90"])
         for cur, data in out["currencies"].items():
             for p in data["periods"]:
-                w.writerow([cur, p["period_start"], p["expected"], p["p10"], p["p50"], p["p90"]])
+                w.writerow([cur, p["period_start"], *(as_number(p[k]) for k in ("expected", "p10", "p50", "p90"))])
         return
     console.print(f"{out['open_items']} open items as of {out['as_of']}; {out['model']['note']}")
     for cur, data in out["currencies"].items():

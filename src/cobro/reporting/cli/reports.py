@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal, InvalidOperation
@@ -12,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from cobro.kernel.cells import as_number, csv_writer, neutralise_workbook
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, day_or_today, fail, state
 
@@ -36,14 +36,15 @@ def _run(ctx: typer.Context, fn: Any, *args: Any, **kwargs: Any) -> dict[str, An
         raise fail(str(exc)) from exc
 
 
-def _cell(value: Any) -> Any:
-    """Decimal strings become Decimals in spreadsheets so they stay numbers."""
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return value
-    return value
+# Columns of names, codes and labels: text however they look (a customer coded "+1" is not a number).  Every other
+# column holds amounts, counts and rates as decimal strings, written as numbers (`as_number`) so a spreadsheet sums
+# them; `csv_writer` and `neutralise_workbook` then keep any text from running as a formula.
+_TEXT_COLUMNS = frozenset({"currency", "bucket", "key", "label", "KPI", "month_end", "from", "to", "customer",
+                           "invoice"})
+
+
+def _typed(header: list[str], row: list[Any]) -> list[Any]:
+    return [v if h in _TEXT_COLUMNS else as_number(v) for h, v in zip(header, row, strict=False)] + row[len(header):]
 
 
 def _emit(data: dict[str, Any], sheets: list[Sheet], fmt: str, out: Path | None) -> None:
@@ -60,11 +61,12 @@ def _emit(data: dict[str, Any], sheets: list[Sheet], fmt: str, out: Path | None)
             ws = wb.create_sheet(title[:31])
             ws.append(header)
             for row in rows:
-                ws.append([_cell(v) for v in row])
+                ws.append(_typed(header, row))
             for col in ws.iter_cols(min_row=2):
                 for c in col:
                     if isinstance(c.value, Decimal):
                         c.number_format = "#,##0.00"
+        neutralise_workbook(wb)  # debtors' names and codes must not run as formulas
         wb.save(out)
         console.print(f"wrote {out}")
         return
@@ -72,12 +74,12 @@ def _emit(data: dict[str, Any], sheets: list[Sheet], fmt: str, out: Path | None)
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     elif fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv_writer(buf, lineterminator="\n")
         for title, header, rows in sheets:
             if len(sheets) > 1:
                 writer.writerow([f"# {title}"])
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows(_typed(header, row) for row in rows)
         text = buf.getvalue()
     else:
         for title, header, rows in sheets:

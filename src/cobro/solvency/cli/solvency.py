@@ -7,7 +7,6 @@ Default model path: ``$COBRO_MODEL_DIR/solvency.model`` or ``~/.cache/cobro/solv
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from cobro.kernel.cells import as_number, csv_writer
 
 app = typer.Typer(help="Solvency of debtors: ratios, Altman Z'', bankruptcy-probability model.",
                   no_args_is_help=True)
@@ -132,18 +133,18 @@ def score(
     p = m.predict_proba(x) if data.n_rows else np.zeros(0)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv_writer(fh)
         w.writerow(["row", "p_default"])
         for i, prob in enumerate(p):
-            w.writerow([i, f"{prob:.6f}"])
+            w.writerow([i, as_number(f"{prob:.6f}")])
     if factors is not None:
         with factors.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
+            w = csv_writer(fh)
             w.writerow(["row", "rank", "feature", "value", "contribution"])
             for i, row in enumerate(top_factors(m, x, k=3) if data.n_rows else []):
                 for rank, f in enumerate(row, start=1):
-                    w.writerow([i, rank, f.feature, "" if math.isnan(f.value) else f"{f.value:.6g}",
-                                f"{f.contribution:.4f}"])
+                    w.writerow([i, rank, f.feature, "" if math.isnan(f.value) else as_number(f"{f.value:.6g}"),
+                                as_number(f"{f.contribution:.4f}")])
     nan_rows = int(np.isnan(x).any(axis=1).sum())
     typer.echo(f"scored {data.n_rows} rows → {out}" + (f" (factors → {factors})" if factors else ""))
     if nan_rows:

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cobro.kernel.cells import neutralise_workbook
 from cobro.reporting.portfolio.render import charts
 from cobro.reporting.portfolio.render.view import ReportView, TableView
 
@@ -111,6 +112,7 @@ def render_xlsx(view: ReportView) -> Workbook:
                 img.width, img.height = 700, 300
                 sheet.add_image(img, f"{anchor_col}{anchor_row}")
                 anchor_row += 17
+    neutralise_workbook(wb)  # customer names and segments come from the debtor's file: never live formulas
     return wb
 
 
