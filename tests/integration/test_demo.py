@@ -179,6 +179,12 @@ def test_cli_demo_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["customers"] == 12
     assert len(json.loads((tmp_path / "out" / "top_customers.json").read_text(encoding="utf-8"))) == 10
+    # the demo's e-mails are the demo creditor's (its profile), never the placeholder tenant's
+    mail = sorted((tmp_path / "out" / "mail").glob("*.eml"))
+    assert mail
+    first = mail[0].read_text(encoding="utf-8", errors="replace")
+    assert "From: Suministros Iberia - Cobros <cobros@demo.cobro.example>" in first
+    assert not any("Default tenant" in m.read_text(encoding="utf-8", errors="replace") for m in mail)
     # a second run starts from a fresh database, and without --no-serve ends by serving the dashboard
     served: list[tuple[str, int]] = []
     monkeypatch.setattr("cobro.app.serve.serve_app",

@@ -105,7 +105,6 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
     from cobro.platform.settings import Settings
 
     tenant = container.settings.tenant
-    _name_the_creditor(container, "Suministros Iberia Demo SL")
     policy_text = resources.files("cobro.collections.policies").joinpath("standard.yaml").read_text(encoding="utf-8")
     with container.uow() as uow:
         apply_policy(uow, policy_text, user="demo")
@@ -151,15 +150,6 @@ def collections_step(container: Container, out_dir: Path, as_of: dt.date, consol
                   f"Message-IDs) in {out_dir / 'mail'}; WhatsApp requests in {out_dir / 'whatsapp.jsonl'}; "
                   f"letters in {out_dir / 'letters'}; dead letters: {delivered['dead']}")
     _show_sample(out_dir / "mail", console)
-
-
-def _name_the_creditor(container: Container, name: str) -> None:
-    """Letters are signed with the tenant's name; give the demo tenant a company name."""
-    from cobro.platform.tenants import name_tenant
-
-    with container.uow() as uow:
-        name_tenant(uow.session, container.settings.tenant, name, only_if="Default tenant")
-        uow.commit()
 
 
 def _show_sample(mail_dir: Path, console: Console) -> None:

@@ -31,6 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cobro.demo.collections_story import collections_step
+from cobro.demo.creditor import profile_step
 from cobro.demo.financials_story import financials_step
 from cobro.demo.generator import DemoSpec
 from cobro.demo.risk_story import risk_step
@@ -189,6 +190,7 @@ def story(size: DemoSize) -> list[DemoStep]:
     return [
         DemoStep("init", "Create the database", init_step),
         DemoStep("generate", "Generate the demo ledger", partial(generate_step, size=size)),
+        DemoStep("profile", "The creditor's profile: legal identity, bank details, sender", profile_step),
         *STEPS,
     ]
 

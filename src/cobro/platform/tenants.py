@@ -48,10 +48,3 @@ def resolve_tenant(session: Session, code: str, *, create: bool = False) -> Tena
     session.flush()
     return Tenant(int(row.id), code, code)
 
-
-def name_tenant(session: Session, code: str, name: str, *, only_if: str = "") -> None:
-    """Set a tenant's display name (letters are signed with it); with `only_if`, only when that is its name now."""
-    row = session.scalar(select(TenantRow).where(TenantRow.code == code))
-    if row is not None and (not only_if or row.name == only_if):
-        row.name = name
-        session.flush()

@@ -20,7 +20,7 @@ class MissingProfileError(InvalidInputError):
     """A document needs a profile field the tenant has not set (the message names it and how to set it)."""
 
     def __init__(self, message: str, fields: Sequence[str]) -> None:
-        super().__init__(message, [Problem(message, column=f, code="missing") for f in fields])
+        super().__init__(message)  # the message names every field: callers print it once
         self.fields = tuple(fields)
 
 
