@@ -72,6 +72,20 @@ def _reset_pg(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its production cost (64 MiB, 3 passes) takes most of a second on a busy CI core; tests that
+    create users and log in use the same algorithm with tiny parameters (tests/unit/identity checks the real ones)."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from cobro.identity import service
+
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    monkeypatch.setattr(service, "_hasher", lambda: cheap)
+    monkeypatch.setattr(service, "_dummy_hash", lambda: cheap.hash("not a password"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

@@ -67,6 +67,7 @@ from cobro.ledger.schemas.statement import (
     StatementPayment,
 )
 from cobro.ledger.service.lookup import CustomerRecord
+from cobro.platform.actor import Actor
 from cobro.platform.tenants import Tenant
 from cobro.platform.uow import RepositoryKey
 from cobro.reporting.domain.aging import BucketSpec
@@ -118,6 +119,7 @@ class FakeUnitOfWork:
         self._tenant = tenant
         self._repos = dict(repos)
         self._repos.setdefault(AUDIT, InMemoryAudit())  # every state change is audited: a fake log by default
+        self.actor: Actor | None = None
         self._repos.setdefault(WEBHOOKS, InMemoryWebhooks())  # and may emit webhook events
         self.flushes = 0
         self.committed = False

@@ -1,5 +1,5 @@
 """End-to-end fixtures: the small ledger imported into the parametrized database (SQLite and PostgreSQL), an app
-built on it with a fixed clock, and a TestClient."""
+built on it with a fixed clock, and a TestClient logged in as an admin."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from cobro.app.http import create_app
 from cobro.kernel.clock import FixedClock
 from cobro.platform.container import Container, build
 from cobro.platform.settings import Settings
+from tests.e2e.auth import add_user, bearer
 from tests.e2e.ledger import AS_OF, seed
 
 
@@ -33,6 +34,9 @@ def app(ledger_container: Container) -> FastAPI:
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: FastAPI, ledger_container: Container) -> Iterator[TestClient]:
+    """A client logged in as an admin of both tenants of the small ledger (`default` and `other`)."""
+    add_user(ledger_container, tenants=("default", "other"))
     with TestClient(app) as c:
+        c.headers.update(bearer(c))
         yield c

@@ -24,6 +24,7 @@ from cobro.demo import cli as demo
 from cobro.interest import cli as interest
 from cobro.delivery import cli as outbox
 from cobro.forecasting import cli as predict
+from cobro.identity import cli as identity
 from cobro.reporting.cli import reports
 from cobro.risk import cli as risk
 from cobro.app import serve
@@ -72,10 +73,11 @@ def _root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $COBRO_DATABASE_URL or sqlite:///cobro.db).")] = None,
     tenant: Annotated[str | None, typer.Option("--tenant", help="Tenant code (default: $COBRO_TENANT or 'default').")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Who acts, recorded as the actor (default: the OS user); the local CLI acts as an admin.")] = None,
 ) -> None:
     """cobro: B2B receivables and collections."""
     st = state(ctx)
-    st.db, st.tenant = db, tenant
+    st.db, st.tenant, st.user = db, tenant, user
 
 
 core.register(app, customer_sections=[credit.customer_credit])
@@ -90,6 +92,7 @@ collections_work.register(app)
 credit.register(app)
 demo.register(app, serve=lambda settings: serve.serve_app(settings, host="127.0.0.1", port=8000))
 app.add_typer(import_app, name="import")
+identity.register(app)
 interest.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")

@@ -6,16 +6,20 @@ clock) and detects the optional features.  Tests may pass a ready `container` in
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from cobro import __version__
+from cobro.identity import api as identity_api
+from cobro.identity import web as identity_web
 from cobro.ledger.api import customers, ledger
 from cobro.platform.container import Container, build
 from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
+from cobro.platform.http.auth import authenticate_request
 from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
@@ -39,19 +43,31 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             built.close()
 
     app = FastAPI(title="cobro", version=__version__, summary="B2B receivables: ledger, customers, reports",
-                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
+                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(authenticate_request)])  # every route needs a principal unless @public
+    # identity answers "who is this?"; without a configured key tokens are signed with one that dies with the process
+    app.state.authenticator, app.state.signing_key = identity_api.authenticate, signing_key(settings)
     if container is not None:
         app.state.container, app.state.features = container, detect_features(container.engine)
     api = APIRouter(prefix="/api")
     api.include_router(health.router)
     api.include_router(ledger.router)
     api.include_router(customers.router)
+    api.include_router(identity_api.router)
     if has_module("cobro.reporting.service"):
         from cobro.reporting import api as reports
 
         api.include_router(reports.router)
     app.include_router(api)
+    app.include_router(identity_web.router)
     mount(app)
     install_error_handlers(app, html=render_error)
     install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
     return app
+
+
+def signing_key(settings: Settings) -> bytes:
+    """The key that signs access and session tokens: the settings' secret key, else a random one per process
+    (a local dashboard; `cobro serve` on a network refuses to start without a configured key)."""
+    configured = settings.secret_key.get_secret_value()
+    return configured.encode("utf-8") if configured else secrets.token_bytes(32)

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from cobro.platform.cli.context import console, state
+from cobro.platform.cli.context import EXIT_INVALID, console, err_console, state
 from cobro.platform.settings import Settings
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# secrets that ship in examples and tutorials: never acceptable outside a developer's machine
+KNOWN_SECRETS = frozenset({"", "secret", "changeme", "change-me", "cobro", "default", "dev", "development", "test",
+                           "password", "insecure"})
+MIN_SECRET_LENGTH = 32
+
+
+def refusals(settings: Settings, host: str, *, users: Callable[[], int]) -> list[str]:
+    """Why `cobro serve` must not start with these settings on this address (empty: it may).
+
+    On loopback in the local environment anything goes (tokens are then signed with a per-process key).  On any
+    other address the server is reachable by others: it needs a configured secret key and at least one user.
+    Outside `environment=local` a missing, known or short secret is refused even on loopback."""
+    secret = settings.secret_key.get_secret_value()
+    weak = secret.strip().lower() in KNOWN_SECRETS or len(secret) < MIN_SECRET_LENGTH
+    found = []
+    if host not in LOOPBACK and not secret:
+        found.append(f"serving on {host} needs a secret key: set COBRO_SECRET_KEY (e.g. `python -c "
+                     "'import secrets; print(secrets.token_urlsafe(48))'`)")
+    elif weak and (settings.environment != "local" or host not in LOOPBACK):
+        found.append(f"COBRO_SECRET_KEY is a default or too short (at least {MIN_SECRET_LENGTH} characters) "
+                     f"for environment {settings.environment!r} on {host}")
+    if host not in LOOPBACK and users() == 0:
+        found.append(f"serving on {host} needs at least one user: `cobro user create --email ... --role admin "
+                     "--password-stdin`")
+    return found
 
 
 def serve_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -15,6 +43,12 @@ def serve_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) 
     import uvicorn
 
     from cobro.app.http import create_app
+
+    problems = refusals(settings, host, users=lambda: _user_count(settings))
+    if problems:
+        for problem in problems:
+            err_console.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INVALID)
 
     console.print(f"dashboard on http://{host}:{port}/  (JSON API under /api, OpenAPI at /api/openapi.json; "
                   "Ctrl+C stops)")
@@ -30,3 +64,15 @@ def register(root: typer.Typer) -> None:
     ) -> None:
         """Serve the dashboard and the JSON API (uvicorn)."""
         serve_app(state(ctx).settings, host=host, port=port)
+
+
+def _user_count(settings: Settings) -> int:
+    from cobro.identity.service import user_count
+    from cobro.platform.container import build
+
+    container = build(settings)
+    try:
+        with container.uow() as uow:
+            return user_count(uow)
+    finally:
+        container.close()

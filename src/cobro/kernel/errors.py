@@ -51,3 +51,19 @@ class InvalidInputError(CobroError):
 
 class InvalidTransitionError(CobroError):
     pass
+
+
+class AuthenticationError(CobroError):
+    """No valid credentials (HTTP 401)."""
+
+
+class PermissionDeniedError(CobroError):
+    """Valid credentials, but the role lacks the permission (HTTP 403)."""
+
+
+class ThrottledError(CobroError):
+    """Too many attempts; `retry_after` seconds until the next one may succeed (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cobro.kernel.clock import Clock, SystemClock
+from cobro.platform.actor import Actor
 from cobro.platform.db.engine import make_engine, make_sessionmaker
 from cobro.platform.rates import RateBook
 from cobro.platform.settings import Settings
@@ -21,10 +22,11 @@ class Container:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    actor: Actor | None = None  # who acts in every unit of work (the CLI's --user); requests set their own
 
     def uow(self, tenant: str | None = None) -> UnitOfWork:
         """A unit of work for `tenant` (default: the settings' tenant)."""
-        return UnitOfWork(self.sessions, tenant or self.settings.tenant)
+        return UnitOfWork(self.sessions, tenant or self.settings.tenant, actor=self.actor)
 
     @cached_property
     def rates(self) -> RateBook:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cobro.kernel.redact import mask_setting
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     rates_dir: Path | None = None
     model_dir: Path = Path.home() / ".cache" / "cobro"
     environment: str = "local"
+    # signs access tokens and dashboard sessions (docs/identity.md); required by `cobro serve` on a network
+    secret_key: SecretStr = SecretStr("")
     # web hardening (docs/web.md "Security"): a body above max_request_bytes answers 413; CORS is off unless
     # origins are listed (COBRO_CORS_ORIGINS=https://erp.example.com,https://bi.example.com)
     max_request_bytes: int = 20 * 1024 * 1024

@@ -25,6 +25,7 @@ from typing import Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from cobro.platform.actor import Actor
 from cobro.platform.tenants import Tenant, resolve_tenant
 
 R = TypeVar("R")
@@ -36,6 +37,8 @@ class RepositoryKey(Generic[R]):
 
     name: str
     sql: Callable[[Session, int], R]  # (session, tenant id) -> the repository
+    # False for a repository of global rows (users, logins): built without resolving the tenant (id 0)
+    tenant_scoped: bool = True
 
 
 class Uow(Protocol):
@@ -44,15 +47,20 @@ class Uow(Protocol):
     @property
     def tenant(self) -> Tenant: ...
 
+    @property
+    def actor(self) -> Actor | None: ...
+
     def repo(self, key: RepositoryKey[R]) -> R: ...
 
     def flush(self) -> None: ...
 
 
 class UnitOfWork:
-    def __init__(self, factory: sessionmaker[Session], tenant_code: str = "default") -> None:
+    def __init__(self, factory: sessionmaker[Session], tenant_code: str = "default", *,
+                 actor: Actor | None = None) -> None:
         self._factory = factory
         self.tenant_code = tenant_code
+        self.actor = actor  # who acts (set by the entrypoint); None where nobody is known
         self._tenant: Tenant | None = None
         self._repos: dict[RepositoryKey[object], object] = {}
         self.session: Session
@@ -88,7 +96,8 @@ class UnitOfWork:
         """The SQL implementation of `key`'s repository for this tenant, built on first use."""
         found = self._repos.get(cast(RepositoryKey[object], key))
         if found is None:
-            found = self._repos[cast(RepositoryKey[object], key)] = key.sql(self.session, self.tenant.id)
+            tenant_id = self.tenant.id if key.tenant_scoped else 0
+            found = self._repos[cast(RepositoryKey[object], key)] = key.sql(self.session, tenant_id)
         return cast(R, found)
 
     def flush(self) -> None:

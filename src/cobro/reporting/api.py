@@ -6,13 +6,15 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from cobro.platform.http.auth import require
 from cobro.platform.http.deps import AsOfDep, UowDep
 from cobro.platform.http.problems import PROBLEMS
 from cobro.reporting import service as reporting
 from cobro.reporting.domain.aging import DEFAULT_SPEC, parse_bucket_spec
 from cobro.reporting.schemas import AgeingReport
 
-router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEMS)
+router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEMS,
+                   dependencies=[require("ledger.read")])
 
 
 @router.get("/ageing", response_model=AgeingReport)

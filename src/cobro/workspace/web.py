@@ -15,7 +15,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cobro.platform.db.features import Features
-from cobro.platform.http.deps import AsOfDep, FeaturesDep, TenantDep, UowDep
+from cobro.platform.http.auth import TenantDep, require
+from cobro.platform.http.deps import AsOfDep, FeaturesDep, UowDep
 from cobro.platform.web import STATIC_DIR
 from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
 from cobro.workspace import service as dashboard
@@ -26,7 +27,8 @@ LANG_COOKIE = "cobro_lang"
 TEMPLATES = Jinja2Templates(env=Environment(loader=PackageLoader("cobro.workspace", "templates"),
                                             autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True))
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse,
+                   dependencies=[require("ledger.read")])
 
 Search = Annotated[str, Query(max_length=100)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
@@ -81,7 +83,7 @@ def customer(request: Request, uow: UowDep, tenant: TenantDep, features: Feature
     return render(request, "customer.html", v=view, c=view.statement.customer.as_json(), as_of=as_of, tenant=tenant)
 
 
-@router.get("/worklist")
+@router.get("/worklist", dependencies=[require("collections.work")])
 def worklist(request: Request, uow: UowDep, tenant: TenantDep, features: FeaturesDep,
              collector: Annotated[str, Query(max_length=120)] = "") -> Response:
     if not features.collections:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import create_engine
@@ -22,6 +23,7 @@ from cobro.kernel.clock import FixedClock
 from cobro.platform.container import build
 from cobro.platform.db.migrate import upgrade
 from cobro.platform.settings import Settings
+from tests.e2e.auth import add_user, bearer
 from tests.e2e.ledger import AS_OF, seed
 
 # bucket edges must increase: a rule the query-string pattern cannot express, so a schema-valid spec may get 422
@@ -30,19 +32,25 @@ EXAMPLES = int(os.environ.get("COBRO_SCHEMATHESIS_EXAMPLES", "15"))
 
 
 @pytest.fixture
-def api_schema(tmp_path: Path) -> Iterator[schemathesis.BaseSchema]:
+def api_schema(tmp_path: Path) -> Iterator[tuple[schemathesis.BaseSchema, dict[str, str]]]:
+    """The app's schema and the headers of a logged-in admin (the routes but health require a principal)."""
     url = f"sqlite:///{tmp_path / 'schema.db'}"
     engine = create_engine(url)
     upgrade(engine)
     engine.dispose()
     container = build(Settings(database_url=url), clock=FixedClock(dt.datetime.combine(AS_OF, dt.time(12), tzinfo=dt.UTC)))
     seed(container, tmp_path)
-    yield schemathesis.openapi.from_asgi("/api/openapi.json", create_app(container=container)).include(method="GET")
+    add_user(container, tenants=("default", "other"))
+    app = create_app(container=container)
+    with TestClient(app) as client:
+        headers = bearer(client)
+    yield schemathesis.openapi.from_asgi("/api/openapi.json", app).include(method="GET"), headers
     container.close()
 
 
-def test_get_endpoints_conform_to_the_schema(api_schema: schemathesis.BaseSchema) -> None:
+def test_get_endpoints_conform_to_the_schema(api_schema: tuple[schemathesis.BaseSchema, dict[str, str]]) -> None:
     # one Hypothesis run per operation; schemathesis' pytest `from_fixture` does not work with pytest 9
+    api_schema, headers = api_schema
     checked = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
@@ -51,7 +59,7 @@ def test_get_endpoints_conform_to_the_schema(api_schema: schemathesis.BaseSchema
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case: schemathesis.Case) -> None:
-            case.call_and_validate(excluded_checks=SEMANTIC.get(case.operation.label, []))
+            case.call_and_validate(headers=headers, excluded_checks=SEMANTIC.get(case.operation.label, []))
 
         check()
         checked.append(operation.label)

@@ -23,6 +23,7 @@ from cobro.kernel.clock import FixedClock
 from cobro.platform.container import build
 from cobro.platform.db.migrate import upgrade
 from cobro.platform.settings import Settings
+from tests.e2e.auth import ADMIN, PASSWORD, add_user
 from tests.e2e.ledger import AS_OF, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,6 +47,7 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     engine.dispose()
     container = build(Settings(database_url=url), clock=FixedClock(dt.datetime.combine(AS_OF, dt.time(12), tzinfo=dt.UTC)))
     seed(container, tmp_path)
+    add_user(container)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(container=container), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -75,7 +77,12 @@ def test_dashboard_in_chromium(base_url: str, tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="en-GB")
-            page.goto(base_url + "/")
+            # the dashboard needs a session: sign in through the login page, which lands on the overview
+            page.goto(base_url + "/login")
+            page.locator('input[name="username"]').fill(ADMIN)
+            page.locator('input[name="password"]').fill(PASSWORD)
+            page.locator('button[type="submit"]').click()
+            page.wait_for_url(base_url + "/")
             # the ageing chart: Chart.js drew on the canvas
             canvas = page.locator("#ageing-chart")
             expect(canvas).to_have_attribute("data-rendered", "1")

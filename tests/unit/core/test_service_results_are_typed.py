@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[3] / "src" / "cobro"
-FEATURES = ["risk", "solvency", "forecasting", "reporting", "collections", "ledger", "workspace", "cashapp", "delivery", "tenancy"]
+FEATURES = ["risk", "solvency", "forecasting", "reporting", "collections", "ledger", "workspace", "cashapp", "delivery", "tenancy",
+            "identity"]
 UNTYPED = frozenset({"dict", "Dict", "DefaultDict", "OrderedDict", "Any"})
 
 

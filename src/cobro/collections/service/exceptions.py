@@ -29,8 +29,18 @@ def _check_value(kind: ExceptionKind, value: str) -> str:
     return value
 
 
+def acting_user(uow: Uow, user: str) -> str:
+    """Who acts: an authenticated actor (a logged-in user, an API key) is who they are, whatever `user` says;
+    the local CLI names someone with --user (per command, else the global option)."""
+    actor = uow.actor
+    if actor is not None and actor.authenticated:
+        return actor.name
+    return user.strip() or (actor.name if actor is not None else "")
+
+
 def request(uow: Uow, *, customer: str, kind: str, justification: str, user: str, expires_on: dt.date,
             today: dt.date, value: str = "") -> PolicyExceptionRecord:
+    user = acting_user(uow, user)
     if kind not in {k.value for k in ExceptionKind}:
         raise InvalidInputError(f"kind must be one of {', '.join(ExceptionKind)}")
     if not justification.strip():
@@ -53,6 +63,7 @@ def decide(uow: Uow, exception_id: int, *, user: str, approve: bool, today: dt.d
            note: str = "") -> PolicyExceptionRecord:
     """Approve or reject a requested exception; the requester cannot decide it (four eyes).  One past its expiry
     is marked expired instead (in the caller's transaction) and the decision refused."""
+    user = acting_user(uow, user)
     repo = uow.repo(WORK)
     row = repo.find_exception(exception_id)
     if row is None:

@@ -7,11 +7,13 @@ from fastapi import APIRouter, Path, Query
 from cobro.kernel.money import Money
 from cobro.ledger.schemas.customers import CustomerDetail, CustomerList, CustomerRead
 from cobro.ledger.service.customers import customer_statement
+from cobro.platform.http.auth import require
 from cobro.platform.http.deps import AsOfDep, UowDep
 from cobro.platform.http.problems import PROBLEMS
 from cobro.workspace import service as dashboard
 
-router = APIRouter(prefix="/customers", tags=["customers"], responses=PROBLEMS)
+router = APIRouter(prefix="/customers", tags=["customers"], responses=PROBLEMS,
+                   dependencies=[require("ledger.read")])
 
 
 @router.get("", response_model=CustomerList)

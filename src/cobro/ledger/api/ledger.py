@@ -7,10 +7,12 @@ from fastapi import APIRouter, Query
 
 from cobro.ledger.schemas.ledger import LedgerSummary
 from cobro.ledger.service.summary import ledger_summary
+from cobro.platform.http.auth import require
 from cobro.platform.http.deps import UowDep
 from cobro.platform.http.problems import PROBLEMS
 
-router = APIRouter(prefix="/ledger", tags=["ledger"], responses=PROBLEMS)
+router = APIRouter(prefix="/ledger", tags=["ledger"], responses=PROBLEMS,
+                   dependencies=[require("ledger.read")])
 
 
 @router.get("/summary", response_model=LedgerSummary)

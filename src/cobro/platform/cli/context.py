@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from cobro.platform.actor import Actor, ActorKind
 from cobro.platform.container import Container, build
 from cobro.platform.settings import Settings, load_settings
 
@@ -28,6 +29,7 @@ class State:
     def __init__(self, container: Container | None = None) -> None:
         self.db: str | None = None
         self.tenant: str | None = None
+        self.user: str | None = None  # the global --user: who acts (recorded; the local CLI acts as an admin)
         self._container = container
 
     @property
@@ -37,11 +39,23 @@ class State:
     def container(self) -> Container:
         if self._container is None:
             self._container = build(self.settings)
+        if self._container.actor is None:
+            name = self.user or _os_user()
+            self._container.actor = Actor(ActorKind.CLI, name, name, "admin")
         return self._container
 
     def today(self) -> dt.date:
         """Today by the container's clock (entrypoints never read the wall clock themselves)."""
         return self.container().clock.today()
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "cli"
 
 
 def state(ctx: typer.Context) -> State:

@@ -1,5 +1,5 @@
 """Request dependencies (Annotated aliases): the container built at start-up, one unit of work per request,
-the tenant (header `X-Cobro-Tenant`, else the settings), today's date from the container's clock."""
+the tenant (the principal's: `auth.get_tenant`), today's date from the container's clock."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 
 from cobro.platform.container import Container
 from cobro.platform.db.features import Features
+from cobro.platform.http.auth import PrincipalDep, TenantDep, actor_of
 from cobro.platform.uow import UnitOfWork
-
-TENANT_HEADER = "X-Cobro-Tenant"
 
 
 def get_container(request: Request) -> Container:
@@ -24,19 +23,11 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_tenant(container: ContainerDep, x_cobro_tenant: Annotated[
-        str | None, Header(alias=TENANT_HEADER, max_length=64, description="Tenant code (default: settings)")
-] = None) -> str:
-    return x_cobro_tenant or container.settings.tenant
-
-
-TenantDep = Annotated[str, Depends(get_tenant)]
-
-
-def get_uow(container: ContainerDep, tenant: TenantDep) -> Iterator[UnitOfWork]:
+def get_uow(container: ContainerDep, principal: PrincipalDep, tenant: TenantDep) -> Iterator[UnitOfWork]:
     # read-only requests: the unit of work closes (and rolls back) at the end; nothing here commits.  It acts for
-    # the request's tenant (the header), so services read `uow.tenant`
+    # the principal's tenant (see auth.get_tenant) and records who acts (`uow.actor`)
     with container.uow(tenant) as uow:
+        uow.actor = actor_of(principal, tenant)
         yield uow
 
 

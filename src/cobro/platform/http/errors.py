@@ -13,11 +13,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cobro.kernel.errors import (
+    AuthenticationError,
     CobroError,
     ConflictError,
     InvalidInputError,
     InvalidTransitionError,
     NotFoundError,
+    PermissionDeniedError,
+    ThrottledError,
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -27,8 +30,12 @@ STATUS: tuple[tuple[type[CobroError], int, str], ...] = (
     (InvalidInputError, 422, "invalid-input"),
     (ConflictError, 409, "conflict"),
     (InvalidTransitionError, 409, "invalid-transition"),
+    (AuthenticationError, 401, "unauthenticated"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (ThrottledError, 429, "throttled"),
 )
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 409: "Conflict",
+TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 429: "Too many requests",
+          404: "Not found", 405: "Method not allowed", 409: "Conflict",
           413: "Payload too large", 422: "Invalid input", 500: "Internal error"}
 
 HtmlRenderer = Callable[[Request, int, str, str], Response]  # (request, status, title, detail)
@@ -63,7 +70,12 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> No
         assert isinstance(exc, CobroError)
         status, slug = status_of(exc)
         problems = getattr(exc, "problems", None)
-        return respond(request, status, slug, str(exc), [p.as_dict() for p in problems] if problems else None)
+        response = respond(request, status, slug, str(exc), [p.as_dict() for p in problems] if problems else None)
+        if isinstance(exc, AuthenticationError):  # RFC 6750: say which scheme is expected
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, ThrottledError) and exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

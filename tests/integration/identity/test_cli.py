@@ -1,0 +1,65 @@
+"""`cobro user …` and `cobro apikey …` on SQLite and PostgreSQL; the CLI's actor and four eyes."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cobro.app.cli import app
+from cobro.identity import service
+from cobro.platform.actor import ActorKind
+from cobro.platform.cli.context import State
+from cobro.platform.container import Container
+
+runner = CliRunner()
+PASSWORD = "Sunny-harbour-2026"
+
+
+def test_user_create_list_and_add_role(cli_env: dict[str, str]) -> None:
+    created = runner.invoke(app, ["user", "create", "--email", "Ana@Example.com", "--role", "collector",
+                                  "--password-stdin"], input=PASSWORD + "\n")
+    assert created.exit_code == 0, created.output
+    assert "ana@example.com created: collector of tenant default" in created.output
+    again = runner.invoke(app, ["user", "create", "--email", "ana@example.com", "--role", "collector",
+                                "--password-stdin"], input=PASSWORD + "\n")
+    assert again.exit_code == 2 and "exists already" in again.output
+    weak = runner.invoke(app, ["user", "create", "--email", "bo@example.com", "--role", "sales",
+                               "--password-stdin"], input="12345\n")
+    assert weak.exit_code == 2 and "password: must have at least 12 characters" in weak.output
+    bad_role = runner.invoke(app, ["user", "add-role", "--email", "ana@example.com", "--role", "boss"])
+    assert bad_role.exit_code == 2 and "unknown role 'boss'" in bad_role.output
+    assert runner.invoke(app, ["user", "add-role", "--email", "ana@example.com", "--role", "auditor"]).exit_code == 0
+    listed = runner.invoke(app, ["user", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [user] = json.loads(listed.output)
+    assert user["email"] == "ana@example.com" and "password" not in json.dumps(user)
+    assert user["memberships"] == [{"tenant": "default", "role": "auditor", "default": True}]
+    assert "Traceback" not in weak.output + bad_role.output
+
+
+def test_apikey_create_list_revoke(cli_env: dict[str, str]) -> None:
+    created = runner.invoke(app, ["--user", "ops", "apikey", "create", "--role", "auditor", "--name", "BI"])
+    assert created.exit_code == 0, created.output
+    secret = created.output.strip().splitlines()[-1]
+    assert secret.startswith("cobro_")
+    listed = json.loads(runner.invoke(app, ["apikey", "list", "--json"]).output)
+    assert [(k["name"], k["role"], k["created_by"], k["revoked_at"]) for k in listed] == [("BI", "auditor", "ops", None)]
+    assert secret not in json.dumps(listed)
+    prefix = listed[0]["prefix"]
+    assert runner.invoke(app, ["apikey", "revoke", "nope"]).exit_code == 2
+    revoked = runner.invoke(app, ["apikey", "revoke", prefix])
+    assert revoked.exit_code == 0 and f"API key {prefix} (BI) revoked" in revoked.output
+    assert json.loads(runner.invoke(app, ["apikey", "list", "--json"]).output)[0]["revoked_at"] is not None
+    unknown = runner.invoke(app, ["apikey", "create", "--role", "auditor", "--name", "x", "--tenant", "ghost"])
+    assert unknown.exit_code == 2 and "ghost" in unknown.output
+
+
+def test_the_cli_acts_as_the_named_user(container: Container) -> None:
+    st = State(container)
+    st.user = "marta"
+    actor = st.container().actor
+    assert actor is not None and (actor.kind, actor.name, actor.role) == (ActorKind.CLI, "marta", "admin")
+    with container.uow() as uow:
+        assert uow.actor == actor
+        assert service.user_count(uow) == 0
