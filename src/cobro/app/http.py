@@ -21,6 +21,7 @@ from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
 from cobro.platform.http.auth import authenticate_request
 from cobro.platform.http.errors import install_error_handlers
+from cobro.platform.http.idempotency import IdempotencyMiddleware
 from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(identity_web.router)
     mount(app)
     install_error_handlers(app, html=render_error)
+    app.add_middleware(IdempotencyMiddleware)  # inside the body limit: a retried POST replays, never acts twice
     install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
     return app
 

@@ -34,6 +34,21 @@ def get_uow(container: ContainerDep, principal: PrincipalDep, tenant: TenantDep)
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
+def get_write_uow(container: ContainerDep, principal: PrincipalDep, tenant: TenantDep) -> Iterator[UnitOfWork]:
+    """For routes that change state: the unit of work commits when the route returned, rolls back when it raised.
+
+    The commit happens before the response is sent (FastAPI finishes a yield dependency before answering), so a
+    client that got 2xx knows the change is durable, and webhooks/outbox rows written with it leave only then."""
+    with container.uow(tenant) as uow:
+        uow.actor = actor_of(principal, tenant)
+        yield uow
+        uow.commit()
+
+
+# scope="function": the commit runs when the route returns, before the response is sent
+WriteUowDep = Annotated[UnitOfWork, Depends(get_write_uow, scope="function")]
+
+
 def get_features(request: Request) -> Features:
     features: Features = request.app.state.features
     return features
