@@ -76,3 +76,40 @@ def _user_count(settings: Settings) -> int:
             return user_count(uow)
     finally:
         container.close()
+
+
+DEMO_USER = "demo@example.com"
+
+
+def demo_login(settings: Settings) -> tuple[str, str]:
+    """An admin of the demo's tenant with a fresh random password (the dashboard needs a login): (e-mail, password).
+    Run again, it keeps the user and sets a new password, so the one printed last always works."""
+    import secrets
+
+    from cobro.identity import service
+    from cobro.identity.domain import password_problems
+    from cobro.kernel.errors import ConflictError
+    from cobro.platform.container import build
+
+    password = f"try-cobro-{secrets.token_urlsafe(12)}"
+    while password_problems(password, email=DEMO_USER):  # the random part spelled "demo": draw again
+        password = f"try-cobro-{secrets.token_urlsafe(12)}"
+    container = build(settings)
+    try:
+        with container.uow() as uow:
+            try:
+                service.create_user(uow, email=DEMO_USER, password=password, display_name="Demo admin")
+            except ConflictError:
+                service.set_password(uow, email=DEMO_USER, password=password)
+            service.add_membership(uow, email=DEMO_USER, tenant=settings.tenant, role="admin", default=True)
+            uow.commit()
+    finally:
+        container.close()
+    return DEMO_USER, password
+
+
+def serve_demo(settings: Settings) -> None:
+    """How `cobro demo` ends: a demo login, printed, then the dashboard on loopback."""
+    email, password = demo_login(settings)
+    console.print(f"log in as {email} with password {password}", highlight=False, markup=False)
+    serve_app(settings, host="127.0.0.1", port=8000)

@@ -63,3 +63,29 @@ def test_the_cli_acts_as_the_named_user(container: Container) -> None:
     with container.uow() as uow:
         assert uow.actor == actor
         assert service.user_count(uow) == 0
+
+
+def test_serve_on_a_network_address_refuses_without_a_key_and_a_user(cli_env: dict[str, str]) -> None:
+    refused = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2, refused.output
+    assert "COBRO_SECRET_KEY" in refused.output and "at least one user" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_the_demo_gets_a_login_that_works(db_url: str) -> None:
+    from cobro.app.serve import demo_login
+    from cobro.platform.container import build
+    from cobro.platform.settings import Settings
+
+    settings = Settings(database_url=db_url)
+    email, first = demo_login(settings)
+    _, second = demo_login(settings)  # again: the same user, a new password
+    assert first != second
+    container = build(settings)
+    try:
+        with container.uow() as uow:
+            ok = service.authenticate(uow, email=email, password=second, address="127.0.0.1",
+                                      now=container.clock.now())
+            assert ok.user is not None and ok.user.memberships[0].role == "admin"
+    finally:
+        container.close()
