@@ -2,12 +2,13 @@
 
 Validation uses pure libraries only: python-stdnum (through `cobro.kernel.taxids`) for tax ids, schwifty for IBAN and
 BIC, pycountry (schwifty's own dependency) for countries, email-validator without DNS look-ups, zoneinfo for time
-zones, and defusedxml for SVG logos (no entities, no DTDs, so a logo cannot make the parser fetch or expand anything).
+zones, Pillow to decode PNG logos, and defusedxml for SVG logos (no entities, no DTDs, so a logo cannot make the parser fetch or expand anything).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import string
 import zoneinfo
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pycountry
+from PIL import Image as PILImage
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 from email_validator import EmailNotValidError, validate_email
@@ -261,11 +263,28 @@ def logo_problems(logo: Logo) -> list[str]:
     if len(logo.data) > MAX_LOGO_BYTES:
         return [f"is {len(logo.data) // 1024} KiB; at most {MAX_LOGO_BYTES // 1024} KiB"]
     if logo.media_type == PNG_MEDIA_TYPE:
-        ok = logo.data.startswith(_PNG_SIGNATURE) and logo.data[12:16] == b"IHDR"
-        return [] if ok else ["is not a PNG image"]
+        return _png_problems(logo.data)
     if logo.media_type == SVG_MEDIA_TYPE:
         return _svg_problems(logo.data)
     return [f"must be PNG or SVG, not {logo.media_type!r}"]
+
+
+MAX_LOGO_PIXELS = 4096  # per side: a letterhead mark, never a decompression bomb in every PDF
+
+
+def _png_problems(data: bytes) -> list[str]:
+    """A PNG that decodes (every PDF it goes into must be drawable) and is of letterhead size."""
+    if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR"):
+        return ["is not a PNG image"]
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            size = img.size
+            img.load()  # decodes every chunk: a truncated or corrupt image fails here, not in a letter
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
+        return [f"is not a readable PNG image ({exc})"]
+    if max(size) > MAX_LOGO_PIXELS:
+        return [f"is {size[0]}x{size[1]} pixels; at most {MAX_LOGO_PIXELS} per side"]
+    return []
 
 
 _URL_ATTRIBUTES = frozenset({"href", "src"})

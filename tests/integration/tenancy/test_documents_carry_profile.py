@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collections"))
-from collections_builder import Ledger  # type: ignore[import-not-found]
+from collections_builder import Ledger
 
 from cobro.collections.records import EscalationCaseRow
 from cobro.collections.service.cycle import run_cycle
@@ -24,8 +24,10 @@ from cobro.delivery.channels.render import Renderer
 from cobro.delivery.records import OutboxMessageRow
 from cobro.delivery.schemas import OutboxMessage, read_context
 from cobro.platform.container import Container
+from cobro.tenancy.domain import sniff_logo
 from cobro.tenancy.schemas import ProfileChanges
 from cobro.tenancy.service import MissingProfileError, update_profile
+from tests.unit.tenancy.test_profile_rules import png
 
 PROFILE = ProfileChanges(
     legal_name="Cobros Ibéricos de Prueba SL", trade_name="CobrIbér", tax_id="B58818501", country="ES",
@@ -33,7 +35,8 @@ PROFILE = ProfileChanges(
     iban="ES7620770024003102575766", payment_reference="{customer}/{invoice}",
     payment_instructions="Para pagos con tarjeta: https://pagos.cobriber.example", sender_name="Cobros CobrIbér",
     sender_email="cobros@cobriber.example", reply_to="respuestas@cobriber.example", phone="+34 910 000 000",
-    signature="Marta Ruiz\nResponsable de crédito", language="es", time_zone="Europe/Madrid", currency="EUR")
+    signature="Marta Ruiz\nResponsable de crédito", language="es", time_zone="Europe/Madrid", currency="EUR",
+    logo=sniff_logo(png(120, 40)))
 RELAY = "cobro <noreply@relay.example>"
 
 
@@ -145,7 +148,9 @@ def test_the_evidence_pack_names_the_creditor_or_says_what_is_missing(container:
     case_id = _case(container, ledger, cid)
     _profile(container)
     with container.uow() as uow:
-        text = evidence_pack(uow, case_id, as_of=dt.date(2025, 3, 31), rates=container.rates).text_layer()
+        pack = evidence_pack(uow, case_id, as_of=dt.date(2025, 3, 31), rates=container.rates)
+    text = pack.text_layer()
+    assert text.startswith("[logo]") and b"/Subtype /Image" in pack.content  # the letterhead logo, drawn
     creditor = text.split("## Creditor" if "## Creditor" in text else "## Acreedor")[1].split("## ")[0]
     for expected in ("Cobros Ibéricos de Prueba SL", "NIF B58818501", "Calle de Alcalá 100", "28009 Madrid",
                      "IBAN ES7620770024003102575766"):

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 from cobro.app.cli import app
 from cobro.platform.container import Container
 from cobro.tenancy.service import list_tenants
+from tests.unit.tenancy.test_profile_rules import png
 
 runner = CliRunner()
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = png()
 PROFILE = ("--legal-name", "Acme Cobros SL", "--tax-id", "B58818501", "--country", "ES",
            "--iban", "ES91 2100 0418 4502 0005 1332", "--address", "Calle Mayor 1", "--address", "2º izquierda",
            "--postal-code", "28013", "--city", "Madrid", "--sender-email", "cobros@acme.example",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import struct
+import zlib
 
 import pytest
 
@@ -22,9 +24,18 @@ from cobro.tenancy.domain import (
 )
 
 LANGUAGES = {"es", "en"}
-# a one-pixel PNG: signature, IHDR, IDAT, IEND
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A real RGB PNG of this size (black pixels), built by hand so the test needs no image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = (b"\x00" + b"\x00\x00\x00" * width) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = png()
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 GOOD = Profile(legal_name="Suministros Iberia Demo SL", tax_id="b-58818501", country="es",
                iban="es91 2100 0418 4502 0005 1332", address_lines=("Calle Mayor 1", ""), postal_code="28013",
@@ -93,6 +104,9 @@ def test_logos_png_and_clean_svg_pass() -> None:
     (PNG + b"\0" * MAX_LOGO_BYTES, "at most 512 KiB"),
     (b"GIF89a\x01\x00\x01\x00", "neither PNG nor SVG"),
     (b"\x89PNG\r\n\x1a\nnot-a-png", "not a PNG"),
+    (PNG[:40], "not a readable PNG"),  # truncated: it would break every PDF it went into
+    (PNG[:41] + bytes(b ^ 0xFF for b in PNG[41:49]) + PNG[49:], "not a readable PNG"),  # corrupt pixel data
+    (png(5000, 1), "5000x1 pixels"),
     (b"<html><body/></html>", "the XML root is <html>"),
     (SVG.replace(b"<rect", b"<script>alert(1)</script><rect"), "<script>"),
     (SVG.replace(b"<rect", b'<rect onload="alert(1)"'), "event handler (onload)"),

@@ -8,9 +8,9 @@ from cobro.delivery.channels.email import build_email, from_header
 RELAY = "cobro <noreply@relay.example>"
 
 
-def message(**sender: str) -> OutboundMessage:
+def message(*, sender_name: str = "", sender_email: str = "", reply_to: str = "") -> OutboundMessage:
     return OutboundMessage(channel="email", recipient="ana@example.com", recipient_name="Ana", subject="s",
-                           text="t", **sender)
+                           text="t", sender_name=sender_name, sender_email=sender_email, reply_to=reply_to)
 
 
 def test_from_uses_the_profile_and_falls_back_per_part() -> None:

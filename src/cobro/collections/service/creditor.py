@@ -66,6 +66,11 @@ class Creditor:
         return dataclasses.replace(self.base, payment_reference=payment_reference(fmt, customer=customer,
                                                                                   invoices=unique))
 
+    @property
+    def language(self) -> str:
+        """The language of a message whose contact and customer have none: the profile's, else Spanish."""
+        return self.letterhead.profile.language or "es"
+
     def unsendable(self, channel: str, template: str) -> str:
         """Why this message cannot be sent from this profile ("" when it can)."""
         return missing_reason(self.letterhead, needs(channel, template), f"a {template} message by {channel}")

@@ -164,7 +164,7 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
                 idempotency_key=f"{cust.code}:{d.currency}:{step.id}:{d.episode}", context=context,
                 recipient=getattr(who, need) if who is not None and need else "",
                 recipient_name=who.name if who is not None else cust.legal_name,
-                language=(who.language if who is not None and who.language else cust.language) or "es",
+                language=(who.language if who is not None and who.language else cust.language) or creditor.language,
                 tone=step.tone,
                 skip_reason=f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped
                 else unsendable[channel, step.template])))

@@ -60,6 +60,7 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
         invoices=invoices, demands=_demands(session, cust.id), broken_promises=_broken(session, cust.id),
         disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language, rates), as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
+        logo=sender.profile.logo.data if sender.profile.logo is not None else None,
         created=dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC))
 
 

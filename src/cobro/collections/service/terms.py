@@ -100,7 +100,8 @@ def send_terms_letter(uow: UnitOfWork, customer: str, *, today: dt.date, rates: 
         channel=_CHANNELS[channel], template="terms_letter", idempotency_key=_key(cust, channel, today),
         context=context, recipient=(who.email if who is not None and channel == "email" else ""),
         recipient_name=who.name if who is not None else cust.legal_name,
-        language=(who.language if who is not None and who.language else cust.language) or "es", tone="friendly",
+        language=(who.language if who is not None and who.language else cust.language)
+        or sender.profile.language or "es", tone="friendly",
         skip_reason="no contact with an e-mail address" if missing else ""))
     if queued.created:
         uow.repo(WORK).timeline(cust.id, day=today, kind="terms.sent", ref=f"outbox:{queued.id}", actor=user,

@@ -9,6 +9,7 @@ The creation date is fixed by the caller (`created`), so the same input always g
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -178,6 +179,18 @@ class _Writer:
                 for value in values:
                     row.cell(self.clean(value))
 
+    def logo(self, data: bytes | None) -> None:
+        """The creditor's logo (PNG or SVG, checked when it was uploaded) at the top right of the first page.  One
+        that still cannot be drawn is left out: a missing logo must not stop a letter or a pack."""
+        if not data:
+            return
+        try:
+            self.pdf.image(io.BytesIO(data), x=self.pdf.w - self.pdf.r_margin - 45, y=10, h=14, keep_aspect_ratio=True,
+                           w=45)
+        except Exception:  # fpdf2 and Pillow raise many types for an image they cannot draw
+            return
+        self.log.append("[logo]")
+
     def output(self) -> PdfDocument:
         return PdfDocument(bytes(self.pdf.output()), tuple(self.log))
 
@@ -203,11 +216,12 @@ def _items_rows(items: Sequence[dict[str, Any]], fmt: Formatter) -> list[list[st
 
 
 def letter_pdf(*, creditor: dict[str, Any], recipient: dict[str, Any], title: str, body: str, date: Any,
-               language: str = "es", created: dt.datetime = _EPOCH) -> PdfDocument:
+               language: str = "es", created: dt.datetime = _EPOCH, logo: bytes | None = None) -> PdfDocument:
     """A printable letter: sender block, recipient block, date, title and the rendered text body."""
     lang, locale = split_language(language)
     labels, fmt = LABELS[lang], Formatter(locale)
     w = _Writer(lang, created)
+    w.logo(logo)
     w.para(_party_lines(creditor, labels["tax_id"]), size=9)
     w.pdf.ln(6)
     w.para(_party_lines(recipient, labels["tax_id"]), bold=True)
@@ -262,7 +276,7 @@ def evidence_pack_pdf(*, creditor: dict[str, Any], customer: dict[str, Any], inv
                       demands: Sequence[Demand], broken_promises: Sequence[BrokenPromise],
                       disputes: Sequence[Dispute], interest: Sequence[InterestClaim], as_of: Any,
                       case_reference: str = "", credit_stop: bool = False, language: str = "es",
-                      created: dt.datetime = _EPOCH) -> PdfDocument:
+                      created: dt.datetime = _EPOCH, logo: bytes | None = None) -> PdfDocument:
     """Escalation evidence pack for an external collection mandate.
 
     `invoices` are open-item dicts (invoice, seq, issue_date, due_date, days_past_due, open, currency); the
@@ -271,6 +285,7 @@ def evidence_pack_pdf(*, creditor: dict[str, Any], customer: dict[str, Any], inv
     lang, locale = split_language(language)
     labels, fmt = LABELS[lang], Formatter(locale)
     w = _Writer(lang, created)
+    w.logo(logo)
     w.title(labels["pack"] + (f" {case_reference}" if case_reference else ""))
     w.para(f"{labels['as_of']}: {fmt.longdate(as_of)}")
     w.heading(labels["creditor"])
