@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pycountry
-from PIL import Image as PILImage
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 from email_validator import EmailNotValidError, validate_email
+from PIL import Image as PILImage
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
