@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cobro.kernel.dates import parse_day
+
 if TYPE_CHECKING:
     from cobro.kernel.rates import RateSource
 
 
 def _parse_date(value: str, what: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_day(value)  # YYYY-MM-DD within 1990-01-01..2100-12-31, like every --as-of
     except ValueError as exc:
-        raise ValueError(f"{what}: not an ISO date (YYYY-MM-DD): {value!r}") from exc
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def _fmt(amount: Decimal, currency: str) -> str:

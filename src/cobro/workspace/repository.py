@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import open_items as ledger_open
+from cobro.platform.db.like import ESCAPE, contains
 from cobro.platform.uow import RepositoryKey
 from cobro.workspace.schemas import CustomerListRow, DebtorRow, RiskRow
 
@@ -47,9 +48,10 @@ def customer_page(session: Session, tenant: int, *, search: str = "", limit: int
     """One page of customers by code, with open balances per currency, and the total count matching `search`."""
     where = [CustomerRow.tenant_id == tenant]
     if search:
-        like = f"%{search}%"
-        where.append(CustomerRow.code.ilike(like) | CustomerRow.legal_name.ilike(like)
-                     | CustomerRow.tax_id.ilike(like))
+        like = contains(search)  # `%` and `_` are searched for, not wildcards
+        where.append(CustomerRow.code.ilike(like, escape=ESCAPE)
+                     | CustomerRow.legal_name.ilike(like, escape=ESCAPE)
+                     | CustomerRow.tax_id.ilike(like, escape=ESCAPE))
     total = session.scalar(select(func.count()).select_from(CustomerRow).where(*where)) or 0
     # by code: balances in different currencies have no common order (top debtors rank within one currency)
     stmt = select(CustomerRow).where(*where).order_by(CustomerRow.code).limit(limit).offset(offset)

@@ -11,7 +11,12 @@ from fastapi.testclient import TestClient
 
 from cobro.app.http import create_app
 from cobro.platform.container import Container
-from cobro.platform.http.security import CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY
+from cobro.platform.http.errors import install_error_handlers
+from cobro.platform.http.security import (
+    CONTENT_SECURITY_POLICY,
+    DOCS_CONTENT_SECURITY_POLICY,
+    install_security,
+)
 
 EN = {"Accept-Language": "en"}
 # API answers, pages, fragments, static files, the docs, and errors of every kind (problem JSON and HTML)
@@ -96,37 +101,41 @@ def test_hsts_over_tls(app: FastAPI) -> None:
             assert tls.get(path).headers["Strict-Transport-Security"].startswith("max-age=31536000"), path
 
 
-@pytest.fixture
-def small_limit_app(ledger_container: Container) -> FastAPI:
-    settings = ledger_container.settings.model_copy(update={"max_request_bytes": 1024})
-    app = create_app(settings, container=ledger_container)
-
-    @app.post("/api/test-echo")  # a route that reads its body (the API has no POST route of its own yet)
-    async def echo(request: Request) -> dict[str, int]:
-        return {"bytes": len(await request.body())}
-
-    return app
-
-
 def _chunks(total: int, size: int = 256) -> Iterator[bytes]:
     for _ in range(total // size):
         yield b"x" * size
 
 
-def test_an_oversize_body_is_a_413_problem(small_limit_app: FastAPI) -> None:
-    with TestClient(small_limit_app) as c:
-        assert c.post("/api/test-echo", content=b"x" * 1024).json() == {"bytes": 1024}
-        for path in ("/api/test-echo", "/api/customers", "/customers"):  # declared length: refused before routing
+def test_a_declared_oversize_body_is_a_413_problem(ledger_container: Container) -> None:
+    settings = ledger_container.settings.model_copy(update={"max_request_bytes": 1024})
+    with TestClient(create_app(settings, container=ledger_container)) as c:
+        for path in ("/api/customers", "/customers", "/api/nowhere"):  # refused before routing or authentication
             r = c.post(path, content=b"x" * 1025)
             assert r.status_code == 413, path
             assert r.headers["content-type"].startswith("application/problem+json")
             body = r.json()
-            assert body["status"] == 413 and "1024 bytes" in body["detail"] and body["instance"] == path
+            assert body["status"] == 413 and body["title"] == "Payload too large"
+            assert "1024 bytes" in body["detail"] and body["instance"] == path
             assert r.headers["X-Frame-Options"] == "DENY"
-        # no Content-Length (chunked): counted as it arrives
-        r = c.post("/api/test-echo", content=_chunks(4096))
-        assert r.status_code == 413 and r.json()["title"] == "Payload too large"
-        assert c.post("/api/test-echo", content=_chunks(1024)).json() == {"bytes": 1024}
+
+
+def test_a_chunked_oversize_body_is_a_413_problem(ledger_container: Container) -> None:
+    # a route that reads its body, on an app with only the security layer (the API has no POST route yet)
+    app = FastAPI()
+
+    @app.post("/api/echo")
+    async def echo(request: Request) -> dict[str, int]:
+        return {"bytes": len(await request.body())}
+
+    install_error_handlers(app)
+    install_security(app, ledger_container.settings.model_copy(update={"max_request_bytes": 1024}))
+    with TestClient(app) as c:
+        assert c.post("/api/echo", content=b"x" * 1024).json() == {"bytes": 1024}
+        assert c.post("/api/echo", content=_chunks(1024)).json() == {"bytes": 1024}
+        for body in (_chunks(4096), _chunks(1280)):  # no Content-Length: counted as it arrives
+            r = c.post("/api/echo", content=body)
+            assert r.status_code == 413 and r.json()["title"] == "Payload too large"
+            assert r.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
 def test_cors_is_off_by_default(client: TestClient) -> None:

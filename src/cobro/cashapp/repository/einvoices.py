@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobro.cashapp.records import EInvoiceDocumentRow
+from cobro.ledger.domain.status import status_for
 from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
 
 
@@ -55,10 +56,11 @@ def add_invoice(session: Session, tenant: int, *, customer_id: int, number: str,
                 due_date: dt.date, currency: str, amount_minor: int, corrects: str, source: str,
                 schedule: list[tuple[dt.date, int]], doc_id: str) -> int:
     """An imported document as a ledger invoice (or credit note) with its instalments (due date, minor units),
-    registered under `doc_id` so a re-import finds it; the invoice's id."""
+    registered under `doc_id` so a re-import finds it; the invoice's id.  Its status is the ledger's rule
+    (`status_for`): a document of 0 is settled on arrival, like a zero-amount row of an invoice file."""
     inv = InvoiceRow(tenant_id=tenant, customer_id=customer_id, number=number[:64], kind=kind,
                      issue_date=issue_date, due_date=due_date, currency=currency,
-                     amount_minor=amount_minor, open_minor=amount_minor, status="open", disputed=False,
+                     amount_minor=amount_minor, open_minor=amount_minor, status=status_for(amount_minor), disputed=False,
                      corrects=corrects[:64], channel="einvoice", terms="", over_legal_cap=False,
                      source=source[:200], content_hash=0)
     session.add(inv)

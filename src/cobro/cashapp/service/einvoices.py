@@ -149,6 +149,8 @@ def _invoice(run: _Run, doc: EInvoiceDocument) -> None:
     amount = _money(run, doc, abs(doc.payable), "payable")
     if amount is None:
         return
+    if amount.to_minor() == 0 and not doc.paid_at_issue:
+        run.warn(doc, "amount is 0: stored as settled, nothing to collect")
     if not doc.number:
         # an unstamped draft: give it a number derived from what it says, so a re-import finds it again
         digest = hashlib.sha1(f"{doc.seller.tax_id}|{doc.buyer.tax_id}|{doc.issue_date}|{doc.total}|{doc.currency}"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cobro.kernel.amounts import to_minor
+from cobro.kernel.emails import email_problem
 from cobro.kernel.errors import InvalidInputError, Problem
 from cobro.kernel.money import MoneyError, check_currency
 from cobro.kernel.taxids import check_tax_id
@@ -260,8 +261,9 @@ def read_contacts(reader: RowReader) -> Iterator[ContactLine | Problem]:
         if channel not in channels:
             errors.append(reader.problem(row, "preferred_channel", f"unknown channel {channel!r}"))
         email = reader.text(cells, "email")
-        if email and ("@" not in email or " " in email):
-            errors.append(reader.problem(row, "email", f"not an e-mail address: {email!r}"))
+        reason = email_problem(email) if email else None  # reminders go to it: refuse what no server accepts
+        if reason:
+            errors.append(reader.problem(row, "email", f"not an e-mail address: {email!r}: {reason}", "bad_email"))
         yield from errors
         if not errors:
             yield ContactLine(row, customer, name, role, email, reader.text(cells, "phone"), channel,

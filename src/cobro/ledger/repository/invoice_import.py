@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, text
 
+from cobro.kernel.types import DocumentKind
 from cobro.ledger.imports.records import InvoiceLine
 from cobro.ledger.repository import open_items
 
@@ -136,6 +137,14 @@ def unknown_customers(conn: Connection, tenant_id: int) -> list[tuple[int, str]]
         SELECT MIN(s.row_no), s.customer_code FROM stage_invoices s
         WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = :t AND c.code = s.customer_code)
         GROUP BY s.customer_code ORDER BY 1 LIMIT 1000"""), {"t": tenant_id})
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def zero_amount_invoices(conn: Connection) -> list[tuple[int, str]]:
+    """(first row, number) of each staged invoice whose amount adds up to 0: stored as settled, worth a word."""
+    rows = conn.execute(text(f"""
+        SELECT MIN(row_no), number FROM stage_invoices WHERE kind = '{DocumentKind.INVOICE.value}'
+        GROUP BY number HAVING SUM(amount_minor) = 0 ORDER BY 1 LIMIT 1000"""))
     return [(int(r[0]), str(r[1])) for r in rows]
 
 

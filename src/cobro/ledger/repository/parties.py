@@ -13,6 +13,7 @@ from cobro.kernel.errors import NotFoundError
 from cobro.ledger.imports.records import ContactLine, CustomerLine
 from cobro.ledger.records import ContactRow, CustomerRow
 from cobro.ledger.repository import open_items
+from cobro.platform.db.like import ESCAPE, contains
 
 
 def _hash(values: tuple[object, ...]) -> str:
@@ -106,8 +107,9 @@ def list_customers(session: Session, tenant: int, *, limit: int = 200, search: s
     balances, counts = open_balances(session, tenant)
     query = select(CustomerRow).where(CustomerRow.tenant_id == tenant)
     if search:
-        like = f"%{search}%"
-        query = query.where(CustomerRow.code.ilike(like) | CustomerRow.legal_name.ilike(like))
+        like = contains(search)  # `%` and `_` are searched for, not wildcards
+        query = query.where(CustomerRow.code.ilike(like, escape=ESCAPE)
+                            | CustomerRow.legal_name.ilike(like, escape=ESCAPE))
     rows = list(session.scalars(query))
     rows.sort(key=lambda r: (-sum(balances.get(r.id, {}).values()), r.code))
     return [(r, balances.get(r.id, {}), counts.get(r.id, 0)) for r in rows[:limit]]

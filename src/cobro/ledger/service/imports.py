@@ -162,6 +162,12 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
     if report.errors:
         report.errors.sort(key=lambda p: (p.row is None, p.row or 0))  # file order; a truncation note stays last
         return report
+    for row, number in invoice_import.zero_amount_invoices(conn):
+        # nothing to collect: the status rule stores it as paid (no reminder, no ageing); say so, as a warning,
+        # rather than refuse the file (an ERP export carries zero invoices: free replacements, full discounts)
+        report.warnings.append(Problem(f"invoice {number}: amount is 0: stored as settled, nothing to collect",
+                                       path.name, row, reader.header_of.get("amount", "amount"), "zero_amount",
+                                       "warning"))
     counts = invoice_import.merge(conn, tenant, path.name,
                                   create_customers=bool(reader.mapping.option("create_customers", False)),
                                   multi_instalment="instalment" in reader.columns)

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from cobro.kernel.dates import parse_day as parse_iso_day
 from cobro.platform.actor import Actor, ActorKind
 from cobro.platform.container import Container, build
 from cobro.platform.settings import Settings, load_settings
@@ -72,9 +73,9 @@ def parse_day(value: str | None, default: dt.date | None = None) -> dt.date:
             raise typer.BadParameter("a date (YYYY-MM-DD) is required")
         return default
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_day(value)  # exactly YYYY-MM-DD, 1990-01-01..2100-12-31 (kernel/dates.py)
     except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise typer.BadParameter(str(exc)) from None
 
 
 def day_or_today(ctx: typer.Context, value: str | None) -> dt.date:

@@ -12,6 +12,7 @@ from fastapi import Depends, Query, Request
 from cobro.platform.container import Container
 from cobro.platform.db.features import Features
 from cobro.platform.http.auth import PrincipalDep, TenantDep, actor_of
+from cobro.platform.http.params import Day
 from cobro.platform.uow import UnitOfWork
 
 
@@ -58,7 +59,8 @@ FeaturesDep = Annotated[Features, Depends(get_features)]
 
 
 def get_as_of(container: ContainerDep, as_of: Annotated[
-        dt.date | None, Query(description="Report date (YYYY-MM-DD); default today")] = None) -> dt.date:
+        Day | None, Query(description="Report date (YYYY-MM-DD, 1990-01-01..2100-12-31); default today")
+] = None) -> dt.date:
     return as_of or container.clock.today()
 
 
