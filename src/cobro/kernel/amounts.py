@@ -79,13 +79,10 @@ def parse_amount(text: str, currency: str = "", *, decimal: str = "auto", roundi
 
 
 def parse_number(text: str, *, decimal: str) -> Decimal:
-    """The grammar's number, before the currency's rules: for formats whose currency is settled later (a bank
-    statement's entries), which must then pass the value through `check_amount` with that currency."""
-    if decimal not in (".", ","):
-        raise ValueError(f"parse_number needs a declared decimal separator, not {decimal!r}")
+    """The grammar's number without the currency's rules: for formats whose currency is settled later (a bank
+    statement's entries, an e-invoice's totals), which must pass what they store through `check_amount` with
+    that currency, and for figures that are not receivables (a debtor's balance sheet may exceed the bound)."""
     value, _written = _read(text, "", decimal, places=None)
-    if abs(value) > Decimal(MAX_MINOR):  # no currency has fewer than 0 decimals: bigger is over every bound
-        raise AmountError(f"{text!r} is above the largest amount cobro accepts")
     return value
 
 

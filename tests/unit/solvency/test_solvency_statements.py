@@ -66,3 +66,28 @@ def test_decimal_mark_inferred_per_file(tmp_path: Path) -> None:
     stmts, _ = read_statements(f)
     assert stmts[0].statement.current_assets == 500_000.0
     assert stmts[1].statement.total_assets == 12.5
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("1e30", "contains 'e'"), ("12abc34", "contains 'a'"), ("15%", "contains '%'"), ("--5", "more than one sign"),
+    ("1.234,5.6", "more than once"), ("(25.000)", "ambiguous"), ("\u0661\u0662", "digits 0-9"),
+])
+def test_hostile_figures_are_refused_with_the_reason(text: str, says: str) -> None:
+    with pytest.raises(ValueError, match=None) as info:
+        parse_number(text)
+    assert says in str(info.value)
+
+
+def test_pgc_brackets_with_the_files_decimal_comma() -> None:
+    assert parse_number("(25.000)", ",") == -25000.0
+    assert parse_number("1.234", ",") == 1234.0
+    with pytest.raises(ValueError, match="does not group three digits"):
+        parse_number("55,94", ".")
+
+
+def test_a_misread_figure_is_a_problem_naming_row_and_column(tmp_path: Path) -> None:
+    f = tmp_path / "s.csv"
+    f.write_text("customer;year;total_assets;equity\nA;2023;1.234.567;1e30\n", encoding="utf-8")
+    _stmts, problems = read_statements(f)
+    (err,) = [p for p in problems if p.code == "not_numeric"]
+    assert (err.row, err.column) == (2, "equity") and "contains 'e'" in err.message

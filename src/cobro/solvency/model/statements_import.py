@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from cobro.kernel.amounts import AmountError
+from cobro.kernel.amounts import parse_number as grammar_number
 from cobro.kernel.errors import Problem
 from cobro.solvency.domain import FinancialStatement
 
@@ -77,9 +79,6 @@ def canonical_column(name: str) -> str | None:
     return _LOOKUP.get(normalise_header(name))
 
 
-_NUM_RE = re.compile(r"^[+-]?[\d.,\s']*\d[\d.,\s']*$")
-
-
 _COMMA_DECIMAL = re.compile(r"(\d\.\d{3}\.)|(\.\d{3},)|(,\d{1,2}\)?$)")
 _DOT_DECIMAL = re.compile(r"(\d,\d{3},)|(,\d{3}\.)|(\.\d{1,2}\)?$)")
 
@@ -94,31 +93,17 @@ def infer_decimal(cells: list[str]) -> str | None:
 
 
 def parse_number(text: str, decimal: str | None = None) -> float:
-    """Parse an amount; `decimal` is the file's decimal mark ("," or "."), guessed per cell when None.
+    """A figure under the one amount grammar (`cobro.kernel.amounts`): brackets or a sign for negatives, a
+    currency symbol or code, thousands separators that group three digits; `decimal` is the file's decimal mark
+    ("," or "."), else each cell must be unambiguous on its own (a lone ``1.234`` is refused, not guessed).
 
-    Without a file-level hint a lone ``1.234`` is read as 1.234 and a lone ``1,234`` as 1234.
-    Raises ValueError when the text is not a number.
+    Raises ValueError with the reason.  The solvency model computes its ratios in floats.
     """
-    s = text.strip().replace("\u00a0", "").replace("€", "").replace("EUR", "").strip()
-    negative = s.startswith("(") and s.endswith(")")
-    if negative:
-        s = s[1:-1].strip()
-    if not _NUM_RE.match(s):
-        raise ValueError(text)
-    s = s.replace(" ", "").replace("'", "")
-    if decimal == ",":
-        s = s.replace(".", "").replace(",", ".")
-    elif decimal == ".":
-        s = s.replace(",", "")
-    elif "," in s and "." in s:  # the last separator is the decimal one
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-    elif "," in s:  # 1,5 or 1,234 / 1,234,567: a single comma followed by exactly 3 digits is ambiguous
-        parts = s.split(",")
-        s = s.replace(",", "") if len(parts) > 2 or len(parts[-1]) == 3 else s.replace(",", ".")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")
-    value = float(s)
-    return -value if negative else value
+    try:
+        value = grammar_number(text, decimal=decimal or "auto")
+    except AmountError as exc:
+        raise ValueError(str(exc)) from exc
+    return float(value)
 
 
 def _read_rows(path: Path) -> list[list[str]]:
@@ -187,8 +172,8 @@ def read_statements(path: str | Path) -> tuple[list[ImportedStatement], list[Pro
                 continue
             try:
                 values[canon] = parse_number(cell, decimal)
-            except ValueError:
-                problems.append(Problem(f"{cell!r} is not a number", file=name, row=rownum,
+            except ValueError as exc:
+                problems.append(Problem(f"{cell!r} is not a number: {exc}", file=name, row=rownum,
                                         column=header[i], code="not_numeric"))
                 values[canon] = None
         year: int | None = None
