@@ -113,10 +113,11 @@ class RowReader:
         if self.decimal in (",", "."):
             return self.table.rows
         head = list(itertools.islice(self.table.rows, 2000))
-        samples = [cell_text(c[self.columns["amount"]]) for _, c in head
-                   if "amount" in self.columns and self.columns["amount"] < len(c)
-                   and isinstance(c[self.columns["amount"]], str)]
-        self.decimal = infer_decimal_separator(samples) if samples else "."
+        # the money column of the kind: amount (invoices, payments) or credit_limit (customers)
+        fld = "amount" if "amount" in self.columns else "credit_limit"
+        samples = [cell_text(c[self.columns[fld]]) for _, c in head
+                   if fld in self.columns and self.columns[fld] < len(c) and isinstance(c[self.columns[fld]], str)]
+        self.decimal = infer_decimal_separator(samples) if samples else "auto"
         return itertools.chain(head, self.table.rows)
 
 
