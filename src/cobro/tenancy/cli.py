@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from cobro.kernel.errors import CobroError, InvalidInputError, NotFoundError
+from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import EXIT_INVALID, console, err_console, fail, print_json, state
 from cobro.platform.uow import UnitOfWork
 from cobro.tenancy import service
@@ -132,15 +132,11 @@ def _read_logo(path: Path) -> bytes:
 
 
 def _in_directory(ctx: typer.Context, run: Callable[[UnitOfWork], T], *, commit: bool = False) -> T:
-    """Run one use case on the tenant directory, in the chosen tenant's unit of work or, when that tenant does not
-    exist yet (`cobro --tenant new tenant create new`), the default one's.  Any error: nothing written, exit 2."""
+    """Run one use case on the tenant directory (its repository is not tenant-scoped, so the chosen tenant need
+    not exist yet: `cobro --tenant new tenant create new`).  Any error: nothing written, exit 2."""
     container = state(ctx).container()
     try:
         with container.uow() as uow:
-            try:
-                uow.tenant  # noqa: B018 - resolves the tenant, which may not exist yet
-            except NotFoundError:
-                uow.tenant_code = "default"
             result = run(uow)
             if commit:
                 uow.commit()

@@ -1,8 +1,8 @@
 """All SQL of the tenancy feature: the tenants (platform's table) and their profiles.
 
-Unlike other repositories this one is not confined to the unit of work's tenant: creating and listing tenants is
-work on the installation's directory of tenants, done from any tenant's unit of work (`cobro tenant create` runs
-in the default tenant's).  Profile reads and writes name the tenant they are for.
+Unlike other repositories this one is not confined to the unit of work's tenant (its key is not tenant-scoped):
+creating and listing tenants is work on the installation's directory of tenants.  Profile reads and writes name
+the tenant they are for.
 """
 
 from __future__ import annotations
@@ -98,4 +98,6 @@ def _profile(row: TenantProfileRow) -> Profile:
     return Profile(address_lines=lines, logo=logo, **{f: str(getattr(row, f) or "") for f in _PLAIN})
 
 
-TENANCY: RepositoryKey[TenancyRepository] = RepositoryKey("tenancy", SqlTenancyRepository)
+# not tenant-scoped: the directory of tenants is read and written from any unit of work, even one whose tenant
+# does not exist yet (`cobro --tenant new tenant create new`, `cobro init --tenant new`)
+TENANCY: RepositoryKey[TenancyRepository] = RepositoryKey("tenancy", SqlTenancyRepository, tenant_scoped=False)

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 
 from cobro.tenancy.domain import TEXT_FIELDS, Logo, Profile
 
@@ -29,11 +30,25 @@ class TenantProfile:
         return self.profile.sender_name or self.display_name
 
     def postal_lines(self) -> tuple[str, ...]:
-        """The postal address as printed: street lines, "postal code city", the country's name."""
+        """The postal address as printed: street lines, "postal code city", the country's name in the profile's
+        language (a Spanish creditor writes "España"; English when no language is set)."""
         p = self.profile
         town = " ".join(x for x in (p.postal_code, p.city) if x)
-        country = pycountry.countries.get(alpha_2=p.country) if p.country else None
-        return (*p.address_lines, *([town] if town else []), *([country.name] if country is not None else []))
+        return (*p.address_lines, *([town] if town else []), *([self.country_name] if p.country else []))
+
+    @property
+    def country_name(self) -> str:
+        code = self.profile.country
+        if not code:
+            return ""
+        try:
+            name = Locale.parse(self.profile.language or "en").territories.get(code)
+        except (ValueError, UnknownLocaleError):
+            name = None
+        if name:
+            return str(name)
+        found = pycountry.countries.get(alpha_2=code)
+        return str(found.name) if found is not None else code
 
     def as_json(self) -> dict[str, object]:
         """The `--json` shape of `cobro tenant show|list`: every field; the logo as its media type and size."""

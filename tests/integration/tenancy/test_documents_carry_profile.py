@@ -73,7 +73,7 @@ def test_a_terms_letter_email_is_from_the_tenant(container: Container) -> None:
     assert email["Subject"].startswith("CobrIbér: condiciones de pago")
     text = out.text
     for expected in ("ES7620770024003102575766", "Marta Ruiz\nResponsable de crédito",
-                     "Cobros Ibéricos de Prueba SL · B58818501 · Calle de Alcalá 100, 3º B, 28009 Madrid, Spain",
+                     "Cobros Ibéricos de Prueba SL · B58818501 · Calle de Alcalá 100, 3º B, 28009 Madrid, España",
                      "Para pagos con tarjeta: https://pagos.cobriber.example"):
         assert expected in text
     assert "Default tenant" not in text and "Default tenant" not in out.html

@@ -91,5 +91,9 @@ def test_init_creates_the_tenant(container: Container, cli_env: dict[str, str]) 
     assert status == 0 and "tenant filial created" in out
     assert cli("init", "--tenant", "filial")[0] == 0  # idempotent
     assert shown("filial")["name"] == "filial"
+    # a tenant can be created while acting for it, before it exists
+    status, out = cli("--tenant", "fresh", "tenant", "create", "fresh", "--name", "Fresh SL")
+    assert status == 0, out
+    assert shown("fresh")["legal_name"] == "Fresh SL"
     status, out = cli("--tenant", "filial", "customers", "list", "--json")
     assert status == 0, out  # the new tenant is usable at once

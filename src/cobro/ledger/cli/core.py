@@ -43,8 +43,7 @@ def register(root: typer.Typer, *, customer_sections: Sequence[CustomerSection] 
         code = tenant or st.tenant
         if code:
             try:
-                # the default tenant exists from the first migration: create the new one in its unit of work
-                with container.uow("default") as uow:
+                with container.uow(code) as uow:  # the tenant directory needs no existing tenant
                     created = ensure_tenant(uow, code=code)
                     uow.commit()
             except CobroError as exc:
