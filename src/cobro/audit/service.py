@@ -6,7 +6,6 @@ Every feature that changes state calls `record` through this module; nothing els
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -18,12 +17,12 @@ from typing import Any
 
 from cobro.audit.repository import AUDIT
 from cobro.audit.schemas import SYSTEM, AuditEntry, AuditQuery, Change, Who
+from cobro.kernel.cells import csv_writer
 from cobro.platform.uow import Uow
 
 MAX_LIMIT = 10_000
 CSV_COLUMNS = ("id", "at", "actor_kind", "actor_id", "actor_name", "entity", "entity_id", "action", "before",
                "after", "reason", "request_id")
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(uow: Uow, changes: Change | Iterable[Change], *, who: Who | None = None,
@@ -64,12 +63,11 @@ def to_csv(entries: Iterable[AuditEntry]) -> str:
     """The entries as CSV for auditors' spreadsheets; text cells that a spreadsheet would run as a formula are
     prefixed with a quote (the OWASP CSV-injection rule), since names and reasons come from users and debtors."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        cells = [e.id, e.at.isoformat(), e.actor_kind, e.actor_id, e.actor_name, e.entity, e.entity_id, e.action,
-                 _dump(e.before), _dump(e.after), e.reason, e.request_id]
-        writer.writerow([_inert(c) for c in cells])
+        writer.writerow([e.id, e.at.isoformat(), e.actor_kind, e.actor_id, e.actor_name, e.entity, e.entity_id,
+                         e.action, _dump(e.before), _dump(e.after), e.reason, e.request_id])
     return out.getvalue()
 
 
@@ -99,8 +97,3 @@ def _plain(value: Any) -> Any:
         return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
     return str(value)
 
-
-def _inert(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_LEAD):
-        return "'" + cell
-    return cell
