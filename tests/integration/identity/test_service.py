@@ -154,6 +154,9 @@ def test_api_key_lifecycle(container: Container) -> None:
         principal = service.principal_for_api_key(uow, key=issued.secret, now=NOW)
         uow.commit()
     assert principal is not None and principal.kind == "apikey" and principal.name == "ERP sync"
+    with container.uow("default") as uow:  # used again within the minute: last_used_at is not rewritten
+        assert service.principal_for_api_key(uow, key=issued.secret, now=NOW + dt.timedelta(seconds=30))
+        uow.commit()
     assert principal.default_tenant == "default" and principal.role_in("other") is None
     with container.uow("default") as uow:
         [listed] = service.list_api_keys(uow)
