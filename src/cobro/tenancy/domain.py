@@ -21,6 +21,7 @@ from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 from email_validator import EmailNotValidError, validate_email
 from PIL import Image as PILImage
+from PIL.PngImagePlugin import PngImageFile
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -277,7 +278,7 @@ def _png_problems(data: bytes) -> list[str]:
     if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR"):
         return ["is not a PNG image"]
     try:
-        with PILImage.open(io.BytesIO(data)) as img:
+        with PngImageFile(io.BytesIO(data)) as img:  # bytes in memory, never a file
             size = img.size
             img.load()  # decodes every chunk: a truncated or corrupt image fails here, not in a letter
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
