@@ -92,6 +92,15 @@ def user_add_role(ctx: typer.Context, email: EmailOpt, role: RoleOpt, tenant: Te
     console.print(f"{user.email} is {role} of tenant {code}", highlight=False)
 
 
+@user_app.command("deactivate")
+def user_deactivate(ctx: typer.Context, email: EmailOpt,
+                    again: Annotated[bool, typer.Option("--reactivate", help="Let them log in again.")] = False
+                    ) -> None:
+    """Stop a user from logging in; their tokens and sessions are refused from the next request."""
+    user = _run(ctx, lambda uow: service.set_active(uow, email=email, active=again))
+    console.print(f"{user.email} {'reactivated' if user.active else 'deactivated'}", highlight=False)
+
+
 @user_app.command("list")
 def user_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Every user with their roles per tenant."""

@@ -16,6 +16,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from cobro.identity.domain import (
+    MAX_PASSWORD_LENGTH,
     Role,
     TokenError,
     api_key_prefix,
@@ -140,6 +141,17 @@ def add_membership(uow: Uow, *, email: str, tenant: str, role: str, default: boo
     return _user(uow, row)
 
 
+def set_active(uow: Uow, *, email: str, active: bool) -> User:
+    """Deactivate (or reactivate) a user: a deactivated user's tokens, sessions and refreshes are refused at once,
+    since every request looks the user up; their memberships are kept for the record."""
+    row = _find(uow, email)
+    uow.repo(IDENTITY).set_active(row.id, active)
+    uow.flush()
+    fresh = uow.repo(IDENTITY).user_by_id(row.id)
+    assert fresh is not None
+    return _user(uow, fresh)
+
+
 def list_users(uow: Uow) -> list[User]:
     return [_user(uow, row) for row in uow.repo(IDENTITY).users()]
 
@@ -161,6 +173,8 @@ def authenticate(uow: Uow, *, email: str, password: str, address: str, now: dt.d
     except InvalidInputError:
         login = email.strip().lower()[:254]
     address = address[:64]
+    if len(password) > MAX_PASSWORD_LENGTH:  # no stored password is longer; hash no megabyte "passwords"
+        password = password[:MAX_PASSWORD_LENGTH] + "\0"  # still checked (same cost), can never match
     since = now - LOCK_WINDOW
     if (repo.failures(email=login, since=since) >= ACCOUNT_FAILURES
             or repo.failures(address=address, since=since) >= ADDRESS_FAILURES):

@@ -36,6 +36,10 @@ def test_user_create_list_and_add_role(cli_env: dict[str, str]) -> None:
     assert user["email"] == "ana@example.com" and "password" not in json.dumps(user)
     assert user["memberships"] == [{"tenant": "default", "role": "auditor", "default": True}]
     assert "Traceback" not in weak.output + bad_role.output
+    off = runner.invoke(app, ["user", "deactivate", "--email", "ana@example.com"])
+    assert off.exit_code == 0 and "ana@example.com deactivated" in off.output
+    assert json.loads(runner.invoke(app, ["user", "list", "--json"]).output)[0]["active"] is False
+    assert runner.invoke(app, ["user", "deactivate", "--email", "nobody@example.com"]).exit_code == 2
 
 
 def test_apikey_create_list_revoke(cli_env: dict[str, str]) -> None:

@@ -179,3 +179,23 @@ def test_api_key_lifecycle(container: Container) -> None:
         assert service.principal_for_api_key(uow, key=issued.secret, now=NOW) is None
         with pytest.raises(InvalidInputError, match="role"):
             service.create_api_key(uow, name="x", role="root", created_by="ops")
+
+
+def test_a_deactivated_user_is_refused_at_once(container: Container) -> None:
+    _user(container)
+    user = _login(container, PASSWORD).user
+    assert user is not None
+    with container.uow() as uow:
+        pair = service.issue_tokens(uow, user=user, secret=SECRET, now=NOW)
+        assert not service.set_active(uow, email="ana@example.com", active=False).active
+        uow.commit()
+    with container.uow() as uow:
+        assert service.principal_for_token(uow, token=pair.access_token, secret=SECRET, kind="access",
+                                           now=NOW) is None
+        assert service.refresh(uow, refresh_token=pair.refresh_token, secret=SECRET, now=NOW).pair is None
+    assert not _login(container, PASSWORD, at=NOW + dt.timedelta(seconds=1)).ok
+    assert not _login(container, PASSWORD + "x" * 1000, at=NOW + dt.timedelta(seconds=2)).ok  # over-long: refused
+    with container.uow() as uow:
+        assert service.set_active(uow, email="ana@example.com", active=True).active
+        uow.commit()
+    assert _login(container, PASSWORD, at=NOW + dt.timedelta(seconds=3)).ok
