@@ -43,14 +43,15 @@ def deliver(ctx: typer.Context,
         print_json(report.as_dict())
         return
     console.print(f"claimed {report.claimed}: sent {len(report.sent)}, retry later {len(report.retried)}, "
-                  f"dead {len(report.dead)}, skipped {len(report.skipped)}, not tried {len(report.released)}")
+                  f"dead {len(report.dead)}, skipped {len(report.skipped)}, not tried {len(report.released)}, "
+                  f"cancelled {len(report.cancelled)} (items paid or paused), re-rendered {len(report.rewritten)}")
     for outbox_id, error in report.errors.items():
         console.print(f"  #{outbox_id}: {error}", highlight=False)
 
 
 @app.command("list")
 def list_messages(ctx: typer.Context,
-                  status: Annotated[str | None, typer.Option(help="pending|sending|sent|failed|dead|skipped")] = None,
+                  status: Annotated[str | None, typer.Option(help="pending|sending|sent|failed|dead|skipped|cancelled")] = None,
                   limit: Annotated[int, typer.Option(help="At most N rows.")] = 100,
                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List outbox messages (oldest first)."""

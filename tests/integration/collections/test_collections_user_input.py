@@ -109,3 +109,22 @@ def test_customers_show_as_of(container: Container, cli_env: dict[str, str]) -> 
     data = json.loads(out)
     assert data["open_items"][0]["days_past_due"] == 10 and data["credit_check"]["as_of"] == "2025-12-15"
     assert cli("customers", "show", "ACME", "--as-of", "2025-12-32")[0] == 2
+
+
+def test_typed_amounts_follow_the_one_grammar(container: Container, cli_env: dict[str, str]) -> None:
+    """Promise and dispute amounts are read like imported ones: 1e30 (stored as 10^32 minor units, past any
+    report's sum), 100.0051 (rounded without a word), 12abc34 and Arabic digits are refused, nothing is stored."""
+    book = Ledger(container)
+    c = book.customer("ACME")
+    book.invoice(c, "F-1", DUE, "1000.00")
+    for typed, says in (("1e30", "contains 'e'"), ("100.0051", "more decimals than EUR allows"), ("100.005", "ambiguous"),
+                        ("12abc34", "contains 'a'"), ("\u0661\u0662", "digits 0-9"), ("1000000000.01", "largest")):
+        code, out = cli("promise", "add", "ACME", "--amount", typed, "--date", "2099-01-10")
+        assert code == 2 and says in " ".join(out.split()), (typed, out)
+        code, out = cli("dispute", "open", "ACME", "--invoice", "F-1", "--reason", "price", "--amount", typed)
+        assert code == 2 and says in " ".join(out.split()), (typed, out)
+    assert json.loads(cli("promise", "list", "--json")[1]) == []
+    assert json.loads(cli("dispute", "list", "--json")[1]) == []
+    assert cli("promise", "add", "ACME", "--amount", "1.000,50", "--date", "2099-01-10")[0] == 0  # unambiguous
+    [promise] = json.loads(cli("promise", "list", "--json")[1])
+    assert promise["amount"] == "1000.50"

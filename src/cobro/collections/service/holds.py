@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from cobro.audit import service as audit
 from cobro.audit.schemas import Change
 from cobro.collections.domain.status import DisputeReason, DisputeStatus
 from cobro.collections.repository.work import WORK, WorkRepository
 from cobro.collections.schemas.work import DisputeRecord, HoldRecord, InvoiceRef, PaymentPlanRecord
+from cobro.kernel.amounts import AmountError, parse_minor
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError
-from cobro.kernel.money import Money, MoneyError, format_minor
+from cobro.kernel.money import MoneyError, format_minor
 from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.uow import Uow
 from cobro.webhooks import service as webhooks
@@ -74,9 +74,9 @@ def open_dispute(uow: Uow, *, customer: str, invoices: list[str], reason_code: s
     minor = 0
     if amount:
         try:
-            minor = Money.of(Decimal(amount), currency).to_minor()
-        except (MoneyError, ArithmeticError) as exc:
-            raise InvalidInputError(f"{amount!r} is not an amount") from exc
+            minor = parse_minor(str(amount), currency)  # the one grammar: no silent rounding, inside the bound
+        except (MoneyError, AmountError) as exc:
+            raise InvalidInputError(f"{amount!r} is not an amount: {exc}") from exc
         if minor <= 0:
             raise InvalidInputError("the disputed amount must be positive")
         open_total = sum(m for _, m in repo.open_instalments([inv.id for inv in found.values()]))
@@ -129,8 +129,8 @@ def add_plan(uow: Uow, *, customer: str, invoices: list[str], schedule: list[tup
         raise InvalidInputError(f"{len(already)} instalment(s) are already in an active plan")
     open_total = sum(m for _, m in covered)
     try:
-        parts = [(day, Money.of(Decimal(a), currency).to_minor()) for day, a in schedule]
-    except (MoneyError, ArithmeticError) as exc:
+        parts = [(day, parse_minor(str(a), currency)) for day, a in schedule]
+    except (MoneyError, AmountError) as exc:
         raise InvalidInputError(f"bad instalment amount: {exc}") from exc
     if sum(m for _, m in parts) != open_total:
         raise InvalidInputError(f"the plan's instalments add up to {format_minor(sum(m for _, m in parts), currency)} but "

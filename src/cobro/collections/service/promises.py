@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from cobro.audit import service as audit
 from cobro.audit.schemas import Change
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import PromiseRecord
 from cobro.collections.service.policy import policy_book
+from cobro.kernel.amounts import AmountError, parse_amount
 from cobro.kernel.errors import InvalidInputError
-from cobro.kernel.money import Money, MoneyError
+from cobro.kernel.money import Money, MoneyError, check_currency
 from cobro.platform.uow import Uow
 from cobro.webhooks import service as webhooks
 
@@ -34,9 +34,10 @@ def add_promise(uow: Uow, *, customer: str, amount: str, currency: str, due_on: 
                                     f"{customer} owes in {', '.join(owed)}: say which with --currency")
         currency = owed[0]
     try:
-        money = Money.of(Decimal(amount), currency)
-    except (MoneyError, ArithmeticError) as exc:
-        raise InvalidInputError(f"{amount!r} {currency} is not an amount") from exc
+        # the one grammar (kernel.amounts): no silent rounding, no 1e30, inside the bound
+        money = Money.of(parse_amount(str(amount), check_currency(currency)), currency)
+    except (MoneyError, AmountError) as exc:
+        raise InvalidInputError(f"{amount!r} {currency} is not an amount: {exc}") from exc
     if not money.is_positive():
         raise InvalidInputError("a promise is for a positive amount")
     if money.currency not in owed:
