@@ -7,6 +7,7 @@ feature registers its sub-commands into the group it is given, so no feature's C
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 import typer
@@ -33,7 +34,10 @@ from cobro.solvency.cli import solvency
 from cobro.webhooks import cli as webhooks
 from cobro.cashapp.cli import statement
 from cobro.tenancy import cli as tenancy
+from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import EXIT_INVALID, state
+
+EXIT_INTERNAL = 1
 
 
 class _CobroGroup(TyperGroup):
@@ -48,6 +52,16 @@ class _CobroGroup(TyperGroup):
                 raise
             typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
+        except CobroError as exc:
+            # a failure the user can act on (an unknown tenant, a conflict) that a command did not report itself
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+        except (MemoryError, RecursionError) as exc:
+            # a limit that should have refused the input earlier did not: say so in one line, exit 1 (internal)
+            logging.getLogger("cobro").error("internal error: %s", type(exc).__name__)
+            typer.echo(f"error: internal: {type(exc).__name__}: the input needs more memory or nesting than this "
+                       "process has; the command stopped", err=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
 
 
 app = typer.Typer(

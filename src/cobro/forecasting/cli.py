@@ -16,6 +16,7 @@ from cobro.kernel.cells import as_number, csv_writer
 from cobro.kernel.errors import CobroError
 from cobro.ledger.imports.frame import read_ledger_frame
 from cobro.ledger.imports.tabular import open_table
+from cobro.platform.yamlsafe import YamlError, read_yaml_file
 
 app = typer.Typer(help="Payment-date model on files: predict open invoices, evaluate against baselines.",
                   no_args_is_help=True)
@@ -41,7 +42,10 @@ def read_history(path: Path, mapping: Path) -> pl.DataFrame:
 
 def read_open(path: Path, mapping: Path) -> pl.DataFrame:
     """Read an open-book file with the history mapping, tolerating absent settlement columns."""
-    raw = yaml.safe_load(mapping.read_text(encoding="utf-8")) or {}
+    try:
+        raw = read_yaml_file(mapping) or {}  # bounded: size, depth, aliases; duplicate keys refused
+    except YamlError as exc:
+        raise _fail(f"{mapping}: {exc}") from exc
     columns = raw.get("columns") if isinstance(raw, dict) else None
     if not isinstance(columns, dict):
         return read_ledger_frame(path, mapping)

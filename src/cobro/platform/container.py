@@ -26,7 +26,8 @@ class Container:
 
     def uow(self, tenant: str | None = None) -> UnitOfWork:
         """A unit of work for `tenant` (default: the settings' tenant)."""
-        return UnitOfWork(self.sessions, tenant or self.settings.tenant, actor=self.actor)
+        return UnitOfWork(self.sessions, tenant or self.settings.tenant, limits=self.settings.input_limits(),
+                          actor=self.actor)
 
     @cached_property
     def rates(self) -> RateBook:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
 from cobro.kernel.redact import mask_setting
 
 
@@ -42,6 +43,24 @@ class Settings(BaseSettings):
     sms_token: str = ""
     sms_log: Path | None = None
     letter_dir: Path = Path("letters")
+    # bounded inputs (COBRO_LIMIT_*; kernel/limits.py, docs/reliability.md "Bounded inputs")
+    limit_csv_field_bytes: int = DEFAULT_LIMITS.csv_field_bytes
+    limit_csv_line_bytes: int = DEFAULT_LIMITS.csv_line_bytes
+    limit_xlsx_total_bytes: int = DEFAULT_LIMITS.xlsx_total_bytes
+    limit_xlsx_part_bytes: int = DEFAULT_LIMITS.xlsx_part_bytes
+    limit_xlsx_cells: int = DEFAULT_LIMITS.xlsx_cells
+    limit_xlsx_columns: int = DEFAULT_LIMITS.xlsx_columns
+    limit_zip_member_bytes: int = DEFAULT_LIMITS.zip_member_bytes
+    limit_zip_total_bytes: int = DEFAULT_LIMITS.zip_total_bytes
+    limit_zip_members: int = DEFAULT_LIMITS.zip_members
+    limit_yaml_bytes: int = DEFAULT_LIMITS.yaml_bytes
+    limit_yaml_depth: int = DEFAULT_LIMITS.yaml_depth
+    limit_yaml_aliases: int = DEFAULT_LIMITS.yaml_aliases
+    limit_yaml_nodes: int = DEFAULT_LIMITS.yaml_nodes
+
+    def input_limits(self) -> InputLimits:
+        """The `limit_*` settings as the value readers take."""
+        return InputLimits(**{name: getattr(self, f"limit_{name}") for name in InputLimits.__slots__})
 
     @field_validator("cors_origins", mode="before")
     @classmethod

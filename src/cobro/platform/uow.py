@@ -18,13 +18,16 @@ Repositories through the unit of work (how a service reads and writes without na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from cobro.kernel.errors import ConflictError
+from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
 from cobro.platform.actor import Actor
 from cobro.platform.tenants import Tenant, resolve_tenant
 
@@ -57,10 +60,11 @@ class Uow(Protocol):
 
 class UnitOfWork:
     def __init__(self, factory: sessionmaker[Session], tenant_code: str = "default", *,
-                 actor: Actor | None = None) -> None:
+                 limits: InputLimits = DEFAULT_LIMITS, actor: Actor | None = None) -> None:
         self._factory = factory
         self.tenant_code = tenant_code
         self.actor = actor  # who acts (set by the entrypoint); None where nobody is known
+        self.limits = limits  # how much one input may make an import read (the settings' `limit_*`)
         self._tenant: Tenant | None = None
         self._repos: dict[RepositoryKey[object], object] = {}
         self.session: Session
@@ -108,3 +112,20 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    @contextmanager
+    def conflicts_as(self, message: str) -> Iterator[None]:
+        """Inside: a unique-key clash or a lock another writer holds (two runs of one import at once) rolls back
+        and becomes `ConflictError(message)`, a one-line error for the losing run instead of a traceback."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        try:
+            yield
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise ConflictError(message) from exc
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "deadlock" not in str(exc) and "could not serialize" not in str(exc):
+                raise
+            self.session.rollback()
+            raise ConflictError(message) from exc

@@ -72,7 +72,7 @@ def import_statement(uow: UnitOfWork, path: Path, *, account: str | None = None,
                                        path.name, code="duplicate_file", severity="warning"))
         return report
     try:
-        parsed = parse_statement(path)
+        parsed = parse_statement(path, uow.limits)  # zip members capped as they inflate (settings' limit_zip_*)
     except StatementParseError as exc:
         report.errors.append(Problem(exc.reason, path.name, exc.line, exc.xml_path, "invalid"))
         return report

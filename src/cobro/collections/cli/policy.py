@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cobro.collections.cli.common import JsonOpt, UserOpt, print_rows, print_table, run_service, today_of
+from cobro.kernel.limits import InputLimits
 from cobro.platform.cli.context import console, parse_day, print_json, state
 
 policy_app = typer.Typer(help="The collection policy as data (YAML, versioned).", no_args_is_help=True)
@@ -23,14 +24,15 @@ def register(root: typer.Typer) -> None:
 
 
 @policy_app.command("validate")
-def policy_validate(file: Path) -> None:
+def policy_validate(ctx: typer.Context, file: Path) -> None:
     """Check a policy file; exit 2 listing the YAML path of each error."""
     from cobro.collections.service.policy import load_policy_yaml
 
-    policy, problems = load_policy_yaml(file.read_text(encoding="utf-8"))
+    limits = state(ctx).settings.input_limits()
+    policy, problems = load_policy_yaml(_policy_text(file, limits), limits=limits)
     if policy is None:
         for p in problems:
-            console.print(f"{file}: {p.path}: {p.message}", highlight=False, markup=False)
+            console.print(f"{file}: {p.path}: {p.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2)
     console.print(f"{file}: policy '{policy.name}' is valid ({len(policy.steps)} steps)")
 
@@ -43,15 +45,28 @@ def policy_apply(ctx: typer.Context, file: Path,
     """Store the file as a new version of its policy and assign it (tenant default unless --segment/--customer)."""
     from cobro.collections.service.policy import apply_policy, load_policy_yaml
 
-    text = file.read_text(encoding="utf-8")
-    policy, problems = load_policy_yaml(text)
+    limits = state(ctx).settings.input_limits()
+    text = _policy_text(file, limits)
+    policy, problems = load_policy_yaml(text, limits=limits)
     if policy is None:
         for p in problems:
-            console.print(f"{file}: {p.path}: {p.message}", highlight=False, markup=False)
+            console.print(f"{file}: {p.path}: {p.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2)
-    stored = run_service(ctx, lambda uow: apply_policy(uow, text, segment=segment, customer=customer, user=user))
+    stored = run_service(ctx, lambda uow: apply_policy(uow, text, segment=segment, customer=customer, user=user,
+                                                         limits=limits))
     scope = f"customer {customer}" if customer else f"segment {segment}" if segment else "the tenant default"
     console.print(f"stored policy '{stored.name}' version {stored.version}, assigned to {scope}")
+
+
+def _policy_text(file: Path, limits: InputLimits) -> str:
+    """The policy file's text, refused by size before it is read (a one-line error, exit 2)."""
+    from cobro.platform.yamlsafe import YamlError, read_yaml_text
+
+    try:
+        return read_yaml_text(file, limits=limits)
+    except YamlError as exc:
+        console.print(f"{file}: {exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
 
 
 @policy_app.command("show")

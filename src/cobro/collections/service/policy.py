@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
-
-import yaml
 
 from cobro.collections.domain.policy import Policy, PolicyProblem, parse_policy, policy_to_dict
 from cobro.collections.domain.status import AssignmentScope
@@ -16,27 +13,17 @@ from cobro.collections.repository.policies import POLICIES
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.policies import PolicyOverview, StoredPolicy
 from cobro.kernel.errors import InvalidInputError, NotFoundError
+from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
 from cobro.platform.uow import Uow
+from cobro.platform.yamlsafe import YamlError, load_yaml
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML with exact amounts: `300.00` becomes Decimal('300.00'), never a float."""
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))  # type: ignore[arg-type]
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-
-
-def load_policy_yaml(text: str) -> tuple[Policy | None, list[PolicyProblem]]:
+def load_policy_yaml(text: str, *, limits: InputLimits = DEFAULT_LIMITS) -> tuple[Policy | None, list[PolicyProblem]]:
     try:
-        data = yaml.load(text, Loader=_DecimalLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(file)"
-        return None, [PolicyProblem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        # bounded (aliases, depth, size), duplicate keys refused; amounts as Decimal, never float
+        data = load_yaml(text, limits=limits, decimals=True)
+    except YamlError as exc:
+        return None, [PolicyProblem(exc.where or "(file)", exc.message)]
     policy, problems = parse_policy(data)
     if policy is not None:
         problems = problems + _missing_templates(policy) + _risk_sections(data)
@@ -81,9 +68,9 @@ def _missing_templates(policy: Policy) -> list[PolicyProblem]:
 
 
 def apply_policy(uow: Uow, yaml_text: str, *, segment: str = "", customer: str = "",
-                 user: str = "") -> StoredPolicy:
+                 user: str = "", limits: InputLimits = DEFAULT_LIMITS) -> StoredPolicy:
     """Store `yaml_text` as a new version of its policy and assign that policy (default, segment or customer)."""
-    policy, problems = load_policy_yaml(yaml_text)
+    policy, problems = load_policy_yaml(yaml_text, limits=limits)
     if policy is None:
         raise InvalidInputError("the policy is invalid: " + "; ".join(map(str, problems)))
     repo = uow.repo(POLICIES)

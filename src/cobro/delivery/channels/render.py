@@ -108,8 +108,54 @@ class Formatter:
         return format_date(to_date(value), format="long", locale=self.locale)
 
 
+MAX_BUILT_CHARS = 1_000_000  # a string or list a template builds with `*`; a whole letter is a few KB
+MAX_EXPONENT = 1_000
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """The sandbox refuses `"x" * 10**10` and `9 ** 9 ** 9` before building them: a template (an operator's file)
+    must fail its one message with a RenderError, not exhaust the deliverer's memory or time."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        # a str method given a width (`"x".ljust(10**10)`) allocates it at once
+        _check_widths(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str):
+            _check_widths(tuple(int(w) for w in _WIDTH.findall(left)), {})
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise RenderError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > MAX_BUILT_CHARS:
+                    raise RenderError(f"a template builds a value of {len(seq) * times} items "
+                                      f"(limit {MAX_BUILT_CHARS})")
+        return super().call_binop(context, operator, left, right)
+
+
+_WIDTH = re.compile(r"%[-+ #0]*(\d+)")
+_WIDTH_FILTERS = ("center", "indent", "wordwrap", "truncate", "format")
+
+
+def _check_widths(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT_CHARS:
+            raise RenderError(f"a width or count of {value} is larger than {MAX_BUILT_CHARS}")
+
+
+def _bounded(fn: Any) -> Any:
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_widths(args[1:], kwargs)
+        return fn(*args, **kwargs)
+    return guarded
+
+
 def _make_env(autoescape: bool, templates_dir: Path, fmt: Formatter) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = _BoundedSandbox(
         loader=FileSystemLoader(str(templates_dir)),
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -118,6 +164,7 @@ def _make_env(autoescape: bool, templates_dir: Path, fmt: Formatter) -> Sandboxe
         keep_trailing_newline=False,
     )
     env.filters.update(money=fmt.money, date=fmt.date, longdate=fmt.longdate, number=fmt.number)
+    env.filters.update({name: _bounded(env.filters[name]) for name in _WIDTH_FILTERS})
     return env
 
 
@@ -162,6 +209,10 @@ class Renderer:
             raise RenderError(f"{name}: {type(exc).__name__}: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise RenderError(f"{name}: {type(exc).__name__}: {exc}") from exc
+        except (MemoryError, RecursionError) as exc:
+            # a filter that builds a huge value (`center(10**10)`): this message fails, the deliverer goes on
+            raise RenderError(f"{name}: {type(exc).__name__}: the template builds a value too large to render") \
+                from None
         return Rendered(subject, text, html + "\n" if html else "", lang, locale)
 
     @staticmethod

@@ -21,13 +21,15 @@ from typing import Any
 
 import polars as pl
 
-from cobro.kernel.errors import Problem
+from cobro.kernel.errors import InvalidInputError, Problem
+from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
 from cobro.kernel.money import MoneyError, check_currency, exponent
 from cobro.kernel.taxids import check_tax_id
 from cobro.kernel.terms import PaymentTerms, TermsError
 from cobro.ledger.imports import fast_validate as fvx
 from cobro.ledger.imports.fast_validate import BatchState, mapped
 from cobro.ledger.imports.mapping import FIELDS
+from cobro.ledger.imports.readers import locate_csv_problem
 from cobro.ledger.imports.rows import (
     _CREDIT_NOTE_WORDS,
     _INVOICE_WORDS,
@@ -93,11 +95,10 @@ class _Distinct:
 
 
 def read_invoice_batches(reader: RowReader, path: Path, default_terms: str,
-                         on_rows: Callable[[int], None] | None = None) -> Iterator[tuple[pl.DataFrame, list[Problem]]]:
+                         on_rows: Callable[[int], None] | None = None,
+                         limits: InputLimits = DEFAULT_LIMITS) -> Iterator[tuple[pl.DataFrame, list[Problem]]]:
     """Yield (stage frame in STAGE_COLUMNS order, problems) per batch of a CSV whose header `reader` resolved."""
     table = reader.table
-    cols = reader.columns
-    ncols = len(table.headers)
     fmt = reader.date_format
 
     def currency_check(v: str) -> str:
@@ -114,6 +115,24 @@ def read_invoice_batches(reader: RowReader, path: Path, default_terms: str,
         "country": _Distinct(country_code),
     }
     state = BatchState()
+    try:
+        yield from _batches(reader, path, default_terms, on_rows, checks, state)
+    except pl.exceptions.PolarsError as exc:
+        # polars quotes the offending input in its message (157 MB for an unclosed quote): never show it; the
+        # strict csv module says where the file goes wrong instead
+        where = locate_csv_problem(path, table.encoding, table.delimiter, limits)
+        raise InvalidInputError(f"{path}: {where or 'not a well-formed CSV file: ' + _first_line(str(exc))}") \
+            from None
+
+
+def _first_line(text: str, width: int = 160) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "unreadable"
+    return line if len(line) <= width else line[:width] + "…"
+
+
+def _batches(reader: RowReader, path: Path, default_terms: str, on_rows: Callable[[int], None] | None,
+             checks: dict[str, _Distinct], state: BatchState) -> Iterator[tuple[pl.DataFrame, list[Problem]]]:
+    table, cols, ncols = reader.table, reader.columns, len(reader.table.headers)
     with utf8_source(path, table.encoding) as src:
         lf = pl.scan_csv(src, separator=table.delimiter, has_header=True, infer_schema=False, quote_char='"',
                          new_columns=[f"c{i}" for i in range(ncols)], row_index_name="__row",

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cobro.kernel.errors import InvalidInputError
+from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
+from cobro.platform.yamlsafe import YamlError, read_yaml_file
 
 KINDS = ("customers", "contacts", "invoices", "payments")
 
@@ -98,16 +98,16 @@ def _norm(header: str) -> str:
     return text.replace(" ", "_").replace("-", "_").replace(".", "")
 
 
-def load_mapping(path: Path | None, kind: str = "") -> Mapping:
+def load_mapping(path: Path | None, kind: str = "", limits: InputLimits = DEFAULT_LIMITS) -> Mapping:
     """Read and check a mapping file; an unknown field or option is an error naming the YAML path."""
     if path is None:
         return Mapping(kind=kind)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml_file(path, limits=limits) or {}  # bounded: size, depth, aliases; duplicate keys refused
     except FileNotFoundError as exc:
         raise InvalidInputError(f"{path}: mapping file not found") from exc
-    except yaml.YAMLError as exc:
-        raise InvalidInputError(f"{path}: not valid YAML: {exc}") from exc
+    except YamlError as exc:
+        raise InvalidInputError(f"{path}: {exc}") from exc
     if not isinstance(raw, dict):
         raise InvalidInputError(f"{path}: a mapping must be a YAML object with 'columns', 'defaults', 'options'")
     file_kind = str(raw.get("kind") or kind)

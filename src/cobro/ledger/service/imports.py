@@ -65,19 +65,22 @@ def _split(items: Iterator[object], report: ImportReport, limit: int = 1000) -> 
         yield item
 
 
-def _reader(path: Path, mapping_path: Path | None, kind: str) -> RowReader:
-    mapping: Mapping = load_mapping(mapping_path, kind)
+def _reader(path: Path, mapping_path: Path | None, kind: str, uow: UnitOfWork, report: ImportReport) -> RowReader:
+    """The file's rows, read within the unit of work's input limits; whole-file warnings go to `report`."""
+    mapping: Mapping = load_mapping(mapping_path, kind, uow.limits)
     if mapping.kind and mapping.kind != kind:
         from cobro.kernel.errors import InvalidInputError
 
         raise InvalidInputError(f"{mapping.source}: this mapping is for {mapping.kind}, not {kind}")
-    return RowReader(open_table(path, mapping.options), mapping, kind)
+    reader = RowReader(open_table(path, mapping.options, uow.limits), mapping, kind)
+    report.warnings.extend(reader.table.warnings)
+    return reader
 
 
 def import_customers(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("customers", path.name)
-    lines = [x for x in _split(read_customers(_reader(path, mapping_path, "customers")), report)
+    lines = [x for x in _split(read_customers(_reader(path, mapping_path, "customers", uow, report)), report)
              if isinstance(x, CustomerLine)]
     if report.errors:
         return report
@@ -88,7 +91,7 @@ def import_customers(uow: UnitOfWork, path: Path, mapping_path: Path | None = No
 def import_contacts(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("contacts", path.name)
-    lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts")), report)
+    lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts", uow, report)), report)
              if isinstance(x, ContactLine)]
     ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
     for ln in lines:
@@ -116,8 +119,8 @@ def _estimate_rows(reader: RowReader) -> int:
 def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = None,
                     progress: Progress | None = None) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
-    reader = _reader(path, mapping_path, "invoices")
     report = ImportReport("invoices", path.name)
+    reader = _reader(path, mapping_path, "invoices", uow, report)
     total = reader.table.size_bytes
     tick = 0
 
@@ -142,7 +145,8 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
     if reader.table.encoding != "xlsx":
         # large CSVs: polars parses, each distinct value is validated once (same rules, same hashes)
         # the next batch is parsed and validated while this one is written
-        for frame, problems in prefetched(read_invoice_batches(reader, path, default_terms, on_row_batch)):
+        batches = read_invoice_batches(reader, path, default_terms, on_row_batch, uow.limits)
+        for frame, problems in prefetched(batches):
             list(_split(iter(problems), report))
             # valid rows are staged even after an error, so unknown customers are reported in the same pass
             invoice_import.stage_frame(conn, frame)
@@ -180,7 +184,7 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
 def import_payments(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("payments", path.name)
-    lines = [x for x in _split(read_payments(_reader(path, mapping_path, "payments")), report)
+    lines = [x for x in _split(read_payments(_reader(path, mapping_path, "payments", uow, report)), report)
              if isinstance(x, PaymentLine)]
     ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
     for ln in lines:

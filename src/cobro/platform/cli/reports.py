@@ -45,7 +45,9 @@ R = TypeVar("R", bound=ImportReport)
 def import_in_uow(ctx: typer.Context, run: Callable[[UnitOfWork], R], *, dry_run: bool) -> R:
     """Run one import in one unit of work: committed only when it found no errors and is not a dry run (imports
     are atomic).  Errors raised by `run` (`CobroError`) are the caller's to report."""
-    with state(ctx).container().uow() as uow:
+    with state(ctx).container().uow() as uow, uow.conflicts_as(
+            "another import is writing the same records (this file, or one that overlaps it, is being imported "
+            "or was just imported); nothing was written by this run: run it again to see what is left"):
         report = run(uow)
         report.dry_run = dry_run
         if report.errors or dry_run:

@@ -29,9 +29,8 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from cobro.kernel.errors import InvalidInputError
+from cobro.platform.yamlsafe import YamlError, load_yaml
 from cobro.risk.domain.decide import ActionSpec, DecisionParameters
 from cobro.risk.domain.risk import RiskThresholds
 
@@ -128,8 +127,8 @@ def from_yaml(text: str) -> tuple[RiskThresholds, DecisionParameters]:
     if not text.strip():
         return RiskThresholds(), DecisionParameters()
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = load_yaml(text)  # bounded: aliases, depth, size; duplicate keys refused
+    except YamlError as exc:
         raise InvalidInputError(f"policy is not valid YAML: {exc}") from exc
     top = _mapping(data, "(top)")
     return thresholds(top.get("risk")), decision_parameters(top.get("decision"))
