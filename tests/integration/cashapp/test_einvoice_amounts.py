@@ -39,3 +39,21 @@ def test_a_document_past_the_bound_is_refused(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["import", "einvoice", str(_doc(tmp_path, "1000000000.00")), "--json"])
     assert ok.exit_code == 0, ok.stdout
     assert _invoices() == 1
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_payment_complement_past_the_bound_is_refused(tmp_path: Path) -> None:
+    from tests.conftest import SHARED
+
+    source = SHARED / "fixtures" / "cfdi" / "satcfdi-pago20-for-ingreso.xml"
+    if not source.exists():
+        pytest.skip("shared CFDI fixtures not present")
+    pago = tmp_path / "pago.xml"
+    pago.write_bytes(source.read_bytes().replace(b'ImpPagado="17852.75"', b'ImpPagado="5000000000.00"'))
+    result = runner.invoke(app, ["import", "einvoice", str(pago), "--json"])
+    assert result.exit_code == 2, result.stdout
+    errors = json.loads(result.stdout)["errors"]
+    assert any("largest amount" in e["message"] and "DoctoRelacionado[1]" in e["column"] for e in errors), errors
+    summary = json.loads(runner.invoke(app, ["ledger", "summary", "--json"]).stdout)
+    # nothing written: no customer from the complement, no unapplied cash
+    assert (summary["customers"], summary["unapplied_credit"]) == (0, {})

@@ -216,6 +216,11 @@ def _payments(run: _Run, doc: EInvoiceDocument) -> None:
         except MoneyError as exc:
             run.warn(doc, f"payment to {applied.document_ref} skipped: {exc}", column)
             continue
+        try:
+            check_amount(amount.amount, amount.currency)  # the bound, as for every stored amount
+        except AmountError as exc:
+            run.error(doc, f"payment to {applied.document_ref}: {exc}", column)
+            continue
         if amount.amount != applied.amount:
             run.warn(doc, f"{applied.amount} rounded to {amount.format_plain()} {applied.currency}", column)
         target = repo.document_invoice_id(run.session, run.tenant, applied.document_ref.upper())
