@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import EXIT_INVALID, console, err_console, fail, print_json, state
@@ -25,28 +26,28 @@ app = typer.Typer(help="Tenants (creditors) and their profiles: legal identity, 
 
 T = TypeVar("T")
 
-Text = str | None
-LegalName = Annotated[Text, typer.Option("--legal-name", help="Legal name, as on invoices.")]
-TradeName = Annotated[Text, typer.Option("--trade-name", help="Trade name customers know.")]
-TaxId = Annotated[Text, typer.Option("--tax-id", help="Tax id (checked for --country: NIF/CIF, RFC, EU VAT ...).")]
+OptText = str | None
+LegalName = Annotated[OptText, typer.Option("--legal-name", help="Legal name, as on invoices.")]
+TradeName = Annotated[OptText, typer.Option("--trade-name", help="Trade name customers know.")]
+TaxId = Annotated[OptText, typer.Option("--tax-id", help="Tax id (checked for --country: NIF/CIF, RFC, EU VAT ...).")]
 Address = Annotated[list[str] | None, typer.Option("--address", help="A street address line (repeat per line).")]
-PostalCode = Annotated[Text, typer.Option("--postal-code")]
-City = Annotated[Text, typer.Option("--city")]
-Country = Annotated[Text, typer.Option("--country", help="ISO 3166 country code (ES, PT, MX ...).")]
-Iban = Annotated[Text, typer.Option("--iban", help="The account customers pay into.")]
-Bic = Annotated[Text, typer.Option("--bic", help="The bank's BIC (found from the IBAN when omitted).")]
-Reference = Annotated[Text, typer.Option("--payment-reference",
+PostalCode = Annotated[OptText, typer.Option("--postal-code")]
+City = Annotated[OptText, typer.Option("--city")]
+Country = Annotated[OptText, typer.Option("--country", help="ISO 3166 country code (ES, PT, MX ...).")]
+Iban = Annotated[OptText, typer.Option("--iban", help="The account customers pay into.")]
+Bic = Annotated[OptText, typer.Option("--bic", help="The bank's BIC (found from the IBAN when omitted).")]
+Reference = Annotated[OptText, typer.Option("--payment-reference",
                                          help="What a payment quotes: a format over {customer} and {invoice}.")]
-Instructions = Annotated[Text, typer.Option("--payment-instructions", help="How to pay, in your words.")]
-SenderName = Annotated[Text, typer.Option("--sender-name", help="Name on the From: of e-mails.")]
-SenderEmail = Annotated[Text, typer.Option("--sender-email", help="Address on the From: of e-mails.")]
-ReplyTo = Annotated[Text, typer.Option("--reply-to", help="Where customers' replies go.")]
-Phone = Annotated[Text, typer.Option("--phone")]
-Website = Annotated[Text, typer.Option("--website")]
-Signature = Annotated[Text, typer.Option("--signature", help="Signature block under letters and e-mails.")]
-Language = Annotated[Text, typer.Option("--language", help="Default language of documents (es, en).")]
-TimeZone = Annotated[Text, typer.Option("--time-zone", help="IANA time zone (Europe/Madrid).")]
-Currency = Annotated[Text, typer.Option("--currency", help="Base currency (ISO 4217).")]
+Instructions = Annotated[OptText, typer.Option("--payment-instructions", help="How to pay, in your words.")]
+SenderName = Annotated[OptText, typer.Option("--sender-name", help="Name on the From: of e-mails.")]
+SenderEmail = Annotated[OptText, typer.Option("--sender-email", help="Address on the From: of e-mails.")]
+ReplyTo = Annotated[OptText, typer.Option("--reply-to", help="Where customers' replies go.")]
+Phone = Annotated[OptText, typer.Option("--phone")]
+Website = Annotated[OptText, typer.Option("--website")]
+Signature = Annotated[OptText, typer.Option("--signature", help="Signature block under letters and e-mails.")]
+Language = Annotated[OptText, typer.Option("--language", help="Default language of documents (es, en).")]
+TimeZone = Annotated[OptText, typer.Option("--time-zone", help="IANA time zone (Europe/Madrid).")]
+Currency = Annotated[OptText, typer.Option("--currency", help="Base currency (ISO 4217).")]
 LogoFile = Annotated[Path | None, typer.Option("--logo", help=f"PNG or SVG, at most {MAX_LOGO_BYTES // 1024} KiB.")]
 NoLogo = Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -108,7 +109,7 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for t in found.tenants:
         p = t.profile
-        table.add_row(t.code, t.name, p.legal_name, p.tax_id, p.iban, p.sender_email)
+        table.add_row(*(Text(v) for v in (t.code, t.name, p.legal_name, p.tax_id, p.iban, p.sender_email)))
     console.print(table)
 
 
@@ -151,12 +152,13 @@ def _in_directory(ctx: typer.Context, run: Callable[[UnitOfWork], T], *, commit:
 def _report(exc: InvalidInputError) -> None:
     """One line per problem, naming the option; the summary when the error carries no problems."""
     if not exc.problems:
-        err_console.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        err_console.print(Text(f"error: {exc}"), highlight=False, soft_wrap=True)
     for p in exc.problems:
         message = p.message.removeprefix(f"{p.column}: ")
         where = {"code": "SLUG", "name": "--name", "": ""}.get(p.column) if p.column in ("code", "name", "") \
             else option(p.column)
-        err_console.print(f"error: {where}: {message}" if where else f"error: {message}", highlight=False,
+        # Text: the message quotes the user's value, which must never be read as console markup
+        err_console.print(Text(f"error: {where}: {message}" if where else f"error: {message}"), highlight=False,
                           soft_wrap=True)
     err_console.print("nothing was written", highlight=False)
 
@@ -166,14 +168,14 @@ def _print(made: TenantProfile, as_json: bool, done: str) -> None:
         print_json(made.as_json())
         return
     if done:
-        console.print(done)
+        console.print(Text(done))
     table = Table(title=f"Tenant {made.code}", show_header=False)
-    table.add_row("name", made.name)
+    table.add_row("name", Text(made.name))
     for field, value in made.as_json().items():
         if field in ("code", "name"):
             continue
         shown = "\n".join(value) if isinstance(value, list) else value
         if isinstance(value, dict):
             shown = f"{value['media_type']}, {value['bytes']} bytes"
-        table.add_row(field, "" if shown is None else str(shown))
+        table.add_row(field, Text("" if shown is None else str(shown)))  # Text: a value is never markup
     console.print(table)
