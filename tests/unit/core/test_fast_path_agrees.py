@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cobro.ledger.imports.fast_invoices import read_invoice_batches
 from cobro.ledger.imports.mapping import load_mapping
@@ -103,3 +105,23 @@ def test_paths_refuse_exactly_the_same_hostile_amounts(tmp_path: Path, decimal: 
     if decimal == ".":
         assert {2, 3} <= refused  # 1,50 and 55,94 under a declared "."
     assert all(isinstance(r[8], int) and abs(r[8]) <= 10**11 for r in slow[0])
+
+
+CELL_CHARS = st.sampled_from([*"0123456789.,-+() '€$%eEx\u00a0\u202f\u0661", "EUR", "USD"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.lists(CELL_CHARS, min_size=1, max_size=14).map("".join), min_size=1, max_size=40),
+       decimal=st.sampled_from([".", ",", "auto"]), currency=st.sampled_from(["EUR", "CLP", "KWD"]))
+def test_paths_agree_on_generated_amounts(tmp_path: Path, cells: list[str], decimal: str, currency: str) -> None:
+    """Random amount-like cells: the polars path accepts, reads and refuses exactly as the row reader."""
+    path = tmp_path / "gen.csv"
+    rows = [f'G-{i};C001;2026-01-15;2026-02-15;"{cell}";{currency}' for i, cell in enumerate(cells, 1)]
+    path.write_text("Invoice;Customer;Date;Due;Amount;Currency\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("kind: invoices\ncolumns:\n  invoice_number: Invoice\n  customer_code: Customer\n"
+                       "  issue_date: Date\n  due_date: Due\n  amount: Amount\n  currency: Currency\n"
+                       f"options:\n  decimal: \"{decimal}\"\n", encoding="utf-8")
+    slow, fast = _slow(path, mapping), _fast(path, mapping)
+    assert fast[0] == slow[0]
+    assert sorted(fast[1], key=str) == sorted(slow[1], key=str)
