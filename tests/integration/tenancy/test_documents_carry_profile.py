@@ -114,6 +114,8 @@ def test_a_cycle_message_the_profile_cannot_sign_is_skipped_with_the_reason(cont
                            rates=container.rates)
         uow.commit()
     assert result.actions
+    assert any(p.startswith(f"{len(result.actions)} message(s) skipped: ") and "--iban ..." in p
+               for p in result.problems)  # the run says so once, not per message
     rows = _outbox(container)
     assert rows and all(r.status == "skipped" for r in rows)
     assert "needs the creditor's iban or payment_instructions" in rows[0].last_error

@@ -127,6 +127,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     ctx = _Planning(book, custs, items, hist, pauses, schedules, as_of)
     created: dict[ActionKey, int] = {}
     shown: dict[ActionKey, list[dict[str, Any]]] = {}
+    creditor = Creditor.of(letterhead(uow))  # who the run's messages are from: the tenant's profile
     if dry_run:
         decisions = ctx.plan(keys)
     else:
@@ -134,7 +135,6 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
         # chunk's cases and actions and reads its contacts, then, once Python has drafted the chunk's effects
         # (while the next chunk is planned and written), writes them with the action ids.  The session is the
         # worker's until the block ends.
-        creditor = Creditor.of(letterhead(uow))  # who the run's messages are from: the tenant's profile
         decisions = []
         inserted: list[Future[dict[ActionKey, int]]] = []
         with write_behind(session) as behind:
@@ -174,6 +174,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     result.problems.extend(ctx.problems())
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
     counts: Counter[str] = Counter()
+    unsigned: Counter[str] = Counter()
     counts.update(customers=len({d.customer_id for d, _ in decisions} | quiet),
                   items=sum(s.count for s in summaries.values()),
                   exceptions_expired=expired, promises_kept=kept, promises_broken=broken)
@@ -188,11 +189,15 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
             continue
         counts["planned"] += 1
         counts[f"channel.{a.step.channel}"] += 1
+        if a.step.channel in MESSAGE_CHANNELS:
+            unsigned[creditor.unsendable(MESSAGE_CHANNELS[a.step.channel], a.step.template)] += 1
         result.actions.append({"customer": custs[d.customer_id].code, "currency": d.currency, "step": a.step.id,
                                "channel": a.step.channel, "episode": d.episode, "policy": name,
                                "items": shown[_key(d)] if not dry_run else _items_json(a),
                                "total": format_minor(a.total_minor, d.currency),
                                "reason": a.reason})
+    # messages the profile cannot sign are queued skipped (see collections.service.creditor): say so once per reason
+    result.problems.extend(f"{n} message(s) skipped: {reason}" for reason, n in sorted(unsigned.items()) if reason)
     counts["problems"] = len(result.problems)
     result.counts = dict(sorted(counts.items()))
     repo.finish_run(session, run_id, result.counts, now)
