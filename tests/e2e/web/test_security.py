@@ -158,3 +158,12 @@ def test_cors_allows_only_listed_origins(ledger_container: Container) -> None:
         assert pre.headers["X-Frame-Options"] == "DENY"  # the preflight answer carries the headers too
         other = c.get("/api/customers", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_anonymous_answers_carry_the_headers_and_the_docs_are_public(app: FastAPI) -> None:
+    with TestClient(app) as anonymous:  # no credentials
+        refused = anonymous.get("/api/customers")
+        assert refused.status_code == 401 and refused.headers["X-Frame-Options"] == "DENY"
+        assert "'unsafe-inline'" not in directives(refused.headers["Content-Security-Policy"])["script-src"]
+        for path in ("/api/docs", "/api/redoc", "/api/openapi.json"):  # they hold no data; calls need credentials
+            assert anonymous.get(path).status_code == 200, path

@@ -3,6 +3,8 @@
 
 FastAPI's `get_swagger_ui_html` starts Swagger UI with an inline `<script>`, which the policy forbids, so the page
 is written here and `static/api-docs.js` starts it; ReDoc starts itself from its `<redoc spec-url>` element.
+The pages are public like `/api/openapi.json` they read: they hold no data, and every call made from them
+still needs credentials (Swagger UI's "Authorize").
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+
+from cobro.platform.http.auth import public
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,10 +55,12 @@ def _page(template: str, request: Request) -> HTMLResponse:
 
 
 @router.get("/api/docs")
+@public
 def swagger_ui(request: Request) -> HTMLResponse:
     return _page(SWAGGER_PAGE, request)
 
 
 @router.get("/api/redoc")
+@public
 def redoc(request: Request) -> HTMLResponse:
     return _page(REDOC_PAGE, request)
