@@ -72,4 +72,7 @@ def signing_key(settings: Settings) -> bytes:
     """The key that signs access and session tokens: the settings' secret key, else a random one per process
     (a local dashboard; `cobro serve` on a network refuses to start without a configured key)."""
     configured = settings.secret_key.get_secret_value()
+    if not configured and settings.environment != "local":  # an ASGI server started without `cobro serve`
+        raise ValueError(f"COBRO_SECRET_KEY must be set outside environment=local "
+                         f"(environment is {settings.environment!r})")
     return configured.encode("utf-8") if configured else secrets.token_bytes(32)

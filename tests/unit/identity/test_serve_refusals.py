@@ -32,3 +32,13 @@ def test_default_or_short_secrets_are_refused_outside_local() -> None:
 
 def test_the_secret_is_not_in_the_settings_repr() -> None:
     assert "s" * 48 not in repr(Settings(secret_key=STRONG))
+
+
+def test_the_app_itself_refuses_to_sign_with_a_throwaway_key_outside_local() -> None:
+    import pytest
+
+    from cobro.app.http import create_app
+
+    with pytest.raises(ValueError, match="COBRO_SECRET_KEY must be set"):
+        create_app(Settings(environment="production"))
+    assert create_app(Settings(environment="production", secret_key=STRONG)).state.signing_key == b"s" * 48
