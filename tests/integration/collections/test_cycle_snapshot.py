@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
+from click.testing import Result
 from collections_builder import Ledger
-from sqlalchemy import text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
+from cobro.app.cli import app
+from cobro.collections.records import CollectionActionRow, PromiseRow
 from cobro.collections.repository.cycle import count_open, lock_for_run
+from cobro.collections.service import promises
 from cobro.collections.service.cycle import run_cycle
 from cobro.platform.container import Container
 
@@ -73,3 +79,38 @@ def test_the_run_plans_what_was_open_when_it_started(container: Container) -> No
                            rates=container.rates)
         uow.commit()
     assert [[i["invoice"] for i in a["items"]] for a in result.as_dict()["actions"]] == [["F-1"]]
+
+
+def test_a_run_that_cannot_serialise_says_so_in_one_line(container: Container, cli_env: dict[str, str],
+                                                         db_url: str) -> None:
+    """A promise the run must mark broken is changed by someone else after the run's snapshot: on PostgreSQL the
+    run fails to serialise, writes nothing and says to run it again (exit 2, no traceback); SQLite's run waits for
+    the other writer and then goes through."""
+    book = Ledger(container)
+    book.policy()
+    c = book.customer("ACME")
+    book.invoice(c, "F-1", D(2025, 9, 1), "250.00")
+    with container.uow() as uow:
+        promises.add_promise(uow, customer="ACME", amount="250.00", currency="EUR", due_on=D(2025, 9, 15),
+                             today=D(2025, 9, 5), contact="Ana")
+        uow.commit()
+    outcome: list[Result] = []
+    with container.uow() as other:  # holds the promise row (PostgreSQL) or the write lock (SQLite)
+        other.session.execute(update(PromiseRow).values(contact="Ana García"))
+        runner = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(
+            app, ["cycle", "run", "--as-of", "2025-09-22", "--json"])))
+        runner.start()
+        time.sleep(2)  # the run has taken its snapshot and waits for the row (or the lock)
+        other.commit()
+    runner.join(60)
+    result = outcome[0]
+    with container.uow() as uow:
+        actions = uow.session.scalar(select(func.count()).select_from(CollectionActionRow))
+        status = uow.session.scalar(select(PromiseRow.status))
+    if db_url.startswith("sqlite"):
+        assert result.exit_code == 0, result.output
+        assert status == "broken" and actions == 1
+        return
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "run the cycle again" in result.output
+    assert status == "pending" and actions == 0

@@ -20,6 +20,7 @@ from cobro.collections.cli.common import (
     today_of,
 )
 from cobro.platform.cli.context import console, parse_day, print_json, state
+from cobro.platform.uow import UnitOfWork
 
 cycle_app = typer.Typer(help="The daily collections cycle.", no_args_is_help=True)
 tasks_app = typer.Typer(help="Calls and meetings for collectors.", no_args_is_help=True)
@@ -40,13 +41,19 @@ def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
               dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and print; write nothing.")] = False,
               as_json: JsonOpt = False) -> None:
     """Evaluate every customer with open items against its policy and plan today's actions."""
-    from cobro.collections.service.cycle import run_cycle
+    from cobro.collections.service.cycle import CycleResult, run_cycle
 
     clock = state(ctx).container().clock
     day = parse_day(as_of) if as_of else clock.today()
     rates = state(ctx).container().rates
-    result = run_service(ctx, lambda uow: run_cycle(uow, as_of=day, now=clock.now(), rates=rates, dry_run=dry_run),
-                         commit=not dry_run)
+    def plan(uow: UnitOfWork) -> CycleResult:
+        # On PostgreSQL the run is REPEATABLE READ (one snapshot): a promise, exception or case that someone else
+        # changed meanwhile makes it fail to serialise; it then writes nothing and says to run it again.
+        with uow.conflicts_as("the ledger changed while the cycle ran (a promise, exception, case or flag it "
+                              "updates was changed meanwhile); nothing was written: run the cycle again"):
+            return run_cycle(uow, as_of=day, now=clock.now(), rates=rates, dry_run=dry_run)
+
+    result = run_service(ctx, plan, commit=not dry_run)
     data = result.as_dict()
     if as_json:
         print_json(data)
