@@ -78,9 +78,10 @@ def _zip_with_raw_member(path: Path, members: dict[str, bytes], name: str, raw: 
     path.write_bytes(body + directory + end)
 
 
-def _xlsx(path: Path, sheet_parts: list[bytes], repeat: bytes = b"", times: int = 0) -> Path:
-    """A minimal workbook whose sheet is `sheet_parts`, then `repeat` written `times` times, then the tail."""
-    raw, crc, size = _repeated_deflate(b"".join(sheet_parts), repeat or b" ", times if repeat else 0, _SHEET_TAIL)
+def _xlsx(path: Path, sheet_parts: list[bytes], repeat: bytes = b"", times: int = 0, close: bytes = b"") -> Path:
+    """A minimal workbook whose sheet is `sheet_parts`, then `repeat` written `times` times, `close`, the tail."""
+    raw, crc, size = _repeated_deflate(b"".join(sheet_parts), repeat or b" ", times if repeat else 0,
+                                       close + _SHEET_TAIL)
     _zip_with_raw_member(path, {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS,
                                 "xl/workbook.xml": _WORKBOOK, "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS},
                          "xl/worksheets/sheet1.xml", raw, crc, size)
@@ -92,9 +93,16 @@ def xlsx_shared_strings_bomb(path: Path) -> Path:
     item = b"<si><t>" + b"B" * 1000 + b"</t></si>"
     head = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     raw, crc, size = _repeated_deflate(head, item, DEFAULT_LIMITS.xlsx_part_bytes // len(item) + 10, b"</sst>")
-    _zip_with_raw_member(path, {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS,
-                                "xl/workbook.xml": _WORKBOOK, "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
-                                "xl/worksheets/sheet1.xml": _SHEET_HEAD + _HEADER_ROW + _SHEET_TAIL},
+    # the workbook names its shared strings (openpyxl reads them only then), and the header row uses them
+    rels = _WORKBOOK_RELS.replace(b"</Relationships>", b'<Relationship Id="rId2" Type="http://schemas.openxmlformats'
+                                  b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                  b"</Relationships>")
+    types = _CONTENT_TYPES.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                   b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    _zip_with_raw_member(path, {"[Content_Types].xml": types, "_rels/.rels": _RELS,
+                                "xl/workbook.xml": _WORKBOOK, "xl/_rels/workbook.xml.rels": rels,
+                                "xl/worksheets/sheet1.xml": _SHEET_HEAD + _HEADER_ROW
+                                + b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>' + _SHEET_TAIL},
                          "xl/sharedStrings.xml", raw, crc, size)
     return path
 
@@ -114,7 +122,7 @@ def xlsx_wide_row(path: Path) -> Path:
 def xlsx_wide_row_unreferenced(path: Path) -> Path:
     """One row of more cells than Excel has columns, without cell references (each one counts)."""
     return _xlsx(path, [_SHEET_HEAD, _HEADER_ROW, b'<row r="2">'], b"<c><v>1</v></c>",
-                 DEFAULT_LIMITS.xlsx_columns + 100)
+                 DEFAULT_LIMITS.xlsx_columns + 100, b"</row>")
 
 
 def xlsx_far_row(path: Path) -> Path:
