@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, inspect, text
 from typer.testing import CliRunner, Result
 
 from cobro.app.cli import app
-from cobro.platform.container import build
+from cobro.kernel.errors import ConflictError
+from cobro.platform.container import Container, build
 from cobro.platform.db.engine import normalize_url
 from cobro.platform.settings import Settings
 from tests import hostile
@@ -163,3 +164,12 @@ def test_the_losing_run_of_two_concurrent_imports_of_one_file(cli_env: dict[str,
     else:
         assert result.exit_code == 0 and "0 created" in result.output, result.output
     assert _counts(db_url)["invoices"] == 50
+
+
+def test_a_unique_key_clash_in_a_unit_of_work_becomes_a_conflict(container: Container) -> None:
+    """What the losing concurrent import meets, made certain: the clash is rolled back and becomes one message."""
+    with container.uow() as uow:
+        with pytest.raises(ConflictError, match=r"^another run wrote it first$"), \
+                uow.conflicts_as("another run wrote it first"):
+            uow.session.execute(text("INSERT INTO tenants (code, name) VALUES ('default', 'again')"))
+        assert uow.session.execute(text("SELECT COUNT(*) FROM tenants")).scalar_one() == 1  # usable afterwards
