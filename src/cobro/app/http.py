@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from cobro import __version__
 from cobro.identity import api as identity_api
 from cobro.identity import web as identity_web
-from cobro.ledger.api import customers, ledger
+from cobro.ledger.api import customers, customers_v1, invoices, ledger, payments
+from cobro.ledger.api import imports as ledger_imports
 from cobro.platform.container import Container, build
 from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
@@ -54,6 +55,11 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(health.router)
     api.include_router(ledger.router)
     api.include_router(customers.router)
+    api.include_router(customers_v1.router)
+    api.include_router(invoices.router)
+    api.include_router(invoices.notes)
+    api.include_router(payments.router)
+    api.include_router(ledger_imports.router)
     api.include_router(identity_api.router)
     if has_module("cobro.reporting.service"):
         from cobro.reporting import api as reports
