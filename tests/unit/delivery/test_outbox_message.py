@@ -104,4 +104,5 @@ def test_a_message_without_an_address_is_queued_skipped() -> None:
     skipped = OutboxMessage(channel="email", template="reminder_1", idempotency_key="k", context=CONTEXT,
                             skip_reason="no contact with email")
     assert skipped.status is OutboxStatus.SKIPPED
-    assert [s.value for s in OutboxStatus] == ["pending", "sending", "sent", "failed", "dead", "skipped"]
+    assert [s.value for s in OutboxStatus] == ["pending", "sending", "sent", "failed", "dead", "skipped",
+                                             "cancelled"]
