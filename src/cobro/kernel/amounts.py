@@ -53,6 +53,7 @@ _SYMBOLS: Final[dict[str, frozenset[str]]] = {
     "₹": frozenset({"INR"}), "₩": frozenset({"KRW"}), "₡": frozenset({"CRC"}), "₲": frozenset({"PYG"}),
     "₫": frozenset({"VND"}), "₺": frozenset({"TRY"}), "zł": frozenset({"PLN"}), "Kč": frozenset({"CZK"}),
 }
+_PLAIN: Final = {".": re.compile(r"[0-9]{1,40}(?:\.[0-9]{1,20})?"), ",": re.compile(r"[0-9]{1,40}(?:,[0-9]{1,20})?")}
 _CODE_PREFIX: Final = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])")
 _CODE_SUFFIX: Final = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})$")
 
@@ -73,6 +74,11 @@ def parse_amount(text: str, currency: str = "", *, decimal: str = "auto", roundi
     bound, and must agree with a symbol or code written in the value.  `decimal` is ".", "," or "auto".
     `rounding` is None (more decimals than the currency allows is an error) or a `decimal` rounding mode.
     """
+    plain = _PLAIN.get(decimal)
+    if plain is not None and plain.fullmatch(text) and (exponent(currency) if currency else 2) > 0:
+        # the common cell ("1234,56" under its file's own separator) read without the general scanner: the
+        # same value the grammar gives (no grouping, no sign; zero-decimal currencies take the long way)
+        return check_amount(Decimal(text.replace(",", ".")), currency, rounding=rounding, shown=text)
     value, written = _read(text, currency, decimal)
     cur = currency or (written.upper() if written.upper() in KNOWN_CURRENCIES else "")
     return check_amount(value, cur, rounding=rounding, shown=text)
