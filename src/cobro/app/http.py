@@ -13,6 +13,12 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from cobro import __version__
+from cobro.collections.api import cycles as collections_cycles
+from cobro.collections.api import escalation as collections_escalation
+from cobro.collections.api import exceptions as collections_exceptions
+from cobro.collections.api import policies as collections_policies
+from cobro.collections.api import suspensions as collections_suspensions
+from cobro.collections.api import tasks as collections_tasks
 from cobro.identity import api as identity_api
 from cobro.identity import web as identity_web
 from cobro.ledger.api import customers, customers_v1, invoices, ledger, payments
@@ -61,6 +67,17 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(payments.router)
     api.include_router(ledger_imports.router)
     api.include_router(identity_api.router)
+    api.include_router(collections_policies.router)
+    api.include_router(collections_cycles.router)
+    api.include_router(collections_tasks.router)
+    api.include_router(collections_suspensions.hold_router)
+    api.include_router(collections_suspensions.dispute_router)
+    api.include_router(collections_suspensions.promise_router)
+    api.include_router(collections_suspensions.plan_router)
+    api.include_router(collections_exceptions.router)
+    api.include_router(collections_escalation.router)
+    api.include_router(collections_escalation.credit_router)
+    api.include_router(collections_escalation.terms_router)
     if has_module("cobro.reporting.service"):
         from cobro.reporting import api as reports
 

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -29,6 +30,12 @@ from tests.e2e.ledger import AS_OF, seed
 # bucket edges must increase: a rule the query-string pattern cannot express, so a schema-valid spec may get 422
 SEMANTIC = {"GET /api/reports/ageing": [positive_data_acceptance]}
 EXAMPLES = int(os.environ.get("COBRO_SCHEMATHESIS_EXAMPLES", "15"))
+
+
+def _pages(operation: Any) -> bool:
+    """A listing with `cursor`: a cursor is opaque, any string fits its schema, and only one the API issued is
+    accepted (others are a 422 naming `cursor`), so schema-valid data may rightly be refused there."""
+    return any(p.name == "cursor" for p in operation.query)
 
 
 @pytest.fixture
@@ -59,7 +66,8 @@ def test_get_endpoints_conform_to_the_schema(api_schema: tuple[schemathesis.Base
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers=headers, excluded_checks=SEMANTIC.get(case.operation.label, []))
+            case.call_and_validate(headers=headers, excluded_checks=SEMANTIC.get(case.operation.label, [])
+                                   + ([positive_data_acceptance] if _pages(case.operation) else []))
 
         check()
         checked.append(operation.label)

@@ -53,6 +53,7 @@ class CycleResult:
     counts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, for benchmarks (not stored)
+    run_id: int = 0  # the stored run (a dry run's disappears with its rolled-back transaction)
     _since: float = field(default_factory=time.perf_counter, repr=False, compare=False)
 
     def lap(self, phase: str) -> None:
@@ -106,7 +107,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     session = uow.session
     repo.lock_for_run(session, uow.tenant_code)  # by the code chosen: the tenant is looked up after the lock
     tenant = uow.tenant.id
-    run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
+    run_id = result.run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
     expired = repo.expire_exceptions(session, tenant, as_of)
     kept, broken, events = _evaluate_promises(session, tenant, as_of)
     book = policy_book(uow)

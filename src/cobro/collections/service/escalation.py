@@ -19,6 +19,10 @@ def list_cases(uow: Uow, *, status: str = "") -> list[EscalationCase]:
     return uow.repo(WORK).cases(status)
 
 
+def get_case(uow: Uow, case_id: int) -> EscalationCase:
+    return _case(uow.repo(WORK), case_id)
+
+
 def _case(repo: WorkRepository, case_id: int) -> EscalationCase:
     case = repo.find_case(case_id)
     if case is None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.domain.status import ExceptionKind, ExceptionStatus
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import PolicyExceptionRecord
 from cobro.kernel.errors import ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError
 from cobro.kernel.money import Money, MoneyError
 from cobro.platform.uow import Uow
+from cobro.webhooks import service as webhooks
 
 
 def _check_value(kind: ExceptionKind, value: str) -> str:
@@ -56,6 +59,9 @@ def request(uow: Uow, *, customer: str, kind: str, justification: str, user: str
                              justification=justification.strip(), requested_by=user.strip(), expires_on=expires_on)
     repo.timeline(cust.id, day=today, kind="exception.requested", ref=f"exception:{row.id}", actor=user,
                   summary=f"{kind} {row.value} requested until {expires_on}: {justification}")
+    audit.record(uow, Change("exception", str(row.id), "request", None, row.as_json(), reason=row.justification),
+                 user=user)
+    webhooks.emit(uow, "exception.requested", entity=f"exception:{row.id}", data=row.as_json())
     return row
 
 
@@ -79,11 +85,22 @@ def decide(uow: Uow, exception_id: int, *, user: str, approve: bool, today: dt.d
     if user.strip().casefold() == row.requested_by.casefold():
         raise ConflictError(f"four eyes: {user} requested exception #{row.id} and cannot also decide it")
     status = ExceptionStatus.APPROVED if approve else ExceptionStatus.REJECTED
+    before = row.as_json()
     row = repo.set_exception_status(row.id, status, approved_by=user.strip(), decided_at=now, note=note)
     repo.timeline(row.customer_id, day=today, kind=f"exception.{status}", ref=f"exception:{row.id}", actor=user,
                   summary=f"{row.kind} {row.value} {status} by {user}")
+    audit.record(uow, Change("exception", str(row.id), str(status), before, row.as_json(), reason=note), user=user)
+    webhooks.emit(uow, f"exception.{status}", entity=f"exception:{row.id}", data={**row.as_json(), "note": note})
     uow.flush()
     return row
+
+
+def find(uow: Uow, exception_id: int, *, today: dt.date) -> PolicyExceptionRecord:
+    """One exception with its status as of `today`; another tenant's id is not found."""
+    row = uow.repo(WORK).find_exception(exception_id)
+    if row is None:
+        raise NotFoundError(f"no exception #{exception_id}")
+    return dataclasses.replace(row, status=row.status_on(today))
 
 
 def listing(uow: Uow, *, today: dt.date, status: str = "") -> list[PolicyExceptionRecord]:

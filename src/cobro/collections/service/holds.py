@@ -57,6 +57,14 @@ def release_hold(uow: Uow, hold_id: int, *, today: dt.date, user: str = "") -> H
     return row
 
 
+def get_hold(uow: Uow, hold_id: int) -> HoldRecord:
+    """One hold of the tenant (another tenant's id is not found)."""
+    row = uow.repo(WORK).find_hold(hold_id)
+    if row is None:
+        raise NotFoundError(f"no hold #{hold_id}")
+    return row
+
+
 def list_holds(uow: Uow, *, today: dt.date, active_only: bool = True) -> list[HoldRecord]:
     return uow.repo(WORK).holds(active_on=today if active_only else None)
 
@@ -109,6 +117,13 @@ def resolve_dispute(uow: Uow, dispute_id: int, *, resolution: str, today: dt.dat
     repo.timeline(row.customer_id, day=today, kind="dispute.resolved", ref=f"dispute:{row.id}", actor=user,
                   summary=f"dispute #{row.id} resolved: {resolution}")
     uow.flush()
+    return row
+
+
+def get_dispute(uow: Uow, dispute_id: int) -> DisputeRecord:
+    row = uow.repo(WORK).find_dispute(dispute_id)
+    if row is None:
+        raise NotFoundError(f"no dispute #{dispute_id}")
     return row
 
 

@@ -10,7 +10,7 @@ from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import PromiseRecord
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.amounts import AmountError, parse_amount
-from cobro.kernel.errors import InvalidInputError
+from cobro.kernel.errors import InvalidInputError, NotFoundError
 from cobro.kernel.money import Money, MoneyError, check_currency
 from cobro.platform.uow import Uow
 from cobro.webhooks import service as webhooks
@@ -63,3 +63,11 @@ def add_promise(uow: Uow, *, customer: str, amount: str, currency: str, due_on: 
 
 def list_promises(uow: Uow, *, status: str = "") -> list[PromiseRecord]:
     return uow.repo(WORK).promises(status)
+
+
+def get_promise(uow: Uow, promise_id: int) -> PromiseRecord:
+    """One promise of the tenant (read through the listing: the repository has no single-row read yet)."""
+    found = next((p for p in uow.repo(WORK).promises("") if p.id == promise_id), None)
+    if found is None:
+        raise NotFoundError(f"no promise #{promise_id}")
+    return found

@@ -24,7 +24,10 @@ def list_tasks(uow: Uow, *, collector: str = "", status: str = "open") -> list[T
 
 
 def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note: str = "",
-                  promise_amount: str = "", promise_date: dt.date | None = None, user: str = "") -> TaskCompletion:
+                  promise_amount: str = "", promise_date: dt.date | None = None, user: str = "",
+                  dispute_reason: str = DisputeReason.OTHER) -> TaskCompletion:
+    """Close an open task with `outcome`; a promise outcome needs the amount and date, a dispute outcome opens a
+    dispute on the task's items with `dispute_reason` (one of the dispute reason codes)."""
     if outcome not in OUTCOMES:
         raise InvalidInputError(f"outcome must be one of {', '.join(OUTCOMES)}")
     done = TaskOutcome(outcome)
@@ -48,7 +51,7 @@ def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note:
         numbers = list(action.invoices) if action else []
         if not numbers:
             raise InvalidInputError("this task has no invoices to dispute; use `cobro dispute open`")
-        dispute = open_dispute(uow, customer=task.customer, invoices=numbers, reason_code=DisputeReason.OTHER,
+        dispute = open_dispute(uow, customer=task.customer, invoices=numbers, reason_code=dispute_reason,
                                today=today, owner=user or task.collector, note=note or "raised on a call")
         result = TaskCompletion(task_id, done, dispute=dispute.id)
     repo.complete_task(task.id, outcome=done, note=note, on=today)
