@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar, cast
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from cobro.kernel.errors import ConflictError
+from cobro.kernel.errors import ConflictError, NotFoundError
 from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
 from cobro.platform.actor import Actor
 from cobro.platform.tenants import Tenant, resolve_tenant
@@ -93,7 +94,14 @@ class UnitOfWork:
     def tenant(self) -> Tenant:
         """The tenant this unit of work acts for (raises NotFoundError, naming it, if it does not exist)."""
         if self._tenant is None:
-            self._tenant = resolve_tenant(self.session, self.tenant_code)
+            try:
+                self._tenant = resolve_tenant(self.session, self.tenant_code)
+            except (OperationalError, ProgrammingError) as exc:
+                if not _missing_table(exc):
+                    raise
+                self.session.rollback()
+                raise NotFoundError("this database has no cobro tables yet: run `cobro init` "
+                                    "(with the same --db or COBRO_DATABASE_URL)") from exc
         return self._tenant
 
     def repo(self, key: RepositoryKey[R]) -> R:
@@ -129,3 +137,10 @@ class UnitOfWork:
                 raise
             self.session.rollback()
             raise ConflictError(message) from exc
+
+
+def _missing_table(exc: Exception) -> bool:
+    """SQLite says "no such table", PostgreSQL "relation ... does not exist" (SQLSTATE 42P01)."""
+    text = str(exc)
+    return "no such table" in text or "UndefinedTable" in type(getattr(exc, "orig", None)).__name__ \
+        or ("does not exist" in text and "relation" in text)
