@@ -153,8 +153,10 @@ def test_a_dispute_outcome_carries_its_reason(client: TestClient) -> None:
 def test_holds_add_read_release_with_etags(client: TestClient, ledger_container: Container) -> None:
     missing = client.post("/api/v1/holds", json={"customer": "C001", "reason": ""})
     assert missing.status_code == 422 and missing.json()["detail"].startswith("body.reason")
-    assert client.post("/api/v1/holds", json={"customer": "C001", "reason": "x", "invoice": "F-005"}
-                       ).status_code == 422  # C003's invoice
+    other_customers = client.post("/api/v1/holds", json={"customer": "C001", "reason": "x", "invoice": "F-005"})
+    assert other_customers.status_code == 422 and other_customers.json()["detail"].startswith("invoice:")  # C003's
+    past = client.post("/api/v1/holds", json={"customer": "C001", "reason": "x", "until": "2025-06-01"})
+    assert past.status_code == 422 and past.json()["detail"].startswith("until:")
     assert client.get("/api/v1/holds", params={"active": "false"}).json()["items"] == []
 
     r = client.post("/api/v1/holds", json={"customer": "C001", "reason": "under review", "until": "2025-07-31",
@@ -193,7 +195,8 @@ def test_disputes_open_resolve_and_list(client: TestClient) -> None:
     assert bad.status_code == 422 and bad.json()["detail"].startswith("body.reason_code")
     too_much = client.post("/api/v1/disputes", json={"customer": "C001", "invoices": ["F-002"],
                                                      "reason_code": "price", "amount": "9999.00"})
-    assert too_much.status_code == 422 and "more than what is still open" in too_much.json()["detail"]
+    assert too_much.status_code == 422 and too_much.json()["detail"].startswith("amount:")
+    assert "more than what is still open" in too_much.json()["detail"]
     r = client.post("/api/v1/disputes", json={"customer": "C001", "invoices": ["F-002"], "reason_code": "price",
                                               "amount": "500.00", "resolve_by": "2025-07-15"})
     assert r.status_code == 201, r.text
@@ -213,7 +216,7 @@ def test_promises_and_payment_plans(client: TestClient) -> None:
     assert comma.status_code == 422 and comma.json()["detail"].startswith("body.amount")
     usd = client.post("/api/v1/promises", json={"customer": "C001", "amount": "10.00", "currency": "USD",
                                                 "due_on": "2025-07-10"})
-    assert usd.status_code == 422  # C001 owes nothing in USD
+    assert usd.status_code == 422 and usd.json()["detail"].startswith("currency:")  # C001 owes nothing in USD
     r = client.post("/api/v1/promises", json={"customer": "C001", "amount": "1000.00", "due_on": "2025-07-10"})
     assert r.status_code == 201 and r.headers["Location"] == f"/api/v1/promises/{r.json()['id']}"
     assert r.json()["pause_until"] == "2025-07-13" and r.json()["status"] == "pending"
@@ -222,7 +225,8 @@ def test_promises_and_payment_plans(client: TestClient) -> None:
 
     short = client.post("/api/v1/payment-plans", json={"customer": "C001", "invoices": ["F-001"], "instalments": [
         {"due_on": "2025-07-31", "amount": "400.00"}]})
-    assert short.status_code == 422 and "add up to" in short.json()["detail"]
+    assert short.status_code == 422 and short.json()["detail"].startswith("instalments:")
+    assert "add up to" in short.json()["detail"]
     assert client.get("/api/v1/payment-plans").json()["items"] == []
     plan = client.post("/api/v1/payment-plans", json={"customer": "C001", "invoices": ["F-001"], "instalments": [
         {"due_on": "2025-07-31", "amount": "600.00"}, {"due_on": "2025-08-31", "amount": "400.00"}]})
@@ -238,6 +242,11 @@ def test_exceptions_need_four_eyes_of_authenticated_callers(client: TestClient, 
     body = {"customer": "C001", "kind": "pause", "justification": "CFO asked for two weeks",
             "expires_on": "2025-07-15"}
     assert client.post("/api/v1/exceptions", json={**body, "kind": "forever"}).status_code == 422
+    lapsed = client.post("/api/v1/exceptions", json={**body, "expires_on": "2025-06-30"})
+    assert lapsed.status_code == 422 and lapsed.json()["detail"].startswith("expires_on:")
+    days = client.post("/api/v1/exceptions", json={**body, "kind": "longer_terms", "value": "999"})
+    assert days.status_code == 422 and days.json()["detail"].startswith("value:")
+    assert client.get("/api/v1/exceptions").json()["items"] == []  # nothing written
     sales = _as(client, ledger_container, "sales")
     r = client.post("/api/v1/exceptions", json=body, headers=sales)
     assert r.status_code == 201, r.text

@@ -20,15 +20,15 @@ def _check_value(kind: ExceptionKind, value: str) -> str:
     value = value.strip()
     if kind == ExceptionKind.LONGER_TERMS:
         if not value.isdigit() or not 1 <= int(value) <= 180:
-            raise InvalidInputError("longer_terms needs --value DAYS (1..180)")
+            raise InvalidInputError("value: longer_terms needs --value DAYS (1..180)")
     elif kind == ExceptionKind.HIGHER_LIMIT:
         try:
             amount, currency = value.split()
             Money.of(amount, currency)
         except (ValueError, MoneyError) as exc:
-            raise InvalidInputError("higher_limit needs --value 'AMOUNT CUR', e.g. '50000 EUR'") from exc
+            raise InvalidInputError("value: higher_limit needs --value 'AMOUNT CUR', e.g. '50000 EUR'") from exc
     elif kind == ExceptionKind.SKIP_STEP and not value:
-        raise InvalidInputError("skip_step needs --value STEP_ID")
+        raise InvalidInputError("value: skip_step needs --value STEP_ID")
     return value
 
 
@@ -45,13 +45,13 @@ def request(uow: Uow, *, customer: str, kind: str, justification: str, user: str
             today: dt.date, value: str = "") -> PolicyExceptionRecord:
     user = acting_user(uow, user)
     if kind not in {k.value for k in ExceptionKind}:
-        raise InvalidInputError(f"kind must be one of {', '.join(ExceptionKind)}")
+        raise InvalidInputError(f"kind: kind must be one of {', '.join(ExceptionKind)}")
     if not justification.strip():
-        raise InvalidInputError("an exception needs a justification")
+        raise InvalidInputError("justification: an exception needs a justification")
     if not user.strip():
         raise InvalidInputError("name the requester with --user")
     if expires_on <= today:
-        raise InvalidInputError("an exception must expire after today")
+        raise InvalidInputError("expires_on: an exception must expire after today")
     repo = uow.repo(WORK)
     cust = repo.customer(customer)
     the_kind = ExceptionKind(kind)

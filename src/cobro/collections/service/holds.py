@@ -22,16 +22,16 @@ REASON_CODES = tuple(r.value for r in DisputeReason)
 def add_hold(uow: Uow, *, customer: str, reason: str, today: dt.date, until: dt.date | None = None,
              invoice: str = "", user: str = "") -> HoldRecord:
     if not reason.strip():
-        raise InvalidInputError("a hold needs a reason")
+        raise InvalidInputError("reason: a hold needs a reason")
     if until is not None and until < today:
-        raise InvalidInputError("a hold cannot end in the past")
+        raise InvalidInputError("until: a hold cannot end in the past")
     repo = uow.repo(WORK)
     cust = repo.customer(customer)
     invoice_id = None
     if invoice:
         inv = repo.invoices([invoice]).get(invoice)
         if inv is None or inv.customer_id != cust.id:
-            raise InvalidInputError(f"{customer} has no invoice {invoice!r}")
+            raise InvalidInputError(f"invoice: {customer} has no invoice {invoice!r}")
         invoice_id = inv.id
     row = repo.add_hold(customer_id=cust.id, invoice_id=invoice_id, reason=reason, until=until, created_by=user)
     scope = f"invoice {invoice}" if invoice else "all items"
@@ -74,9 +74,9 @@ def open_dispute(uow: Uow, *, customer: str, invoices: list[str], reason_code: s
                  user: str = "") -> DisputeRecord:
     """Open a dispute; `user` is who records it (the timeline's actor), `owner` who must resolve it."""
     if reason_code not in REASON_CODES:
-        raise InvalidInputError(f"reason code must be one of {', '.join(REASON_CODES)}")
+        raise InvalidInputError(f"reason_code: reason code must be one of {', '.join(REASON_CODES)}")
     if not invoices:
-        raise InvalidInputError("a dispute names at least one invoice")
+        raise InvalidInputError("invoices: a dispute names at least one invoice")
     repo = uow.repo(WORK)
     cust, found, currency = _own_invoices(repo, customer, invoices, "a dispute")
     minor = 0
@@ -84,12 +84,12 @@ def open_dispute(uow: Uow, *, customer: str, invoices: list[str], reason_code: s
         try:
             minor = parse_minor(str(amount), currency)  # the one grammar: no silent rounding, inside the bound
         except (MoneyError, AmountError) as exc:
-            raise InvalidInputError(f"{amount!r} is not an amount: {exc}") from exc
+            raise InvalidInputError(f"amount: {amount!r} is not an amount: {exc}") from exc
         if minor <= 0:
-            raise InvalidInputError("the disputed amount must be positive")
+            raise InvalidInputError("amount: the disputed amount must be positive")
         open_total = sum(m for _, m in repo.open_instalments([inv.id for inv in found.values()]))
         if minor > open_total:
-            raise InvalidInputError(f"the disputed amount {format_minor(minor, currency)} {currency} is more than what is "
+            raise InvalidInputError(f"amount: the disputed amount {format_minor(minor, currency)} {currency} is more than what is "
                                     f"still open on {', '.join(invoices)} ({format_minor(open_total, currency)} {currency})")
     row = repo.add_dispute(customer_id=cust.id, invoice_ids=sorted(i.id for i in found.values()),
                            reason_code=DisputeReason(reason_code), amount_minor=minor, currency=currency, owner=owner,
@@ -136,19 +136,19 @@ def add_plan(uow: Uow, *, customer: str, invoices: list[str], schedule: list[tup
     """A payment plan replaces the open instalments of `invoices` by `schedule`; its total must equal their
     open amount, so nothing is forgiven or added silently."""
     if not invoices or not schedule:
-        raise InvalidInputError("a plan needs invoices and at least one instalment")
+        raise InvalidInputError("instalments: a plan needs invoices and at least one instalment")
     repo = uow.repo(WORK)
     cust, found, currency = _own_invoices(repo, customer, invoices, "a plan")
     covered = repo.open_instalments([inv.id for inv in found.values()])
     if already := {i for i, _ in covered} & repo.covered_instalments(cust.id):
-        raise InvalidInputError(f"{len(already)} instalment(s) are already in an active plan")
+        raise InvalidInputError(f"invoices: {len(already)} instalment(s) are already in an active plan")
     open_total = sum(m for _, m in covered)
     try:
         parts = [(day, parse_minor(str(a), currency)) for day, a in schedule]
     except (MoneyError, AmountError) as exc:
-        raise InvalidInputError(f"bad instalment amount: {exc}") from exc
+        raise InvalidInputError(f"instalments: bad instalment amount: {exc}") from exc
     if sum(m for _, m in parts) != open_total:
-        raise InvalidInputError(f"the plan's instalments add up to {format_minor(sum(m for _, m in parts), currency)} but "
+        raise InvalidInputError(f"instalments: the plan's instalments add up to {format_minor(sum(m for _, m in parts), currency)} but "
                                 f"the covered items are open for {format_minor(open_total, currency)} {currency}")
     plan = repo.add_plan(customer_id=cust.id, currency=currency, total_minor=open_total, covered=[i for i, _ in covered],
                          instalments=sorted(parts), agreed_on=today, created_by=user, note=note)
@@ -173,8 +173,8 @@ def _own_invoices(repo: WorkRepository, customer: str, invoices: list[str],
     found = repo.invoices(invoices)
     missing = [n for n in invoices if n not in found or found[n].customer_id != cust.id]
     if missing:
-        raise InvalidInputError(f"{customer} has no invoice(s) {', '.join(missing)}")
+        raise InvalidInputError(f"invoices: {customer} has no invoice(s) {', '.join(missing)}")
     currencies = {inv.currency for inv in found.values()}
     if len(currencies) != 1:
-        raise InvalidInputError(f"{what} covers invoices in one currency")
+        raise InvalidInputError(f"invoices: {what} covers invoices in one currency")
     return cust, found, currencies.pop()

@@ -24,31 +24,31 @@ def add_promise(uow: Uow, *, customer: str, amount: str, currency: str, due_on: 
     """`currency` "" means the currency the customer owes in (refused when it owes in several). A promise only
     pauses the items in its currency, so one in a currency with nothing open would pause nothing: refused."""
     if due_on < today:
-        raise InvalidInputError("a promise to pay is for today or later")
+        raise InvalidInputError("due_on: a promise to pay is for today or later")
     repo = uow.repo(WORK)
     cust = repo.customer(customer)
     owed = repo.open_currencies(cust.id)
     if not currency:
         if len(owed) != 1:
-            raise InvalidInputError(f"{customer} has no open invoices; nothing to promise" if not owed else
-                                    f"{customer} owes in {', '.join(owed)}: say which with --currency")
+            raise InvalidInputError(f"customer: {customer} has no open invoices; nothing to promise" if not owed else
+                                    f"currency: {customer} owes in {', '.join(owed)}: say which with --currency")
         currency = owed[0]
     try:
         # the one grammar (kernel.amounts): no silent rounding, no 1e30, inside the bound
         money = Money.of(parse_amount(str(amount), check_currency(currency)), currency)
     except (MoneyError, AmountError) as exc:
-        raise InvalidInputError(f"{amount!r} {currency} is not an amount: {exc}") from exc
+        raise InvalidInputError(f"amount: {amount!r} {currency} is not an amount: {exc}") from exc
     if not money.is_positive():
-        raise InvalidInputError("a promise is for a positive amount")
+        raise InvalidInputError("amount: a promise is for a positive amount")
     if money.currency not in owed:
-        raise InvalidInputError(f"{customer} has nothing open in {money.currency} "
+        raise InvalidInputError(f"currency: {customer} has nothing open in {money.currency} "
                                 f"(open: {', '.join(owed) or 'nothing'}); the promise would pause nothing")
     if grace_days is None:  # the customer's policy says how long a promise pauses dunning after its date
         chosen = policy_book(uow).for_customer(cust.id, cust.segment)
         grace_days = chosen[2].promise_grace_days if chosen else DEFAULT_GRACE_DAYS
     grace = grace_days
     if not 0 <= grace <= 60:
-        raise InvalidInputError("grace days must be 0..60")
+        raise InvalidInputError("grace_days: grace days must be 0..60")
     row = repo.add_promise(customer_id=cust.id, currency=money.currency, amount_minor=money.to_minor(),
                            promised_on=today, due_on=due_on, grace_days=grace, contact=contact, channel=channel,
                            task_id=task_id, created_by=user)

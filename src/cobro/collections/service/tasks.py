@@ -29,7 +29,7 @@ def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note:
     """Close an open task with `outcome`; a promise outcome needs the amount and date, a dispute outcome opens a
     dispute on the task's items with `dispute_reason` (one of the dispute reason codes)."""
     if outcome not in OUTCOMES:
-        raise InvalidInputError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise InvalidInputError(f"outcome: outcome must be one of {', '.join(OUTCOMES)}")
     done = TaskOutcome(outcome)
     repo = uow.repo(WORK)
     task = repo.find_task(task_id)
@@ -50,7 +50,7 @@ def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note:
     elif done == TaskOutcome.DISPUTE:
         numbers = list(action.invoices) if action else []
         if not numbers:
-            raise InvalidInputError("this task has no invoices to dispute; use `cobro dispute open`")
+            raise InvalidInputError("outcome: this task has no invoices to dispute; use `cobro dispute open`")
         dispute = open_dispute(uow, customer=task.customer, invoices=numbers, reason_code=dispute_reason,
                                today=today, owner=user or task.collector, note=note or "raised on a call")
         result = TaskCompletion(task_id, done, dispute=dispute.id)
