@@ -188,3 +188,17 @@ def test_a_role_without_ledger_write_records_nothing(client: TestClient, ledger_
     assert client.post("/api/v1/payments", json=PAYMENT, headers=headers).status_code == 403
     assert client.get("/api/v1/invoices", headers=headers).status_code == 200
     assert open_eur(client) == "4400.50"
+
+
+def test_a_recorded_payment_is_announced_once_committed(client: TestClient, ledger_container: Container) -> None:
+    from cobro.webhooks import service as webhooks
+
+    with ledger_container.uow() as uow:
+        webhooks.subscribe(uow, url="http://127.0.0.1:9/hooks", events=["payment.applied"])
+        uow.commit()
+    assert client.post("/api/v1/payments", json={**PAYMENT, "amount": "-1"}).status_code == 422
+    r = client.post("/api/v1/payments", json=PAYMENT)
+    assert r.status_code == 201
+    with ledger_container.uow() as uow:
+        sent = webhooks.deliveries(uow)
+    assert [(d.event_type, d.entity) for d in sent] == [("payment.applied", f"payment:{r.json()['id']}")]

@@ -266,8 +266,4 @@ class PaymentOut(BaseModel):
 
 
 def payment_out(p: PaymentView) -> PaymentOut:
-    return PaymentOut(id=p.id, reference=p.reference, customer_code=p.customer_code, date=p.date,
-                      currency=p.amount.currency, amount=p.amount.format_plain(),
-                      unapplied=p.unapplied.format_plain(), method=p.method,
-                      allocations=[AllocationOut(invoice_number=a.invoice_number, seq=a.seq,
-                                                 amount=a.amount.format_plain()) for a in p.allocations])
+    return PaymentOut.model_validate({"id": p.id, **p.as_json()})

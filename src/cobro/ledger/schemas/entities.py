@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from cobro.kernel.money import Money
 from cobro.kernel.types import Channel, ContactRole, DocumentKind, InvoiceStatus
@@ -232,3 +233,11 @@ class PaymentView:
     unapplied: Money
     method: str
     allocations: tuple[AllocationView, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The payment as the API answers it and the `payment.applied` webhook carries it."""
+        return {"reference": self.reference, "customer_code": self.customer_code, "date": self.date.isoformat(),
+                "currency": self.amount.currency, "amount": self.amount.format_plain(),
+                "unapplied": self.unapplied.format_plain(), "method": self.method,
+                "allocations": [{"invoice_number": a.invoice_number, "seq": a.seq, "amount": a.amount.format_plain()}
+                                for a in self.allocations]}

@@ -33,6 +33,7 @@ from cobro.ledger.schemas.entities import (
 )
 from cobro.ledger.schemas.statement import CustomerProfile
 from cobro.platform.uow import Uow
+from cobro.webhooks import service as webhooks
 
 MAX_NUMBER: Final = 64
 MAX_REFERENCE: Final = 120
@@ -191,8 +192,11 @@ def create_payment(uow: Uow, *, values: PaymentInput) -> PaymentView:
         auto, unapplied = allocate(Payment(reference, customer.code, values.date, amount, values.invoice_numbers),
                                    [item for _, item in items])
         chosen = [(by_key[(a.invoice_number, a.seq)], a) for a in auto]
-    return repo.record_payment(customer_id=customer.id, reference=reference, date=values.date, amount=amount,
-                               allocations=chosen, unapplied=unapplied, method=values.method.strip()[:30])
+    recorded = repo.record_payment(customer_id=customer.id, reference=reference, date=values.date, amount=amount,
+                                   allocations=chosen, unapplied=unapplied, method=values.method.strip()[:30])
+    # in this transaction: a subscriber hears of the payment only once it is committed
+    webhooks.emit(uow, "payment.applied", entity=f"payment:{recorded.id}", data=recorded.as_json())
+    return recorded
 
 
 def list_payments(uow: Uow, *, query: PaymentQuery, after: Cursor, limit: int) -> list[PaymentView]:
