@@ -15,6 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.identity.domain import (
     MAX_PASSWORD_LENGTH,
     Role,
@@ -102,6 +104,12 @@ def _find(uow: Uow, email: str) -> UserRow:
     return row
 
 
+def _audit(uow: Uow, entity: str, entity_id: str, action: str, before: dict[str, object] | None,
+           after: dict[str, object] | None) -> None:
+    """Users, roles and keys are audited in the tenant the acting unit of work is in (users themselves are global)."""
+    audit.record(uow, Change(entity, entity_id, action, before, after))
+
+
 # --- users and roles -------------------------------------------------------------------------------------
 
 def create_user(uow: Uow, *, email: str, password: str, display_name: str = "") -> User:
@@ -113,6 +121,7 @@ def create_user(uow: Uow, *, email: str, password: str, display_name: str = "") 
     row = repo.add_user(email=address, display_name=display_name.strip() or address,
                         password_hash=_hasher().hash(password))
     uow.flush()
+    _audit(uow, "user", address, "create", None, {"email": address, "active": True})
     return _user(uow, row)
 
 
@@ -121,6 +130,7 @@ def set_password(uow: Uow, *, email: str, password: str) -> User:
     _check_password(password, row.email)
     uow.repo(IDENTITY).set_password_hash(row.id, _hasher().hash(password))
     uow.flush()
+    _audit(uow, "user", row.email, "set_password", None, None)  # that it changed, never the hash
     return _user(uow, row)
 
 
@@ -138,6 +148,7 @@ def add_membership(uow: Uow, *, email: str, tenant: str, role: str, default: boo
     first = not repo.memberships_of(row.id)
     repo.set_membership(user_id=row.id, tenant_id=tenant_id, role=the_role, is_default=default or first)
     uow.flush()
+    _audit(uow, "membership", f"{row.email}@{tenant}", "grant", None, {"role": the_role, "default": default or first})
     return _user(uow, row)
 
 
@@ -147,6 +158,7 @@ def set_active(uow: Uow, *, email: str, active: bool) -> User:
     row = _find(uow, email)
     uow.repo(IDENTITY).set_active(row.id, active)
     uow.flush()
+    _audit(uow, "user", row.email, "reactivate" if active else "deactivate", {"active": row.active}, {"active": active})
     fresh = uow.repo(IDENTITY).user_by_id(row.id)
     assert fresh is not None
     return _user(uow, fresh)
@@ -279,6 +291,7 @@ def create_api_key(uow: Uow, *, name: str, role: str, created_by: str) -> Issued
     repo.add_api_key(tenant_id=uow.tenant.id, prefix=prefix, secret_hash=digest(secret), name=name.strip()[:120],
                      role=the_role, created_by=created_by)
     uow.flush()
+    _audit(uow, "api_key", prefix, "create", None, {"name": name.strip()[:120], "role": the_role})
     found = repo.api_key(prefix)
     assert found is not None  # just written in this transaction
     return IssuedApiKey(_api_key(*found), secret)
@@ -295,6 +308,7 @@ def revoke_api_key(uow: Uow, *, prefix: str, now: dt.datetime) -> ApiKey:
         raise NotFoundError(f"no API key {prefix.strip()!r} in tenant {uow.tenant.code!r}")
     repo.revoke_api_key(found[0].prefix, now)
     uow.flush()
+    _audit(uow, "api_key", found[0].prefix, "revoke", {"revoked": False}, {"revoked": True})
     again = repo.api_key(found[0].prefix)
     assert again is not None
     return _api_key(*again)

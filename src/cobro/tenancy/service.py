@@ -6,8 +6,13 @@ purpose)` before they print it: a missing field is an error that names the field
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.delivery.service.documents import shipped_templates
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 from cobro.platform.uow import Uow
@@ -39,6 +44,7 @@ def create_tenant(uow: Uow, *, code: str, name: str, changes: ProfileChanges | N
     key = repo.add_tenant(code, name)
     repo.save_profile(key.id, profile)
     uow.flush()
+    audit.record(uow, Change("tenant", code, "create", None, {"name": name, **_audited(profile)}))
     return TenantProfile(key.code, key.name, profile)
 
 
@@ -66,6 +72,11 @@ def update_profile(uow: Uow, *, code: str, changes: ProfileChanges, name: str | 
         repo.rename(key.id, name.strip())
     repo.save_profile(key.id, profile)
     uow.flush()
+    before, after = _audited(current), _audited(profile)
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    if changed or (name is not None and name.strip() != key.name):
+        audit.record(uow, Change("tenant_profile", code, "update", {k: before.get(k) for k in changed},
+                                 {k: after[k] for k in changed}))
     return TenantProfile(key.code, name.strip() if name is not None else key.name, profile)
 
 
@@ -105,6 +116,15 @@ def require(profile: TenantProfile, fields: Sequence[str], purpose: str) -> None
     lacking = missing_fields(profile.profile, fields)
     if lacking:
         raise MissingProfileError(missing_message(profile.code, lacking, purpose), lacking)
+
+
+def _audited(profile: Profile) -> dict[str, Any]:
+    """The profile as the audit log keeps it: the logo by type, size and digest, not its bytes."""
+    state = asdict(profile)
+    logo = profile.logo
+    state["logo"] = None if logo is None else {"media_type": logo.media_type, "bytes": len(logo.data),
+                                               "sha256": hashlib.sha256(logo.data).hexdigest()[:16]}
+    return state
 
 
 def _find(key: TenantKey | None, code: str) -> TenantKey:

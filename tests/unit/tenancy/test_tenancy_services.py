@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cobro.audit.repository import AUDIT
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from cobro.tenancy.domain import LETTER_FIELDS, Profile
 from cobro.tenancy.repository import TENANCY, TenantKey
@@ -18,7 +19,7 @@ from cobro.tenancy.service import (
     show_tenant,
     update_profile,
 )
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork, InMemoryAudit
 
 
 class InMemoryTenancyRepository:
@@ -58,7 +59,11 @@ def test_create_flushes_and_defaults_the_legal_name() -> None:
     uow, _ = fake()
     made = create_tenant(uow, code="acme", name="Acme SL", changes=ProfileChanges(iban="ES91 2100 0418 4502 0005 1332"))
     assert (made.code, made.profile.legal_name, made.profile.iban) == ("acme", "Acme SL", "ES9121000418450200051332")
-    assert uow.flushes == 1 and not uow.committed
+    assert uow.flushes >= 1 and not uow.committed
+    audit_log = uow.repo(AUDIT)
+    assert isinstance(audit_log, InMemoryAudit)
+    [entry] = audit_log.rows  # the creation is audited (in the caller's transaction)
+    assert (entry["entity"], entry["entity_id"], entry["action"]) == ("tenant", "acme", "create")
     assert [t.code for t in list_tenants(uow).tenants] == ["acme", "default"]
     with pytest.raises(ConflictError, match="already exists"):
         create_tenant(uow, code="acme", name="Again")
