@@ -9,19 +9,40 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import AuditQuery
 from cobro.platform.container import Container
 from cobro.tenancy.schemas import ProfileChanges
 from cobro.tenancy.service import update_profile
-from tests.e2e.auth import add_user, bearer
+from cobro.webhooks import service as webhooks
+from tests.e2e.auth import ADMIN, add_user, bearer
 
-# a call 15 days after the due date; escalation (with a credit stop) 80 days after it, over EUR 300.  On the
-# small ledger C001's oldest item (F-001, due 03-31) is 91 days late: escalation; C002's (F-004) 60: a call.
+# a call 15 days after the due date; escalation (with a credit stop) 80 days after it, over EUR 300
 POLICY = """policy: api_test
 steps:
   - id: call
     trigger: {days: 15, from: due_date, unit: calendar_days}
     channel: call_task
     task: {due_in_days: 2}
+  - id: escalation
+    trigger: {days: 80, from: due_date, unit: calendar_days}
+    channel: escalation
+    escalation:
+      total_over: {EUR: "300.00"}
+      credit_stop: true
+"""
+# The cycle tests give each case a one-step policy, so what is planned does not hang on how a first cycle
+# enters a longer sequence: the tenant's default calls (C002's F-004 is 60 days late: a call), the construction
+# segment (C001, oldest item F-001 91 days late) escalates.
+CALLS = """policy: calls
+steps:
+  - id: call
+    trigger: {days: 15, from: due_date, unit: calendar_days}
+    channel: call_task
+    task: {due_in_days: 2}
+"""
+ESCALATE = """policy: escalate
+steps:
   - id: escalation
     trigger: {days: 80, from: due_date, unit: calendar_days}
     channel: escalation
@@ -36,8 +57,13 @@ PROFILE = ProfileChanges(
     sender_email="cobros@prueba.example", signature="Marta Ruiz", language="es", currency="EUR")
 
 
+def _policies(client: TestClient) -> None:
+    assert client.post("/api/v1/policies", json={"yaml": CALLS}).status_code == 201
+    assert client.post("/api/v1/policies", json={"yaml": ESCALATE, "segment": "construction"}).status_code == 201
+
+
 def _policy_and_cycle(client: TestClient) -> dict[str, Any]:
-    assert client.post("/api/v1/policies", json={"yaml": POLICY}).status_code == 201
+    _policies(client)
     r = client.post("/api/v1/cycles", json={"as_of": "2025-06-30"})
     assert r.status_code == 201, r.text
     return dict(r.json())
@@ -86,7 +112,7 @@ def test_policies_validate_apply_list_and_refuse_bad_yaml(client: TestClient, le
 
 
 def test_preview_plans_without_writing_and_a_run_stores_its_actions(client: TestClient) -> None:
-    assert client.post("/api/v1/policies", json={"yaml": POLICY}).status_code == 201
+    _policies(client)
     preview = client.get("/api/v1/policies/preview", params={"as_of": "2025-06-30"})
     assert preview.status_code == 200, preview.text
     planned = {(a["customer"], a["step"]) for a in preview.json()["actions"]}
@@ -325,3 +351,25 @@ def test_credit_checks_and_terms_letters(client: TestClient, ledger_container: C
 def test_a_foreign_cursor_is_refused_naming_the_parameter(client: TestClient, cursor: str) -> None:
     r = client.get("/api/v1/holds", params={"cursor": cursor})
     assert r.status_code == 422 and r.json()["detail"].startswith("cursor:")
+
+
+def test_changes_made_over_the_api_are_audited_as_the_caller_and_reach_webhook_subscribers(
+        client: TestClient, ledger_container: Container) -> None:
+    with ledger_container.uow() as uow:
+        webhooks.subscribe(uow, url="https://erp.example/hooks", events=[
+            "exception.requested", "exception.approved", "exception.rejected", "dispute.opened"])
+        uow.commit()
+    sales = _as(client, ledger_container, "sales")
+    body = {"customer": "C001", "kind": "pause", "justification": "CFO asked", "expires_on": "2025-07-15"}
+    ex = client.post("/api/v1/exceptions", json=body, headers=sales).json()
+    assert client.post(f"/api/v1/exceptions/{ex['id']}/approve").status_code == 200
+    # a refused request (bad field) and a refused decision emit nothing
+    assert client.post("/api/v1/exceptions", json={**body, "expires_on": "2025-06-01"}).status_code == 422
+    assert client.post(f"/api/v1/exceptions/{ex['id']}/reject").status_code == 409
+    with ledger_container.uow() as uow:
+        sent = [(d.event_type, d.entity) for d in webhooks.deliveries(uow)]
+        entries = audit.history(uow, AuditQuery(entity="exception", entity_id=str(ex["id"])))
+    assert sorted(sent) == [("exception.approved", f"exception:{ex['id']}"),
+                            ("exception.requested", f"exception:{ex['id']}")]
+    assert [(e.action, e.actor_kind, e.actor_name) for e in entries] == [
+        ("request", "user", "sales@example.com"), ("approved", "user", ADMIN)]
