@@ -98,7 +98,11 @@ def load_yaml(text: str, *, limits: InputLimits = DEFAULT_LIMITS, decimals: bool
     """Parse one YAML document within `limits`; `decimals` reads floats as Decimal.  Raises YamlError."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.yaml_bytes:
         raise YamlError(f"larger than {limits.yaml_bytes} bytes: refused")
-    loader = (_DecimalLoader if decimals else _BoundedLoader)(text)
+    try:  # the reader checks the characters as it is built: a control character is refused here
+        loader = (_DecimalLoader if decimals else _BoundedLoader)(text)
+    except yaml.reader.ReaderError as exc:
+        raise YamlError(f"not valid YAML: character #x{exc.character:04x} at offset {exc.position} is not "
+                        "allowed") from exc
     loader.limits = limits
     try:
         return loader.get_single_data()

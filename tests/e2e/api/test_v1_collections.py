@@ -87,6 +87,9 @@ def test_policies_validate_apply_list_and_refuse_bad_yaml(client: TestClient, le
     bad = client.post("/api/v1/policies/validate", json={"yaml": "policy: x\nsteps: 3\n"}).json()
     assert bad["valid"] is False and bad["problems"][0]["path"] == "steps"
 
+    control = client.post("/api/v1/policies/validate", json={"yaml": "policy: x\x1f\n"})  # refused by the reader
+    assert control.status_code == 200 and "#x001f" in control.json()["problems"][0]["message"]
+    assert client.post("/api/v1/policies", json={"yaml": "policy: x\x1f\n"}).status_code == 422
     refused = client.post("/api/v1/policies", json={"yaml": "policy: x\nsteps: 3\n"})
     assert refused.status_code == 422 and refused.json()["detail"].startswith("yaml:")
     assert "steps" in refused.json()["detail"]
