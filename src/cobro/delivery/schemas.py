@@ -150,6 +150,9 @@ class MessageContext:
     interest: InterestPart | None = None
     interest_reference: str = ""
     terms: TermsPart | None = None
+    # the days earlier notices of this debt were actually delivered (sent, or imported from another system):
+    # a template may speak of "our earlier notices" only when there are some
+    earlier_notices: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

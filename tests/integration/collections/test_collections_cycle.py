@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from collections_builder import Ledger
+from collections_builder import POLICY, Ledger
 from sqlalchemy import func, select
 
 from cobro.collections.records import (
@@ -110,7 +110,9 @@ def test_payment_closes_the_episode_and_a_new_one_starts(container: Container) -
 
 def test_escalation_opens_a_case_and_flags_credit_stop(container: Container) -> None:
     book = Ledger(container)
-    book.policy()
+    # a policy that lets a case with no earlier action enter at the escalation (the default enters at the first
+    # reminder: test_collections_onboarding.py)
+    book.policy(POLICY.read_text() + "onboarding: {entry_step: escalation}\n")
     c = book.customer("ACME")
     small = book.customer("SMALL")
     book.invoice(c, "F-1", D(2025, 9, 1), "500.00")

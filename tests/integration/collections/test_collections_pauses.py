@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from collections_builder import Ledger
+from collections_builder import POLICY, Ledger
 from sqlalchemy import select
 from test_collections_cycle import cycle, steps
 
@@ -139,6 +139,7 @@ def test_payment_plan_replaces_the_schedule(container: Container, book: Ledger) 
 
 
 def test_call_task_outcome_promise(container: Container, book: Ledger) -> None:
+    book.policy(POLICY.read_text() + "onboarding: {entry_step: call}\n")  # a first case may start at the call
     c = book.customer("ACME")
     book.invoice(c, "F-1", D(2025, 9, 1))
     assert steps(cycle(container, D(2025, 9, 22))) == [("ACME", "call")]

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from collections_builder import Ledger  # type: ignore[import-not-found]
+from collections_builder import POLICY, Ledger  # type: ignore[import-not-found]
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -50,7 +50,8 @@ def test_cycle_letter_and_evidence_pack_use_the_operator_rates(container: Contai
                                                                  tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     ledger = Ledger(container)
-    ledger.policy()
+    # enter a case with no earlier action at the formal letter (the default would send a first reminder)
+    ledger.policy(POLICY.read_text() + "onboarding: {entry_step: formal_letter}\n")
     cid = ledger.customer("RT1")
     ledger.invoice(cid, "F-RT-1", DUE, "1200.00")
     ops = _operator_rates(tmp_path)

@@ -26,7 +26,7 @@ from cobro.delivery.service.deliver import Deliverer, make_deliverer
 from cobro.ledger.records import CustomerRow
 from cobro.platform.container import Container
 from cobro.platform.settings import Settings
-from tests.integration.collections.collections_builder import Ledger
+from tests.integration.collections.collections_builder import POLICY, Ledger
 from tests.integration.delivery.servers import SmtpSink, start_smtp
 from tests.integration.delivery.test_deliver import MovableClock
 
@@ -46,7 +46,8 @@ def sink() -> Iterator[tuple[int, SmtpSink]]:
 @pytest.fixture
 def book(container: Container) -> Ledger:
     b = Ledger(container)
-    b.policy()
+    # the formal letters below are first actions: let a case with no earlier action enter there
+    b.policy(POLICY.read_text() + "onboarding: {entry_step: formal_letter}\n")
     return b
 
 

@@ -45,6 +45,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "terms": {"description": "30 días fecha factura", "days": 30},
     "interest": {"rate": "10.15", "amount": "87.12", "currency": "EUR"},
     "compensation": {"amount": "40.00", "currency": "EUR"},
+    "earlier_notices": ["2026-02-10", "2026-03-02"],  # two notices delivered before this one
 }
 
 

@@ -95,3 +95,19 @@ def test_language_resolution() -> None:
     assert split_language("en") == ("en", "en_GB")
     assert split_language("fr") == ("es", "es_ES")
     assert split_language("") == ("es", "es_ES")
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_no_template_claims_an_earlier_notice_the_timeline_does_not_hold(
+        renderer: Renderer, variables: dict[str, Any], language: str) -> None:
+    claims = {"es": ("Pese a nuestros avisos anteriores", "Ya le escribimos anteriormente", "se le haya pasado"),
+              "en": ("Despite our previous reminders", "We wrote to you earlier", "slipped through")}[language]
+    with_notices = {t: renderer.render(t, language, variables) for t in ("final_notice", "reminder_2")}
+    assert claims[0] in with_notices["final_notice"].text and claims[1] in with_notices["reminder_2"].text
+    variables["earlier_notices"] = ()
+    for template in ("reminder_pre_due", "reminder_1", "reminder_2", "whatsapp_reminder", "final_notice"):
+        out = renderer.render(template, language, variables)
+        for claim in claims:
+            assert claim not in out.text and claim not in out.html, (template, claim)
+    first = renderer.render("reminder_1", language, variables)  # the sample's items are months overdue
+    assert ("por primera vez" if language == "es" else "first notice") in first.text

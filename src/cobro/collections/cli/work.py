@@ -62,6 +62,9 @@ def cycle_run(ctx: typer.Context, as_of: AsOfOpt = None,
                 [{**a, "items": len(a["items"])} for a in data["actions"][:200]],
                 ["customer", "currency", "step", "channel", "items", "total", "reason"])
     console.print(" ".join(f"{k}={v}" for k, v in data["counts"].items()))
+    if data["onboarding"]:  # customers with no action recorded before: where they enter the sequence
+        print_table("Onboarding: customers entering the sequence", data["onboarding"],
+                    ["step", "currency", "customers", "total"])
     for p in data["problems"]:
         console.print(f"[yellow]warning:[/] {p}")
 

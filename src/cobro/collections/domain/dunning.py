@@ -11,6 +11,9 @@ Semantics (docs/collections.md §2):
   from the date that step was done.  The case wants the most advanced of these that passes its amount test.
 * **Catch-up.**  Only that most advanced step is planned, once; skipped steps are never sent late, and a step
   earlier than one already done is never planned.
+* **Onboarding.**  A case with no action ever recorded (a tenant's first cycle, a customer's first episode)
+  enters at the policy's entry step instead of the most advanced one it reached; its episode is then *paced*:
+  each later due-date step waits the policy's spacing after the step before it (docs/collections.md).
 * **Grouping.**  One action lists every eligible item at that stage: items in the pre-due window for a pre-due
   step, all overdue items otherwise.
 """
@@ -39,6 +42,8 @@ from cobro.collections.domain.policy import Policy, Step, Trigger
 from cobro.kernel.calendar import Calendar, add_business_days, business_days_between, next_business_day
 from cobro.kernel.money import format_minor
 
+ONBOARDING = "onboarding:"  # how an onboarding entry's reason starts: the stored mark of a paced episode
+
 
 @dataclass(frozen=True, slots=True)
 class DoneStep:
@@ -55,6 +60,8 @@ class CaseHistory:
     opened_on: dt.date | None = None
     done: tuple[DoneStep, ...] = ()
     last_episode: int = 0  # the highest episode ever used, open or closed
+    acted: bool = False  # some action (any episode, or imported from another system) was ever recorded
+    paced: bool = False  # the open episode entered through onboarding: later steps keep the policy's spacing
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,7 @@ class PlannedAction:
     items: tuple[PlannedItem, ...]
     total_minor: int
     reason: str
+    onboarding: bool = False  # the entry step of a case that never had an action (capped, not caught up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +235,7 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
                 text = (f"step '{step.id}' fires {step.trigger.describe()} ('{base.step}' on "
                         f"{base.on.isoformat()} → {when.isoformat()})")
                 candidates[i] = partial(str, text)
+    onboarding = _pace(candidates, case, policy, schedule, done, last_done, skip)
     broken = [p for p in case.promises if p.status == "broken" and p.currency == case.currency
               and hist.opened_on is not None and (p.evaluated_on or as_of) >= hist.opened_on]
     broken_escalates: set[int] = set()
@@ -263,15 +272,22 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
         missed = [s.id for j, s in enumerate(policy.steps) if last_done < j < i and s.id not in done
                   and not pre_due[j]]
         reason = candidates[i]() + f"; {len(chosen)} item(s), {_fmt(total, case.currency)}"
-        if missed:
+        if onboarding and i == entry_step(policy, skip):
+            reason = (f"{ONBOARDING} no earlier action recorded, entering at '{step.id}' (the debt reached "
+                      f"'{policy.steps[onboarding - 1].id}'); {len(chosen)} item(s), {_fmt(total, case.currency)}")
+        elif missed:
             reason += f"; catch-up: not sending the earlier step(s) {', '.join(missed)}"
         planned = tuple([PlannedItem(it, elig_amount[it.instalment_id], (as_of - it.due_date).days)
                          for it in sorted(chosen, key=_BY_DUE)])
-        action = PlannedAction(step, i, planned, total, reason)
+        action = PlannedAction(step, i, planned, total, reason,
+                               onboarding=bool(onboarding) and i == entry_step(policy, skip))
         break
 
+    paced_from = (DoneStep(action.step.id, action.index, as_of) if action is not None and action.onboarding
+                  else max(done.values(), key=lambda d: d.index) if hist.paced and done and action is None
+                  else None)
     next_step, next_on = _next(policy, schedule, eligible, done, action=action,
-                              last_done=last_done, skip=skip)
+                              last_done=last_done, skip=skip, paced_from=paced_from)
     views: tuple[ItemView, ...] = ()
     if explain:
         views = tuple(
@@ -283,8 +299,54 @@ def plan_case(case: CaseInput, policy: Policy, schedule: Schedule, *, explain: b
                         opens, closes, action, next_step, next_on, pauses.notes, views, tuple(skipped))
 
 
+def _pace(candidates: dict[int, Callable[[], str]], case: CaseInput, policy: Policy, schedule: Schedule,
+          done: dict[str, DoneStep], last_done: int, skip: set[str]) -> int:
+    """Onboarding, in place on `candidates`.  A case that never had an action keeps no due-date step beyond the
+    entry step (returns 1 + the furthest step it dropped, 0 when it dropped none); a paced episode keeps only the
+    next step, and only once the policy's spacing since the last step done has passed."""
+    entry = entry_step(policy, skip)
+    hist = case.history
+    if entry >= 0 and not hist.acted and not done:
+        above = [j for j in candidates if j > entry]
+        if not above:
+            return 0
+        for j in above:
+            del candidates[j]
+        candidates.setdefault(entry, partial(str, ""))
+        return max(above) + 1
+    if hist.paced and done:
+        last = max(done.values(), key=lambda d: d.index)
+        following = [j for j in range(last_done + 1, len(policy.steps))
+                     if not schedule.pre_due[j] and policy.steps[j].id not in skip]
+        for j in [j for j in candidates if j > last_done and policy.steps[j].trigger.anchor == "due_date"]:
+            if not following or j != following[0] or schedule.as_of < spaced(schedule, last, j):
+                del candidates[j]
+    return 0
+
+
+def entry_step(policy: Policy, skip: set[str]) -> int:
+    """The onboarding entry step, or the first later overdue step when an approved exception skips it."""
+    entry = policy.entry_index()
+    while 0 <= entry < len(policy.steps) and policy.steps[entry].id in skip:
+        entry += 1
+    return entry if entry < len(policy.steps) else -1
+
+
+def spaced(schedule: Schedule, last: DoneStep, index: int) -> dt.date:
+    """When step `index` fires in a paced episode: the policy's gap between it and the last step done, counted
+    from the day that step was done (in the steps' unit when they share one; else the calendar gap the two
+    triggers leave on a debt falling due that day)."""
+    before, after = schedule.policy.steps[last.index].trigger, schedule.policy.steps[index].trigger
+    if before.unit == after.unit:
+        return schedule.shift(last.on, Trigger(after.days - before.days, "due_date", after.unit))
+    gap = schedule.trigger_date(last.on, index) - schedule.trigger_date(last.on, last.index)
+    day = last.on + gap
+    return next_business_day(day, schedule.calendar) if schedule.policy.business_days_only else day
+
+
 def _next(policy: Policy, schedule: Schedule, eligible: list[Item], done: dict[str, DoneStep], *,
-          action: PlannedAction | None, last_done: int, skip: set[str]) -> tuple[str, dt.date | None]:
+          action: PlannedAction | None, last_done: int, skip: set[str],
+          paced_from: DoneStep | None = None) -> tuple[str, dt.date | None]:
     """The step after the current one and the earliest date it can fire (if no pause intervenes)."""
     current = action.index if action else last_done
     for j in range(current + 1, len(policy.steps)):
@@ -295,6 +357,8 @@ def _next(policy: Policy, schedule: Schedule, eligible: list[Item], done: dict[s
             base = schedule.as_of if action else max(done.values(), key=lambda d: d.index).on if done else None
             return step.id, schedule.shift(base, step.trigger) if base else None
         dues = [it.due_date for it in eligible if not (step.pre_due and it.due_date < schedule.as_of)]
+        if paced_from is not None and not step.pre_due and dues:
+            return step.id, max(spaced(schedule, paced_from, j), schedule.trigger_date(min(dues), j))
         if dues:
             return step.id, schedule.trigger_date(min(dues), j)
         return step.id, None

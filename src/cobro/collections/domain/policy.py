@@ -107,12 +107,21 @@ class Policy:
     interest_reference: str = "ES"
     promise_grace_days: int = 3
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
+    onboarding_entry: str = ""  # the step a case with no recorded action enters at; "" = the first overdue step
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
 
     def index(self, step_id: str) -> int:
         return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
+
+    def entry_index(self) -> int:
+        """Where a case that never had an action enters the sequence (docs/collections.md, Onboarding): the
+        configured step, else the first step after the due date; -1 when the policy has none."""
+        if self.onboarding_entry:
+            return self.index(self.onboarding_entry)
+        return next((i for i, s in enumerate(self.steps) if s.trigger.anchor == "due_date" and s.trigger.days > 0),
+                    -1)
 
 
 class _Reader:
@@ -202,7 +211,7 @@ def _join(path: str, key: str) -> str:
 
 # "risk" and "decision" are read and checked by the risk services (services/risk_tuning.py)
 _TOP = {"policy", "description", "calendar", "terms", "credit", "late_payment", "promises", "recipients", "steps",
-        "risk", "decision"}
+        "risk", "decision", "onboarding"}
 _STEP = {"id", "trigger", "channel", "recipients", "template", "tone", "min_overdue", "state_interest",
          "state_compensation", "task", "escalation"}
 
@@ -237,6 +246,14 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
     r.unknown(promises, {"grace_days"}, "promises")
     recipients = r.roles(top, "recipients", "", DEFAULT_RECIPIENTS)
     steps = _parse_steps(r, top.get("steps"), recipients)
+    onboarding = r.mapping(top.get("onboarding"), "onboarding")
+    r.unknown(onboarding, {"entry_step"}, "onboarding")
+    entry = r.text(onboarding, "entry_step", "onboarding")
+    entry_step = next((s for s in steps if s.id == entry), None)
+    if entry and entry_step is None:
+        r.err("onboarding.entry_step", f"{entry!r} is not a step id; expected one of {', '.join(s.id for s in steps)}")
+    elif entry_step is not None and (entry_step.pre_due or entry_step.trigger.anchor != "due_date"):
+        r.err("onboarding.entry_step", f"{entry!r} must be a step counted from the due date, after it")
     policy = Policy(
         name=name, steps=steps, description=r.text(top, "description", ""), country=country,
         subdivision=subdivision, business_days_only=r.flag(cal, "business_days_only", "calendar", True),
@@ -245,7 +262,7 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
         compensation=r.amounts(late.get("compensation", {"EUR": "40.00"}), "late_payment.compensation"),
         interest_reference=r.text(late, "interest_reference", "late_payment", "ES"),
         promise_grace_days=r.integer(promises, "grace_days", "promises", 3, lo=0, hi=60),
-        recipients=recipients,
+        recipients=recipients, onboarding_entry=entry,
     )
     return (None, r.problems) if r.problems else (policy, [])
 
@@ -346,5 +363,5 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "late_payment": {"interest_reference": policy.interest_reference,
                          "compensation": _amounts_out(policy.compensation)},
         "promises": {"grace_days": policy.promise_grace_days}, "recipients": list(policy.recipients),
-        "steps": steps,
+        "steps": steps, **({"onboarding": {"entry_step": policy.onboarding_entry}} if policy.onboarding_entry else {}),
     }

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Table, and_, func, select, text, update
 from sqlalchemy.orm import Session
 
-from cobro.collections.domain.dunning import CaseHistory, DoneStep
+from cobro.collections.domain.dunning import ONBOARDING, CaseHistory, DoneStep
 from cobro.collections.domain.pauses import (
     Dispute,
     Hold,
@@ -38,6 +38,7 @@ from cobro.collections.records import (
     PolicyExceptionRow,
     PromiseRow,
 )
+from cobro.delivery.records import OutboxMessageRow
 from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow
 from cobro.ledger.repository import open_items as ledger_open
 
@@ -174,6 +175,27 @@ def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Co
     return out
 
 
+def earlier_notices(session: Session, tenant: int, customer_ids: Iterable[int]) -> dict[Key, tuple[dt.date, ...]]:
+    """The days earlier notices were actually delivered, per customer×currency: the outbox's sent messages of
+    the cycle's actions and the notices imported from another system (`cobro import actions`), oldest first."""
+    out: dict[Key, list[dt.date]] = defaultdict(list)
+    ids = sorted(set(customer_ids))
+    a, m = CollectionActionRow, OutboxMessageRow
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        sent = (select(a.customer_id, a.currency, m.sent_at, a.as_of).join(m, m.action_id == a.id)
+                .where(a.tenant_id == tenant, a.customer_id.in_(chunk), m.status == "sent"))
+        imported = (select(a.customer_id, a.currency, a.as_of, a.as_of)
+                    .where(a.tenant_id == tenant, a.customer_id.in_(chunk), a.status == IMPORTED))
+        for stmt in (sent, imported):
+            for cid, cur, at, on in session.connection().execute(stmt).all():
+                out[(int(cid), str(cur))].append(at.date() if isinstance(at, dt.datetime) else on)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+IMPORTED = "imported"  # an action loaded from another system's history: done there, counted as a notice here
+
+
 def histories(session: Session, tenant: int, customer_id: int | None = None) -> dict[Key, CaseHistory]:
     """Open episode and its done steps, plus the last episode number, per customer×currency."""
     flt = [CollectionCaseRow.tenant_id == tenant]
@@ -188,14 +210,22 @@ def histories(session: Session, tenant: int, customer_id: int | None = None) -> 
                CollectionCaseRow.opened_on).where(*flt, CollectionCaseRow.closed_on.is_(None))).all()}
     done: dict[Key, list[DoneStep]] = defaultdict(list)
     a = CollectionActionRow
-    stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of)
+    # Onboarding (collections.domain.dunning): which pairs ever had an action, and which open episodes entered
+    # through an onboarding step (the planner marks that action's reason).
+    acted = {(int(c), str(cur)) for c, cur in conn.execute(
+        select(a.customer_id, a.currency).distinct().where(a.tenant_id == tenant, a.status != "cancelled",
+                                                           *([a.customer_id == customer_id] if customer_id else [])))}
+    paced: set[Key] = set()
+    stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of, a.reason.like(f"{ONBOARDING}%"))
             .join(CollectionCaseRow, and_(CollectionCaseRow.tenant_id == a.tenant_id,
                                           CollectionCaseRow.customer_id == a.customer_id,
                                           CollectionCaseRow.currency == a.currency,
                                           CollectionCaseRow.episode == a.episode))
             .where(*flt, CollectionCaseRow.closed_on.is_(None), a.status != "cancelled"))
     steps: dict[tuple[Any, ...], DoneStep] = {}  # most pairs did the same step on the same day: share one
-    for c, cur, step, index, on in conn.execute(stmt).all():  # .all(): one fetch, not a call per row
+    for c, cur, step, index, on, entered in conn.execute(stmt).all():  # .all(): one fetch, not a call per row
+        if entered:
+            paced.add((int(c), str(cur)))
         found = steps.get((step, index, on))
         if found is None:
             found = steps[(step, index, on)] = DoneStep(str(step), int(index), on)
@@ -204,7 +234,7 @@ def histories(session: Session, tenant: int, customer_id: int | None = None) -> 
     shared: dict[tuple[Any, ...], CaseHistory] = {}
     for key, episode in last.items():
         ep, opened_on = opened.get(key, (0, None))
-        memo = (ep, opened_on, tuple(done.get(key, ())), episode)
+        memo = (ep, opened_on, tuple(done.get(key, ())), episode, key in acted, key in paced)
         found_history = shared.get(memo)
         if found_history is None:
             found_history = shared[memo] = CaseHistory(*memo)

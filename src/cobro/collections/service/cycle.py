@@ -52,6 +52,7 @@ class CycleResult:
     actions: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    onboarding: list[OnboardingEntry] = field(default_factory=list)  # cases with no earlier action, per entry step
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, for benchmarks (not stored)
     run_id: int = 0  # the stored run (a dry run's disappears with its rolled-back transaction)
     _since: float = field(default_factory=time.perf_counter, repr=False, compare=False)
@@ -64,7 +65,37 @@ class CycleResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "actions": self.actions,
-                "counts": self.counts, "problems": self.problems}
+                "counts": self.counts, "problems": self.problems,
+                "onboarding": [e.as_json() for e in self.onboarding]}
+
+
+@dataclass(frozen=True, slots=True)
+class OnboardingEntry:
+    """How many customers with no action ever recorded enter the sequence at `step` today, and how much."""
+
+    step: str
+    currency: str
+    customers: int
+    total_minor: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"step": self.step, "currency": self.currency, "customers": self.customers,
+                "total": format_minor(self.total_minor, self.currency)}
+
+
+def _onboarding(decisions: list[tuple[CaseDecision, Book]], hist: dict[Key, CaseHistory]) -> list[OnboardingEntry]:
+    """The onboarding report: acting cases that had no action before, by the step they enter at."""
+    customers: dict[tuple[int, str, str], set[int]] = {}
+    totals: Counter[tuple[int, str, str]] = Counter()
+    for d, _book in decisions:
+        h = hist.get((d.customer_id, d.currency), _NO_HISTORY)
+        if d.action is None or h.acted:
+            continue
+        key = (d.action.index, d.action.step.id, d.currency)
+        customers.setdefault(key, set()).add(d.customer_id)
+        totals[key] += d.action.total_minor
+    return [OnboardingEntry(step, cur, len(customers[(i, step, cur)]), totals[(i, step, cur)])
+            for i, step, cur in sorted(customers)]
 
 
 def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[int, int, list[dict[str, Any]]]:
@@ -145,8 +176,9 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
             def draft(acting: list[tuple[CaseDecision, Book]], inserting: Future[Any], reading: Future[Any]) -> None:
                 chunk = {_key(d): _items_json(a) for d, _ in acting if (a := d.action)}
                 shown.update(chunk)
-                drafts = draft_effects(tenant, as_of, custs, planned=acting, shown=chunk, contacts=reading.result(),
-                                       creditor=creditor, rates=rates)
+                people, notices = reading.result()
+                drafts = draft_effects(tenant, as_of, custs, planned=acting, shown=chunk, contacts=people,
+                                       creditor=creditor, rates=rates, notices=notices)
                 behind.submit(_write_drafts, session, tenant, drafts, inserting)
 
             for start in range(0, len(keys), _CHUNK):
@@ -161,7 +193,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
                 inserting = behind.submit(repo.insert_actions, session,
                                           [_action_row(tenant, run_id, as_of, d, pol) for d, pol in acting])
                 inserted.append(inserting)
-                waiting.append((acting, inserting, behind.submit(repo.contacts, session, {
+                waiting.append((acting, inserting, behind.submit(_read_for_drafts, session, tenant, {
                     d.customer_id for d, _ in acting if d.action is not None
                     and (d.action.step.channel in MESSAGE_CHANNELS or d.action.step.channel in TASK_CHANNELS)})))
                 if len(waiting) > 1:  # draft the previous chunk: its contacts are read by now
@@ -173,6 +205,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
             created.update(inserting.result())
         result.lap("wait for writes")
     result.problems.extend(ctx.problems())
+    result.onboarding = _onboarding(decisions, hist)
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
     counts: Counter[str] = Counter()
     unsigned: Counter[str] = Counter()
@@ -208,6 +241,12 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
 
 
 _CHUNK = 20_000  # pairs per batch: small enough to overlap planning and drafting with writing
+
+
+def _read_for_drafts(session: Session, tenant: int, customer_ids: set[int]
+                     ) -> tuple[dict[int, list[Any]], dict[Key, tuple[dt.date, ...]]]:
+    """What drafting a chunk's messages reads: the customers' contacts and their earlier delivered notices."""
+    return repo.contacts(session, customer_ids), repo.earlier_notices(session, tenant, customer_ids)
 
 
 def _write_drafts(session: Session, tenant: int, drafts: list[Draft], inserting: Future[dict[ActionKey, int]]

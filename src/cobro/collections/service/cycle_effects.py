@@ -124,7 +124,8 @@ Draft = tuple[ActionKey, str, dict[str, Any] | OutboxMessage]
 
 def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, planned: list[tuple[CaseDecision, Book]],
                   shown: dict[ActionKey, list[dict[str, Any]]], contacts: dict[int, list[Contact]],
-                  creditor: Creditor, rates: RateSource) -> list[Draft]:
+                  creditor: Creditor, rates: RateSource,
+                  notices: dict[tuple[int, str], tuple[dt.date, ...]] | None = None) -> list[Draft]:
     """Outbox messages, tasks, escalation cases, flags and timeline events for every planned action, before the
     actions are inserted (pure Python, so it can run while the database inserts them); `_write_effects` keeps
     those of the actions this run created and fills in their ids.  A message the creditor's profile cannot sign
@@ -157,7 +158,8 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
                 items=items, total=_money(a.total_minor, d.currency), step=step.id,
                 step_channel=step.channel, state_interest=step.state_interest,
                 state_compensation=bool(step.state_compensation and compensation is not None),
-                compensation=compensation, interest=interest, interest_reference=policy.interest_reference)
+                compensation=compensation, interest=interest, interest_reference=policy.interest_reference,
+                earlier_notices=(notices or {}).get((d.customer_id, d.currency), ()))
             skipped = need and who is None
             out.append((key, "outbox_messages", OutboxMessage(
                 channel=channel, template=step.template,
