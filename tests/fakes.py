@@ -294,6 +294,13 @@ class InMemoryRiskRepository:
         rows = sorted(self.stored_alerts, key=lambda a: (-a.as_of.toordinal(), a.id))
         return [a for a in rows if (not status or a.status == status) and (not recipient or recipient in a.recipients)]
 
+    def acknowledge_alert(self, alert_id: int) -> bool:
+        for i, a in enumerate(self.stored_alerts):
+            if a.id == alert_id and a.status == AlertStatus.OPEN:
+                self.stored_alerts[i] = dataclasses.replace(a, status=AlertStatus.ACKNOWLEDGED)
+                return True
+        return False
+
     def open_work(self, collector: str | None) -> list[WorkItem]:
         return [w for w in self.work if not collector or w.collector == collector]
 

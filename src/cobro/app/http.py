@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from cobro import __version__
+from cobro.audit import api as audit_api
+from cobro.cashapp import api as cashapp_api
 from cobro.collections.api import cycles as collections_cycles
 from cobro.collections.api import escalation as collections_escalation
 from cobro.collections.api import exceptions as collections_exceptions
@@ -31,6 +33,7 @@ from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.http.idempotency import IdempotencyMiddleware
 from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
+from cobro.webhooks import api as webhooks_api
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
@@ -78,10 +81,18 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(collections_escalation.router)
     api.include_router(collections_escalation.credit_router)
     api.include_router(collections_escalation.terms_router)
+    api.include_router(cashapp_api.router)
+    api.include_router(audit_api.router)
+    api.include_router(webhooks_api.router)
     if has_module("cobro.reporting.service"):
         from cobro.reporting import api as reports
 
         api.include_router(reports.router)
+        api.include_router(reports.v1)
+    if has_module("cobro.risk.service"):
+        from cobro.risk import api as risk_api
+
+        api.include_router(risk_api.router)
     app.include_router(api)
     app.include_router(identity_web.router)
     mount(app)

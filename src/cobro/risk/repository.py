@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import polars as pl
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
@@ -151,6 +151,15 @@ def alerts(session: Session, tenant: int, *, status: str = "", recipient: str = 
     return rows
 
 
+def acknowledge_alert(session: Session, tenant: int, alert_id: int) -> bool:
+    """Mark an open alert acknowledged; False when the tenant has no such open alert (the status guard makes
+    two collectors acknowledging at once change it once)."""
+    done = session.execute(update(RiskAlertRow).where(
+        RiskAlertRow.tenant_id == tenant, RiskAlertRow.id == alert_id,
+        RiskAlertRow.status == str(AlertStatus.OPEN)).values(status=str(AlertStatus.ACKNOWLEDGED)))
+    return bool(getattr(done, "rowcount", 0))
+
+
 # --- worklist inputs ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -228,6 +237,10 @@ class RiskRepository(Protocol):
         """Newest first; `status`/`recipient` filter when given."""
         ...
 
+    def acknowledge_alert(self, alert_id: int) -> bool:
+        """Open → acknowledged; False when there is no such open alert."""
+        ...
+
     def open_work(self, collector: str | None) -> list[WorkItem]: ...
 
 
@@ -275,6 +288,9 @@ class SqlRiskRepository:
         return [StoredAlert(a.id, a.as_of, code, AlertKind(a.kind), a.message,
                             tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status))
                 for a, code in alerts(self.session, self.tenant, status=status, recipient=recipient)]
+
+    def acknowledge_alert(self, alert_id: int) -> bool:
+        return acknowledge_alert(self.session, self.tenant, alert_id)
 
     def open_work(self, collector: str | None) -> list[WorkItem]:
         return open_work(self.session, self.tenant, collector)

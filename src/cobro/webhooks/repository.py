@@ -24,7 +24,8 @@ class WebhookRepository(Protocol):
     def reactivate(self, subscription_id: int) -> bool: ...
     def secret_of(self, subscription_id: int) -> str | None: ...
     def emit(self, *, event_type: str, entity: str, payload_json: str, at: dt.datetime | None) -> int: ...
-    def deliveries(self, *, status: str, subscription_id: int | None, limit: int) -> list[Delivery]: ...
+    def deliveries(self, *, status: str, subscription_id: int | None, limit: int,
+                   before_id: int = 0) -> list[Delivery]: ...
 
 
 class SqlWebhookRepository:
@@ -75,7 +76,8 @@ class SqlWebhookRepository:
                  "status": "pending", "attempts": 0, "last_status": 0, "last_error": "", **due} for sid in wanted])
         return len(wanted)
 
-    def deliveries(self, *, status: str, subscription_id: int | None, limit: int) -> list[Delivery]:
+    def deliveries(self, *, status: str, subscription_id: int | None, limit: int,
+                   before_id: int = 0) -> list[Delivery]:
         stmt = (select(WebhookDeliveryRow, WebhookEventRow.type)
                 .join(WebhookEventRow, WebhookEventRow.id == WebhookDeliveryRow.event_id)
                 .where(WebhookDeliveryRow.tenant_id == self.tenant))
@@ -83,6 +85,8 @@ class SqlWebhookRepository:
             stmt = stmt.where(WebhookDeliveryRow.status == status)
         if subscription_id is not None:
             stmt = stmt.where(WebhookDeliveryRow.subscription_id == subscription_id)
+        if before_id:  # the API's cursor: newest first, so the next page holds smaller ids
+            stmt = stmt.where(WebhookDeliveryRow.id < before_id)
         rows = self.session.execute(stmt.order_by(WebhookDeliveryRow.id.desc()).limit(limit)).all()
         return [_delivery(d, t) for d, t in rows]
 

@@ -54,12 +54,15 @@ def reactivate(uow: Uow, subscription_id: int) -> None:
     uow.flush()
 
 
-def deliveries(uow: Uow, *, status: str = "", subscription_id: int | None = None, limit: int = 100) -> list[Delivery]:
+def deliveries(uow: Uow, *, status: str = "", subscription_id: int | None = None, limit: int = 100,
+               before_id: int = 0) -> list[Delivery]:
+    """The delivery log, newest first; `before_id` continues a page (deliveries with smaller ids)."""
     if status not in ("", "pending", "delivered", "dead"):
         raise InvalidInputError("status: one of pending, delivered, dead")
     if not 1 <= limit <= 1000:
         raise InvalidInputError("limit: between 1 and 1000")
-    return uow.repo(WEBHOOKS).deliveries(status=status, subscription_id=subscription_id, limit=limit)
+    return uow.repo(WEBHOOKS).deliveries(status=status, subscription_id=subscription_id, limit=limit,
+                                         before_id=before_id)
 
 
 def emit(uow: Uow, event_type: str, *, entity: str, data: Mapping[str, Any], at: dt.datetime | None = None) -> int:
