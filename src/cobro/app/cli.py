@@ -19,6 +19,7 @@ from cobro.cashapp.cli import cashapp
 from cobro.collections.cli import policy as collections_policy
 from cobro.collections.cli import suspensions as collections_suspensions
 from cobro.collections.cli import work as collections_work
+from cobro.collections.cli import onboarding as collections_onboarding
 from cobro.ledger.cli import core, imports
 from cobro.collections.cli import credit
 from cobro.demo import cli as demo
@@ -80,6 +81,7 @@ import_app = typer.Typer(help="Import customers, contacts, invoices and payments
 imports.register(import_app)
 cashapp.register_imports(import_app)
 financials.register(import_app)
+collections_onboarding.register(import_app)
 
 
 @app.callback()

@@ -4,10 +4,14 @@ instead of catching up to escalation, then advances with the policy's spacing; o
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from collections_builder import POLICY, Ledger
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from cobro.app.cli import app
 from cobro.collections.records import CollectionActionRow, CustomerFlagRow, EscalationCaseRow
 from cobro.collections.service.cycle import run_cycle
 from cobro.delivery.channels.compose import template_variables
@@ -123,3 +127,72 @@ def test_a_customer_with_recorded_actions_is_not_onboarded(container: Container)
     assert ("NEWCO", "reminder_1") in steps(result)
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(EscalationCaseRow)) == 0
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_imported_actions_make_the_sequence_continue(container: Container, cli_env: dict[str, str],
+                                                     tmp_path: Path) -> None:
+    aged_ledger(container)
+    history = tmp_path / "erp_history.csv"
+    history.write_text("date;customer;channel;step;reference\n"
+                       "2026-05-04;OLD;email;reminder_1;ERP-1001\n"
+                       "15/05/2026;OLD;whatsapp;whatsapp;ERP-1002\n", encoding="utf-8")
+    code, out = _cli("import", "actions", str(history), "--json")
+    assert code == 0, out
+    assert json.loads(out) | {"problems": []} == {"file": "erp_history.csv", "rows": 2, "imported": 2,
+                                                  "already": 0, "problems": []}
+    code, out = _cli("import", "actions", str(history), "--json")  # idempotent
+    assert code == 0 and (json.loads(out)["imported"], json.loads(out)["already"]) == (0, 2)
+    result = cycle(container, FIRST)
+    # OLD continues after the other system's WhatsApp (call: five business days later, by 22 May); it is not
+    # onboarded again and does not jump to the escalation its 180-day debt reached
+    assert dict(steps(result))["OLD"] == "call"
+    assert not any(a["reason"].startswith("onboarding:") for a in result["actions"] if a["customer"] == "OLD")
+    assert result["onboarding"] == [{"step": "reminder_1", "currency": "EUR", "customers": 3,  # the others
+                                     "total": "6000.00"}]
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(EscalationCaseRow)) == 0
+
+
+def test_imported_notices_reach_the_templates(container: Container, cli_env: dict[str, str],
+                                              tmp_path: Path) -> None:
+    aged_ledger(container)
+    history = tmp_path / "h.csv"
+    history.write_text("date,customer,channel,step,reference\n2026-05-04,MID,email,reminder_1,X-1\n",
+                       encoding="utf-8")
+    assert _cli("import", "actions", str(history))[0] == 0
+    cycle(container, FIRST)  # MID: the WhatsApp seven business days after the imported reminder
+    with container.uow() as uow:
+        contexts = {r.idempotency_key.split(":")[0]: read_context(r.context_json)
+                    for r in uow.session.scalars(select(OutboxMessageRow))}
+    assert contexts["MID"].earlier_notices == (D(2026, 5, 4),) and contexts["OLD"].earlier_notices == ()
+
+
+def test_bad_action_rows_are_refused_with_row_and_column(container: Container, cli_env: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    aged_ledger(container)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,customer,channel,step,reference\n"
+                   "2026-13-01,OLD,email,reminder_1,R-1\n"
+                   "2026-05-04,NOBODY,email,reminder_1,R-2\n"
+                   "2026-05-04,OLD,pigeon,reminder_1,R-3\n"
+                   "2026-05-04,OLD,email,reminder_9,R-4\n"
+                   "2026-05-04,MID,email,reminder_1,R-4\n"
+                   "2027-01-01,MID,email,whatsapp,R-6\n"
+                   "2026-05-04,LATE,email,reminder_1,R-7\n", encoding="utf-8")
+    code, out = _cli("import", "actions", str(bad))
+    assert code == 2
+    for where in ("row 2, column date", "row 3, column customer", "row 4, column channel", "row 5, column step",
+                  "row 6, column reference", "row 7, column date"):
+        assert f"bad.csv {where}" in out, where
+    assert "R-7" not in out and "Traceback" not in out and "nothing written" in out
+    missing = tmp_path / "missing.csv"
+    missing.write_text("date,customer,step\n2026-05-04,OLD,reminder_1\n", encoding="utf-8")
+    code, out = _cli("import", "actions", str(missing))
+    assert code == 2 and "column channel" in out and "missing column(s) channel, reference" in out
+    with container.uow() as uow:  # nothing written, not even the valid row 8
+        assert uow.session.scalar(select(func.count()).select_from(CollectionActionRow)) == 0

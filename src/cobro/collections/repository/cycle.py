@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, func, select, text, update
+from sqlalchemy import Table, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from cobro.collections.domain.dunning import ONBOARDING, CaseHistory, DoneStep
@@ -38,7 +38,7 @@ from cobro.collections.records import (
     PolicyExceptionRow,
     PromiseRow,
 )
-from cobro.delivery.records import OutboxMessageRow
+from cobro.collections.repository.onboarding import IMPORTED
 from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow
 from cobro.ledger.repository import open_items as ledger_open
 
@@ -175,27 +175,6 @@ def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Co
     return out
 
 
-def earlier_notices(session: Session, tenant: int, customer_ids: Iterable[int]) -> dict[Key, tuple[dt.date, ...]]:
-    """The days earlier notices were actually delivered, per customer×currency: the outbox's sent messages of
-    the cycle's actions and the notices imported from another system (`cobro import actions`), oldest first."""
-    out: dict[Key, list[dt.date]] = defaultdict(list)
-    ids = sorted(set(customer_ids))
-    a, m = CollectionActionRow, OutboxMessageRow
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        sent = (select(a.customer_id, a.currency, m.sent_at, a.as_of).join(m, m.action_id == a.id)
-                .where(a.tenant_id == tenant, a.customer_id.in_(chunk), m.status == "sent"))
-        imported = (select(a.customer_id, a.currency, a.as_of, a.as_of)
-                    .where(a.tenant_id == tenant, a.customer_id.in_(chunk), a.status == IMPORTED))
-        for stmt in (sent, imported):
-            for cid, cur, at, on in session.connection().execute(stmt).all():
-                out[(int(cid), str(cur))].append(at.date() if isinstance(at, dt.datetime) else on)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
-IMPORTED = "imported"  # an action loaded from another system's history: done there, counted as a notice here
-
-
 def histories(session: Session, tenant: int, customer_id: int | None = None) -> dict[Key, CaseHistory]:
     """Open episode and its done steps, plus the last episode number, per customer×currency."""
     flt = [CollectionCaseRow.tenant_id == tenant]
@@ -211,12 +190,12 @@ def histories(session: Session, tenant: int, customer_id: int | None = None) -> 
     done: dict[Key, list[DoneStep]] = defaultdict(list)
     a = CollectionActionRow
     # Onboarding (collections.domain.dunning): which pairs ever had an action, and which open episodes entered
-    # through an onboarding step (the planner marks that action's reason).
+    # through an onboarding step (the planner marks that action's reason) or continue another system's history.
     acted = {(int(c), str(cur)) for c, cur in conn.execute(
         select(a.customer_id, a.currency).distinct().where(a.tenant_id == tenant, a.status != "cancelled",
                                                            *([a.customer_id == customer_id] if customer_id else [])))}
     paced: set[Key] = set()
-    stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of, a.reason.like(f"{ONBOARDING}%"))
+    stmt = (select(a.customer_id, a.currency, a.step, a.step_index, a.as_of, or_(a.reason.like(f"{ONBOARDING}%"), a.status == IMPORTED))
             .join(CollectionCaseRow, and_(CollectionCaseRow.tenant_id == a.tenant_id,
                                           CollectionCaseRow.customer_id == a.customer_id,
                                           CollectionCaseRow.currency == a.currency,

@@ -25,6 +25,7 @@ from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
 from cobro.collections.records import TimelineEventRow
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository import cycle_sql
+from cobro.collections.repository import onboarding as onboarding_repo
 from cobro.collections.repository.cycle import Customer
 from cobro.collections.repository.cycle_writer import write_behind
 from cobro.collections.service.creditor import Creditor
@@ -246,7 +247,7 @@ _CHUNK = 20_000  # pairs per batch: small enough to overlap planning and draftin
 def _read_for_drafts(session: Session, tenant: int, customer_ids: set[int]
                      ) -> tuple[dict[int, list[Any]], dict[Key, tuple[dt.date, ...]]]:
     """What drafting a chunk's messages reads: the customers' contacts and their earlier delivered notices."""
-    return repo.contacts(session, customer_ids), repo.earlier_notices(session, tenant, customer_ids)
+    return repo.contacts(session, customer_ids), onboarding_repo.earlier_notices(session, tenant, customer_ids)
 
 
 def _write_drafts(session: Session, tenant: int, drafts: list[Draft], inserting: Future[dict[ActionKey, int]]
