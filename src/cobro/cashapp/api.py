@@ -7,6 +7,7 @@ name, which the problems then name.  Any error → the report with status 422 an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
@@ -18,8 +19,8 @@ from fastapi import APIRouter, Body, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from cobro.cashapp.schemas import ReviewEntry
-from cobro.cashapp.service import application, einvoices, review
+from cobro.cashapp.schemas import ReviewEntry, StatementSummary
+from cobro.cashapp.service import application, einvoices, review, statements
 from cobro.kernel.errors import InvalidInputError
 from cobro.ledger.service.imports import ImportReport
 from cobro.platform.http.auth import require
@@ -73,6 +74,18 @@ class ReviewOut(BaseModel):
     @classmethod
     def of(cls, e: ReviewEntry) -> ReviewOut:
         return cls.model_validate(e.as_json())
+
+
+class StatementOut(BaseModel):
+    id: int
+    filename: str
+    format: str
+    entries: int
+    imported_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, s: StatementSummary) -> StatementOut:
+        return cls(id=s.id, filename=s.filename, format=s.format, entries=s.entries, imported_at=s.imported_at)
 
 
 class DecisionIn(BaseModel):
@@ -148,6 +161,40 @@ def import_einvoices(uow: WriteUowDep,
     if not files or len(files) > 100:
         raise InvalidInputError("files: send 1 to 100 e-invoice files")
     return _import(uow, files, "einvoice.xml", dry_run, lambda paths: einvoices.import_einvoices(uow, paths))
+
+
+Limit = Annotated[int, Query(ge=1, le=500, description="page size (1..500)")]
+Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
+
+
+def _after(cursor: str | None) -> int:
+    key = decode_cursor(cursor)
+    if key is not None and (len(key) != 1 or not isinstance(key[0], int)):
+        raise InvalidInputError("cursor: not a cursor of this listing")
+    return int(key[0]) if key else 0
+
+
+@router.get("/statements", response_model=Page[StatementOut], dependencies=[require("ledger.read")],
+            summary="Imported bank statements")
+def list_statements(uow: UowDep, limit: Limit = 50, cursor: Cursor = None) -> Page[StatementOut]:
+    """Statements by id (oldest first), with their format and number of entries."""
+    check_limit(limit)
+    rows = statements.statements(uow, after_id=_after(cursor), limit=limit + 1)
+    shown = rows[:limit]
+    return Page[StatementOut](items=[StatementOut.of(s) for s in shown],
+                              next_cursor=encode_cursor([shown[-1].id]) if len(rows) > limit else None)
+
+
+@router.get("/statements/{statement_id}/lines", response_model=Page[ReviewOut],
+            dependencies=[require("ledger.read")], summary="A statement's lines")
+def statement_lines(uow: UowDep, statement_id: Annotated[int, Path(ge=1, le=2**53)], limit: Limit = 50,
+                    cursor: Cursor = None) -> Page[ReviewOut]:
+    """Its entries by id, each with its status (matched, applied, review, unmatched, rejected …)."""
+    check_limit(limit)
+    rows = statements.lines(uow, statement_id, after_id=_after(cursor), limit=limit + 1)
+    shown = rows[:limit]
+    return Page[ReviewOut](items=[ReviewOut.of(e) for e in shown],
+                           next_cursor=encode_cursor([shown[-1].id]) if len(rows) > limit else None)
 
 
 @router.get("/matches", response_model=Page[ReviewOut], dependencies=[require("ledger.read")],

@@ -128,3 +128,14 @@ class SepaExport:
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "schema": self.schema, "scheme": self.scheme, "transactions": self.transactions,
                 "total": self.total.format_plain(), "currency": self.total.currency, "skipped": list(self.skipped)}
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSummary:
+    """An imported bank statement file: when, which format, how many entries."""
+
+    id: int
+    filename: str
+    format: str
+    entries: int
+    imported_at: dt.datetime | None

@@ -84,3 +84,18 @@ def test_accept_applies_to_the_customer_given(client: TestClient, ledger_contain
     replay = client.post(f"/api/v1/matches/{entry}/accept", json={"customer": "C002", "invoices": ["F-004"]},
                          headers=key)
     assert replay.json() == first.json() and replay.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_statements_and_their_lines_are_listed(client: TestClient, ledger_container: Container) -> None:
+    _upload(client, _statement(ledger_container))
+    listed = client.get("/api/v1/statements").json()["items"]
+    assert [(s["filename"], s["entries"]) for s in listed] == [("s1.xml", 2)]
+    url = f"/api/v1/statements/{listed[0]['id']}/lines"
+    first = client.get(url, params={"limit": 1}).json()
+    rest = client.get(url, params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    lines = first["items"] + rest["items"]
+    assert [ln["amount"] for ln in lines] == ["1000.00", "123.45"] and rest["next_cursor"] is None
+    assert lines[1]["status"] == "unmatched" and lines[0]["status"] != "unmatched"
+    assert client.get(url, headers=OTHER).status_code == 404
+    assert client.get("/api/v1/statements", headers=OTHER).json()["items"] == []
+    assert client.get("/api/v1/statements/999999/lines").status_code == 404

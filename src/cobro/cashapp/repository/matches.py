@@ -195,3 +195,21 @@ def alerts(session: Session, tenant: int, limit: int = 100) -> list[AlertRow]:
     return list(session.scalars(select(AlertRow).where(AlertRow.tenant_id == tenant)
                                 .order_by(AlertRow.id.desc()).limit(limit)))
 
+
+
+def statements(session: Session, tenant: int, *, after_id: int, limit: int) -> list[BankStatementRow]:
+    """Imported statements by id (the API pages them with the last id shown)."""
+    return list(session.scalars(select(BankStatementRow).where(
+        BankStatementRow.tenant_id == tenant, BankStatementRow.id > after_id)
+        .order_by(BankStatementRow.id).limit(limit)))
+
+
+def statement_lines(session: Session, tenant: int, statement_id: int, *, after_id: int,
+                    limit: int) -> list[StatementEntryRow] | None:
+    """One statement's entries by id; None when the tenant has no such statement."""
+    if session.scalar(select(BankStatementRow.id).where(BankStatementRow.tenant_id == tenant,
+                                                        BankStatementRow.id == statement_id)) is None:
+        return None
+    return list(session.scalars(select(StatementEntryRow).where(
+        StatementEntryRow.tenant_id == tenant, StatementEntryRow.statement_id == statement_id,
+        StatementEntryRow.id > after_id).order_by(StatementEntryRow.id).limit(limit)))

@@ -28,7 +28,7 @@ from cobro.platform.uow import UnitOfWork
 OPEN_STATUSES = (EntryStatus.REVIEW.value, EntryStatus.UNMATCHED.value)
 
 
-def _review_entry(e: StatementEntryRow) -> ReviewEntry:
+def review_entry(e: StatementEntryRow) -> ReviewEntry:
     return ReviewEntry(e.id, e.booking_date, Money.from_minor(e.amount_minor, e.currency), e.counterparty_name,
                        e.counterparty_account, e.remittance, EntryStatus(e.status), e.customer_id,
                        Decimal(e.confidence_permille) / 1000, e.reason, e.proposal)
@@ -36,7 +36,7 @@ def _review_entry(e: StatementEntryRow) -> ReviewEntry:
 
 def queue(uow: UnitOfWork, limit: int = 200) -> list[ReviewEntry]:
     """Entries waiting for a decision (below the threshold, or no payer found)."""
-    return [_review_entry(e) for e in repo.entries(uow.session, uow.tenant.id, OPEN_STATUSES, limit)]
+    return [review_entry(e) for e in repo.entries(uow.session, uow.tenant.id, OPEN_STATUSES, limit)]
 
 
 def _entry(session: Session, tenant: int, entry_id: int) -> StatementEntryRow:
