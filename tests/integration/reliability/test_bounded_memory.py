@@ -14,7 +14,6 @@ a deployment with a memory limit would.  The cost is the file's, not the databas
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from collections.abc import Callable
@@ -55,18 +54,30 @@ CASES: list[tuple[str, list[str], Callable[[Path], Path], str]] = [
 ]
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_DATA, (LIMIT, LIMIT))
+# Linux carries a process's peak RSS across fork and exec (`ru_maxrss` of a child starts at the parent's resident
+# size at fork), so a child forked from a large pytest process would report pytest's own peak.  A small Python
+# launcher forks the limited child instead and reports that child's `ru_maxrss` from `wait4`.
+LAUNCHER = """
+import os, resource, sys
+limit, out, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    os.execv(cmd[0], cmd)
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
 
 
 def _run_limited(args: list[str], env: dict[str, str], out: Path) -> tuple[int, int]:
     """(exit code, peak RSS in bytes) of `cobro args` under RLIMIT_DATA = LIMIT; output (both streams) to `out`."""
-    with out.open("wb") as fh:
-        proc = subprocess.Popen([str(COBRO), *args], env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                preexec_fn=_limit)  # noqa: PLW1509 - the limit must be set in the child
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss * 1024
+    launched = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(LIMIT), str(out), str(COBRO), *args],
+                              env=env, capture_output=True, text=True, check=True)
+    code, maxrss_kib = (int(v) for v in launched.stdout.split())
+    return code, maxrss_kib * 1024
 
 
 @pytest.mark.parametrize(("case", "command", "make", "name"), CASES, ids=[c[0] for c in CASES])
