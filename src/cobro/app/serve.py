@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cobro.platform.cli.context import EXIT_INVALID, console, err_console, state
-from cobro.platform.settings import Settings
+
+if TYPE_CHECKING:  # pydantic stays out of `cobro --help`
+    from cobro.platform.settings import Settings
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # secrets that ship in examples and tutorials: never acceptable outside a developer's machine

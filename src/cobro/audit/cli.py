@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from cobro.audit import service
-from cobro.audit.schemas import AuditEntry, AuditQuery
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, parse_day, print_json, state
+
+if TYPE_CHECKING:  # the service loads SQLAlchemy and pydantic: imported in the command, not for `cobro --help`
+    from cobro.audit.schemas import AuditEntry
 
 app = typer.Typer(help="The audit log: who changed what, when, before and after, and why.", no_args_is_help=True)
 
@@ -28,11 +29,14 @@ def show(
     entity_id: Annotated[str, typer.Option("--id", help="Only this entity id (with --entity).")] = "",
     since: Annotated[str | None, typer.Option("--since", help="From this day (YYYY-MM-DD, UTC).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before this day (YYYY-MM-DD, UTC).")] = None,
-    limit: Annotated[int, typer.Option("--limit", help=f"At most this many entries (1..{service.MAX_LIMIT}).")] = 500,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many entries (1..10000, audit.service.MAX_LIMIT).")] = 500,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the entries to this CSV file.")] = None,
 ) -> None:
     """List audit entries, oldest first."""
+    from cobro.audit import service
+    from cobro.audit.schemas import AuditQuery
+
     today = state(ctx).container().clock.today()
     query = AuditQuery(entity=entity, entity_id=entity_id, since=_start(since, today), until=_start(until, today),
                        limit=limit)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, day_or_today, fail, print_json, state
-from cobro.platform.settings import Settings
+
+if TYPE_CHECKING:  # pydantic stays out of `cobro --help`
+    from cobro.platform.settings import Settings
 
 DEFAULT_DEMO_DB = "cobro-demo.db"
 
@@ -22,7 +24,7 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Last day of the hi
 
 # how the story ends: serving the dashboard; the app that mounts `cobro demo` gives it (`cobro serve`'s function),
 # because the web application knows every feature and a feature never imports the app
-Serve = Callable[[Settings], None]
+Serve = Callable[["Settings"], None]
 
 
 def register(root: typer.Typer, *, serve: Serve) -> None:

@@ -6,17 +6,15 @@ import json
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-import yaml
 
 from cobro.kernel.cells import as_number, csv_writer
 from cobro.kernel.errors import CobroError
-from cobro.ledger.imports.frame import read_ledger_frame
-from cobro.ledger.imports.tabular import open_table
-from cobro.platform.yamlsafe import YamlError, read_yaml_file
+
+if TYPE_CHECKING:  # polars and the ledger readers load in the commands, not for `cobro --help`
+    import polars as pl
 
 app = typer.Typer(help="Payment-date model on files: predict open invoices, evaluate against baselines.",
                   no_args_is_help=True)
@@ -37,11 +35,19 @@ def _check_mapping(mapping: Path) -> None:
 
 
 def read_history(path: Path, mapping: Path) -> pl.DataFrame:
+    from cobro.ledger.imports.frame import read_ledger_frame
+
     return read_ledger_frame(path, mapping)
 
 
 def read_open(path: Path, mapping: Path) -> pl.DataFrame:
     """Read an open-book file with the history mapping, tolerating absent settlement columns."""
+    import yaml
+
+    from cobro.ledger.imports.frame import read_ledger_frame
+    from cobro.ledger.imports.tabular import open_table
+    from cobro.platform.yamlsafe import YamlError, read_yaml_file
+
     try:
         raw = read_yaml_file(mapping) or {}  # bounded: size, depth, aliases; duplicate keys refused
     except YamlError as exc:
@@ -62,6 +68,8 @@ def read_open(path: Path, mapping: Path) -> pl.DataFrame:
 
 
 def _invoices_only(frame: pl.DataFrame) -> pl.DataFrame:
+    import polars as pl
+
     if "kind" not in frame.columns:
         return frame
     return frame.filter(pl.col("kind").fill_null("invoice").is_in(["invoice", "instalment", ""]))

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
 
-from cobro.identity import service
-from cobro.identity.schemas import User
 from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import console, fail, print_json, state
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.identity.schemas import User
+    from cobro.platform.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -63,6 +64,8 @@ def user_create(ctx: typer.Context, email: EmailOpt, role: RoleOpt, tenant: Tena
                 name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
                 password_stdin: StdinOpt = False) -> None:
     """Create a user with a role in a tenant (their default tenant)."""
+    from cobro.identity import service
+
     password = _password(password_stdin)
     code = tenant or state(ctx).settings.tenant
 
@@ -77,6 +80,8 @@ def user_create(ctx: typer.Context, email: EmailOpt, role: RoleOpt, tenant: Tena
 @user_app.command("set-password")
 def user_set_password(ctx: typer.Context, email: EmailOpt, password_stdin: StdinOpt = False) -> None:
     """Set a user's password (the password policy applies)."""
+    from cobro.identity import service
+
     password = _password(password_stdin)
     user = _run(ctx, lambda uow: service.set_password(uow, email=email, password=password))
     console.print(f"password of {user.email} set", highlight=False)
@@ -87,6 +92,8 @@ def user_add_role(ctx: typer.Context, email: EmailOpt, role: RoleOpt, tenant: Te
                   default: Annotated[bool, typer.Option("--default", help="Make this their default tenant.")] = False
                   ) -> None:
     """Give a user a role in a tenant (replacing the role they had there)."""
+    from cobro.identity import service
+
     code = tenant or state(ctx).settings.tenant
     user = _run(ctx, lambda uow: service.add_membership(uow, email=email, tenant=code, role=role, default=default))
     console.print(f"{user.email} is {role} of tenant {code}", highlight=False)
@@ -97,6 +104,8 @@ def user_deactivate(ctx: typer.Context, email: EmailOpt,
                     again: Annotated[bool, typer.Option("--reactivate", help="Let them log in again.")] = False
                     ) -> None:
     """Stop a user from logging in; their tokens and sessions are refused from the next request."""
+    from cobro.identity import service
+
     user = _run(ctx, lambda uow: service.set_active(uow, email=email, active=again))
     console.print(f"{user.email} {'reactivated' if user.active else 'deactivated'}", highlight=False)
 
@@ -104,6 +113,8 @@ def user_deactivate(ctx: typer.Context, email: EmailOpt,
 @user_app.command("list")
 def user_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Every user with their roles per tenant."""
+    from cobro.identity import service
+
     users = _run(ctx, service.list_users, commit=False)
     if as_json:
         print_json([u.as_json() for u in users])
@@ -121,6 +132,8 @@ def apikey_create(ctx: typer.Context, role: RoleOpt,
                   name: Annotated[str, typer.Option("--name", help="What the key is for, e.g. 'ERP sync'.")],
                   tenant: TenantOpt = None) -> None:
     """Create an API key for one tenant and role; the secret is printed once and cannot be shown again."""
+    from cobro.identity import service
+
     st = state(ctx)
     issued = _run(ctx, lambda uow: service.create_api_key(uow, name=name, role=role, created_by=_who(ctx)),
                   tenant=tenant or st.settings.tenant)
@@ -132,6 +145,8 @@ def apikey_create(ctx: typer.Context, role: RoleOpt,
 @apikey_app.command("list")
 def apikey_list(ctx: typer.Context, tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
     """The tenant's API keys (prefixes, never secrets)."""
+    from cobro.identity import service
+
     keys = _run(ctx, service.list_api_keys, tenant=tenant or state(ctx).settings.tenant, commit=False)
     if as_json:
         print_json([k.as_json() for k in keys])
@@ -147,6 +162,8 @@ def apikey_list(ctx: typer.Context, tenant: TenantOpt = None, as_json: JsonOpt =
 @apikey_app.command("revoke")
 def apikey_revoke(ctx: typer.Context, prefix: str, tenant: TenantOpt = None) -> None:
     """Revoke an API key by its prefix; requests with it are refused from now on."""
+    from cobro.identity import service
+
     now = state(ctx).container().clock.now()
     key = _run(ctx, lambda uow: service.revoke_api_key(uow, prefix=prefix, now=now),
                tenant=tenant or state(ctx).settings.tenant)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -16,10 +16,10 @@ from rich.text import Text
 
 from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import EXIT_INVALID, console, err_console, fail, print_json, state
-from cobro.platform.uow import UnitOfWork
-from cobro.tenancy import service
-from cobro.tenancy.domain import MAX_LOGO_BYTES, TEXT_FIELDS, option, sniff_logo
-from cobro.tenancy.schemas import ProfileChanges, TenantProfile
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
+    from cobro.tenancy.schemas import ProfileChanges, TenantProfile
 
 app = typer.Typer(help="Tenants (creditors) and their profiles: legal identity, bank details, sender, letterhead.",
                   no_args_is_help=True)
@@ -48,7 +48,7 @@ Signature = Annotated[OptText, typer.Option("--signature", help="Signature block
 Language = Annotated[OptText, typer.Option("--language", help="Default language of documents (es, en).")]
 TimeZone = Annotated[OptText, typer.Option("--time-zone", help="IANA time zone (Europe/Madrid).")]
 Currency = Annotated[OptText, typer.Option("--currency", help="Base currency (ISO 4217).")]
-LogoFile = Annotated[Path | None, typer.Option("--logo", help=f"PNG or SVG, at most {MAX_LOGO_BYTES // 1024} KiB.")]
+LogoFile = Annotated[Path | None, typer.Option("--logo", help="PNG or SVG, at most 512 KiB.")]  # domain.MAX_LOGO_BYTES
 NoLogo = Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -68,6 +68,8 @@ def create(ctx: typer.Context, slug: str,
            signature: Signature = None, language: Language = None, time_zone: TimeZone = None,
            currency: Currency = None, logo: LogoFile = None, as_json: JsonOpt = False) -> None:
     """Create tenant SLUG with its profile."""
+    from cobro.tenancy import service
+
     changes = _changes(locals(), logo, clear_logo=False)
     made = _in_directory(ctx, lambda uow: service.create_tenant(uow, code=slug, name=name, changes=changes),
                          commit=True)
@@ -85,6 +87,8 @@ def update(ctx: typer.Context, slug: str,
            signature: Signature = None, language: Language = None, time_zone: TimeZone = None,
            currency: Currency = None, logo: LogoFile = None, no_logo: NoLogo = False, as_json: JsonOpt = False) -> None:
     """Change fields of tenant SLUG's profile (an empty value clears a field)."""
+    from cobro.tenancy import service
+
     changes = _changes(locals(), logo, clear_logo=no_logo)
     made = _in_directory(ctx, lambda uow: service.update_profile(uow, code=slug, changes=changes, name=name),
                          commit=True)
@@ -94,12 +98,16 @@ def update(ctx: typer.Context, slug: str,
 @app.command("show")
 def show(ctx: typer.Context, slug: str, as_json: JsonOpt = False) -> None:
     """Tenant SLUG's profile."""
+    from cobro.tenancy import service
+
     _print(_in_directory(ctx, lambda uow: service.show_tenant(uow, code=slug)), as_json, "")
 
 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Every tenant of this installation."""
+    from cobro.tenancy import service
+
     found = _in_directory(ctx, service.list_tenants)
     if as_json:
         print_json(found.as_json())
@@ -115,6 +123,9 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 def _changes(params: dict[str, object], logo: Path | None, *, clear_logo: bool) -> ProfileChanges:
     """The profile options given on the command line (None: not given) and the logo file, read and sniffed."""
+    from cobro.tenancy.domain import TEXT_FIELDS, sniff_logo
+    from cobro.tenancy.schemas import ProfileChanges
+
     given = {f: params.get(f) for f in TEXT_FIELDS}
     lines = params.get("address")
     data = _read_logo(logo) if logo is not None else None
@@ -125,6 +136,8 @@ def _changes(params: dict[str, object], logo: Path | None, *, clear_logo: bool) 
 
 def _read_logo(path: Path) -> bytes:
     """The logo's bytes; a file too big is refused from its size, before it is read."""
+    from cobro.tenancy.domain import MAX_LOGO_BYTES
+
     if not path.is_file():
         raise fail(f"--logo: {path}: not a file")
     if path.stat().st_size > MAX_LOGO_BYTES:
@@ -151,6 +164,8 @@ def _in_directory(ctx: typer.Context, run: Callable[[UnitOfWork], T], *, commit:
 
 def _report(exc: InvalidInputError) -> None:
     """One line per problem, naming the option; the summary when the error carries no problems."""
+    from cobro.tenancy.domain import option
+
     if not exc.problems:
         err_console.print(Text(f"error: {exc}"), highlight=False, soft_wrap=True)
     for p in exc.problems:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
 
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, print_json, state
-from cobro.platform.uow import UnitOfWork
-from cobro.webhooks import service
 from cobro.webhooks.domain import EVENT_TYPES
-from cobro.webhooks.sender import WebhookSender
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 app = typer.Typer(help="Webhooks: signed HTTP callbacks to your systems when something happens.",
                   no_args_is_help=True)
@@ -32,6 +32,8 @@ def add(ctx: typer.Context, url: str,
         events: Annotated[str, typer.Option("--events", help=f"Comma-separated: {', '.join(EVENT_TYPES)}, or *.")],
         description: Annotated[str, typer.Option("--description")] = "", as_json: JsonOpt = False) -> None:
     """Subscribe URL; prints the signing secret once (receivers verify each delivery with it)."""
+    from cobro.webhooks import service
+
     created = _in_uow(ctx, lambda uow: service.subscribe(uow, url=url, events=events.split(","),
                                                          description=description), commit=True)
     if as_json:
@@ -43,6 +45,8 @@ def add(ctx: typer.Context, url: str,
 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    from cobro.webhooks import service
+
     subs = _in_uow(ctx, service.subscriptions)
     if as_json:
         print_json([s.model_dump(mode="json") for s in subs])
@@ -55,6 +59,8 @@ def list_(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 @app.command("remove")
 def remove(ctx: typer.Context, subscription_id: int) -> None:
+    from cobro.webhooks import service
+
     _in_uow(ctx, lambda uow: service.unsubscribe(uow, subscription_id), commit=True)
     console.print(f"webhook #{subscription_id} removed")
 
@@ -62,6 +68,8 @@ def remove(ctx: typer.Context, subscription_id: int) -> None:
 @app.command("enable")
 def enable(ctx: typer.Context, subscription_id: int) -> None:
     """Turn a subscription back on after it was disabled for failing."""
+    from cobro.webhooks import service
+
     _in_uow(ctx, lambda uow: service.reactivate(uow, subscription_id), commit=True)
     console.print(f"webhook #{subscription_id} enabled")
 
@@ -71,6 +79,8 @@ def deliveries(ctx: typer.Context, status: Annotated[str, typer.Option("--status
                subscription: Annotated[int | None, typer.Option("--subscription")] = None,
                limit: Annotated[int, typer.Option("--limit")] = 100, as_json: JsonOpt = False) -> None:
     """The delivery log, newest first."""
+    from cobro.webhooks import service
+
     rows = _in_uow(ctx, lambda uow: service.deliveries(uow, status=status, subscription_id=subscription,
                                                         limit=limit))
     if as_json:
@@ -87,6 +97,8 @@ def deliveries(ctx: typer.Context, status: Annotated[str, typer.Option("--status
 def deliver(ctx: typer.Context, loop: Annotated[bool, typer.Option("--loop", help="Keep delivering.")] = False,
             interval: Annotated[float, typer.Option("--interval")] = 5.0, as_json: JsonOpt = False) -> None:
     """Send what is due now (every tenant's); with --loop, until interrupted."""
+    from cobro.webhooks.sender import WebhookSender
+
     container = state(ctx).container()
     sender = WebhookSender(container.sessions, now=container.clock.now)
     while True:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,7 +17,9 @@ from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, err_console, fail, parse_day, print_json, state
 from cobro.platform.cli.reports import DryRunOpt, ImportReport, finish_import, import_in_uow
 from cobro.platform.cli.reports import JsonOpt as ReportJsonOpt
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 matches_app = typer.Typer(help="The review queue of bank entries the matcher was not sure about.",
                           no_args_is_help=True)

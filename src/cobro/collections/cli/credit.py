@@ -6,7 +6,7 @@ Thin: the rules are in `cobro.collections.domain.credit`, the work in `cobro.col
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,7 +14,9 @@ from rich.table import Table
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.compose import Section
 from cobro.platform.cli.context import console, fail, parse_day, print_json, state
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 credit_app = typer.Typer(help="Credit limits: what a customer may still buy on credit.", no_args_is_help=True)
 

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from cobro.collections.cli.common import JsonOpt, today_of
-from cobro.collections.service.onboarding import import_actions as load_actions
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, print_json, state
 
@@ -22,6 +21,8 @@ def import_actions(ctx: typer.Context,
                                                              "[, currency]")],
                    as_json: JsonOpt = False) -> None:
     """Load the notices another system sent, so the sequence continues where it stopped (atomic, idempotent)."""
+    from cobro.collections.service.onboarding import import_actions as load_actions  # heavy: not for --help
+
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

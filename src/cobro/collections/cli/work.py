@@ -6,7 +6,7 @@ Thin: parse, call one service inside a unit of work, commit (or roll back a dry 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,9 @@ from cobro.collections.cli.common import (
     today_of,
 )
 from cobro.platform.cli.context import console, parse_day, print_json, state
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 cycle_app = typer.Typer(help="The daily collections cycle.", no_args_is_help=True)
 tasks_app = typer.Typer(help="Calls and meetings for collectors.", no_args_is_help=True)

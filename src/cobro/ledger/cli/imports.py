@@ -7,7 +7,7 @@ solvency add theirs); the report is printed by `cobro.platform.cli.reports`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
@@ -15,7 +15,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from cobro.kernel.errors import CobroError, InvalidInputError
 from cobro.platform.cli.context import EXIT_INVALID, err_console, fail, print_json
 from cobro.platform.cli.reports import DryRunOpt, JsonOpt, finish_import, import_in_uow
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="YAML column mapping.")]
 

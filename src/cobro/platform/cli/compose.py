@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cobro.platform.uow import UnitOfWork
+if TYPE_CHECKING:  # a type name only: `cobro --help` does not load SQLAlchemy
+    from cobro.platform.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,4 +22,4 @@ class Section:
 
 
 # (unit of work, the customer's code, as-of day) -> its section; raises CobroError like any service call
-CustomerSection = Callable[[UnitOfWork, str, dt.date], Section]
+CustomerSection = Callable[["UnitOfWork", str, dt.date], Section]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from cobro.kernel.dates import parse_day as parse_iso_day
 from cobro.platform.actor import Actor, ActorKind
-from cobro.platform.container import Container, build
-from cobro.platform.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # imported where used: `cobro --help` must not load SQLAlchemy or pydantic
+    from cobro.platform.container import Container
+    from cobro.platform.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,9 +37,13 @@ class State:
 
     @property
     def settings(self) -> Settings:
+        from cobro.platform.settings import load_settings
+
         return load_settings(database_url=self.db, tenant=self.tenant)
 
     def container(self) -> Container:
+        from cobro.platform.container import build
+
         if self._container is None:
             self._container = build(self.settings)
         if self._container.actor is None:

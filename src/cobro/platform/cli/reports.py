@@ -7,14 +7,16 @@ so that no feature's CLI imports another's to print it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
 import typer
 from rich.table import Table
 
 from cobro.kernel.errors import Problem
 from cobro.platform.cli.context import EXIT_INVALID, console, err_console, print_json, state
-from cobro.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
+    from cobro.platform.uow import UnitOfWork
 
 MAX_WARNINGS = 50
 
