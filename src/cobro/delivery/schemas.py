@@ -153,6 +153,8 @@ class MessageContext:
     # the days earlier notices of this debt were actually delivered (sent, or imported from another system):
     # a template may speak of "our earlier notices" only when there are some
     earlier_notices: tuple[dt.date, ...] = ()
+    # lines of an internal notice to a user of the tenant (the alert digest), one per alert
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

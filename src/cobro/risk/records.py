@@ -57,3 +57,30 @@ class RiskAlertRow(Base):
     recipients: Mapped[str] = mapped_column(String(300), default="")  # comma-separated: collector, owner
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | acknowledged
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # hidden before this day
+
+
+class RiskAlertDeliveryRow(Base):
+    """That an alert reached one user (in a digest or at once): the unique pair is what keeps an alert from being
+    delivered twice, however often the digest runs."""
+
+    __tablename__ = "risk_alert_deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "user_email"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("risk_alerts.id", ondelete="CASCADE"), index=True)
+    user_email: Mapped[str] = mapped_column(String(320))
+    mode: Mapped[str] = mapped_column(String(20))  # daily | immediate: how it went
+    delivered_on: Mapped[dt.date] = mapped_column(Date)
+    outbox_key: Mapped[str] = mapped_column(String(200), default="")  # the e-mail that carried it
+
+
+class RiskAlertPreferenceRow(Base):
+    """How one user of a tenant wants alerts: off, a daily digest (the default) or each one at once."""
+
+    __tablename__ = "risk_alert_preferences"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_email"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_email: Mapped[str] = mapped_column(String(320))
+    mode: Mapped[str] = mapped_column(String(20))  # off | daily | immediate

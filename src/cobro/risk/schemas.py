@@ -25,11 +25,23 @@ class AlertKind(StrEnum):
     DBT_WORSENED = "dbt_worsened"
     OVER_LIMIT = "over_limit"
     PROMISE_BROKEN = "promise_broken"
+    CREDIT_STOP_SET = "credit_stop_set"
+    DISPUTE_OVERDUE = "dispute_overdue"  # a dispute still open past its SLA
+    LARGE_PAYMENT = "large_payment"
+    BOUNCE = "bounce"  # a message to the customer bounced: its address is invalid now
 
 
 class AlertStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
+
+
+class AlertPreference(StrEnum):
+    """How a user receives the alerts addressed to them."""
+
+    OFF = "off"
+    DAILY = "daily"  # one digest e-mail a day (the default)
+    IMMEDIATE = "immediate"  # an e-mail as each alert is raised
 
 
 class WorkKind(StrEnum):
@@ -90,10 +102,63 @@ class StoredAlert:
     message: str
     recipients: tuple[str, ...]
     status: AlertStatus
+    snoozed_until: dt.date | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "as_of": self.as_of.isoformat(), "customer": self.customer, "kind": str(self.kind),
-                "message": self.message, "recipients": ",".join(self.recipients), "status": str(self.status)}
+        out: dict[str, Any] = {
+            "id": self.id, "as_of": self.as_of.isoformat(), "customer": self.customer, "kind": str(self.kind),
+            "message": self.message, "recipients": ",".join(self.recipients), "status": str(self.status)}
+        if self.snoozed_until is not None:
+            out["snoozed_until"] = self.snoozed_until.isoformat()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """What `raise_alert` stored (`created` False: the same alert was raised before, nothing new was written)."""
+
+    id: int
+    key: str
+    kind: AlertKind
+    customer: str
+    message: str
+    recipients: tuple[str, ...]
+    created: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "key": self.key, "kind": str(self.kind), "customer": self.customer,
+                "message": self.message, "recipients": list(self.recipients), "created": self.created}
+
+
+@dataclass(frozen=True, slots=True)
+class UserDigest:
+    """One user's digest e-mail: the alerts it carried (`outbox_key` empty: nothing was due)."""
+
+    user: str
+    mode: AlertPreference
+    alerts: tuple[int, ...]
+    outbox_key: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"user": self.user, "mode": str(self.mode), "alerts": list(self.alerts), "outbox_key": self.outbox_key}
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    """One digest run: who got an e-mail with which alerts; alerts no user of the tenant could be found for."""
+
+    as_of: dt.date
+    raised: int  # alerts the run's scan raised (disputes past their SLA, large payments)
+    digests: tuple[UserDigest, ...]
+    unaddressed: tuple[int, ...]  # open alerts whose recipients match no user of the tenant
+
+    @property
+    def delivered(self) -> int:
+        return sum(len(d.alerts) for d in self.digests)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "raised": self.raised, "delivered": self.delivered,
+                "digests": [d.as_json() for d in self.digests], "unaddressed": list(self.unaddressed)}
 
 
 # --- one run's evidence ------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "promise.created", "promise.kept", "promise.broken", "dispute.opened", "dispute.resolved",
     "payment.applied", "risk.changed", "exception.requested", "exception.approved", "exception.rejected",
     "escalation.opened", "credit_stop.set", "credit_stop.lifted", "webhook.test",
+    "escalation.settled", "task.closed",
+    "alert.raised",
 )
 SECRET_PREFIX = "whsec_"
 MAX_ATTEMPTS = 8  # 1 + 7 retries over about 10 hours with the schedule below

@@ -26,7 +26,8 @@ def template_variables(message: OutboxMessage) -> dict[str, Any]:
             "as_of": ctx.as_of, "step": ctx.step, "state_interest": ctx.state_interest,
             "state_compensation": ctx.state_compensation, "compensation": ctx.compensation,
             "interest": ctx.interest, "interest_reference": ctx.interest_reference, "terms": ctx.terms,
-            "tone": message.tone, "recipient_name": message.recipient_name, "earlier_notices": ctx.earlier_notices}
+            "tone": message.tone, "recipient_name": message.recipient_name, "earlier_notices": ctx.earlier_notices,
+            "notes": ctx.notes}
 
 
 def _whatsapp_params(message: OutboxMessage, locale: str) -> tuple[str, ...]:

@@ -286,7 +286,7 @@ class SqlRiskRepository:
 
     def alerts(self, *, status: str = "", recipient: str = "") -> list[StoredAlert]:
         return [StoredAlert(a.id, a.as_of, code, AlertKind(a.kind), a.message,
-                            tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status))
+                            tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status), a.snoozed_until)
                 for a, code in alerts(self.session, self.tenant, status=status, recipient=recipient)]
 
     def acknowledge_alert(self, alert_id: int) -> bool:
