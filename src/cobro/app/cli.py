@@ -30,6 +30,7 @@ from cobro.identity import cli as identity
 from cobro.reporting.cli import reports
 from cobro.risk import cli as risk
 from cobro.app import serve
+from cobro.app import ops
 from cobro.solvency.cli import financials
 from cobro.solvency.cli import solvency
 from cobro.webhooks import cli as webhooks
@@ -110,6 +111,7 @@ demo.register(app, serve=serve.serve_demo)
 app.add_typer(import_app, name="import")
 identity.register(app)
 interest.register(app)
+ops.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")
 app.add_typer(reports.app, name="report")

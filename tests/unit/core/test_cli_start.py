@@ -62,6 +62,6 @@ def test_no_command_help_loads_a_heavy_library() -> None:
     result = _probe(None)
     outcome = result["outcome"]
     assert isinstance(outcome, dict)
-    assert len(outcome) > 50 and {"cycle run", "import invoices", "serve"} <= set(outcome)
+    assert len(outcome) > 50 and {"backup", "restore", "cycle run", "import invoices", "serve"} <= set(outcome)
     assert [p for p, o in outcome.items() if o != "ok"] == []
     assert result["loaded"] == []
