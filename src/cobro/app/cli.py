@@ -20,6 +20,7 @@ from cobro.collections.cli import policy as collections_policy
 from cobro.collections.cli import suspensions as collections_suspensions
 from cobro.collections.cli import work as collections_work
 from cobro.collections.cli import onboarding as collections_onboarding
+from cobro.collections.cli import agency as collections_agency
 from cobro.ledger.cli import core, imports
 from cobro.collections.cli import credit
 from cobro.demo import cli as demo
@@ -106,6 +107,7 @@ cashapp.register(app)
 collections_policy.register(app)
 collections_suspensions.register(app)
 collections_work.register(app)
+collections_agency.register(collections_work.escalation_app)
 credit.register(app)
 demo.register(app, serve=serve.serve_demo)
 app.add_typer(import_app, name="import")

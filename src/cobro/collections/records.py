@@ -309,3 +309,39 @@ class CycleRunRow(Base):
     started_at: Mapped[dt.datetime] = mapped_column(_TS)
     finished_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
     counts_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+# --- the agency handoff and collector targets (issue 15, items 7 and 8) ----------------------------------------
+
+class AgencyUpdateRow(Base):
+    """A status report from the collection agency or lawyer holding a case, as they gave it (CLI, API or a CSV of
+    updates); the last one is the case's agency status.  `reference` is the agency's own, so re-imports skip it."""
+
+    __tablename__ = "agency_updates"
+    __table_args__ = (Index("ix_agency_updates_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = _tenant()
+    case_id: Mapped[int] = mapped_column(ForeignKey("escalation_cases.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recovered_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # what the agency says it collected
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[str] = mapped_column(String(20), default="cli")  # cli | api | import
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = _created()
+
+
+class CollectorTargetRow(Base):
+    """What a collector is expected to recover in a month (`period` YYYY-MM), per currency."""
+
+    __tablename__ = "collector_targets"
+    __table_args__ = (UniqueConstraint("tenant_id", "collector", "period", "currency"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = _tenant()
+    collector: Mapped[str] = mapped_column(String(120))
+    period: Mapped[str] = mapped_column(String(7))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = _created()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cobro.collections.repository import evidence as repo
+from cobro.collections.repository.agency import AGENCY
 from cobro.collections.repository.work import WORK
 from cobro.collections.service.creditor import creditor_part
 from cobro.delivery.service.documents import (
@@ -57,7 +58,7 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
     return evidence_pack_pdf(
         creditor=dataclasses.asdict(creditor), customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
                                                          "code": cust.code},
-        invoices=invoices, demands=_demands(session, cust.id), broken_promises=_broken(session, cust.id),
+        invoices=invoices, demands=_demands(uow, cust.id), broken_promises=_broken(session, cust.id),
         disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language, rates), as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
         logo=sender.profile.logo.data if sender.profile.logo is not None else None,
@@ -75,13 +76,11 @@ def _open_items(session: Session, customer_id: int, currency: str, as_of: dt.dat
     return items
 
 
-def _demands(session: Session, customer_id: int) -> list[Demand]:
-    demands = [Demand((row.sent_at or row.created_at).date(), row.channel, f"{step} ({row.template})",
-                      row.recipient or row.recipient_name, row.message_id)
-               for row, step in repo.sent_messages(session, customer_id)]
-    demands += [Demand(t.due_on, f"{t.kind} ({t.outcome})", t.summary or t.kind, t.contact_name, f"task {t.id}")
-                for t in repo.tasks_done(session, customer_id)]
-    return sorted(demands, key=lambda d: (d.date, d.channel))
+def _demands(uow: UnitOfWork, customer_id: int) -> list[Demand]:
+    """Every demand that reached the debtor (`repository.agency.demands`: messages delivered, notices imported from
+    the system used before, calls and meetings held), the same list the agency export carries."""
+    return [Demand(d.day, d.channel, d.document, d.recipient, d.reference)
+            for d in uow.repo(AGENCY).demands(customer_id)]
 
 
 def _broken(session: Session, customer_id: int) -> list[BrokenPromise]:
