@@ -2,7 +2,8 @@
 
 The three share the UBL skeleton; the national variants differ in where the due dates and tax ids live:
 Peppol has `cbc:DueDate` and `PartyTaxScheme/CompanyID`; SUNAT puts the schedule in `cac:PaymentTerms`
-(`ID=FormaPago`, `PaymentMeansID=Credito|Contado|Cuota001…`) and the RUC in `PartyIdentification/ID@schemeID=6`;
+(`ID=FormaPago`, `PaymentMeansID=Credito|Contado|Cuota001…`) and the RUC in `PartyIdentification/ID@schemeID=6`
+(UBL 2.1) or, in the older UBL 2.0 layout, in `CustomerAssignedAccountID` with `AdditionalAccountID` 6;
 DIAN carries the CUFE in `cbc:UUID` and the due date in `PaymentMeans/PaymentDueDate`.
 SUNAT CDRs and Peppol/DIAN `ApplicationResponse`s are identified so that they are refused with a clear message.
 """
@@ -74,7 +75,10 @@ def _variant(r: Reader, root: Element) -> str:
         "PE:SUNAT" in (el.get("schemeAgencyName"), el.get("listAgencyName"))
         for el in root.iter() if isinstance(el.tag, str)
     )
-    if customization in ("2.0", "1.0") or sunat_codes:
+    # UBL 2.0 (SUNAT until 2018) names the parties' RUC through AdditionalAccountID, which Peppol never uses
+    old_layout = r.text(root, "cbc:UBLVersionID") == "2.0" and r.find(
+        root, "cac:AccountingSupplierParty/cbc:AdditionalAccountID") is not None
+    if customization in ("2.0", "1.0") or sunat_codes or old_layout:
         return "ubl-pe-sunat"
     return "ubl-peppol" if "peppol" in customization else "ubl-2.1"
 
@@ -112,8 +116,8 @@ def _document(r: Reader, root: Element) -> EInvoiceDocument:
         warnings.append("invoice with a negative amount due: it works as a credit note"
                         + (f" on {corrects}" if corrects else ""))
 
-    seller = _party(r, root, "cac:AccountingSupplierParty/cac:Party", variant, warnings)
-    buyer = _party(r, root, "cac:AccountingCustomerParty/cac:Party", variant, warnings)
+    seller = _party(r, root, "cac:AccountingSupplierParty", variant, warnings)
+    buyer = _party(r, root, "cac:AccountingCustomerParty", variant, warnings)
     means = r.find(root, "cac:PaymentMeans")
     paid_at_issue = kind == "invoice" and payable == 0 and total > 0
     if paid_at_issue:
@@ -145,9 +149,21 @@ def _document(r: Reader, root: Element) -> EInvoiceDocument:
     )
 
 
-def _party(r: Reader, root: Element, path: str, variant: str, warnings: list[str]) -> Party:
-    party = r.find(root, path)
-    if party is None:
+def _account_id(r: Reader, holder: Element) -> str:
+    """SUNAT's UBL 2.0 layout: the party's document number beside `cac:Party`, in
+    `cbc:CustomerAssignedAccountID` (both parties) or `cbc:SupplierAssignedAccountID`, its kind in
+    `cbc:AdditionalAccountID` (catálogo 06: 6 = RUC).  Only a tax-id kind counts; a DNI is no company's tax id."""
+    kind = r.text(holder, "cbc:AdditionalAccountID")
+    if kind not in _TAX_ID_SCHEMES:
+        return ""
+    return r.text(holder, "cbc:CustomerAssignedAccountID") or r.text(holder, "cbc:SupplierAssignedAccountID")
+
+
+def _party(r: Reader, root: Element, holder_path: str, variant: str, warnings: list[str]) -> Party:
+    path = f"{holder_path}/cac:Party"
+    holder = r.find(root, holder_path)
+    party = r.find(holder, "cac:Party") if holder is not None else None
+    if holder is None or party is None:
         raise r.error(root, path, "party is missing")
     name = r.text(party, "cac:PartyLegalEntity/cbc:RegistrationName") or r.text(party, "cac:PartyName/cbc:Name")
     schemes = r.findall(party, "cac:PartyTaxScheme")
@@ -164,6 +180,8 @@ def _party(r: Reader, root: Element, path: str, variant: str, warnings: list[str
                 elif not country and variant == "ubl-co-dian":
                     country = "CO"
                 break
+    if not tax_id and (tax_id := _account_id(r, holder)) and not country and variant == "ubl-pe-sunat":
+        country = "PE"
     if not tax_id:
         tax_id = r.text(party, "cac:PartyLegalEntity/cbc:CompanyID")
     if not tax_id:

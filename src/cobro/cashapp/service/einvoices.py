@@ -3,7 +3,8 @@
 - The buyer becomes the customer (code = its tax id as written, compacted; or a name slug when there is none).
   We are the seller: a document whose seller differs from the first seller seen is still imported, with a warning.
 - Invoices get the document's payment schedule as instalments; credit notes are `kind="credit_note"` linked
-  through `corrects` (a CFDI UUID is translated to the corrected invoice's number when it is known).
+  through `corrects` (a CFDI UUID is translated to the corrected invoice's number when it is known) and applied
+  to that invoice by the ledger's rule (`cobro.ledger.service.credit_notes`): it is settled or reduced.
 - CFDI with MetodoPago PUE is paid at issue: a payment `cfdi-pue:<uuid>` settles it.  Pagos complements record one
   payment per related document, `cfdi-pago:<uuid>:<n>`, allocated to the invoice they name by UUID.
 - Natural keys: invoice number and payment reference, so importing the same files again changes nothing.
@@ -28,6 +29,7 @@ from cobro.kernel.amounts import AmountError, check_amount
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money, MoneyError
 from cobro.ledger.domain.payments import OpenItem, Payment, allocate
+from cobro.ledger.service import credit_notes
 from cobro.ledger.service import payments as ledger
 from cobro.ledger.service.imports import ImportReport
 from cobro.platform.uow import UnitOfWork
@@ -91,6 +93,11 @@ def import_einvoices(uow: UnitOfWork, paths: list[Path]) -> ImportReport:
     for doc in [d for d in docs if d.kind != "payment"]:
         _check_seller(run, doc)
         _invoice(run, doc)
+    # a credit note reduces the invoice it names before later payments are allocated to what is left
+    applied = credit_notes.apply_credit_notes(uow, numbers=[d.number for d in docs if d.kind != "payment"])
+    report.warnings.extend(applied.warnings)
+    if applied.applied:
+        run.counts["credit_notes_applied"] = len(applied.applied)
     for doc in [d for d in docs if d.kind == "payment" or d.payments]:
         _payments(run, doc)
     uow.flush()

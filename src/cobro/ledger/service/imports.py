@@ -21,6 +21,7 @@ from cobro.ledger.imports.rows import RowReader, read_contacts, read_customers, 
 from cobro.ledger.imports.tabular import open_table
 from cobro.ledger.repository import invoice_import, parties
 from cobro.ledger.repository import summary as ledger
+from cobro.ledger.service import credit_notes
 from cobro.platform.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -176,6 +177,7 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
                                   create_customers=bool(reader.mapping.option("create_customers", False)),
                                   multi_instalment="instalment" in reader.columns)
     invoice_import.drop_stage(conn)
+    report.warnings.extend(credit_notes.apply_credit_notes(uow, source=path.name).warnings)  # to what they name
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
     report.extra = {"customers_created": counts.customers_created, "settlements_recorded": counts.settled}
     return report
