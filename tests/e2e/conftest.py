@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from cobro.app.http import create_app
 from cobro.kernel.clock import FixedClock
 from cobro.platform.container import Container, build
 from cobro.platform.settings import Settings
+from tests.apps import app_for
 from tests.e2e.auth import add_user, bearer
 from tests.e2e.ledger import AS_OF, seed
 
@@ -30,7 +30,7 @@ def ledger_container(db_url: str, tmp_path: Path) -> Iterator[Container]:
 
 @pytest.fixture
 def app(ledger_container: Container) -> FastAPI:
-    return create_app(container=ledger_container)
+    return app_for(ledger_container)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import RouteContext, iter_route_contexts
 from fastapi.testclient import TestClient
+from tests.apps import app_for
 
-from cobro.app.http import create_app
 from cobro.identity import service
 from cobro.identity.domain import Role, allows
 from cobro.platform.container import Container
@@ -35,7 +35,7 @@ def app(container: Container) -> FastAPI:
             service.create_user(uow, email=email, password=PASSWORD)
             service.add_membership(uow, email=email, tenant="default", role=role)
         uow.commit()
-    return create_app(container=container)
+    return app_for(container)
 
 
 @pytest.fixture
