@@ -25,6 +25,9 @@ TONES = ("friendly", "neutral", "firm", "formal", "final")
 ANCHORS = ("due_date", "previous_step")
 UNITS = ("business_days", "calendar_days")
 DEFAULT_RECIPIENTS = ("administration", "finance", "management")
+STOP_LIFTS_ON = ("full_payment", "below_limit", "manual")  # credit.stop_lifts_on (docs/collections.md)
+CASE_NEW_ITEMS = ("join_case", "next_episode")  # cases.new_items: what becomes of items falling due while a case is open
+TASK_KINDS = ("call", "meeting")
 # Ley 3/2004 art. 8: EUR 40 of recovery costs per overdue invoice, what a policy claims unless it says otherwise
 STATUTORY_COMPENSATION: tuple[tuple[str, int], ...] = (("EUR", 4000),)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -108,6 +111,13 @@ class Policy:
     promise_grace_days: int = 3
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
     onboarding_entry: str = ""  # the step a case with no recorded action enters at; "" = the first overdue step
+    stop_lifts_on: str = "full_payment"  # when the cycle lifts a credit stop (STOP_LIFTS_ON)
+    limit_tolerance_pct: int = 0  # exposure may exceed the limit by this many percent before a credit stop
+    case_new_items: str = "join_case"  # CASE_NEW_ITEMS
+    task_sla_days: tuple[tuple[str, int], ...] = ()  # per task kind: days an open task may pass its due date
+
+    def sla_days(self, kind: str) -> int:
+        return dict(self.task_sla_days).get(kind, 0)
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -211,7 +221,7 @@ def _join(path: str, key: str) -> str:
 
 # "risk" and "decision" are read and checked by the risk services (services/risk_tuning.py)
 _TOP = {"policy", "description", "calendar", "terms", "credit", "late_payment", "promises", "recipients", "steps",
-        "risk", "decision", "onboarding"}
+        "risk", "decision", "onboarding", "cases", "tasks"}
 _STEP = {"id", "trigger", "channel", "recipients", "template", "tone", "min_overdue", "state_interest",
          "state_compensation", "task", "escalation"}
 
@@ -239,7 +249,13 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
     terms = r.mapping(top.get("terms"), "terms")
     r.unknown(terms, {"standard"}, "terms")
     credit = r.mapping(top.get("credit"), "credit")
-    r.unknown(credit, {"limit"}, "credit")
+    r.unknown(credit, {"limit", "stop_lifts_on", "limit_tolerance_pct"}, "credit")
+    cases = r.mapping(top.get("cases"), "cases")
+    r.unknown(cases, {"new_items"}, "cases")
+    tasks = r.mapping(top.get("tasks"), "tasks")
+    r.unknown(tasks, {"sla_days"}, "tasks")
+    sla = r.mapping(tasks.get("sla_days"), "tasks.sla_days")
+    r.unknown(sla, set(TASK_KINDS), "tasks.sla_days")
     late = r.mapping(top.get("late_payment"), "late_payment")
     r.unknown(late, {"interest_reference", "compensation"}, "late_payment")
     promises = r.mapping(top.get("promises"), "promises")
@@ -263,6 +279,10 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
         interest_reference=r.text(late, "interest_reference", "late_payment", "ES"),
         promise_grace_days=r.integer(promises, "grace_days", "promises", 3, lo=0, hi=60),
         recipients=recipients, onboarding_entry=entry,
+        stop_lifts_on=r.text(credit, "stop_lifts_on", "credit", "full_payment", choices=STOP_LIFTS_ON),
+        limit_tolerance_pct=r.integer(credit, "limit_tolerance_pct", "credit", 0, lo=0, hi=100),
+        case_new_items=r.text(cases, "new_items", "cases", "join_case", choices=CASE_NEW_ITEMS),
+        task_sla_days=tuple((k, r.integer(sla, k, "tasks.sla_days", 0, lo=0, hi=365)) for k in TASK_KINDS if k in sla),
     )
     return (None, r.problems) if r.problems else (policy, [])
 
@@ -359,7 +379,10 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "policy": policy.name, "description": policy.description,
         "calendar": {"country": policy.country, "subdivision": policy.subdivision,
                      "business_days_only": policy.business_days_only},
-        "terms": {"standard": policy.standard_terms}, "credit": {"limit": _amounts_out(policy.credit_limits)},
+        "terms": {"standard": policy.standard_terms},
+        "credit": {"limit": _amounts_out(policy.credit_limits), "stop_lifts_on": policy.stop_lifts_on,
+                   "limit_tolerance_pct": policy.limit_tolerance_pct},
+        "cases": {"new_items": policy.case_new_items}, "tasks": {"sla_days": dict(policy.task_sla_days)},
         "late_payment": {"interest_reference": policy.interest_reference,
                          "compensation": _amounts_out(policy.compensation)},
         "promises": {"grace_days": policy.promise_grace_days}, "recipients": list(policy.recipients),

@@ -71,18 +71,22 @@ class TaskOutcome(StrEnum):
     REACHED = "reached"
     VOICEMAIL = "voicemail"
     WRONG_CONTACT = "wrong_contact"
+    WRONG_NUMBER = "wrong_number"  # the phone is not the customer's: marked invalid (contactability)
     PROMISE = "promise"
     DISPUTE = "dispute"
     REFUSES = "refuses"
     ASKS_FOR_COPY = "asks_for_copy"
+    PAID = "paid"  # closed by the cycle: every item of the task was paid or credited
 
 
 class CaseStatus(StrEnum):
-    """An escalation case: open → handed_off (to an agency or lawyer) → closed; open → closed."""
+    """An escalation case: open → handed_off (to an agency or lawyer) → closed; open → closed; open or handed_off
+    → settled when the cycle finds every item of the case paid or credited."""
 
     OPEN = "open"
     HANDED_OFF = "handed_off"
     CLOSED = "closed"
+    SETTLED = "settled"
 
 
 class AssignmentScope(StrEnum):

@@ -38,6 +38,7 @@ from cobro.collections.service.cycle_effects import (
     _write_effects,
     draft_effects,
 )
+from cobro.collections.service.loops import close_loops
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.calendar import HolidayCalendar
 from cobro.kernel.money import format_minor
@@ -142,6 +143,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     run_id = result.run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
     expired = repo.expire_exceptions(session, tenant, as_of)
     kept, broken, events = _evaluate_promises(session, tenant, as_of)
+    loops = close_loops(uow, as_of=as_of)  # before planning: a settled case's episode ends, the rest starts anew
     book = policy_book(uow)
     custs = repo.customers(session, tenant)
     result.lap("start")
@@ -213,6 +215,7 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     counts.update(customers=len({d.customer_id for d, _ in decisions} | quiet),
                   items=sum(s.count for s in summaries.values()),
                   exceptions_expired=expired, promises_kept=kept, promises_broken=broken)
+    counts.update(loops.counts())
     for d, _ in decisions:
         counts["episodes_opened"] += d.opens_episode
         counts["episodes_closed"] += d.closes_episode
