@@ -20,6 +20,7 @@ from cobro.collections.cli import policy as collections_policy
 from cobro.collections.cli import suspensions as collections_suspensions
 from cobro.collections.cli import work as collections_work
 from cobro.collections.cli import onboarding as collections_onboarding
+from cobro.collections.cli import contacts as collections_contacts
 from cobro.collections.cli import agency as collections_agency
 from cobro.ledger.cli import core, imports
 from cobro.collections.cli import credit
@@ -117,6 +118,7 @@ ops.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")
 app.add_typer(reports.app, name="report")
+collections_contacts.register_report(reports.app)
 risk.register(app)
 serve.register(app)
 app.add_typer(solvency.app, name="solvency")

@@ -72,6 +72,26 @@ class ChannelOptOutRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(_TS, server_default=func.now())
 
 
+class ContactPointStatusRow(Base):
+    """An address or phone number known not to work: a hard bounce or a call that reached a wrong number.
+
+    Distinct from an opt-out (the person asked not to be contacted on a channel): an invalid point is wrong data,
+    for every channel that uses it.  `kind` is email | phone; `address` is normalised as opt-outs are (an
+    e-mail lower-case, a phone its digits).  The cycle reads these to pick another contact or channel.
+    """
+
+    __tablename__ = "contact_point_statuses"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "address"),)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # email | phone
+    address: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="invalid")
+    source: Mapped[str] = mapped_column(String(40), default="manual")  # bounce | wrong_number | manual
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(_TS, server_default=func.now())
+
+
 class DeliveryEventRow(Base):
     """One thing that happened to an outbox message: sent, deferred, bounce, dead, opted_out, retried."""
 

@@ -38,7 +38,7 @@ from cobro.collections.records import (
     PromiseRow,
     TimelineEventRow,
 )
-from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow, OutboxMessageRow
+from cobro.delivery.records import ChannelOptOutRow, ContactPointStatusRow, DeliveryEventRow, OutboxMessageRow
 from cobro.delivery.schemas import CLAIMABLE, REVIVABLE, OutboxStatus
 from cobro.ledger.records import CustomerRow, InstalmentRow, InvoiceRow
 from cobro.ledger.repository.open_items import open_instalments
@@ -65,6 +65,11 @@ def normalize_recipient(channel: str, recipient: str) -> str:
         value = "".join(c for c in value if c.isdigit())
         value = value[2:] if value.startswith("00") else value
     return value
+
+
+def point_kind(channel: str) -> str:
+    """The contact point a channel writes to: email, phone, or "" (a letter goes to the customer's address)."""
+    return {"email": "email", "sms": "phone", "whatsapp": "phone"}.get(channel, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +335,36 @@ class OutboxRepository:
             ChannelOptOutRow.tenant_id == tenant_id, ChannelOptOutRow.channel == channel,
             ChannelOptOutRow.recipient == normalize_recipient(channel, recipient)))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # --- contact points known not to work (bounces, wrong numbers) -------------------------------------
+    def invalid_reason(self, tenant_id: int, channel: str, recipient: str) -> str | None:
+        """Why this channel's recipient is known not to work, or None."""
+        kind = point_kind(channel)
+        if not kind or not recipient:
+            return None
+        found = self.session.scalar(select(ContactPointStatusRow.reason).where(
+            ContactPointStatusRow.tenant_id == tenant_id, ContactPointStatusRow.kind == kind,
+            ContactPointStatusRow.address == normalize_recipient(channel, recipient)))
+        return None if found is None else str(found)
+
+    def mark_invalid(self, tenant_id: int, kind: str, address: str, *, reason: str, source: str) -> bool:
+        """Record an address (`kind` email) or phone number (`kind` phone) as invalid; False if it was already."""
+        key = normalize_recipient("email" if kind == "email" else "sms", address)
+        if not key or self.session.scalar(select(ContactPointStatusRow.id).where(
+                ContactPointStatusRow.tenant_id == tenant_id, ContactPointStatusRow.kind == kind,
+                ContactPointStatusRow.address == key)) is not None:
+            return False
+        self.session.add(ContactPointStatusRow(tenant_id=tenant_id, kind=kind, address=key, status="invalid",
+                                               source=source, reason=reason[:2000]))
+        self.session.flush()
+        return True
+
+    def invalid_points(self, tenant_id: int) -> list[tuple[str, str, str, str]]:
+        """(kind, address, source, reason) of every invalid point of the tenant."""
+        q = select(ContactPointStatusRow.kind, ContactPointStatusRow.address, ContactPointStatusRow.source,
+                   ContactPointStatusRow.reason).where(ContactPointStatusRow.tenant_id == tenant_id
+                                                       ).order_by(ContactPointStatusRow.id)
+        return [(str(k), str(a), str(s), str(r)) for k, a, s, r in self.session.execute(q)]
 
     def add_event(self, item: OutboxItem, *, kind: str, attempt: int, detail: str = "",
                   provider_id: str = "") -> None:

@@ -198,6 +198,19 @@ def _describe(error: Any) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class InvalidPoint:
+    """An e-mail address or phone number known not to work (`source`: bounce, wrong_number, manual)."""
+
+    kind: str  # email | phone
+    address: str
+    source: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "address": self.address, "source": self.source, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class QueuedMessage:
     """What queuing one message produced: the row's id and state (the first message's, if the key existed)."""
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cobro.app.cli import app
 from cobro.collections.records import TimelineEventRow
-from cobro.delivery.records import ChannelOptOutRow, DeliveryEventRow, OutboxMessageRow
+from cobro.delivery.records import ChannelOptOutRow, ContactPointStatusRow, DeliveryEventRow, OutboxMessageRow
 from cobro.delivery.schemas import context_json
 from cobro.delivery.service.deliver import Deliverer, backoff, make_deliverer
 from cobro.platform.container import Container
@@ -142,8 +142,11 @@ def test_refused_recipient_is_a_bounce_and_later_messages_are_skipped(container:
     assert report.skipped == later
     with container.sessions() as session:
         kinds = session.scalars(select(DeliveryEventRow.kind).order_by(DeliveryEventRow.id)).all()
-        assert kinds == ["bounce", "opted_out"]
-        assert session.scalar(select(ChannelOptOutRow.source)) == "bounce"
+        assert kinds == ["bounce", "invalid_address"]
+        # a hard bounce marks the address invalid (wrong data), which is not an opt-out
+        point = session.scalars(select(ContactPointStatusRow)).one()
+        assert (point.kind, point.address, point.source) == ("email", "gone@customer.example", "bounce")
+        assert session.scalar(select(ChannelOptOutRow.id)) is None
     assert sink.message_ids == []  # type: ignore[attr-defined]
 
 

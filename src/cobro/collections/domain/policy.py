@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cobro.collections.domain.contactability import FALLBACK_CHANNELS
 from cobro.kernel.money import KNOWN_CURRENCIES, Money
 
 CHANNELS = ("email", "whatsapp", "sms", "call_task", "meeting_task", "letter_pdf", "escalation")
@@ -87,6 +88,7 @@ class Step:
     state_compensation: bool = False
     task_due_days: int = 2
     escalation: Escalation | None = None
+    fallback: tuple[str, ...] | None = None  # channels to try when no contact is reachable; None: the policy's
 
     @property
     def pre_due(self) -> bool:
@@ -111,6 +113,10 @@ class Policy:
     promise_grace_days: int = 3
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
     onboarding_entry: str = ""  # the step a case with no recorded action enters at; "" = the first overdue step
+    fallback: tuple[str, ...] = ()  # channels a step falls back to when none of its contacts is reachable
+
+    def fallback_for(self, step: Step) -> tuple[str, ...]:
+        return step.fallback if step.fallback is not None else self.fallback
     stop_lifts_on: str = "full_payment"  # when the cycle lifts a credit stop (STOP_LIFTS_ON)
     limit_tolerance_pct: int = 0  # exposure may exceed the limit by this many percent before a credit stop
     case_new_items: str = "join_case"  # CASE_NEW_ITEMS
@@ -221,9 +227,9 @@ def _join(path: str, key: str) -> str:
 
 # "risk" and "decision" are read and checked by the risk services (services/risk_tuning.py)
 _TOP = {"policy", "description", "calendar", "terms", "credit", "late_payment", "promises", "recipients", "steps",
-        "risk", "decision", "onboarding", "cases", "tasks"}
+        "risk", "decision", "onboarding", "cases", "tasks", "fallback"}
 _STEP = {"id", "trigger", "channel", "recipients", "template", "tone", "min_overdue", "state_interest",
-         "state_compensation", "task", "escalation"}
+         "state_compensation", "task", "escalation", "fallback"}
 
 
 def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
@@ -278,7 +284,7 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
         compensation=r.amounts(late.get("compensation", {"EUR": "40.00"}), "late_payment.compensation"),
         interest_reference=r.text(late, "interest_reference", "late_payment", "ES"),
         promise_grace_days=r.integer(promises, "grace_days", "promises", 3, lo=0, hi=60),
-        recipients=recipients, onboarding_entry=entry,
+        recipients=recipients, onboarding_entry=entry, fallback=_fallback(r, top, "") or (),
         stop_lifts_on=r.text(credit, "stop_lifts_on", "credit", "full_payment", choices=STOP_LIFTS_ON),
         limit_tolerance_pct=r.integer(credit, "limit_tolerance_pct", "credit", 0, lo=0, hi=100),
         case_new_items=r.text(cases, "new_items", "cases", "join_case", choices=CASE_NEW_ITEMS),
@@ -350,8 +356,33 @@ def _parse_steps(r: _Reader, raw: object, recipients: tuple[str, ...]) -> tuple[
             state_interest=r.flag(data, "state_interest", path, False),
             state_compensation=r.flag(data, "state_compensation", path, False),
             task_due_days=r.integer(task, "due_in_days", f"{path}.task", 2, lo=0, hi=60), escalation=escalation,
+            fallback=_fallback(r, data, path, channel=channel),
         ))
     return tuple(steps)
+
+
+def _fallback(r: _Reader, data: Mapping[str, Any], path: str, *, channel: str = "") -> tuple[str, ...] | None:
+    """`fallback: [whatsapp, sms, letter_pdf, call_task]`: the channels to try, in order, when none of the
+    step's contacts can be reached on its own channel (docs/collections.md, Fallback); None when not given."""
+    if "fallback" not in data:
+        return None
+    where = _join(path, "fallback")
+    value = data["fallback"]
+    if channel in ("meeting_task", "escalation"):
+        r.err(where, f"a {channel} step has no contact channel to fall back from")
+        return None
+    if not isinstance(value, list):
+        r.err(where, f"must be a list of channels ({', '.join(FALLBACK_CHANNELS)}), got {type(value).__name__}")
+        return None
+    out: list[str] = []
+    for i, name in enumerate(value):
+        if name not in FALLBACK_CHANNELS:
+            r.err(f"{where}[{i}]", f"{name!r} is not one of {', '.join(FALLBACK_CHANNELS)}")
+        elif name in out:
+            r.err(f"{where}[{i}]", f"{name!r} is listed twice")
+        else:
+            out.append(str(name))
+    return tuple(out)
 
 
 def _amounts_out(pairs: tuple[tuple[str, int], ...]) -> dict[str, str]:
@@ -370,6 +401,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         }
         if s.channel in TASK_CHANNELS:
             d["task"] = {"due_in_days": s.task_due_days}
+        if s.fallback is not None:
+            d["fallback"] = list(s.fallback)
         if s.escalation is not None:
             d["escalation"] = {"total_over": _amounts_out(s.escalation.total_over),
                                "on_broken_promise": s.escalation.on_broken_promise,
@@ -386,5 +419,6 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "late_payment": {"interest_reference": policy.interest_reference,
                          "compensation": _amounts_out(policy.compensation)},
         "promises": {"grace_days": policy.promise_grace_days}, "recipients": list(policy.recipients),
+        **({"fallback": list(policy.fallback)} if policy.fallback else {}),
         "steps": steps, **({"onboarding": {"entry_step": policy.onboarding_entry}} if policy.onboarding_entry else {}),
     }

@@ -38,6 +38,7 @@ from cobro.collections.records import (
     PolicyExceptionRow,
     PromiseRow,
 )
+from cobro.collections.repository.contactability import blocked_channels, contact_blocks
 from cobro.collections.repository.onboarding import IMPORTED
 from cobro.ledger.records import ContactRow, CustomerRow, PaymentRow
 from cobro.ledger.repository import open_items as ledger_open
@@ -161,17 +162,23 @@ class Contact(NamedTuple):
     email: str
     phone: str
     language: str
+    blocked: tuple[tuple[str, str], ...] = ()  # (channel, why): invalid address or opted out (contactability)
 
 
 def contacts(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Contact]]:
     out: dict[int, list[Contact]] = defaultdict(list)
     ids = sorted(set(customer_ids))
     c = ContactRow
+    rows: list[Any] = []
     for start in range(0, len(ids), 5000):
-        for cid, *fields in session.connection().execute(
-                select(c.customer_id, c.name, c.role, c.email, c.phone, c.language)
-                .where(c.customer_id.in_(ids[start:start + 5000])).order_by(c.customer_id, c.id)).all():
-            out[cid].append(Contact(*fields))
+        rows += session.connection().execute(
+            select(c.customer_id, c.tenant_id, c.name, c.role, c.email, c.phone, c.language)
+            .where(c.customer_id.in_(ids[start:start + 5000])).order_by(c.customer_id, c.id)).all()
+    blocks = contact_blocks(session, {int(r[1]) for r in rows})
+    for cid, tenant, name, role, email, phone, language in rows:
+        found = blocks.get(int(tenant))
+        out[cid].append(Contact(name, role, email, phone, language,
+                                blocked_channels(found, email, phone) if found else ()))
     return out
 
 

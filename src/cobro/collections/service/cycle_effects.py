@@ -15,6 +15,7 @@ from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS, Pol
 from cobro.collections.records import EscalationCaseRow, TaskRow
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository.cycle import Contact, Customer
+from cobro.collections.service.contactability import reach_step
 from cobro.collections.service.creditor import Creditor
 from cobro.delivery.schemas import (
     CustomerPart,
@@ -139,14 +140,17 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
         key = _key(d)
         cust = custs[d.customer_id]
         total = format_minor(a.total_minor, d.currency)
+        people = contacts.get(d.customer_id, [])
+        step, reached, fell_back = reach_step(step, policy, people)
         out.append((key, "timeline_events", {
             "tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
             "ref": "", "actor": "cycle",
-            "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: {a.reason}"}))
-        people = contacts.get(d.customer_id, [])
+            "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: {a.reason}"
+                       + (f"; contact fallback: {fell_back}" if fell_back else "")}))
         if step.channel in MESSAGE_CHANNELS:
             need = _ADDRESS.get(step.channel, "")
-            who = _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, ""))
+            who = reached.contact if reached is not None else (
+                _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, "")))
             compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates)
             items = _message_items(a)
             channel = MESSAGE_CHANNELS[step.channel]
@@ -168,10 +172,11 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
                 recipient_name=who.name if who is not None else cust.legal_name,
                 language=(who.language if who is not None and who.language else cust.language) or creditor.language,
                 tone=step.tone,
-                skip_reason=f"no contact with {need} among roles {', '.join(step.recipients)}" if skipped
-                else unsendable[channel, step.template])))
+                skip_reason=(fell_back or f"no contact with {need} among roles {', '.join(step.recipients)}")
+                if skipped else unsendable[channel, step.template])))
         elif step.channel in TASK_CHANNELS:
-            who = _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
+            who = (reached.contact if reached is not None else None) \
+                or _pick(people, step.recipients, "phone" if step.channel == "call_task" else "") \
                 or _pick(people, step.recipients, "")
             cal = HolidayCalendar(policy.country, policy.subdivision)
             out.append((key, "tasks", {

@@ -11,6 +11,7 @@ from cobro.audit.schemas import Change
 from cobro.collections.domain.status import DisputeReason, TaskKind, TaskOutcome, TaskStatus
 from cobro.collections.repository.work import WORK
 from cobro.collections.schemas.work import TaskCompletion, TaskRecord, TermsAcknowledgement, TimelineEntry
+from cobro.collections.service.contactability import mark_wrong_number
 from cobro.collections.service.holds import open_dispute
 from cobro.collections.service.promises import add_promise
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, NotFoundError
@@ -54,6 +55,9 @@ def complete_task(uow: Uow, task_id: int, *, outcome: str, today: dt.date, note:
         dispute = open_dispute(uow, customer=task.customer, invoices=numbers, reason_code=dispute_reason,
                                today=today, owner=user or task.collector, note=note or "raised on a call")
         result = TaskCompletion(task_id, done, dispute=dispute.id)
+    elif done == TaskOutcome.WRONG_NUMBER:
+        mark_wrong_number(uow, customer_id=task.customer_id, phone=task.phone, task_id=task.id, today=today,
+                          user=user or task.collector)
     repo.complete_task(task.id, outcome=done, note=note, on=today)
     repo.timeline(task.customer_id, day=today, kind=f"task.{task.kind}.{outcome}", ref=f"task:{task.id}",
                   actor=user or task.collector,

@@ -29,7 +29,7 @@ from cobro.delivery.channels.base import Channel, DeliveryResult, make_message_i
 from cobro.delivery.channels.compose import compose
 from cobro.delivery.channels.email import message_domain
 from cobro.delivery.channels.render import Renderer, RenderError
-from cobro.delivery.repository import Claimed, OutboxItem, OutboxRepository
+from cobro.delivery.repository import Claimed, OutboxItem, OutboxRepository, point_kind
 from cobro.delivery.schemas import MessageFormatError, OutboxMessage, context_json, read_context
 from cobro.delivery.service.recheck import Verdict, recheck
 from cobro.delivery.service.setup import build_channels
@@ -127,9 +127,15 @@ class Deliverer:
         if item.channel != "letter":
             with self.sessions() as session:
                 opted_out = OutboxRepository(session).is_opted_out(item.tenant_id, item.channel, item.recipient)
+                invalid = OutboxRepository(session).invalid_reason(item.tenant_id, item.channel, item.recipient)
             if opted_out:
                 self._finish(item, claimed, report.skipped, lambda r: r.mark_skipped(
                     claimed, reason="recipient opted out"), event=("opted_out", "recipient opted out", ""))
+                return
+            if invalid is not None:
+                why = f"recipient address invalid: {invalid}"[:2000]
+                self._finish(item, claimed, report.skipped, lambda r: r.mark_skipped(claimed, reason=why),
+                             event=("invalid_address", why, ""))
                 return
         channel = self.channels.get(item.channel)
         if channel is None:
@@ -214,7 +220,7 @@ class Deliverer:
             kind = "bounce" if result.bounce else "dead"
             self._finish(item, claimed, report.dead, lambda r: r.mark_dead(
                 claimed, error=result.error, message_id=message_id), event=(kind, result.error, ""),
-                opt_out=result.bounce)
+                bounced=result.bounce, customer=customer)
             return
         retry_at = now + backoff(claimed.attempt, self.config.outbox_backoff_seconds,
                                  self.config.outbox_backoff_cap_seconds)
@@ -224,7 +230,7 @@ class Deliverer:
 
     def _finish(self, item: OutboxItem, claimed: Claimed, bucket: list[int], transition: Any, *,
                 event: tuple[str, str, str] | None = None, timeline: tuple[dt.date, str, str] | None = None,
-                opt_out: bool = False) -> None:
+                bounced: bool = False, customer: str = "") -> None:
         """Apply one fenced transition plus its event rows in one transaction."""
         with self.sessions() as session, session.begin():
             repo = OutboxRepository(session)
@@ -241,10 +247,32 @@ class Deliverer:
                 customer_id = item.customer_id if item.customer_id is not None \
                     else repo.customer_id(item.tenant_id, customer)
                 repo.add_timeline(item, customer_id=customer_id, day=day, summary=summary)
-            if opt_out and item.recipient:
-                repo.add_opt_out(item.tenant_id, item.channel, item.recipient, reason=event[1] if event else "",
-                                 source="bounce")
+            if bounced and item.recipient:
+                _bounced(session, repo, item, reason=event[1] if event else "", day=self.clock.now().date(),
+                         customer=customer)
         bucket.append(item.id)
+
+
+def _bounced(session: Session, repo: OutboxRepository, item: OutboxItem, *, reason: str, day: dt.date,
+             customer: str) -> None:
+    """A hard bounce: the address is wrong data (not an opt-out), so it is marked invalid for every later message
+    and the cycle picks the next contact or channel; the customer's timeline says so and the collector is alerted
+    (`risk.service.alerts`, in this transaction)."""
+    kind = point_kind(item.channel)
+    if not kind or not repo.mark_invalid(item.tenant_id, kind, item.recipient, reason=reason or "bounced",
+                                         source="bounce"):
+        return
+    customer_id = item.customer_id if item.customer_id is not None else repo.customer_id(item.tenant_id, customer)
+    summary = f"{item.channel} to {item.recipient} bounced: {kind} marked invalid ({reason or 'bounced'})"[:2000]
+    repo.add_timeline(item, customer_id=customer_id, day=day, summary=summary, outcome="bounced")
+    if customer_id is None:
+        return
+    from cobro.platform.uow import UnitOfWork
+    from cobro.risk.schemas import AlertKind
+    from cobro.risk.service.alerts import raise_alert
+
+    raise_alert(UnitOfWork.within(session, item.tenant_code), kind=AlertKind.BOUNCE, customer_id=customer_id,
+                as_of=day, message=summary, subject=f"{kind}:{item.recipient.strip().lower()}")
 
 
 def _message(item: OutboxItem) -> OutboxMessage:
