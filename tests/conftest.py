@@ -78,6 +78,25 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     dst.close()
 
 
+# Empty every table that holds rows and restart every sequence that was used, in one round trip. TRUNCATE of all
+# ~80 tables cost ~0.3–1 s per test (it replaces each table's files); most tests touch a handful of tables. The
+# replica role skips foreign-key and trigger checks (the audit log's append-only triggers refuse DELETE).
+_EMPTY_PG = """
+DO $$
+DECLARE r record; used boolean;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version' LOOP
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', r.tablename) INTO used;
+    IF used THEN EXECUTE format('DELETE FROM public.%I', r.tablename); END IF;
+  END LOOP;
+  FOR r IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP
+    EXECUTE format('ALTER SEQUENCE public.%I RESTART', r.sequencename);
+  END LOOP;
+END $$
+"""
+
+
 def _reset_pg(url: str) -> None:
     engine = create_engine(normalize_url(url))
     with engine.begin() as conn:
@@ -88,10 +107,7 @@ def _reset_pg(url: str) -> None:
         upgrade(engine)
         _PG_MIGRATED.add(url)
     with engine.begin() as conn:
-        tables = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
-        if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        conn.execute(text(_EMPTY_PG))
         conn.execute(text("INSERT INTO tenants (code, name) VALUES ('default', 'Default tenant')"))
     engine.dispose()
 
