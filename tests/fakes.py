@@ -633,6 +633,16 @@ class InMemoryWorkRepository:
     def complete_task(self, task_id: int, *, outcome: TaskOutcome, note: str, on: dt.date) -> TaskRecord:
         return self._replace(self.task_rows, task_id, status=TaskStatus.DONE, outcome=outcome)
 
+    def add_follow_up(self, task_id: int, *, due_on: dt.date, summary: str) -> TaskRecord:
+        was = next(r for r in self.task_rows if r.id == task_id)
+        task = dataclasses.replace(was, id=self._next("task"), due_on=due_on, status=TaskStatus.OPEN, outcome=None,
+                                   summary=summary)
+        self.task_rows.append(task)
+        return task
+
+    def reassign_task(self, task_id: int, *, collector: str) -> TaskRecord:
+        return self._replace(self.task_rows, task_id, collector=collector)
+
     def action_items(self, action_id: int) -> ActionItems | None:
         return self.actions.get(action_id)
 

@@ -150,7 +150,7 @@ def test_an_open_case_that_names_no_address_queues_the_notice_skipped(container:
 
 def test_items_falling_due_join_the_open_case(container: Container) -> None:
     book = Ledger(container)
-    c, case_id = escalate(container, book)
+    c, _case_id = escalate(container, book)
     book.invoice(c, "F-2", D(2025, 11, 10), "250.00")
     result = cycle(container, D(2025, 11, 12))
     assert result["counts"]["loops.items_joined"] == 1
@@ -211,7 +211,7 @@ def test_tolerance_and_a_manual_rule(container: Container) -> None:
     assert cycle(container, D(2026, 1, 21))["counts"]["loops.stops_set"] == 1
     book.pay(c, "F-1", "22000.00", D(2026, 1, 22))
     assert "loops.stops_lifted" not in cycle(container, D(2026, 1, 23))["counts"]  # manual: the cycle leaves it
-    with container.uow() as uow, pytest.raises(InvalidInputError, match="^reason:"):
+    with container.uow() as uow, pytest.raises(InvalidInputError, match=r"^reason:"):
         credit_stops.lift_credit_stop(uow, "ACME", reason=" ", today=D(2026, 1, 23), user="jorge")
     with container.uow() as uow:
         stop = credit_stops.lift_credit_stop(uow, "ACME", reason="guarantee received", today=D(2026, 1, 23),

@@ -26,7 +26,7 @@ from cobro.collections.api.common import (
 )
 from cobro.collections.api.models import CaseOut, CloseIn, Code, HandOffIn
 from cobro.collections.domain.status import CaseStatus
-from cobro.collections.service import credit, escalation, evidence, terms
+from cobro.collections.service import credit, credit_stops, escalation, evidence, terms
 from cobro.kernel.errors import PermissionDeniedError
 from cobro.platform.http.auth import PrincipalDep, TenantDep, require
 from cobro.platform.http.deps import AsOfDep, ContainerDep, UowDep, WriteUowDep
@@ -102,11 +102,23 @@ class CreditLineOut(BaseModel):
     over_limit: bool
 
 
+class CreditStopOut(BaseModel):
+    since: str
+    reason: str
+
+
 class CreditCheckOut(BaseModel):
     customer: str
     as_of: str
     over_limit: bool
     lines: list[CreditLineOut]
+    credit_stop: CreditStopOut | None = Field(None, description="the customer's active credit stop, if any")
+
+
+class LiftStopIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"reason": "guarantee received from the parent company"}]})
+    reason: Annotated[str, Field(min_length=1, max_length=2000, description="why sales may sell on credit again")]
 
 
 @credit_router.get("", response_model=Page[CreditCheckOut], dependencies=READ, summary="Credit checks")
@@ -119,8 +131,21 @@ def credit_checks(uow: UowDep, as_of: AsOfDep, limit: Limit = DEFAULT, cursor: C
     found = credit.checks(uow, as_of, customer)
     if over_limit is not None:
         found = [c for c in found if c.over_limit == over_limit]
+    stops = {s.customer: s.as_json() for s in escalation.credit_stops(uow)}
     return page_over(found, key=lambda c: (c.customer,), kinds=(str,), cursor=cursor, limit=limit,
-                     shape=lambda c: CreditCheckOut.model_validate(c.as_dict()))
+                     shape=lambda c: CreditCheckOut.model_validate({**c.as_dict(),
+                                                                    "credit_stop": stops.get(c.customer)}))
+
+
+@credit_router.post("/{customer}/credit-stop/lift", response_model=CreditStopOut, dependencies=[
+    require("credit.write")], summary="Lift a credit stop")
+def lift_credit_stop(uow: WriteUowDep, container: ContainerDep, customer: Annotated[str, Path(max_length=64)],
+                     body: LiftStopIn) -> CreditStopOut:
+    """A credit manager lets sales sell on credit again, saying why (timeline, audit log, `credit_stop.lifted`);
+    answers the stop as it was."""
+    stop = credit_stops.lift_credit_stop(uow, customer, reason=body.reason, today=today(container),
+                                         user=acting(uow))
+    return CreditStopOut(since=stop.since.isoformat(), reason=stop.reason)
 
 
 # --- terms letters -------------------------------------------------------------------------------------------

@@ -197,11 +197,22 @@ class TaskOut(BaseModel):
     status: TaskStatus
     outcome: TaskOutcome | None
     summary: str
+    overdue: bool = Field(False, description="open past its due date by more than the policy's SLA days for "
+                                             "its kind (tasks.sla_days)")
 
     @classmethod
     def of(cls, r: TaskRecord) -> TaskOut:
         return cls(id=r.id, customer=r.customer, kind=r.kind, collector=r.collector, contact=r.contact,
-                   phone=r.phone, due_on=r.due_on, status=r.status, outcome=r.outcome, summary=r.summary)
+                   phone=r.phone, due_on=r.due_on, status=r.status, outcome=r.outcome, summary=r.summary,
+                   overdue=r.overdue)
+
+
+class ReassignIn(_In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"to": "maria@example.com", "reason": "carla is on leave"}]})
+    to: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$")]
+    reason: Annotated[str, Field(min_length=1, max_length=2000, description="why: on the timeline and in the "
+                                                                           "audit log")]
 
 
 class PromiseDetails(_In):
@@ -221,6 +232,8 @@ class OutcomeIn(_In):
     note: Text = ""
     promise: PromiseDetails | None = Field(None, description="required with outcome 'promise'")
     dispute: DisputeDetails | None = Field(None, description="with outcome 'dispute' (reason 'other' if absent)")
+    callback: dt.date | None = Field(None, description="the agreed call-back / next-action date: opens the "
+                                                       "follow-up task, due that day")
 
 
 class OutcomeOut(BaseModel):
@@ -228,6 +241,7 @@ class OutcomeOut(BaseModel):
     outcome: TaskOutcome
     promise: int | None = None
     dispute: int | None = None
+    follow_up: int | None = None
 
 
 # --- exceptions ------------------------------------------------------------------------------------------

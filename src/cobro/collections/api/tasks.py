@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from cobro.collections.api.common import DEFAULT, Cursor, Limit, acting, page_over, today
-from cobro.collections.api.models import OutcomeIn, OutcomeOut, TaskOut
+from cobro.collections.api.models import OutcomeIn, OutcomeOut, ReassignIn, TaskOut
 from cobro.collections.domain.status import DisputeReason, TaskOutcome, TaskStatus
 from cobro.collections.schemas.work import TaskRecord
 from cobro.collections.service import tasks
@@ -30,7 +30,7 @@ def _id(t: TaskRecord) -> tuple[str | int, ...]:
 
 
 @router.get("", response_model=Page[TaskOut], dependencies=[require("ledger.read")], summary="List tasks")
-def list_tasks(uow: UowDep, limit: Limit = DEFAULT, cursor: Cursor = None,
+def list_tasks(uow: UowDep, container: ContainerDep, limit: Limit = DEFAULT, cursor: Cursor = None,
                collector: Annotated[str, Query(max_length=120, description="one collector's tasks")] = "",
                mine: Annotated[bool, Query(description="the caller's worklist: tasks whose collector is the "
                                                        "caller's name (a user's e-mail)")] = False,
@@ -40,7 +40,7 @@ def list_tasks(uow: UowDep, limit: Limit = DEFAULT, cursor: Cursor = None,
     if mine and collector:
         raise InvalidInputError("collector: give either collector or mine=true, not both")
     who = acting(uow) if mine else collector
-    rows = tasks.list_tasks(uow, collector=who, status=status.value if status else "")
+    rows = tasks.list_tasks(uow, collector=who, status=status.value if status else "", today=today(container))
     if sort == "due_on":
         return page_over(rows, key=_due, kinds=(str, int), cursor=cursor, limit=limit, shape=TaskOut.of)
     return page_over(rows, key=_id, kinds=(int,), cursor=cursor, limit=limit, shape=TaskOut.of)
@@ -62,6 +62,17 @@ def record_outcome(uow: WriteUowDep, container: ContainerDep, task_id: Annotated
         uow, task_id, outcome=body.outcome, today=today(container), note=body.note,
         promise_amount=body.promise.amount if body.promise else "",
         promise_date=body.promise.due_on if body.promise else None, user=acting(uow),
-        dispute_reason=body.dispute.reason_code if body.dispute else DisputeReason.OTHER)
+        dispute_reason=body.dispute.reason_code if body.dispute else DisputeReason.OTHER, callback=body.callback)
     response.headers["Location"] = f"/api/v1/tasks/{task_id}"
-    return OutcomeOut(task=done.task, outcome=done.outcome, promise=done.promise, dispute=done.dispute)
+    return OutcomeOut(task=done.task, outcome=done.outcome, promise=done.promise, dispute=done.dispute,
+                      follow_up=done.follow_up)
+
+
+@router.post("/{task_id}/reassign", response_model=TaskOut, dependencies=[require("collections.work")],
+             summary="Give a task to another collector")
+def reassign(uow: WriteUowDep, container: ContainerDep, task_id: Annotated[int, Path(ge=1, le=2**53)],
+             body: ReassignIn) -> TaskOut:
+    """An open task moves to another collector, with the reason on the timeline and in the audit log."""
+    moved = tasks.reassign_task(uow, task_id, to=body.to, reason=body.reason, today=today(container),
+                                user=acting(uow))
+    return TaskOut.of(moved)

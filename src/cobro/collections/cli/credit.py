@@ -42,9 +42,34 @@ def describe(line: dict[str, Any]) -> str:
 def customer_credit(uow: UnitOfWork, code: str, as_of: dt.date) -> Section:
     """The credit check's part of `cobro customers show`: `credit_check` in the JSON, one line per currency."""
     from cobro.collections.service.credit import checks
+    from cobro.collections.service.escalation import credit_stops
 
     credit = checks(uow, as_of, code)[0].as_dict()
-    return Section("credit_check", credit, tuple(f"credit check: {describe(line)}" for line in credit["lines"]))
+    stop = next((s for s in credit_stops(uow) if s.customer == code), None)
+    credit["credit_stop"] = stop.as_json() if stop else None
+    lines = tuple(f"credit check: {describe(line)}" for line in credit["lines"])
+    stopped = f"credit stop: since {stop.since.isoformat()} — {stop.reason}" if stop else "credit stop: none"
+    return Section("credit_check", credit, (*lines, stopped))
+
+
+@credit_app.command("lift")
+def credit_lift(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Customer code.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why sales may sell on credit again (audited).")],
+    user: Annotated[str, typer.Option("--user", help="Who lifts it (a credit manager).")] = "",
+) -> None:
+    """Lift a customer's credit stop by hand, with a reason (on the timeline and in the audit log)."""
+    from cobro.collections.service.credit_stops import lift_credit_stop
+
+    container = state(ctx).container()
+    try:
+        with container.uow() as uow:
+            stop = lift_credit_stop(uow, code, reason=reason, today=container.clock.today(), user=user)
+            uow.commit()
+    except CobroError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"{code}: credit stop lifted (set on {stop.since.isoformat()}: {stop.reason})")
 
 
 @credit_app.command("check")

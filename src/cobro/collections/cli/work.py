@@ -103,7 +103,8 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
                status: Annotated[str, typer.Option("--status")] = "open", as_json: JsonOpt = False) -> None:
     from cobro.collections.service.tasks import list_tasks
 
-    tasks = run_service(ctx, lambda uow: list_tasks(uow, collector=collector, status=status), commit=False)
+    tasks = run_service(ctx, lambda uow: list_tasks(uow, collector=collector, status=status, today=today_of(ctx)),
+                        commit=False)
     rows = [t.as_json() for t in tasks]
     if status == "open" and tasks:  # order by expected money per collector minute (services/worklist.py)
         from cobro.risk.schemas import WorkKind
@@ -115,8 +116,21 @@ def tasks_list(ctx: typer.Context, collector: Annotated[str, typer.Option("--col
                                                commit=False) if w.kind == WorkKind.TASK}
         tasks.sort(key=lambda t: ranked[t.id].rank if t.id in ranked else len(ranked) + 1)
         rows = [{**t.as_json(), "reason": ranked[t.id].reason if t.id in ranked else ""} for t in tasks]
-    print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "summary",
-                                        *(["reason"] if status == "open" else [])])
+    print_rows(rows, as_json, "Tasks", ["id", "customer", "kind", "collector", "contact", "phone", "due_on", "overdue",
+                                        "summary", *(["reason"] if status == "open" else [])])
+
+
+@tasks_app.command("reassign")
+def tasks_reassign(ctx: typer.Context, task_id: int,
+                   to: Annotated[str, typer.Option("--to", help="The collector who takes the task over.")],
+                   reason: Annotated[str, typer.Option("--reason", help="Why (on the timeline and in the audit log).")],
+                   user: UserOpt = "") -> None:
+    """Give an open task to another collector."""
+    from cobro.collections.service.tasks import reassign_task
+
+    moved = run_service(ctx, lambda uow: reassign_task(uow, task_id, to=to, reason=reason, today=today_of(ctx),
+                                                        user=user))
+    console.print(f"task #{moved.id} is now {moved.collector}'s")
 
 
 @tasks_app.command("done")
@@ -125,12 +139,16 @@ def tasks_done(ctx: typer.Context, task_id: int,
                                                     "dispute|refuses|asks_for_copy")],
                promise_amount: Annotated[str, typer.Option("--promise-amount")] = "",
                promise_date: Annotated[str | None, typer.Option("--promise-date")] = None,
-               note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "") -> None:
+               note: Annotated[str, typer.Option("--note")] = "", user: UserOpt = "",
+               callback: Annotated[str | None, typer.Option("--callback", help="Call back on this date "
+                                                            "(YYYY-MM-DD): opens the follow-up task.")] = None
+               ) -> None:
     from cobro.collections.service.tasks import complete_task
 
+    back = parse_day(callback) if callback else None
     result = run_service(ctx, lambda uow: complete_task(
         uow, task_id, outcome=outcome, today=today_of(ctx), note=note, promise_amount=promise_amount,
-        promise_date=parse_day(promise_date) if promise_date else None, user=user))
+        promise_date=parse_day(promise_date) if promise_date else None, user=user, callback=back))
     console.print(" ".join(f"{k}={v}" for k, v in result.as_json().items()))
 
 

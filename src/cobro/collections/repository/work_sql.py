@@ -264,6 +264,20 @@ class SqlWorkRepository:
         self.session.flush()
         return self._task(row, code)
 
+    def add_follow_up(self, task_id: int, *, due_on: dt.date, summary: str) -> TaskRecord:
+        was, code = self._rows(TaskRow, TaskRow.id == task_id)[0]
+        row = self._add(TaskRow(tenant_id=self.tenant, customer_id=was.customer_id, action_id=was.action_id,
+                                kind=was.kind, collector=was.collector, contact_name=was.contact_name,
+                                contact_phone=was.contact_phone, due_on=due_on, status=TaskStatus.OPEN.value,
+                                outcome="", note="", summary=summary))
+        return self._task(row, code)
+
+    def reassign_task(self, task_id: int, *, collector: str) -> TaskRecord:
+        row, code = self._rows(TaskRow, TaskRow.id == task_id)[0]
+        row.collector = collector
+        self.session.flush()
+        return self._task(row, code)
+
     def action_items(self, action_id: int) -> ActionItems | None:
         action = self.session.get(CollectionActionRow, action_id)
         if action is None:

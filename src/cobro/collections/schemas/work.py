@@ -168,11 +168,13 @@ class TaskRecord:
     status: TaskStatus
     outcome: TaskOutcome | None
     summary: str
+    overdue: bool = False  # open past its due date by more than the policy's SLA (`tasks.sla_days`), when asked
 
     def as_json(self) -> Json:
         return {"id": self.id, "customer": self.customer, "kind": self.kind, "collector": self.collector,
                 "contact": self.contact, "phone": self.phone, "due_on": self.due_on.isoformat(),
-                "status": self.status, "outcome": self.outcome or "", "summary": self.summary}
+                "status": self.status, "outcome": self.outcome or "", "summary": self.summary,
+                "overdue": self.overdue}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,7 @@ class TaskCompletion:
     outcome: TaskOutcome
     promise: int | None = None
     dispute: int | None = None
+    follow_up: int | None = None  # the call-back task the outcome's callback date created
 
     def as_json(self) -> Json:
         out: Json = {"task": self.task, "outcome": self.outcome}
@@ -190,6 +193,8 @@ class TaskCompletion:
             out["promise"] = self.promise
         if self.dispute is not None:
             out["dispute"] = self.dispute
+        if self.follow_up is not None:
+            out["follow_up"] = self.follow_up
         return out
 
 
