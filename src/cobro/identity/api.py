@@ -62,8 +62,7 @@ def authenticate(container: Container, credentials: Credentials, *, secret: byte
         if credentials.bearer:
             return service.principal_for_token(uow, token=credentials.bearer, secret=secret, kind="access", now=now)
         if credentials.session:
-            return service.principal_for_token(uow, token=credentials.session, secret=secret, kind="session",
-                                               now=now)
+            return service.principal_for_session(uow, token=credentials.session, now=now)
     return None
 
 

@@ -1,4 +1,5 @@
-"""Tables of the identity feature: users, their memberships of tenants, API keys, refresh tokens, login attempts.
+"""Tables of the identity feature: users, their memberships of tenants, API keys, refresh tokens, dashboard
+sessions, login attempts.
 
 Secrets are never stored: passwords as argon2id hashes, API keys and refresh tokens as SHA-256 of a high-entropy
 random secret (a fast hash is enough there: nobody can guess 256 random bits, unlike a password).  Users are
@@ -66,6 +67,19 @@ class RefreshTokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     family: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(_TS, server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(_TS)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)
+
+
+class SessionRow(Base):
+    """One dashboard login: the cookie carries a random secret, stored here as SHA-256, so logging out (or an
+    administrator) revokes it on the server and a copied cookie dies with it."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(_TS, server_default=func.now())
     expires_at: Mapped[dt.datetime] = mapped_column(_TS)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(_TS, nullable=True)

@@ -10,7 +10,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cobro.identity.domain import Role
-from cobro.identity.records import ApiKeyRow, LoginAttemptRow, MembershipRow, RefreshTokenRow, UserRow
+from cobro.identity.records import (
+    ApiKeyRow,
+    LoginAttemptRow,
+    MembershipRow,
+    RefreshTokenRow,
+    SessionRow,
+    UserRow,
+)
 from cobro.identity.schemas import Membership
 from cobro.platform.tenants import TenantRow, find_tenant
 from cobro.platform.uow import RepositoryKey
@@ -33,6 +40,9 @@ class IdentityRepository(Protocol):
     def add_refresh(self, *, user_id: int, token_hash: str, family: str, expires_at: dt.datetime) -> None: ...
     def refresh_by_hash(self, token_hash: str) -> RefreshTokenRow | None: ...
     def revoke_family(self, family: str, at: dt.datetime) -> None: ...
+    def add_session(self, *, user_id: int, token_hash: str, expires_at: dt.datetime) -> None: ...
+    def session_by_hash(self, token_hash: str) -> SessionRow | None: ...
+    def revoke_session(self, token_hash: str, at: dt.datetime) -> bool: ...
     def add_api_key(self, *, tenant_id: int, prefix: str, secret_hash: str, name: str, role: Role,
                     created_by: str) -> None: ...
     def api_key(self, prefix: str) -> tuple[ApiKeyRow, str] | None: ...
@@ -124,6 +134,20 @@ class SqlIdentityRepository:
         self.session.execute(update(RefreshTokenRow).where(RefreshTokenRow.family == family,
                                                            RefreshTokenRow.revoked_at.is_(None))
                              .values(revoked_at=at))
+
+    # --- dashboard sessions -------------------------------------------------------------------------------------
+    def add_session(self, *, user_id: int, token_hash: str, expires_at: dt.datetime) -> None:
+        self.session.add(SessionRow(user_id=user_id, token_hash=token_hash, expires_at=expires_at))
+        self.session.flush()
+
+    def session_by_hash(self, token_hash: str) -> SessionRow | None:
+        return self.session.scalar(select(SessionRow).where(SessionRow.token_hash == token_hash))
+
+    def revoke_session(self, token_hash: str, at: dt.datetime) -> bool:
+        done = self.session.execute(update(SessionRow).where(SessionRow.token_hash == token_hash,
+                                                             SessionRow.revoked_at.is_(None))
+                                    .values(revoked_at=at))
+        return bool(getattr(done, "rowcount", 0))
 
     # --- API keys ---------------------------------------------------------------------------------------------
     def add_api_key(self, *, tenant_id: int, prefix: str, secret_hash: str, name: str, role: Role,

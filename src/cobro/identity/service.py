@@ -221,9 +221,41 @@ def issue_tokens(uow: Uow, *, user: User, secret: bytes, now: dt.datetime, famil
     return TokenPair(access, refresh, int(ACCESS_TTL.total_seconds()))
 
 
-def session_token(*, user: User, secret: bytes, now: dt.datetime) -> str:
-    """The dashboard's session cookie value: a signed token of kind "session"."""
-    return sign_token(secret, subject=str(user.id), kind="session", now=now, ttl=SESSION_TTL)
+def open_session(uow: Uow, *, user: User, now: dt.datetime) -> str:
+    """A new dashboard session: the cookie value, a random secret whose hash is stored until it expires or is
+    revoked (logout), so the server can end a session whoever holds a copy of the cookie."""
+    secret = secrets.token_urlsafe(32)
+    uow.repo(IDENTITY).add_session(user_id=user.id, token_hash=digest(secret), expires_at=now + SESSION_TTL)
+    uow.flush()
+    return secret
+
+
+def close_session(uow: Uow, *, token: str, now: dt.datetime) -> bool:
+    """Revoke a dashboard session (logout); whether a live one was revoked."""
+    done = uow.repo(IDENTITY).revoke_session(digest(token), now)
+    uow.flush()
+    return done
+
+
+def principal_for_session(uow: Uow, *, token: str, now: dt.datetime) -> Principal | None:
+    """The user of a live (stored, unexpired, not revoked) dashboard session."""
+    repo = uow.repo(IDENTITY)
+    row = repo.session_by_hash(digest(token)) if token else None
+    if row is None or row.revoked_at is not None:
+        return None
+    expires = _utc(row.expires_at)
+    if expires is None or expires <= now:
+        return None
+    user = repo.user_by_id(row.user_id)
+    if user is None or not user.active:
+        return None
+    return Principal(PrincipalKind.USER, str(user.id), user.email, tuple(repo.memberships_of(user.id)))
+
+
+def display_name(uow: Uow, *, user_id: str) -> str:
+    """How a user is called on the pages (their display name, else their e-mail); "" for an unknown id."""
+    row = uow.repo(IDENTITY).user_by_id(int(user_id)) if user_id.isdigit() else None
+    return (row.display_name or row.email) if row is not None else ""
 
 
 def refresh(uow: Uow, *, refresh_token: str, secret: bytes, now: dt.datetime) -> RefreshResult:

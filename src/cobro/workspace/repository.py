@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import open_items as ledger_open
 from cobro.platform.db.like import ESCAPE, contains
 from cobro.platform.uow import RepositoryKey
-from cobro.workspace.schemas import CustomerListRow, DebtorRow, RiskRow
+from cobro.workspace.schemas import CustomerFacts, CustomerListRow, DebtorRow, RiskRow
+
+# timeline kinds that were a contact with the customer: calls and meetings, promises, messages sent
+_CONTACT_KINDS = ("task.%", "promise.%", "email%", "sms%", "whatsapp%", "letter%")
 
 
 def top_debtors(session: Session, tenant: int, currency: str, as_of: dt.date, limit: int = 10) -> list[DebtorRow]:
@@ -88,6 +91,56 @@ def latest_risk(session: Session, tenant: int, code: str, as_of: dt.date) -> Ris
                    [str(r) for r in reasons] if isinstance(reasons, list) else [])
 
 
+def customer_facts(session: Session, tenant: int, codes: list[str], as_of: dt.date) -> dict[str, CustomerFacts]:
+    """Per customer code: name, overdue per currency and oldest days late at `as_of`, the last contact on or
+    before it, the latest risk grade then.  Four set-based queries whatever the number of customers."""
+    from cobro.collections.records import TimelineEventRow  # optional feature: callers check it is installed
+
+    if not codes:
+        return {}
+    people = {r.id: r for r in session.scalars(select(CustomerRow).where(CustomerRow.tenant_id == tenant,
+                                                                          CustomerRow.code.in_(codes)))}
+    overdue: dict[int, dict[str, int]] = {}
+    oldest: dict[int, dt.date] = {}
+    o = ledger_open.open_instalments(tenant, as_of, customer_ids=list(people))
+    for cid, cur, minor, first in session.execute(
+            select(o.c.customer_id, o.c.currency, func.sum(o.c.open_minor), func.min(o.c.due_date))
+            .where(o.c.due_date < as_of).group_by(o.c.customer_id, o.c.currency)):
+        overdue.setdefault(int(cid), {})[str(cur)] = int(minor or 0)
+        day = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first))
+        oldest[int(cid)] = min(day, oldest.get(int(cid), day))
+    contact_kind = or_(*(TimelineEventRow.kind.like(pattern) for pattern in _CONTACT_KINDS))
+    last: dict[int, object] = dict(session.execute(
+        select(TimelineEventRow.customer_id, func.max(TimelineEventRow.day))
+        .where(TimelineEventRow.tenant_id == tenant, TimelineEventRow.customer_id.in_(list(people)),
+               TimelineEventRow.day <= as_of, contact_kind)
+        .group_by(TimelineEventRow.customer_id)).all())
+    grades = _grades(session, tenant, list(people), as_of)
+    out = {}
+    for cid, row in people.items():
+        seen = last.get(cid)
+        out[row.code] = CustomerFacts(
+            row.code, row.legal_name, row.collector, dict(sorted(overdue.get(cid, {}).items())),
+            (as_of - oldest[cid]).days if cid in oldest else 0,
+            seen if seen is None or isinstance(seen, dt.date) else dt.date.fromisoformat(str(seen)),
+            grades.get(cid, ""))
+    return out
+
+
+def _grades(session: Session, tenant: int, ids: list[int], as_of: dt.date) -> dict[int, str]:
+    try:
+        from cobro.risk.records import RiskScoreRow
+    except ImportError:  # the risk feature is optional
+        return {}
+    latest = (select(RiskScoreRow.customer_id, func.max(RiskScoreRow.as_of).label("day"))
+              .where(RiskScoreRow.tenant_id == tenant, RiskScoreRow.customer_id.in_(ids), RiskScoreRow.as_of <= as_of)
+              .group_by(RiskScoreRow.customer_id).subquery())
+    rows = session.execute(select(RiskScoreRow.customer_id, RiskScoreRow.grade).join(
+        latest, (latest.c.customer_id == RiskScoreRow.customer_id) & (latest.c.day == RiskScoreRow.as_of))
+        .where(RiskScoreRow.tenant_id == tenant))
+    return {int(cid): str(grade) for cid, grade in rows}
+
+
 class WorkspaceRepository(Protocol):
     """What the dashboard's services read (``uow.repo(WORKSPACE)``), scoped to the unit of work's tenant."""
 
@@ -97,6 +150,8 @@ class WorkspaceRepository(Protocol):
                       offset: int = 0) -> tuple[list[CustomerListRow], int]: ...
 
     def latest_risk(self, code: str, as_of: dt.date) -> RiskRow | None: ...
+
+    def customer_facts(self, codes: list[str], as_of: dt.date) -> dict[str, CustomerFacts]: ...
 
 
 class SqlWorkspaceRepository:
@@ -112,6 +167,9 @@ class SqlWorkspaceRepository:
 
     def latest_risk(self, code: str, as_of: dt.date) -> RiskRow | None:
         return latest_risk(self.session, self.tenant, code, as_of)
+
+    def customer_facts(self, codes: list[str], as_of: dt.date) -> dict[str, CustomerFacts]:
+        return customer_facts(self.session, self.tenant, codes, as_of)
 
 
 WORKSPACE: RepositoryKey[WorkspaceRepository] = RepositoryKey("workspace", SqlWorkspaceRepository)

@@ -10,6 +10,7 @@ from typing import Any
 
 from cobro.kernel.money import Money
 from cobro.ledger.schemas.statement import CustomerStatement
+from cobro.workspace.domain import Script
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +125,61 @@ class Worklist:
     collectors: list[str]
     collector: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    """What a collector sees about a customer on a Today row (as of the page's date)."""
+
+    code: str
+    legal_name: str
+    collector: str
+    overdue_minor: dict[str, int]  # per currency
+    days_late: int  # of the oldest overdue item; 0 when nothing is overdue
+    last_contact: dt.date | None
+    grade: str  # the latest risk grade, "" when none is stored
+
+    @property
+    def overdue(self) -> list[Money]:
+        return [Money.from_minor(m, c) for c, m in self.overdue_minor.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class TodayLine:
+    """One line of the Today list: a ranked task (or case, or customer) with the customer's facts and a script."""
+
+    rank: int
+    kind: str  # task | case | customer (risk.schemas.WorkKind)
+    task_id: int | None
+    action: str  # call, meeting, agency, monitorio ...
+    due_on: dt.date | None
+    facts: CustomerFacts
+    gain: Money
+    script: Script
+    contact: str = ""
+    phone: str = ""
+    done: str = ""  # the outcome once the task was closed from the page
+
+
+@dataclass(frozen=True, slots=True)
+class TodayItem:
+    """A promise or dispute that needs the collector today (a promise due, one broken, a dispute to resolve)."""
+
+    kind: str  # promise_due | promise_broken | dispute
+    ref: int
+    facts: CustomerFacts
+    amount: Money | None
+    day: dt.date | None  # the promise's date, or the dispute's resolve-by date
+    detail: str  # the dispute's reason code, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    as_of: dt.date
+    collector: str  # whose work ("" = everyone's)
+    rows: list[TodayLine]
+    later: int  # open tasks due after today (not listed)
+    promises_due: list[TodayItem]
+    promises_broken: list[TodayItem]
+    disputes: list[TodayItem]
+    collectors: list[str]

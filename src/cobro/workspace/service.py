@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cobro.kernel.money import Money
+from cobro.kernel.rates import RateSource
 from cobro.kernel.types import DocumentKind
 from cobro.ledger.schemas.statement import StatementItem
 from cobro.ledger.service.customers import customer_statement
@@ -21,19 +22,26 @@ from cobro.ledger.service.summary import ledger_summary
 from cobro.platform.db.features import Features
 from cobro.platform.uow import Uow
 from cobro.reporting.domain.aging import DEFAULT_SPEC, AgeingItem, BucketSpec, age, parse_bucket_spec
+from cobro.workspace.domain import script
 from cobro.workspace.repository import WORKSPACE
 from cobro.workspace.schemas import (
     AgeingBar,
     CurrencyKpi,
+    CustomerFacts,
     CustomerPage,
     CustomerView,
     Debtor,
     Overview,
+    Today,
+    TodayItem,
+    TodayLine,
     Worklist,
 )
 
-__all__ = ["AgeingBar", "CurrencyKpi", "CustomerPage", "CustomerView", "Debtor", "Overview", "Worklist",
-           "customer_ageing", "customer_view", "customers", "overview", "worklist"]
+__all__ = ["AgeingBar", "CurrencyKpi", "CustomerPage", "CustomerView", "Debtor", "Overview", "Today", "TodayLine",
+           "Worklist", "customer_ageing", "customer_view", "customers", "overview", "today", "today_row", "worklist"]
+
+BROKEN_LOOKBACK = dt.timedelta(days=30)  # a promise broken longer ago than this was followed up already
 
 
 def _ageing(uow: Uow, as_of: dt.date, spec: BucketSpec) -> dict[str, Any]:
@@ -118,3 +126,71 @@ def worklist(uow: Uow, *, collector: str = "", status: str = "open") -> Worklist
     everyone = [t.as_json() for t in tasks.list_tasks(uow, status=status)]
     rows = [t for t in everyone if not collector or t["collector"] == collector]
     return Worklist(rows, sorted({t["collector"] for t in everyone if t["collector"]}), collector, status)
+
+
+def _mine(collector: str, *names: str) -> bool:
+    return not collector or any(n.strip().casefold() == collector.strip().casefold() for n in names if n)
+
+
+def today(uow: Uow, as_of: dt.date, *, collector: str, rates: RateSource) -> Today:
+    """A collector's day: their open calls, meetings and cases due by `as_of` in the worklist's expected-value
+    order (`risk.service.worklist`, the ranking of `cobro worklist`), and the promises and disputes that need
+    them today.  `collector` "" is everyone's work."""
+    from cobro.collections.domain.status import PromiseStatus
+    from cobro.collections.service import holds, promises, tasks
+    from cobro.risk.service.worklist import worklist as ranked_worklist
+
+    ranked = ranked_worklist(uow, as_of, collector or None, rates=rates)
+    open_tasks = {t.id: t for t in tasks.list_tasks(uow, collector=collector, status="open")}
+    due = [r for r in ranked if not (r.kind == "task" and r.due_on is not None and r.due_on > as_of)]
+    pending = [p for p in promises.list_promises(uow) if p.status == PromiseStatus.PENDING and p.due_on == as_of]
+    broken = [p for p in promises.list_promises(uow, status=PromiseStatus.BROKEN)
+              if as_of - BROKEN_LOOKBACK <= p.due_on <= as_of]
+    disputes = holds.list_disputes(uow, status="open")
+    codes = sorted({r.customer for r in due} | {p.customer for p in pending + broken} | {d.customer for d in disputes})
+    facts = uow.repo(WORKSPACE).customer_facts(codes, as_of)
+    disputes = [d for d in disputes if d.customer in facts and _mine(collector, d.owner, facts[d.customer].collector)]
+    broken = [p for p in broken if p.customer in facts and _mine(collector, facts[p.customer].collector)]
+    pending = [p for p in pending if p.customer in facts and _mine(collector, facts[p.customer].collector)]
+    last_broken = {p.customer: (p.amount, p.due_on) for p in sorted(broken, key=lambda p: p.due_on)}
+    disputed = {d.customer: str(d.reason_code) for d in disputes}
+    rows = []
+    for r in due:
+        fact = facts.get(r.customer)
+        if fact is None:
+            continue
+        task = open_tasks.get(r.id) if r.kind == "task" and r.id is not None else None
+        overdue = Money.from_minor(fact.overdue_minor.get(r.currency, 0), r.currency)
+        rows.append(TodayLine(r.rank, str(r.kind), r.id if r.kind == "task" else None, r.action, r.due_on, fact,
+                             r.gain, script(kind=str(r.kind), action=r.action, overdue=overdue,
+                                            days_late=fact.days_late, contact=task.contact if task else "",
+                                            broken_promise=last_broken.get(r.customer),
+                                            disputed=disputed.get(r.customer, "")),
+                             contact=task.contact if task else "", phone=task.phone if task else ""))
+    return Today(as_of, collector, rows, len(ranked) - len(due),
+                 [TodayItem("promise_due", p.id, facts[p.customer], p.amount, p.due_on, "") for p in pending],
+                 [TodayItem("promise_broken", p.id, facts[p.customer], p.amount, p.due_on, "") for p in broken],
+                 [TodayItem("dispute", d.id, facts[d.customer], d.amount, d.resolve_by, str(d.reason_code))
+                  for d in disputes],
+                 sorted({t.collector for t in tasks.list_tasks(uow, status="open") if t.collector}))
+
+
+def today_row(uow: Uow, as_of: dt.date, *, customer: str, task_id: int | None, rank: int,
+              done: str = "") -> TodayLine:
+    """One Today row again after an action on it (its rank kept from the list), with the customer's facts now."""
+    from cobro.collections.service import tasks
+
+    fact: CustomerFacts | None = uow.repo(WORKSPACE).customer_facts([customer], as_of).get(customer)
+    if fact is None:
+        from cobro.kernel.errors import NotFoundError
+
+        raise NotFoundError(f"customer: no customer {customer!r}")
+    task = next((t for t in tasks.list_tasks(uow, status="") if t.id == task_id), None) if task_id else None
+    currency = next(iter(fact.overdue_minor), "EUR")
+    overdue = Money.from_minor(fact.overdue_minor.get(currency, 0), currency)
+    return TodayLine(rank, "task" if task else "customer", task.id if task else None,
+                    str(task.kind) if task else "call", task.due_on if task else None, fact, Money.zero(currency),
+                    script(kind="task", action="call", overdue=overdue, days_late=fact.days_late,
+                           contact=task.contact if task else ""),
+                    contact=task.contact if task else "", phone=task.phone if task else "",
+                    done=done or (str(task.outcome) if task and task.outcome else ""))

@@ -22,6 +22,7 @@ from fastapi.params import Depends as DependsParam
 from cobro.kernel.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from cobro.platform.actor import Actor, ActorKind
 from cobro.platform.container import Container
+from cobro.platform.http.csrf import CSRF_HEADER, SAFE_METHODS, csrf_ok
 
 TENANT_HEADER = "X-Cobro-Tenant"
 SESSION_COOKIE = "cobro_session"
@@ -104,6 +105,11 @@ def authenticate_request(request: Request) -> Principal | None:
     principal = authenticator(container, credentials, secret=signing_key(request), now=container.clock.now())
     if principal is None:
         raise AuthenticationError("invalid or expired credentials")
+    if (credentials.session and not (credentials.bearer or credentials.api_key)
+            and request.method not in SAFE_METHODS
+            and not csrf_ok(signing_key(request), credentials.session, request.headers.get(CSRF_HEADER))):
+        # the cookie alone may come from another site's form: a change needs the page's CSRF token too
+        raise PermissionDeniedError(f"csrf: this request needs the page's {CSRF_HEADER} header; reload the page")
     request.state.principal = principal
     return principal
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -81,7 +82,146 @@ STRINGS: dict[str, dict[str, str]] = {
     "paid": {"es": "Pagado", "en": "Paid"},
     "reason": {"es": "Motivo", "en": "Reason"},
     "owner": {"es": "Responsable", "en": "Owner"},
+    # --- the workspace: Today, actions, approvals (workspace/web) -----------------------------------------------
+    "today": {"es": "Hoy", "en": "Today"},
+    "approvals": {"es": "Aprobaciones", "en": "Approvals"},
+    "skip": {"es": "Ir al contenido", "en": "Skip to content"},
+    "sign_out": {"es": "Cerrar sesión", "en": "Sign out"},
+    "signed_in_as": {"es": "Sesión de {name} ({role})", "en": "Signed in as {name} ({role})"},
+    "show_date": {"es": "Ver", "en": "Show"},
+    "date_label": {"es": "Fecha de consulta", "en": "Date shown"},
+    "today_title": {"es": "Tu trabajo de hoy", "en": "Your work today"},
+    "today_everyone": {"es": "El trabajo de hoy de todo el equipo", "en": "Today's work for the whole team"},
+    "today_for": {"es": "Trabajo de {name}", "en": "{name}'s work"},
+    "ranked_note": {"es": "Ordenado por el importe que cada acción puede recuperar por minuto, como `cobro worklist`.",
+                    "en": "Ranked by the money each action is expected to recover per minute, as `cobro worklist`."},
+    "later_tasks": {"es": "{n} tareas más vencen después de hoy.", "en": "{n} more tasks fall due after today."},
+    "nothing_today": {"es": "No tienes llamadas ni casos para hoy.", "en": "No calls or cases for you today."},
+    "days_late_n": {"es": "{n} días de retraso", "en": "{n} days late"},
+    "not_late": {"es": "al corriente", "en": "not late"},
+    "last_contact": {"es": "Último contacto", "en": "Last contact"},
+    "never": {"es": "nunca", "en": "never"},
+    "grade": {"es": "Riesgo", "en": "Risk"},
+    "no_grade": {"es": "sin calificar", "en": "not graded"},
+    "due_on_day": {"es": "para el {day}", "en": "due {day}"},
+    "what_to_say": {"es": "Qué decir", "en": "What to say"},
+    "act_outcome": {"es": "Registrar llamada", "en": "Log call"},
+    "act_promise": {"es": "Promesa de pago", "en": "Promise to pay"},
+    "act_dispute": {"es": "Abrir disputa", "en": "Open dispute"},
+    "act_hold": {"es": "Pausar cobro", "en": "Put on hold"},
+    "save": {"es": "Guardar", "en": "Save"},
+    "cancel": {"es": "Cancelar", "en": "Cancel"},
+    "outcome": {"es": "Resultado", "en": "Outcome"},
+    "note": {"es": "Nota", "en": "Note"},
+    "promise_amount": {"es": "Importe prometido", "en": "Promised amount"},
+    "promise_date": {"es": "Fecha prometida", "en": "Promised date"},
+    "due_on": {"es": "Fecha de pago", "en": "Payment date"},
+    "currency": {"es": "Moneda", "en": "Currency"},
+    "currency_hint": {"es": "vacío: la moneda que debe", "en": "empty: the currency owed"},
+    "until": {"es": "Hasta", "en": "Until"},
+    "until_hint": {"es": "vacío: hasta que se levante", "en": "empty: until released"},
+    "reason_code": {"es": "Motivo de la disputa", "en": "Dispute reason"},
+    "invoices_disputed": {"es": "Facturas en disputa", "en": "Invoices disputed"},
+    "done_outcome": {"es": "Llamada registrada.", "en": "Call logged."},
+    "done_promise": {"es": "Promesa registrada: el cobro se pausa hasta esa fecha.",
+                     "en": "Promise recorded: dunning pauses until its date."},
+    "done_dispute": {"es": "Disputa abierta: esas facturas dejan de reclamarse.",
+                     "en": "Dispute opened: those invoices are no longer chased."},
+    "done_hold": {"es": "Cobro pausado.", "en": "Collection put on hold."},
+    "task_done": {"es": "Hecha: {outcome}", "en": "Done: {outcome}"},
+    "promises_due": {"es": "Promesas que vencen hoy", "en": "Promises due today"},
+    "promises_broken": {"es": "Promesas incumplidas", "en": "Broken promises"},
+    "disputes_waiting": {"es": "Disputas pendientes", "en": "Disputes waiting"},
+    "resolve_by": {"es": "resolver antes del {day}", "en": "resolve by {day}"},
+    "all_open": {"es": "todo lo pendiente", "en": "all that is open"},
+    "out_reached": {"es": "Contactado", "en": "Reached"},
+    "out_voicemail": {"es": "Buzón de voz", "en": "Voicemail"},
+    "out_wrong_contact": {"es": "Contacto equivocado", "en": "Wrong contact"},
+    "out_promise": {"es": "Promete pagar", "en": "Promises to pay"},
+    "out_dispute": {"es": "Disputa la factura", "en": "Disputes the invoice"},
+    "out_refuses": {"es": "Se niega a pagar", "en": "Refuses to pay"},
+    "out_asks_for_copy": {"es": "Pide copia de la factura", "en": "Asks for a copy"},
+    "out_paid": {"es": "Pagado", "en": "Paid"},
+    "why_quality": {"es": "calidad", "en": "quality"}, "why_quantity": {"es": "cantidad", "en": "quantity"},
+    "why_price": {"es": "precio", "en": "price"}, "why_not_received": {"es": "no recibido", "en": "not received"},
+    "why_duplicate": {"es": "duplicada", "en": "duplicate"},
+    "why_already_paid": {"es": "ya pagada", "en": "already paid"},
+    "why_terms": {"es": "condiciones", "en": "terms"}, "why_other": {"es": "otro", "en": "other"},
+    "action_call": {"es": "Llamada", "en": "Call"}, "action_meeting": {"es": "Reunión", "en": "Meeting"},
+    "action_agency": {"es": "Agencia de recobro", "en": "Collection agency"},
+    "action_monitorio": {"es": "Proceso monitorio", "en": "Payment order (monitorio)"},
+    "script_nothing_overdue": {"es": "Ya no hay nada vencido: comprueba que el pago ha llegado y cierra la tarea.",
+                               "en": "Nothing is overdue any more: check the payment arrived and close the task."},
+    "script_dispute": {"es": "Hay una disputa abierta ({reason}). Pregunta cómo va antes de pedir el pago de {amount}.",
+                       "en": "There is an open dispute ({reason}). Ask how it stands before asking for {amount}."},
+    "script_broken": {"es": "Prometieron pagar {amount} el {day} y no lo hicieron. Pregunta qué pasó y pide una nueva "
+                                "fecha que puedan cumplir.",
+                      "en": "They promised {amount} for {day} and did not pay. Ask what happened and agree a new date "
+                            "they can keep."},
+    "script_case": {"es": "{amount} lleva {days} días vencido. Avisa de que el caso pasará a {action} si no se paga en "
+                          "la fecha que acordéis ahora.",
+                    "en": "{amount} is {days} days overdue. Say the case goes to {action} unless it is paid by the "
+                          "date you agree now."},
+    "script_friendly": {"es": "Recordatorio amable: {amount} venció hace {days} días. Pregunta si recibieron la factura "
+                              "y cuándo la pagarán.",
+                        "en": "A friendly reminder: {amount} fell due {days} days ago. Ask whether the invoice arrived "
+                              "and when it will be paid."},
+    "script_firm": {"es": "{amount} lleva {days} días de retraso. Pide una fecha y un importe firmes; si lo prometen, "
+                          "regístralo.",
+                    "en": "{amount} is {days} days late. Ask for a firm date and amount; if they promise, record it."},
+    "script_late": {"es": "{amount} lleva {days} días de retraso. Pide el pago esta semana o un plan de pagos, y "
+                          "explica que la cuenta puede quedar bloqueada.",
+                    "en": "{amount} is {days} days late. Ask for payment this week or a payment plan, and explain "
+                          "the account may be put on credit stop."},
+    "err_required": {"es": "Falta {field}.", "en": "{field} is missing."},
+    "err_date": {"es": "{field}: escribe una fecha válida (AAAA-MM-DD).", "en": "{field}: enter a valid date (YYYY-MM-DD)."},
+    "err_pick_invoice": {"es": "Marca al menos una factura.", "en": "Tick at least one invoice."},
+    "err_amount": {"es": "El importe no es válido: escribe, por ejemplo, 1250,00.",
+                   "en": "The amount is not valid: write it like 1250.00."},
+    "err_positive": {"es": "El importe debe ser mayor que cero.", "en": "The amount must be more than zero."},
+    "err_past_promise": {"es": "La fecha prometida debe ser hoy o posterior.",
+                         "en": "The promised date must be today or later."},
+    "err_promise_needs": {"es": "Para una promesa, indica el importe y la fecha.",
+                          "en": "For a promise, give the amount and the date."},
+    "err_no_invoices": {"es": "Esta tarea no tiene facturas: usa «Abrir disputa».",
+                        "en": "This task has no invoices: use “Open dispute”."},
+    "err_hold_reason": {"es": "Indica el motivo de la pausa.", "en": "Give a reason for the hold."},
+    "err_hold_past": {"es": "La pausa no puede terminar en el pasado.", "en": "A hold cannot end in the past."},
+    "err_task_closed": {"es": "Esta tarea ya estaba cerrada.", "en": "This task was already closed."},
+    "err_four_eyes": {"es": "No puedes decidir una excepción que pediste tú: tiene que hacerlo otra persona.",
+                      "en": "You cannot decide an exception you requested: someone else has to."},
+    "err_not_awaiting": {"es": "Esta excepción ya no está pendiente de decisión.",
+                         "en": "This exception is no longer awaiting a decision."},
+    "err_more_than_open": {"es": "El importe en disputa es mayor que lo pendiente de esas facturas.",
+                           "en": "The disputed amount is more than what is open on those invoices."},
+    "err_nothing_open": {"es": "Este cliente no tiene nada pendiente en esa moneda.",
+                         "en": "This customer owes nothing in that currency."},
+    "err_other": {"es": "No se pudo guardar: {detail}", "en": "Could not save: {detail}"},
+    "pending_approvals": {"es": "Excepciones pendientes de aprobación", "en": "Exceptions awaiting approval"},
+    "no_pending": {"es": "No hay nada pendiente de aprobar.", "en": "Nothing is waiting for approval."},
+    "requested_by": {"es": "Pedida por", "en": "Requested by"},
+    "justification": {"es": "Justificación", "en": "Justification"},
+    "expires": {"es": "Caduca", "en": "Expires"},
+    "approve": {"es": "Aprobar", "en": "Approve"},
+    "reject": {"es": "Rechazar", "en": "Reject"},
+    "decided": {"es": "Decisión: {status}", "en": "Decision: {status}"},
+    "st_approved": {"es": "aprobada", "en": "approved"}, "st_rejected": {"es": "rechazada", "en": "rejected"},
+    "st_requested": {"es": "pendiente", "en": "awaiting decision"}, "st_expired": {"es": "caducada", "en": "expired"},
+    "ex_longer_terms": {"es": "Plazo más largo", "en": "Longer terms"},
+    "ex_higher_limit": {"es": "Límite mayor", "en": "Higher limit"},
+    "ex_skip_step": {"es": "Saltar un paso", "en": "Skip a step"},
 }
+
+# A collections service's refusal (English, "field: detail") → the catalogue's sentence for it
+REFUSALS: tuple[tuple[str, str], ...] = (
+    (r"^four eyes:", "err_four_eyes"), (r"not awaiting a decision", "err_not_awaiting"),
+    (r"^due_on: a promise to pay is for today", "err_past_promise"), (r"is not an amount", "err_amount"),
+    (r"positive amount|must be positive", "err_positive"), (r"^a promise outcome needs", "err_promise_needs"),
+    (r"^outcome: this task has no invoices", "err_no_invoices"), (r"^reason: a hold needs", "err_hold_reason"),
+    (r"^until: a hold cannot end", "err_hold_past"), (r"^task #\d+ is already", "err_task_closed"),
+    (r"is more than what is still open", "err_more_than_open"),
+    (r"has nothing open in|has no open invoices", "err_nothing_open"),
+)
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:
@@ -118,6 +258,26 @@ class Formatter:
     def t(self, key: str, **values: object) -> str:
         text = STRINGS.get(key, {}).get(self.lang) or key
         return text.format(**values) if values else text
+
+    def label(self, prefix: str, value: str) -> str:
+        """The catalogue's word for a code (`label("out_", "voicemail")`), else the code itself."""
+        return self.t(prefix + value) if prefix + value in STRINGS else value
+
+    def say(self, script: object) -> str:
+        """A workspace script (`key`, `values`) as a sentence: amounts and dates formatted for this language."""
+        key, values = getattr(script, "key", ""), dict(getattr(script, "values", {}) or {})
+        shown = {k: self.money(v) if isinstance(v, Money) else self.date(v) if isinstance(v, dt.date)
+                 else self.label("action_", v) if k == "action" else self.label("why_", v) if k == "reason"
+                 else v for k, v in values.items()}
+        return self.t(key, **shown)
+
+    def refusal(self, message: str) -> str:
+        """A service's refusal in this language: the catalogue's sentence when it is a known one, else the
+        service's own words (they start with the field at fault)."""
+        for pattern, key in REFUSALS:
+            if re.search(pattern, message):
+                return self.t(key)
+        return self.t("err_other", detail=message)
 
     def money(self, value: Money | str | Decimal, currency: str = "") -> str:
         if isinstance(value, Money):

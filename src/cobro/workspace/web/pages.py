@@ -1,7 +1,5 @@
-"""Dashboard pages and HTMX fragments.  Handlers are thin: one service call, one template.
-
-Pages read the same dependencies as the JSON API (unit of work, tenant, as-of date); errors are rendered by
-`render_error`, which `cobro.platform.http.errors` calls for anything outside /api.
+"""The overview, the customer list and page, the worklist, and their HTMX fragments.  Handlers are thin: one
+service call, one template.  Pages read the same dependencies as the JSON API (unit of work, tenant, as-of date).
 """
 
 from __future__ import annotations
@@ -11,48 +9,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
 
-from cobro.platform.db.features import Features
 from cobro.platform.http.auth import TenantDep, require
 from cobro.platform.http.deps import AsOfDep, FeaturesDep, UowDep
 from cobro.platform.web import STATIC_DIR
-from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
+from cobro.platform.web.i18n import Formatter
 from cobro.workspace import service as dashboard
 from cobro.workspace.schemas import AgeingBar
+from cobro.workspace.web.common import language, render, render_error
 
 STATIC = STATIC_DIR
-LANG_COOKIE = "cobro_lang"
-TEMPLATES = Jinja2Templates(env=Environment(loader=PackageLoader("cobro.workspace", "templates"),
-                                            autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True))
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse,
                    dependencies=[require("ledger.read")])
 
 Search = Annotated[str, Query(max_length=100)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
-
-
-def language(request: Request) -> Formatter:
-    return Formatter(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
-                               request.headers.get("accept-language")))
-
-
-def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
-    fmt = language(request)
-    lang = fmt.lang
-    features = getattr(request.app.state, "features", Features())
-    response = TEMPLATES.TemplateResponse(request, template, {
-        "f": fmt, "t": fmt.t, "lang": lang, "languages": LANGUAGES, "features": features, **context,
-    }, status_code=status_code)
-    if request.query_params.get("lang") == lang:  # remember an explicit choice
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
-    return response
-
-
-def render_error(request: Request, status: int, title: str, detail: str) -> Response:
-    return render(request, "error.html", status_code=status, status=status, title=title, detail=detail)
 
 
 def chart_data(bars: list[AgeingBar] | None, fmt: Formatter) -> dict[str, Any] | None:
@@ -107,6 +79,5 @@ def customers_fragment(request: Request, uow: UowDep, tenant: TenantDep, search:
     return render(request, "fragments/customer_table.html", found=found, search=search)
 
 
-def mount(app: FastAPI) -> None:
-    app.include_router(router)
+def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
