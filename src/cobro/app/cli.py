@@ -22,6 +22,7 @@ from cobro.collections.cli import work as collections_work
 from cobro.collections.cli import onboarding as collections_onboarding
 from cobro.collections.cli import contacts as collections_contacts
 from cobro.collections.cli import agency as collections_agency
+from cobro.collections.cli import performance as collections_performance
 from cobro.ledger.cli import core, imports
 from cobro.collections.cli import credit
 from cobro.demo import cli as demo
@@ -109,6 +110,8 @@ collections_policy.register(app)
 collections_suspensions.register(app)
 collections_work.register(app)
 collections_agency.register(collections_work.escalation_app)
+collections_performance.register(app)
+collections_performance.register_reports(reports.app)
 credit.register(app)
 demo.register(app, serve=serve.serve_demo)
 app.add_typer(import_app, name="import")

@@ -18,6 +18,7 @@ from cobro.cashapp import api as cashapp_api
 from cobro.collections.api import cycles as collections_cycles
 from cobro.collections.api import escalation as collections_escalation
 from cobro.collections.api import agency as collections_agency
+from cobro.collections.api import performance as collections_performance
 from cobro.collections.api import exceptions as collections_exceptions
 from cobro.collections.api import policies as collections_policies
 from cobro.collections.api import suspensions as collections_suspensions
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(collections_escalation.credit_router)
     api.include_router(collections_escalation.terms_router)
     api.include_router(collections_agency.router)
+    api.include_router(collections_performance.router)
     api.include_router(cashapp_api.router)
     api.include_router(audit_api.router)
     api.include_router(webhooks_api.router)
