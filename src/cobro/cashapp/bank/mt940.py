@@ -4,6 +4,9 @@ Own parser rather than `mt-940` because that library rejects real files we must 
 wrapped onto two lines, SNS/ASN names on the second `:61:` line) and because we need line numbers.
 Accepted deviations: SWIFT blocks `{1:}{2:}{4:` or bare block 4, header junk before `:20:`, optional
 currency in balances, entry dates in spaces, `CR`/`DR` marks, 30 February, tags split over two lines.
+What belongs to the transmission rather than the statement — control bytes (SOH/ETX around each message, the DOS
+end-of-file byte 0x1A between concatenated files), SWIFT header blocks and `-}`/`{5:…}` trailers — is stripped,
+and one warning names each kind and its lines; several messages in one file are several statements.
 """
 
 from __future__ import annotations
@@ -107,6 +110,39 @@ def _fields(lines: list[str]) -> list[_Field | None]:
     return out
 
 
+# bytes of the transmission, not of the statement: SOH/ETX around each SWIFT message, SUB (DOS end of file)
+# between files concatenated by old bank software, NUL padding; any other C0 control but TAB goes too
+_CONTROL_NAMES = {"\x00": "NUL (0x00)", "\x01": "SOH (0x01)", "\x02": "STX (0x02)", "\x03": "ETX (0x03)",
+                  "\x04": "EOT (0x04)", "\x1a": "DOS end-of-file (0x1A)"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HEADER_BLOCKS = re.compile(r"\{[1-3]:")
+_TRAILER = re.compile(r"^-\}|\{5:")
+
+
+def _lines_text(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}"
+
+
+def _strip_transport(lines: list[str]) -> tuple[list[str], str]:
+    """The lines without control bytes, and what was found of the transmission (control bytes, SWIFT header
+    blocks `{1:}{2:}{3:}`, trailers `-}` / `{5:…}`) with its line numbers, for one warning; "" when none."""
+    found: dict[str, list[int]] = {}
+    out: list[str] = []
+    for no, raw in enumerate(lines, 1):
+        line = raw
+        if _CONTROL.search(raw):
+            for ch in sorted(set(_CONTROL.findall(raw))):
+                found.setdefault(_CONTROL_NAMES.get(ch, f"control byte 0x{ord(ch):02X}"), []).append(no)
+            line = _CONTROL.sub("", raw)
+        if _HEADER_BLOCKS.search(line):
+            found.setdefault("SWIFT header blocks {1:}{2:}{3:}", []).append(no)
+        if _TRAILER.search(line):
+            found.setdefault("SWIFT trailers (-} / {5:…})", []).append(no)
+        out.append(line)
+    return out, "; ".join(f"{what} on {_lines_text(numbers)}" for what, numbers in found.items())
+
+
 def _next_starts(lines: list[str], i: int) -> bool:
     for nxt in lines[i:]:
         if nxt.strip():
@@ -126,7 +162,7 @@ class _Reader:
         return StatementParseError(message, filename=self.filename, line=line)
 
     def read(self, data: bytes) -> ParsedStatement:
-        lines = split_lines(data)
+        lines, stripped = _strip_transport(split_lines(data))
         self.is942 = any(re.search(r"\{2:[IO]942", ln) for ln in lines[:5])
         open_tx: tuple[_Field, list[_Field]] | None = None
         for f in _fields(lines):
@@ -162,6 +198,9 @@ class _Reader:
             raise self.fail(1, "no MT940/MT942 statement found (no :20:, :25:, :60F:, :61: or :62F: field)")
         accounts = tuple(self.finish(st) for st in self.statements)
         fmt = "mt942" if self.is942 else "mt940"
+        if stripped:
+            self.warnings.insert(0, f"read {len(self.statements)} statement(s); stripped what is transport, not "
+                                    f"statement: {stripped}")
         return ParsedStatement(fmt, accounts, tuple(self.warnings + balance_warnings(accounts)))
 
     def statement_for(self, f: _Field) -> _Statement:

@@ -2,7 +2,9 @@
 
 Real files deviate from the norm in ways we accept with a warning instead of failing: Latin-1 or UTF-8
 (with U+FFFD left by an earlier re-encoding), CRLF or LF, lines padded to 80 or stripped, a record-33
-closing-balance sign of `0`, and wrong record counts in the 88 trailer.  csb43 rejects sign `0`, hence our own.
+closing-balance sign of `0`, wrong record counts in the 88 trailer, and control bytes (a DOS end-of-file 0x1A, NUL or
+tab padding) stripped with a warning naming the lines.  csb43 rejects sign `0`, hence our own.  The counterparty
+name comes from whichever complementary concept reads as one (`norma43_names`), never blindly from concept 2.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from cobro.cashapp.bank.base import StatementParseError, split_lines, yymmdd
+from cobro.cashapp.bank.norma43_names import counterparty_name
 from cobro.cashapp.bank.records import (
     ParsedStatement,
     StatementAccount,
@@ -29,6 +32,7 @@ _CURRENCIES = {
     "032": "ARS", "986": "BRL", "858": "UYU", "949": "TRY", "985": "PLN", "203": "CZK", "348": "HUF",
     "156": "CNY", "504": "MAD",
 }
+_CONTROL = re.compile(r"[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f]")
 RETURNS_CONCEPT = "14"  # concepto común 14: devoluciones e impagados (direct-debit returns)
 
 
@@ -46,9 +50,8 @@ class _Tx:
     concepts: list[tuple[str, str]] = field(default_factory=list)
 
     def build(self, currency: str) -> StatementTransaction:
-        texts = [t for pair in self.concepts for t in pair if t]
-        # Banks put the description in concept 1 and, often, the other party in concept 2 of the first 23.
-        name = self.concepts[0][1] if self.concepts and self.concepts[0][0] and self.concepts[0][1] else ""
+        texts = [t.strip() for pair in self.concepts for t in pair if t.strip()]
+        name = counterparty_name(self.concepts)  # not simply concept 2: it often holds a NIF or an order number
         reference = next((r for r in (self.ref2, self.ref1, self.document) if r and r.strip("0")), "")
         return StatementTransaction(
             booking_date=self.booking, value_date=self.value, amount=self.amount, currency=currency,
@@ -99,7 +102,13 @@ class _Reader:
         self.warnings.append(f"line {line}: {message}")
 
     def read(self, data: bytes) -> ParsedStatement:
-        for no, raw in enumerate(split_lines(data), start=1):
+        controls: list[int] = []
+        for no, written in enumerate(split_lines(data), start=1):
+            raw = written
+            if _CONTROL.search(written):
+                # DOS end-of-file (0x1A), NUL or tab padding from the exporting software: not part of a record
+                controls.append(no)
+                raw = _CONTROL.sub(lambda m: " " if m.group() == "\t" else "", written)
             if not raw.strip():
                 continue
             if self.trailer_seen:
@@ -111,6 +120,10 @@ class _Reader:
                 self.replacement_lines.append(no)
             rec = raw.ljust(RECORD_LEN)[:RECORD_LEN]  # stripped lines: pad back to fixed width
             self.dispatch(no, rec)
+        if controls:
+            shown = ", ".join(map(str, controls[:5])) + (", …" if len(controls) > 5 else "")
+            self.warnings.insert(0, f"line(s) {shown}: control bytes (DOS end-of-file 0x1A, NUL, tab) stripped; "
+                                    "they are padding, not data")
         if self.replacement_lines:
             lines = ", ".join(map(str, self.replacement_lines))
             self.warnings.append(f"line(s) {lines}: text contains U+FFFD replacement characters (file was "
@@ -143,7 +156,7 @@ class _Reader:
         elif code == "23":
             tx = self.last_tx(no, "23")
             if tx is not None:
-                tx.concepts.append((rec[4:42].strip(), rec[42:80].strip()))
+                tx.concepts.append((rec[4:42], rec[42:80]))  # as written: a name may run over both halves
         elif code == "24":
             # Currency equivalence (original currency and amount): informative only; just validate it.
             if self.last_tx(no, "24") is not None:
