@@ -35,6 +35,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     ADMIN_USERS = "admin.users"
     ADMIN_TENANT = "admin.tenant"
+    ALERTS_RECEIVE = "alerts.receive"
 
 
 PERMISSION_HELP: dict[Permission, str] = {
@@ -49,6 +50,7 @@ PERMISSION_HELP: dict[Permission, str] = {
     Permission.AUDIT_READ: "read the audit log",
     Permission.ADMIN_USERS: "create users, grant roles, create and revoke API keys",
     Permission.ADMIN_TENANT: "change the tenant's profile and settings",
+    Permission.ALERTS_RECEIVE: "receive alerts and set how (off, a daily digest, each at once)",
 }
 
 _P = Permission
@@ -57,9 +59,11 @@ _P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.CREDIT_MANAGER: frozenset({_P.LEDGER_READ, _P.LEDGER_WRITE, _P.POLICY_WRITE, _P.APPROVAL_DECIDE,
-                                    _P.CREDIT_WRITE, _P.COLLECTIONS_WORK, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST}),
-    Role.COLLECTOR: frozenset({_P.LEDGER_READ, _P.COLLECTIONS_WORK, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST}),
-    Role.SALES: frozenset({_P.LEDGER_READ, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST}),
+                                    _P.CREDIT_WRITE, _P.COLLECTIONS_WORK, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST,
+                                    _P.ALERTS_RECEIVE}),
+    Role.COLLECTOR: frozenset({_P.LEDGER_READ, _P.COLLECTIONS_WORK, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST,
+                               _P.ALERTS_RECEIVE}),
+    Role.SALES: frozenset({_P.LEDGER_READ, _P.COMMENT_WRITE, _P.EXCEPTION_REQUEST, _P.ALERTS_RECEIVE}),
     Role.AUDITOR: frozenset({_P.LEDGER_READ, _P.AUDIT_READ}),
 }
 

@@ -27,7 +27,7 @@ from cobro.platform.http.paging import (
     etag_of,
 )
 from cobro.platform.http.problems import PROBLEMS
-from cobro.risk.schemas import AlertStatus, StoredAlert
+from cobro.risk.schemas import AlertPreference, AlertStatus, StoredAlert
 from cobro.risk.service import alerts as alert_service
 from cobro.risk.service import scores as risk
 from cobro.risk.service.worklist import worklist as rank_worklist
@@ -122,11 +122,25 @@ class AlertOut(BaseModel):
     message: str
     recipients: list[str]
     status: AlertStatus
+    snoozed_until: dt.date | None = Field(default=None, description="hidden from lists and digests before this day")
 
     @classmethod
     def of(cls, a: StoredAlert) -> AlertOut:
         return cls(id=a.id, as_of=a.as_of, customer=a.customer, kind=str(a.kind), message=a.message,
-                   recipients=list(a.recipients), status=a.status)
+                   recipients=list(a.recipients), status=a.status, snoozed_until=a.snoozed_until)
+
+
+class SnoozeIn(BaseModel):
+    until: dt.date = Field(description="the first day the alert shows again (after today)")
+
+
+class PreferenceIn(BaseModel):
+    mode: AlertPreference = Field(description="off, daily (one digest e-mail a day) or immediate")
+
+
+class PreferenceOut(BaseModel):
+    user: str
+    mode: AlertPreference
 
 
 def _kw(container: Container) -> dict[str, Any]:
@@ -201,6 +215,30 @@ def list_alerts(uow: UowDep, status: AlertStatus | None = AlertStatus.OPEN,
                           next_cursor=encode_cursor(list(_key(shown[-1]))) if len(rows) > limit else None)
 
 
+def _me(uow: UowDep | WriteUowDep) -> str:
+    """The calling user's e-mail: preferences are a person's, so an API key has none."""
+    if uow.actor is None or uow.actor.kind != "user":
+        raise InvalidInputError("user: only a signed-in user has alert preferences (not an API key)")
+    return uow.actor.name
+
+
+# before /alerts/{alert_id}, which would read "preferences" as an id
+@router.get("/alerts/preferences", response_model=PreferenceOut, dependencies=[require("alerts.receive")],
+            summary="How the caller receives alerts")
+def read_preference(uow: UowDep) -> PreferenceOut:
+    me = _me(uow)
+    return PreferenceOut(user=me, mode=alert_service.preference(uow, user=me))
+
+
+@router.put("/alerts/preferences", response_model=PreferenceOut, dependencies=[require("alerts.receive")],
+            summary="Set how the caller receives alerts")
+def set_preference(uow: WriteUowDep, body: PreferenceIn) -> PreferenceOut:
+    """off: nothing; daily: one digest e-mail a day with the alerts not received yet; immediate: an e-mail as
+    each alert is raised."""
+    me = _me(uow)
+    return PreferenceOut(user=me, mode=alert_service.set_preference(uow, user=me, mode=str(body.mode)))
+
+
 @router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[require("ledger.read")],
             summary="One risk alert")
 def read_alert(uow: UowDep, alert_id: AlertId, response: Response) -> AlertOut:
@@ -215,6 +253,18 @@ def acknowledge(uow: WriteUowDep, alert_id: AlertId, response: Response, if_matc
     """The authenticated caller has seen the alert: it leaves the open list; the audit log names who."""
     check_if_match(if_match, etag_of(AlertOut.of(alert_service.alert(uow, alert_id))))
     out = AlertOut.of(alert_service.acknowledge(uow, alert_id, user=uow.actor.name if uow.actor else ""))
+    response.headers["ETag"] = etag_of(out)
+    return out
+
+
+@router.post("/alerts/{alert_id}/snooze", response_model=AlertOut, responses=STALE,
+             dependencies=[require("collections.work")], summary="Snooze a risk alert until a date")
+def snooze(uow: WriteUowDep, container: ContainerDep, alert_id: AlertId, body: SnoozeIn, response: Response,
+           if_match: IfMatch = None) -> AlertOut:
+    """Hidden from lists and digests until `until`; an acknowledged alert cannot be snoozed (409)."""
+    check_if_match(if_match, etag_of(AlertOut.of(alert_service.alert(uow, alert_id))))
+    out = AlertOut.of(alert_service.snooze(uow, alert_id, until=body.until, today=container.clock.today(),
+                                           user=uow.actor.name if uow.actor else ""))
     response.headers["ETag"] = etag_of(out)
     return out
 

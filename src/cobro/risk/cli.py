@@ -253,15 +253,84 @@ def risk_classify(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = 
 @alerts_app.command("list")
 def alerts_list(ctx: typer.Context, status: Annotated[str, typer.Option("--status")] = "open",
                 recipient: Annotated[str, typer.Option("--to", help="Only alerts for this collector/owner.")] = "",
-                as_json: JsonOpt = False) -> None:
-    """Alerts raised by `cobro risk score` (worsened score or days beyond terms, over limit, broken promise)."""
+                for_user: Annotated[str, typer.Option("--for", help="Open alerts a user (e-mail) receives, "
+                                                      "snoozed ones hidden.")] = "",
+                as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Alerts: worsened score or days beyond terms, over limit, broken promise, credit stop, dispute past its date,
+    large payment, bounce."""
+    from cobro.risk.service import alerts
     from cobro.risk.service import scores as risk
 
-    out = _run(ctx, lambda u: [a.as_json() for a in risk.list_alerts(u, status=status, recipient=recipient)])
+    if for_user:
+        day = _day(ctx, as_of)
+        out = _run(ctx, lambda u: [a.as_json() for a in alerts.alerts_for(u, as_of=day, user=for_user)])
+    else:
+        out = _run(ctx, lambda u: [a.as_json() for a in risk.list_alerts(u, status=status, recipient=recipient)])
     if as_json:
         print_json(out)
     else:
-        _table("Risk alerts", out, ["id", "as_of", "customer", "kind", "message", "recipients"])
+        _table("Risk alerts", out, ["id", "as_of", "customer", "kind", "message", "recipients", "snoozed_until"])
+
+
+def _who(ctx: typer.Context) -> str:
+    return state(ctx).user or "cli"
+
+
+@alerts_app.command("ack")
+def alerts_ack(ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="The alert's id.")]) -> None:
+    """Acknowledge an alert: it leaves the open list and every digest; the audit log names who (--user)."""
+    from cobro.risk.service import alerts
+
+    done = _run(ctx, lambda u: alerts.acknowledge(u, alert_id, user=_who(ctx)), commit=True)
+    console.print(f"alert #{done.id} {done.status}")
+
+
+@alerts_app.command("snooze")
+def alerts_snooze(ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="The alert's id.")],
+                  until: Annotated[str, typer.Option("--until", help="Hidden until this date (YYYY-MM-DD).")]) -> None:
+    """Hide an open alert from lists and digests until a date."""
+    from cobro.risk.service import alerts
+
+    today = state(ctx).container().clock.today()
+    day = _parse_until(until)
+    done = _run(ctx, lambda u: alerts.snooze(u, alert_id, until=day, today=today, user=_who(ctx)), commit=True)
+    console.print(f"alert #{done.id} snoozed until {day.isoformat()}")
+
+
+def _parse_until(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise fail(f"--until: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@alerts_app.command("digest")
+def alerts_digest(ctx: typer.Context, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Raise the day's alerts (disputes past their date, large payments) and queue each user's digest e-mail
+    with the alerts they have not received yet (`cobro outbox deliver` sends them)."""
+    from cobro.risk.service.digest import send_digests
+
+    day = _day(ctx, as_of)
+    report = _run(ctx, lambda u: send_digests(u, as_of=day), commit=True)
+    if as_json:
+        print_json(report.as_json())
+        return
+    _table(f"Alert digests {day.isoformat()}", [d.as_json() for d in report.digests], ["user", "mode", "alerts"])
+    console.print(f"{report.raised} alert(s) raised, {report.delivered} delivered in {len(report.digests)} "
+                  f"e-mail(s); {len(report.unaddressed)} open alert(s) match no user")
+
+
+@alerts_app.command("prefs")
+def alerts_prefs(ctx: typer.Context, user: Annotated[str, typer.Argument(help="The user's e-mail.")],
+                 mode: Annotated[str, typer.Option("--set", help="off, daily or immediate.")] = "") -> None:
+    """Show or set how a user receives alerts: off, a daily digest (the default) or each at once."""
+    from cobro.risk.service import alerts
+
+    if mode:
+        chosen = _run(ctx, lambda u: alerts.set_preference(u, user=user, mode=mode), commit=True)
+    else:
+        chosen = _run(ctx, lambda u: alerts.preference(u, user=user))
+    console.print(f"{user}: {chosen}")
 
 
 def recommend(ctx: typer.Context, customer: Annotated[str, typer.Option("--customer")] = "",

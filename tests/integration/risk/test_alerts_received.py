@@ -141,3 +141,41 @@ def test_immediate_preference_mails_at_once_and_not_again_in_the_digest(containe
         uow.commit()
     assert [d.user for d in report.digests] == ["owen@example.com"]
     assert sorted(_digest_mail(container)) == ["maria@example.com", "owen@example.com"]
+
+
+def test_the_alerts_commands(container: Container, cli_env: dict[str, str]) -> None:
+    from typer.testing import CliRunner
+
+    from cobro.app.cli import app
+
+    cid = _setup(container)
+    with container.uow() as uow:
+        raised = alerts.raise_alert(uow, kind=AlertKind.BOUNCE, customer_id=cid, as_of=DAY,
+                                    message="e-mail to ana@example.com bounced", subject="email:ana@example.com")
+        other = alerts.raise_alert(uow, kind=AlertKind.PROMISE_BROKEN, customer_id=cid, as_of=DAY,
+                                   message="promise P-1 broken", subject="promise:1")
+        uow.commit()
+    run = CliRunner()
+    prefs = run.invoke(app, ["alerts", "prefs", "carla@example.com", "--set", "weekly"], env=cli_env)
+    assert prefs.exit_code == 2 and "mode:" in prefs.output
+    assert run.invoke(app, ["alerts", "prefs", "owen@example.com", "--set", "off"], env=cli_env).exit_code == 0
+    assert "owen@example.com: off" in run.invoke(app, ["alerts", "prefs", "owen@example.com"], env=cli_env).output
+    snooze = run.invoke(app, ["alerts", "snooze", str(other.id), "--until", "2099-06-10"], env=cli_env)
+    assert snooze.exit_code == 0, snooze.output
+    bad = run.invoke(app, ["alerts", "snooze", str(other.id), "--until", "soon"], env=cli_env)
+    assert bad.exit_code == 2 and "--until" in bad.output
+    listed = run.invoke(app, ["alerts", "list", "--for", "carla@example.com", "--as-of", "2026-06-01", "--json"],
+                        env=cli_env)
+    assert listed.exit_code == 0, listed.output
+    import json
+
+    assert [a["id"] for a in json.loads(listed.output)] == [raised.id]  # the snoozed one is hidden
+    digest = run.invoke(app, ["alerts", "digest", "--as-of", "2026-06-01", "--json"], env=cli_env)
+    assert digest.exit_code == 0, digest.output
+    report = json.loads(digest.output)
+    assert report["delivered"] == 1 and [d["user"] for d in report["digests"]] == ["carla@example.com"]
+    again = json.loads(run.invoke(app, ["alerts", "digest", "--as-of", "2026-06-01", "--json"], env=cli_env).output)
+    assert again["delivered"] == 0
+    ack = run.invoke(app, ["alerts", "ack", str(raised.id)], env=cli_env)
+    assert ack.exit_code == 0 and "acknowledged" in ack.output
+    assert run.invoke(app, ["alerts", "ack", str(raised.id)], env=cli_env).exit_code == 2

@@ -43,6 +43,7 @@ from cobro.risk.schemas import (
 from cobro.risk.service import tuning as risk_tuning
 from cobro.solvency.domain import FinancialStatement
 from cobro.solvency.service import solvency as solvency_svc
+from cobro.webhooks import service as webhooks
 
 LOOKBACK_DAYS = 365
 GRACE_DAYS = 7  # overdue by more than this = delinquent
@@ -231,6 +232,9 @@ def score_all(uow: Uow, as_of: dt.date, *, store: bool = True, ctx: Context | No
             if repo.add_alert(who.id, kind=AlertKind(a.kind), key=a.key, as_of=as_of, message=a.message,
                               recipients=a.recipients):
                 raised.append(RaisedAlert(s.customer, AlertKind(a.kind), a.message, a.recipients))
+                webhooks.emit(uow, "alert.raised", entity=f"alert:{a.key}"[:80],
+                              data={"key": a.key, "kind": a.kind, "customer": s.customer, "message": a.message,
+                                    "as_of": as_of.isoformat(), "recipients": list(a.recipients)})
     uow.flush()
     out.sort(key=lambda r: (-r.score, r.customer))
     return ScoreRun(as_of, tuple(out), tuple(raised))
