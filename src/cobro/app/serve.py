@@ -52,7 +52,7 @@ def serve_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) 
             err_console.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID)
 
-    console.print(f"dashboard on http://{host}:{port}/  (JSON API under /api, OpenAPI at /api/openapi.json; "
+    console.print(f"dashboard on http://{host}:{port}/  (JSON API under /api, OpenAPI at /api/v1/openapi.json; "
                   "Ctrl+C stops)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

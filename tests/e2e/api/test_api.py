@@ -103,7 +103,34 @@ def test_second_tenant_sees_nothing_of_the_first(client: TestClient) -> None:
 
 
 def test_openapi_lists_the_endpoints(client: TestClient) -> None:
-    spec = client.get("/api/openapi.json").json()
+    spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/health", "/api/ledger/summary", "/api/customers", "/api/customers/{code}",
             "/api/reports/ageing"} <= set(spec["paths"])
     assert not any(p.startswith("/customers") or p == "/" for p in spec["paths"])  # pages stay out
+
+
+def test_openapi_says_how_to_authenticate_and_which_calls_need_no_credentials(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["password"]["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+    assert schemes["apiKey"] == {**schemes["apiKey"], "in": "header", "name": "X-Api-Key"}
+    assert {"password", "bearer", "apiKey"} == {name for req in spec["security"] for name in req}
+    operations = {(method, path): op for path, ops in spec["paths"].items() for method, op in ops.items()}
+    open_ones = {key for key, op in operations.items() if op.get("security") == []}
+    assert ("get", "/api/health") in open_ones and ("post", "/api/v1/auth/token") in open_ones
+    assert ("get", "/api/customers") not in open_ones
+    with TestClient(client.app) as anonymous:  # what the document calls open answers without credentials
+        for method, path in open_ones:
+            if method == "get" and "{" not in path:
+                assert anonymous.get(path).status_code != 401, path
+        assert anonymous.get("/api/customers").status_code == 401
+    tags = [t["name"] for t in spec["tags"]]
+    assert len(tags) == len(set(tags)) and {"ledger", "collections", "reporting"} <= set(tags)
+    assert all(op["tags"] and set(op["tags"]) <= set(tags) for op in operations.values())  # one tag per feature
+    assert not {"customers", "reports"} & set(tags)
+
+
+def test_the_first_openapi_address_redirects(client: TestClient) -> None:
+    moved = client.get("/api/openapi.json", follow_redirects=False)
+    assert moved.status_code == 308 and moved.headers["location"] == "/api/v1/openapi.json"
+    assert client.get("/api/openapi.json").json()["openapi"].startswith("3.1")

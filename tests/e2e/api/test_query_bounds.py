@@ -32,7 +32,7 @@ def test_dates_in_range_are_read(client: TestClient) -> None:
 
 
 def test_the_schema_states_the_range(client: TestClient) -> None:
-    params = client.get("/api/openapi.json").json()["paths"]["/api/ledger/summary"]["get"]["parameters"]
+    params = client.get("/api/v1/openapi.json").json()["paths"]["/api/ledger/summary"]["get"]["parameters"]
     as_of = next(p for p in params if p["name"] == "as_of")
     day = next(s for s in as_of["schema"].get("anyOf", [as_of["schema"]]) if s.get("type") == "string")
     assert day["format"] == "date" and day["pattern"].startswith("^(199")

@@ -54,7 +54,7 @@ def api_schema(tmp_path: Path) -> Iterator[tuple[schemathesis.BaseSchema, dict[s
     app = create_app(container=container)
     with TestClient(app) as client:
         headers = bearer(client)
-    yield schemathesis.openapi.from_asgi("/api/openapi.json", app).include(method="GET"), headers
+    yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app).include(method="GET"), headers
     container.close()
 
 

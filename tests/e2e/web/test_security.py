@@ -91,7 +91,7 @@ def test_docs_load_only_local_assets(client: TestClient, path: str) -> None:
     assert assets and all(a.startswith("/static/") for a in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
-    assert "/api/openapi.json" in r.text
+    assert "/api/v1/openapi.json" in r.text
     assert directives(r.headers["Content-Security-Policy"])["script-src"] == ["'self'"]
 
 
@@ -165,5 +165,5 @@ def test_anonymous_answers_carry_the_headers_and_the_docs_are_public(app: FastAP
         refused = anonymous.get("/api/customers")
         assert refused.status_code == 401 and refused.headers["X-Frame-Options"] == "DENY"
         assert "'unsafe-inline'" not in directives(refused.headers["Content-Security-Policy"])["script-src"]
-        for path in ("/api/docs", "/api/redoc", "/api/openapi.json"):  # they hold no data; calls need credentials
+        for path in ("/api/docs", "/api/redoc", "/api/v1/openapi.json", "/api/openapi.json"):  # they hold no data
             assert anonymous.get(path).status_code == 200, path

@@ -3,7 +3,7 @@
 
 FastAPI's `get_swagger_ui_html` starts Swagger UI with an inline `<script>`, which the policy forbids, so the page
 is written here and `static/api-docs.js` starts it; ReDoc starts itself from its `<redoc spec-url>` element.
-The pages are public like `/api/openapi.json` they read: they hold no data, and every call made from them
+The pages are public like `/api/v1/openapi.json` they read: they hold no data, and every call made from them
 still needs credentials (Swagger UI's "Authorize").
 """
 
