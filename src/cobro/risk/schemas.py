@@ -103,6 +103,7 @@ class StoredAlert:
     recipients: tuple[str, ...]
     status: AlertStatus
     snoozed_until: dt.date | None = None
+    key: str = ""  # what makes it one alert (not shown)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -179,3 +179,40 @@ def test_the_alerts_commands(container: Container, cli_env: dict[str, str]) -> N
     ack = run.invoke(app, ["alerts", "ack", str(raised.id)], env=cli_env)
     assert ack.exit_code == 0 and "acknowledged" in ack.output
     assert run.invoke(app, ["alerts", "ack", str(raised.id)], env=cli_env).exit_code == 2
+
+
+def test_the_digest_raises_disputes_past_their_date_large_payments_and_broken_promises(
+        container: Container) -> None:
+    from cobro.collections.records import DisputeRow, PromiseRow
+
+    cid = _setup(container)
+    ledger = Ledger(container)
+    ledger.invoice(cid, "BIG-1", DAY - dt.timedelta(days=40), amount="60000.00")
+    ledger.invoice(cid, "SMALL-1", DAY - dt.timedelta(days=40), amount="50.00")
+    ledger.pay(cid, "BIG-1", "60000.00", DAY - dt.timedelta(days=1))
+    ledger.pay(cid, "SMALL-1", "50.00", DAY - dt.timedelta(days=1))
+    with container.uow() as uow:
+        tenant = uow.tenant.id
+        uow.session.add(DisputeRow(tenant_id=tenant, customer_id=cid, invoice_ids_json="[]", reason_code="quality",
+                                   currency="EUR", resolve_by=DAY - dt.timedelta(days=2), status="open",
+                                   opened_on=DAY - dt.timedelta(days=20)))
+        uow.session.add(DisputeRow(tenant_id=tenant, customer_id=cid, invoice_ids_json="[]", reason_code="price",
+                                   currency="EUR", resolve_by=DAY + dt.timedelta(days=5), status="open",
+                                   opened_on=DAY - dt.timedelta(days=3)))
+        uow.session.add(PromiseRow(tenant_id=tenant, customer_id=cid, currency="EUR", amount_minor=100000,
+                                   promised_on=DAY - dt.timedelta(days=10), due_on=DAY - dt.timedelta(days=5),
+                                   status="broken", evaluated_on=DAY - dt.timedelta(days=1)))
+        uow.commit()
+    for _ in range(2):
+        with container.uow() as uow:
+            report = send_digests(uow, as_of=DAY)
+            uow.commit()
+    assert report.raised == 0 and report.delivered == 0  # the second run finds nothing new
+    with container.uow() as uow:
+        kinds = sorted(str(a.kind) for a in alerts.alerts_for(uow, as_of=DAY))
+    assert kinds == ["dispute_overdue", "large_payment", "promise_broken"]
+    mail = _digest_mail(container)
+    assert sorted(mail) == ["carla@example.com", "maria@example.com", "owen@example.com"]
+    assert any("2 days late" in line for line in mail["maria@example.com"])
+    assert any("60000.00 EUR" in line or "60,000.00" in line for line in mail["owen@example.com"])
+    assert len(mail["carla@example.com"]) == 3  # collector: all three, once each

@@ -47,6 +47,16 @@ class ReceivedPayment:
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class BrokenPromise:
+    id: int
+    customer_id: int
+    due_on: dt.date
+    amount_minor: int
+    currency: str
+    broken_on: dt.date
+
+
 class AlertRepository(Protocol):
     """What the alert services read and write (one tenant)."""
 
@@ -83,6 +93,10 @@ class AlertRepository(Protocol):
 
     def payments_between(self, first: dt.date, last: dt.date) -> list[ReceivedPayment]: ...
 
+    def broken_promises(self, first: dt.date, last: dt.date) -> list[BrokenPromise]:
+        """Promises the cycle found broken between `first` and `last`."""
+        ...
+
 
 class SqlAlertRepository:
     def __init__(self, session: Session, tenant: int) -> None:
@@ -112,7 +126,8 @@ class SqlAlertRepository:
         if status:
             q = q.where(RiskAlertRow.status == status)
         return [StoredAlert(a.id, a.as_of, str(code), AlertKind(a.kind), a.message,
-                            tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status), a.snoozed_until)
+                            tuple(r for r in a.recipients.split(",") if r), AlertStatus(a.status), a.snoozed_until,
+                            a.key)
                 for a, code in self.session.execute(q)]
 
     def snooze(self, alert_id: int, until: dt.date | None) -> bool:
@@ -160,6 +175,15 @@ class SqlAlertRepository:
                                      PaymentRow.date <= last).order_by(PaymentRow.id)
         return [ReceivedPayment(p.id, p.customer_id, p.reference, p.date, int(p.amount_minor), p.currency)
                 for p in self.session.scalars(q)]
+
+    def broken_promises(self, first: dt.date, last: dt.date) -> list[BrokenPromise]:
+        if not has_table(self.session, "promises"):
+            return []
+        sql = ("SELECT id, customer_id, due_on, amount_minor, currency, evaluated_on FROM promises "
+               "WHERE tenant_id = :t AND status = 'broken' AND evaluated_on >= :a AND evaluated_on <= :b ORDER BY id")
+        return [BrokenPromise(int(i), int(c), as_date(due), int(amount), str(cur), as_date(on))
+                for i, c, due, amount, cur, on in self.session.execute(
+                    text(sql), {"t": self.tenant, "a": first, "b": last})]
 
 
 ALERTS: RepositoryKey[AlertRepository] = RepositoryKey("risk_alerts", SqlAlertRepository)

@@ -21,8 +21,23 @@ LOOKBACK_DAYS = 7  # a payment booked a few days late still raises its alert (on
 
 def raise_due_alerts(uow: Uow, *, as_of: dt.date, large_payment: Decimal = LARGE_PAYMENT) -> int:
     """Alerts the data of `as_of` calls for; how many were new.  A dispute past its date is one alert per
-    dispute (its episode is the dispute), a large payment one per payment."""
+    dispute (its episode is the dispute), a large payment one per payment, a broken promise one per promise
+    (unless `cobro risk score` already raised one for that customer since it broke)."""
     repo, new = uow.repo(ALERTS), 0
+    first = as_of - dt.timedelta(days=LOOKBACK_DAYS - 1)
+    # what `cobro risk score` raised (its keys are its own); those this scan raised are found by their key
+    scored = [a for a in repo.alerts() if a.kind == AlertKind.PROMISE_BROKEN
+              and not a.key.startswith(f"{AlertKind.PROMISE_BROKEN}:")]
+    for b in repo.broken_promises(first, as_of):
+        code = repo.customer(b.customer_id)
+        if code is None or any(a.customer == code.code and a.as_of >= b.broken_on for a in scored):
+            continue
+        amount = Money.from_minor(b.amount_minor, b.currency)
+        made = raise_alert(uow, kind=AlertKind.PROMISE_BROKEN, customer_id=b.customer_id, as_of=as_of,
+                           subject=f"promise:{b.id}", episode=f"promise:{b.id}",
+                           message=f"promise to pay {amount} by {b.due_on.isoformat()} was broken "
+                                   f"(found on {b.broken_on.isoformat()})")
+        new += made.created
     for d in repo.overdue_disputes(as_of):
         late = (as_of - d.resolve_by).days
         made = raise_alert(uow, kind=AlertKind.DISPUTE_OVERDUE, customer_id=d.customer_id, as_of=as_of,
@@ -30,7 +45,7 @@ def raise_due_alerts(uow: Uow, *, as_of: dt.date, large_payment: Decimal = LARGE
                            message=f"dispute #{d.id} ({d.reason or 'no reason'}) was due to be resolved by "
                                    f"{d.resolve_by.isoformat()}: {late} day{'s' if late != 1 else ''} late")
         new += made.created
-    for p in repo.payments_between(as_of - dt.timedelta(days=LOOKBACK_DAYS - 1), as_of):
+    for p in repo.payments_between(first, as_of):
         amount = Money.from_minor(p.amount_minor, p.currency)
         if p.amount_minor < large_payment.scaleb(exponent(p.currency)):
             continue
