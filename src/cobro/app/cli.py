@@ -27,6 +27,8 @@ from cobro.ledger.cli import core, imports
 from cobro.collections.cli import credit
 from cobro.demo import cli as demo
 from cobro.interest import cli as interest
+from cobro.jobs import cli as jobs
+from cobro.app import jobs as app_jobs
 from cobro.delivery import cli as outbox
 from cobro.forecasting import cli as predict
 from cobro.identity import cli as identity
@@ -117,6 +119,7 @@ demo.register(app, serve=serve.serve_demo)
 app.add_typer(import_app, name="import")
 identity.register(app)
 interest.register(app)
+jobs.register(app, registry=app_jobs.registry)
 ops.register(app)
 outbox.register(app)
 app.add_typer(predict.app, name="predict")

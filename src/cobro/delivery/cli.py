@@ -1,4 +1,5 @@
-"""`cobro outbox deliver|list|retry|opt-out` and `cobro worker`: deliver what the daily cycle queued."""
+"""`cobro outbox deliver|list|retry|opt-out`: deliver what the daily cycle queued (`cobro worker`, in
+`cobro.jobs.cli`, delivers it continuously)."""
 
 from __future__ import annotations
 
@@ -114,18 +115,3 @@ def opt_out(ctx: typer.Context,
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="outbox")
-
-    @root.command("worker")
-    def worker(ctx: typer.Context,
-               interval: Annotated[float, typer.Option(help="Seconds between delivery passes.")] = 5.0,
-               once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False) -> None:
-        """Deliver the outbox in a loop until stopped (SIGTERM/Ctrl-C)."""
-        from cobro.delivery.tasks import run_worker
-
-        def show(report: object) -> None:
-            from cobro.delivery.service.deliver import DeliveryReport
-
-            if isinstance(report, DeliveryReport) and report.claimed:
-                console.print(f"sent {len(report.sent)}, retry {len(report.retried)}, dead {len(report.dead)}")
-
-        run_worker(_deliverer(ctx), interval=interval, once=once, on_report=show)

@@ -1,18 +1,34 @@
-"""`cobro worker`: a long-running loop that delivers the outbox every `interval` seconds.
+"""Outbox delivery as a job: `deliver_outbox` is the continuous job `cobro worker` runs (docs/jobs.md);
+`run_worker` is the delivery-only loop it replaced, kept for callers that deliver without the job engine.
 
 SIGTERM/SIGINT finish the message in flight and stop; a hard kill is safe too (see `cobro.delivery.service.deliver`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from cobro.delivery.service.deliver import Deliverer, DeliveryReport
+from cobro.delivery.service.deliver import Deliverer, DeliveryReport, make_deliverer
+
+if TYPE_CHECKING:
+    from cobro.platform.container import Container
 
 log = logging.getLogger(__name__)
+
+
+def deliver_outbox(container: Container, tenant: str, *, as_of: dt.date, now: dt.datetime) -> str:
+    """One delivery pass over every tenant's due messages (the outbox is one queue; fencing keeps a message
+    claimed by one worker at a time)."""
+    deliverer = make_deliverer(settings=container.settings, sessions=container.sessions, clock=container.clock,
+                               all_tenants=True)
+    report = deliverer.deliver()
+    return (f"claimed {report.claimed}: sent {len(report.sent)}, retry {len(report.retried)}, "
+            f"dead {len(report.dead)}")
 
 
 def run_worker(deliverer: Deliverer, *, interval: float = 5.0, once: bool = False,

@@ -21,7 +21,8 @@ from tests.apps import app_for
 PASSWORD = "Sunny-harbour-2026"
 # answer without credentials: health, logging in, and the API's documentation pages (no data; like the OpenAPI
 # document they read, which is not a route with dependencies)
-PUBLIC = {("GET", "/api/health"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/refresh"),
+PUBLIC = {("GET", "/api/health"), ("GET", "/api/ready"), ("POST", "/api/v1/auth/token"),
+          ("POST", "/api/v1/auth/refresh"),
           ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/api/docs"), ("GET", "/api/redoc")}
 ANY_PRINCIPAL = {("GET", "/api/v1/me"), ("POST", "/api/v1/auth/logout")}  # need a login, no permission
 

@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[3] / "src" / "cobro"
 FEATURES = ["risk", "solvency", "forecasting", "reporting", "collections", "ledger", "workspace", "cashapp", "delivery", "tenancy",
-            "identity"]
+            "identity", "jobs", "comments"]
 UNTYPED = frozenset({"dict", "Dict", "DefaultDict", "OrderedDict", "Any"})
 
 

@@ -18,6 +18,16 @@ class Health(BaseModel):
     database: str = Field(examples=["ok"])
 
 
+class Ready(BaseModel):
+    """`/api/ready`: what was checked and how it went (status "ready" with 200, else "not ready" with 503)."""
+
+    status: str = Field(examples=["ready"])
+    version: str
+    database: str = Field(examples=["ok"])
+    migrations: str = Field(examples=["ok"])
+    worker: str = Field(examples=["worker host:1234:20261204T060000 beat 3s ago"])
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details (media type application/problem+json)."""
 
