@@ -160,3 +160,49 @@ def test_a_trained_model_adds_the_probability_of_default(container: Container, c
     reasons = {r["code"]: r for r in shown["all_reasons"]}
     assert "probability of default within a year" in reasons["solvency_pd"]["text"]
     assert "Altman only" not in reasons["solvency"]["text"] and reasons["solvency"]["points"] == 5.0
+
+
+PGC_PRINTED = """Concepto;Ejercicio N;Ejercicio N-1
+NIF;B12345674;
+A) ACTIVO NO CORRIENTE;500.000;480.000
+B) ACTIVO CORRIENTE;700.000;650.000
+II. Existencias;150.000;-
+TOTAL ACTIVO (A + B);1.200.000;1.130.000
+
+A) PATRIMONIO NETO;520.000;480.000
+C) PASIVO CORRIENTE;450.000;430.000
+1. Importe neto de la cifra de negocios;1.900.000;1.800.000
+A.1) RESULTADO DE EXPLOTACIÓN (1+2+3+4+5+6+7+8+9+10+11+12+13);140.000;130.000
+13. Gastos financieros;(25.000);(27.000)
+A.5) RESULTADO DEL EJERCICIO (A.4 + 17);95.000;88.000
+"""
+
+
+def test_a_statement_printed_with_two_year_columns(container: Container, cli_env: dict[str, str],
+                                                   tmp_path: Path) -> None:
+    """Issue 13, item 9: the PGC layout (a line per row, the current and previous year as columns "N"/"N-1"),
+    bracketed expenses and "-" for nil; the year columns are dated by --year and the report says which is which."""
+    code, out = cobro("import", "customers", str(_write(tmp_path, "customers.csv", CUSTOMERS)))
+    assert code == 0, out
+    path = _write(tmp_path, "cuentas-anuales.csv", PGC_PRINTED)
+    code, out = cobro("import", "financials", str(path), "--json")
+    assert code == 2 and "Ejercicio N" in out and "--year" in out  # "N" needs a statement date
+    assert _stored(container) == []
+    code, out = cobro("import", "financials", str(path), "--year", "2025", "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["created"] == 2
+    assert any("'Ejercicio N' as 2025 (statement date given: 2025); 'Ejercicio N-1' as 2024" in w["message"]
+               for w in report["warnings"])
+    # found by its NIF; the financial expenses in brackets are stored positive, as the ratios expect
+    assert _stored(container) == [("C001", 2024, "EUR", 113_000_000, 2_700_000, None),
+                                  ("C001", 2025, "EUR", 120_000_000, 2_500_000, None)]
+    with container.engine.connect() as conn:
+        inventory = conn.execute(text("SELECT year, inventory_minor FROM financial_statements ORDER BY year")).all()
+    assert [tuple(r) for r in inventory] == [(2024, 0), (2025, 15_000_000)]  # "-" is nil, stored as 0
+    from cobro.solvency.domain import ratios
+    from cobro.solvency.service.solvency import stored
+
+    with container.uow() as uow:
+        latest = stored(uow, AS_OF)["C001"][-1]
+    assert latest.year == 2025 and ratios(latest).interest_coverage == pytest.approx(140_000 / 25_000)  # positive

@@ -1,4 +1,5 @@
-"""`cobro import financials FILE [--currency CUR] [--dry-run] [--json]`: debtors' financial statements.
+"""`cobro import financials FILE [--currency CUR] [--customer C] [--year Y] [--dry-run] [--json]`: debtors'
+financial statements, one row per customer and year, or printed as the PGC prints them (a year per column).
 
 `register(group)` adds it to the `cobro import` group that `cobro.app.cli` composes; the work is
 `cobro.solvency.service.financials.import_financials`.
@@ -18,6 +19,10 @@ from cobro.platform.cli.reports import DryRunOpt, JsonOpt, finish_import, import
 
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Currency of the amounts "
                                                  "(default: a currency column, else the customer's).")]
+CustomerOpt = Annotated[str | None, typer.Option("--customer", help="Customer of a statement printed with a year "
+                                                 "per column, when the file has no 'NIF'/'Cliente' row.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Year of the statement date, for year columns "
+                                             "headed 'N' / 'N-1' when the file has no 'Fecha de cierre' row.")]
 
 
 def register(group: typer.Typer) -> None:
@@ -26,7 +31,7 @@ def register(group: typer.Typer) -> None:
 
 
 def import_financials_cmd(ctx: typer.Context, file: Path, currency: CurrencyOpt = None, dry_run: DryRunOpt = False,
-                          as_json: JsonOpt = False) -> None:
+                          as_json: JsonOpt = False, customer: CustomerOpt = None, year: YearOpt = None) -> None:
     """Debtors' financial statements (balance sheet + P&L, one row per customer and year) for solvency and risk."""
     from cobro.solvency.service.financials import import_financials
 
@@ -34,7 +39,8 @@ def import_financials_cmd(ctx: typer.Context, file: Path, currency: CurrencyOpt 
         raise fail(f"file not found: {file}")
     cur = currency.upper() if currency else None
     try:
-        report = import_in_uow(ctx, lambda uow: import_financials(uow, file, cur), dry_run=dry_run)
+        report = import_in_uow(ctx, lambda uow: import_financials(uow, file, cur, customer=customer,
+                                                                  statement_year=year), dry_run=dry_run)
     except CobroError as exc:
         raise fail(str(exc)) from exc
     finish_import(report, as_json)

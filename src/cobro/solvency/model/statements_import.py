@@ -4,8 +4,10 @@ Column names are matched case- and accent-insensitively against synonyms (Englis
 names of the *modelos de cuentas anuales*).  Unknown columns are ignored (reported once as a warning).
 Numbers may be written ``1234.5``, ``1,234.5``, ``1.234,5`` or ``(1.234)`` for negatives; the decimal
 mark is inferred once per file from unambiguous cells (``1.234.567``, ``1.234,5``, ``12,50`` → Spanish), so a
-lone ``500.000`` in a Spanish file is 500000.  An empty cell (or ``-``, ``n/a``, ``?``) is missing.  Anything else becomes a `Problem` with file, row and column, and the cell is left missing.
-"""
+lone ``500.000`` in a Spanish file is 500000; when no cell proves a mark and the names are Spanish (PGC), ``.``
+groups thousands (said in a warning).  An empty cell (or ``n/a``, ``?``) is missing; ``-`` (the PGC's nil) is 0.
+Anything else becomes a `Problem` with file, row and column, and the cell is left missing.  A file printed as the
+PGC prints it — a line per row, the current and previous year as columns — is read by `pgc_layout`."""
 
 from __future__ import annotations
 
@@ -59,6 +61,17 @@ class ImportedStatement:
     customer: str
     statement: FinancialStatement
     source_row: int  # 1-based data row (the header is row 1, so the first data row is row 2)
+    # a file laid out by year columns (`pgc_layout`): where each line's figure is, as (line, row, column)
+    cells: tuple[tuple[str, int, str], ...] = ()
+    year_column: str = ""
+
+    @property
+    def by_year_columns(self) -> bool:
+        return bool(self.year_column)
+
+    def where(self, line: str) -> tuple[int, str] | None:
+        """(row, column) of `line`'s figure in a file laid out by year columns; None in a row-per-year file."""
+        return next(((row, col) for name, row, col in self.cells if name == line), None)
 
 
 _STOPWORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "of", "and", "the", "total"}
@@ -81,6 +94,55 @@ def canonical_column(name: str) -> str | None:
 
 _COMMA_DECIMAL = re.compile(r"(\d\.\d{3}\.)|(\.\d{3},)|(,\d{1,2}\)?$)")
 _DOT_DECIMAL = re.compile(r"(\d,\d{3},)|(,\d{3}\.)|(\.\d{1,2}\)?$)")
+
+
+# words of the Spanish PGC names: a file whose columns (or lines) carry them writes numbers the Spanish way
+_SPANISH_WORDS = {"activo", "pasivo", "patrimonio", "existencias", "tesoreria", "efectivo", "deudores", "acreedores",
+                  "proveedores", "reservas", "resultado", "resultados", "importe", "cifra", "negocios", "ventas",
+                  "ingresos", "aprovisionamientos", "coste", "gastos", "financieros", "intereses", "amortizacion",
+                  "amortizaciones", "inmovilizado", "fondos", "beneficio", "ejercicio", "cliente", "clientes",
+                  "empresa", "deudor", "razon"}
+NIL = ("-", "\u2013", "\u2014", "--")  # how the PGC prints a line that is nil: zero, not missing
+MISSING = ("", "n/a", "N/A", "NA", "?")
+
+
+def spanish(labels: list[str]) -> bool:
+    return any(set(normalise_header(t).split("_")) & _SPANISH_WORDS for t in labels if canonical_column(t)
+               or canonical_column(_line_name(t)))
+
+
+def _line_name(label: str) -> str:
+    from cobro.solvency.model.pgc_layout import line_name
+
+    return line_name(label)
+
+
+def file_decimal(cells: list[str], labels: list[str], filename: str, problems: list[Problem]) -> str | None:
+    """The file's decimal mark: from the figures that prove one, else "," under Spanish names (said in a
+    warning: the PGC groups thousands with dots, `(25.000)` is minus twenty-five thousand), else None."""
+    found = infer_decimal(cells)
+    if found is None and spanish(labels) and any(re.search(r"\d\.\d{3}(?!\d)", c) for c in cells):
+        problems.append(Problem("no figure shows which mark is the decimal one; the names are Spanish (PGC), so '.' "
+                                "is read as the thousands separator and ',' as the decimal mark (25.000 = 25000)",
+                                file=filename, row=1, code="decimal", severity="warning"))
+        return ","
+    return found
+
+
+def cell_value(cell: str, decimal: str | None, problems: list[Problem], filename: str, row: int,
+               column: str) -> float | None:
+    """One figure: missing when empty, 0 when nil ("-"), else the number; a bad one is a problem (missing)."""
+    text = cell.strip()
+    if text in MISSING:
+        return None
+    if text in NIL:
+        return 0.0
+    try:
+        return parse_number(text, decimal)
+    except ValueError as exc:
+        problems.append(Problem(f"{text!r} is not a number: {exc}", file=filename, row=row, column=column,
+                                code="not_numeric"))
+        return None
 
 
 def infer_decimal(cells: list[str]) -> str | None:
@@ -124,18 +186,26 @@ def _read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(text.splitlines(), delimiter=delimiter))
 
 
-def read_statements(path: str | Path) -> tuple[list[ImportedStatement], list[Problem]]:
-    """Statements and problems from a CSV/XLSX file (see module doc)."""
+def read_statements(path: str | Path, *, customer: str | None = None,
+                    statement_year: int | None = None) -> tuple[list[ImportedStatement], list[Problem]]:
+    """Statements and problems from a CSV/XLSX file (see module doc).  A file laid out by year columns
+    (`pgc_layout`) gives one statement per year column, for the customer it names or `customer`;
+    `statement_year` is the statement date's year for columns written "N" / "N-1"."""
     path = Path(path)
     problems: list[Problem] = []
     name = path.name
     try:
-        rows = _read_rows(path)
+        written = _read_rows(path)
     except (OSError, ValueError, KeyError) as exc:
         return [], [Problem(f"cannot read the file: {exc}", file=name, code="unreadable")]
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    kept = [n for n, r in enumerate(written, 1) if any(c.strip() for c in r)]
+    rows = [written[n - 1] for n in kept]
     if not rows:
         return [], [Problem("the file is empty", file=name, code="empty")]
+    from cobro.solvency.model import pgc_layout
+
+    if pgc_layout.detect(rows, canonical_column):
+        return _read_by_year(rows, kept, name, customer, statement_year)
     header = rows[0]
     columns: dict[int, str] = {}
     unknown = []
@@ -160,22 +230,13 @@ def read_statements(path: str | Path) -> tuple[list[ImportedStatement], list[Pro
         return [], problems
     cust_idx = next((i for i, c in columns.items() if c == "customer"), None)
     year_idx = next((i for i, c in columns.items() if c == "year"), None)
-    decimal = infer_decimal([r[i] for r in rows[1:] for i in amount_cols if i < len(r)])
+    decimal = file_decimal([r[i] for r in rows[1:] for i in amount_cols if i < len(r)], header, name, problems)
     out: list[ImportedStatement] = []
     for rownum, row in enumerate(rows[1:], start=2):
         cells = row + [""] * (len(header) - len(row))
         values: dict[str, float | None] = {}
         for i, canon in amount_cols.items():
-            cell = cells[i].strip()
-            if cell in ("", "-", "n/a", "N/A", "NA", "?"):
-                values[canon] = None
-                continue
-            try:
-                values[canon] = parse_number(cell, decimal)
-            except ValueError as exc:
-                problems.append(Problem(f"{cell!r} is not a number: {exc}", file=name, row=rownum,
-                                        column=header[i], code="not_numeric"))
-                values[canon] = None
+            values[canon] = cell_value(cells[i], decimal, problems, name, rownum, header[i])
         year: int | None = None
         if year_idx is not None and cells[year_idx].strip():
             try:
@@ -186,6 +247,37 @@ def read_statements(path: str | Path) -> tuple[list[ImportedStatement], list[Pro
         customer = cells[cust_idx].strip() if cust_idx is not None else ""
         out.append(ImportedStatement(customer or "(unnamed)", FinancialStatement(year=year, **values),
                                      rownum))
+    return out, problems
+
+
+def _read_by_year(rows: list[list[str]], line_of: list[int], name: str, customer: str | None,
+                  year: int | None) -> tuple[list[ImportedStatement], list[Problem]]:
+    """A statement printed as the PGC prints it: a line per row, a year per column (`pgc_layout`); `line_of`
+    gives each row's line in the file (blank lines between the sections are left out of `rows`)."""
+    from cobro.solvency.model import pgc_layout
+
+    lay = pgc_layout.layout(rows, name, canonical_column, customer=customer, statement_year=year)
+    problems = list(lay.problems)
+    if any(p.severity == "error" for p in problems):
+        return [], problems
+    header = rows[0]
+    lines: dict[str, int] = {}  # line → 0-based row; the first row naming a line wins (sub-lines repeat names)
+    for n, row in enumerate(rows[1:], 1):
+        canon = canonical_column(pgc_layout.line_name(row[0])) if row and n not in lay.skip_rows else None
+        if canon is not None and canon not in ("customer", "year") and canon not in lines:
+            lines[canon] = n
+    if not lines:
+        return [], [*problems, Problem("no balance-sheet or P&L line recognised in the first column", file=name,
+                                       row=line_of[0], column=header[0], code="missing_column")]
+    cells = [rows[n][c] for n in lines.values() for c in lay.years if c < len(rows[n])]
+    decimal = file_decimal(cells, [rows[n][0] for n in lines.values()], name, problems)
+    out: list[ImportedStatement] = []
+    for col, fiscal_year in sorted(lay.years.items(), key=lambda item: item[1]):
+        column = header[col].strip()
+        values = {canon: cell_value(rows[n][col] if col < len(rows[n]) else "", decimal, problems, name,
+                                    line_of[n], column) for canon, n in lines.items()}
+        out.append(ImportedStatement(lay.customer, FinancialStatement(year=fiscal_year, **values), line_of[0],
+                                     tuple((canon, line_of[n], column) for canon, n in lines.items()), column))
     return out, problems
 
 

@@ -74,12 +74,17 @@ def _layout(path: Path) -> tuple[list[str], dict[str, str], list[list[str]]]:
     return header, columns, rows[1:]
 
 
-def import_financials(uow: Uow, path: Path, currency: str | None = None) -> ImportReport:
-    """Validate every row, then upsert them all (or nothing, when any row has an error) for `uow.tenant`."""
+def import_financials(uow: Uow, path: Path, currency: str | None = None, *, customer: str | None = None,
+                      statement_year: int | None = None) -> ImportReport:
+    """Validate every row, then upsert them all (or nothing, when any row has an error) for `uow.tenant`.
+
+    A file printed as the PGC prints it (a line per row, the current and previous year as columns) gives one
+    statement per year for the customer it names, else `customer`; `statement_year` dates columns "N"/"N-1"."""
     repo = uow.repo(SOLVENCY)
     report = ImportReport("financials", path.name)
     name = path.name
-    items, problems = reader.read_statements(path)
+    items, problems = reader.read_statements(path, customer=customer, statement_year=statement_year)
+    by_years = any(item.by_year_columns for item in items)
     for p in problems:
         (report.errors if p.severity == "error" else report.warnings).append(p)
     if not items or any(p.code in ("unreadable", "empty", "missing_column") for p in report.errors):
@@ -96,6 +101,8 @@ def import_financials(uow: Uow, path: Path, currency: str | None = None) -> Impo
             report.warnings.append(Problem(f"ignored unknown columns: {', '.join(rest)}", file=name, row=1,
                                            code="unknown_column", severity="warning"))
     cust_col, year_col = columns.get("customer"), columns.get("year")
+    if by_years:  # the customer is named in a row (or given), each year is a column
+        cust_col, year_col = header[0] if header else "customer", ""
     if cust_col is None or year_col is None:
         missing = " and ".join(w for w, c in (("customer", cust_col), ("year", year_col)) if c is None)
         report.errors.append(Problem(f"no {missing} column; expected e.g. customer/cliente/nif and year/ejercicio",
@@ -108,6 +115,7 @@ def import_financials(uow: Uow, path: Path, currency: str | None = None) -> Impo
     flipped = False
     for item in items:
         row_no, s = item.source_row, item.statement
+        year_col = item.year_column or year_col
         err = len(report.errors)
         found = _find(lookup, item.customer) if item.customer != "(unnamed)" else []
         if len(found) != 1:
@@ -134,17 +142,17 @@ def import_financials(uow: Uow, path: Path, currency: str | None = None) -> Impo
             if value is None:
                 minor[line] = None
                 continue
+            at_row, at_col = item.where(line) or (row_no, columns.get(line, line))
             if value < 0 and line in NON_NEGATIVE:
                 report.errors.append(Problem(f"{line.replace('_', ' ')} cannot be negative ({value:,.2f})",
-                                             file=name, row=row_no, column=columns.get(line, line),
-                                             code="negative"))
+                                             file=name, row=at_row, column=at_col, code="negative"))
             if value < 0 and line in EXPENSES:
                 value, flipped = -value, True
             try:
                 minor[line] = _minor(value, cur)
             except (OverflowError, InvalidOperation, ValueError):
                 report.errors.append(Problem(f"{value!r} is too large or not a finite number", file=name,
-                                             row=row_no, column=columns.get(line, line), code="out_of_range"))
+                                             row=at_row, column=at_col, code="out_of_range"))
         if all(v is None for v in minor.values()) and not any(p.row == row_no for p in report.errors):
             report.errors.append(Problem("the row has no amounts", file=name, row=row_no, code="empty_row"))
         if len(report.errors) > err or len(found) != 1 or s.year is None:
