@@ -10,7 +10,7 @@ import json
 from collections.abc import Collection
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from cobro.collections.domain.status import CaseStatus, TaskStatus
@@ -21,6 +21,7 @@ from cobro.collections.records import (
     EscalationCaseRow,
     TaskRow,
 )
+from cobro.collections.repository.cycle import open_items_from
 from cobro.ledger.records import CustomerRow
 from cobro.ledger.repository import open_items
 
@@ -86,12 +87,44 @@ def _day(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def overdue_by_customer(session: Session, tenant: int, as_of: dt.date) -> dict[int, int]:
-    """Open minor units due before `as_of`, per customer (all currencies together: only zero matters)."""
-    o = open_items.open_instalments(tenant, None)
-    stmt = (select(o.c.customer_id, func.sum(o.c.open_minor)).where(o.c.due_date < as_of)
-            .group_by(o.c.customer_id))
-    return {int(c): int(total or 0) for c, total in session.execute(stmt)}
+class Owed(NamedTuple):
+    open_minor: int  # open at the date (the credit check's exposure before credit)
+    overdue_minor: int  # of which due before the date
+
+
+def owed(session: Session, tenant: int, as_of: dt.date) -> dict[int, dict[str, Owed]]:
+    """Per customer and currency: what is open of the invoices issued by `as_of`, and what of it is overdue.
+
+    One aggregate over the cycle's own open-items scan (`cycle.open_items_from`: open now, as the cycle plans, and
+    the whole-tenant scan tuned for SQLite); dating every allocation back to `as_of` would cost a join over all
+    of them, and the cycle runs for today."""
+    dialect = session.connection().dialect.name
+    sql = ("SELECT x.customer_id, x.currency, SUM(x.open_minor), "
+           "SUM(CASE WHEN x.due_date < %(d)s THEN x.open_minor ELSE 0 END) "
+           + open_items_from(dialect, whole_tenant=True) + " AND i.issue_date <= %(d)s GROUP BY x.customer_id, x.currency")
+    day: object = as_of if dialect == "postgresql" else as_of.isoformat()  # SQLite keeps dates as ISO text
+    out: dict[int, dict[str, Owed]] = {}
+    for c, cur, total, overdue in session.execute(text(sql.replace("%(t)s", ":t").replace("%(d)s", ":d")),
+                                                  {"t": tenant, "d": day}):
+        out.setdefault(int(c), {})[str(cur)] = Owed(int(total or 0), int(overdue or 0))
+    return out
+
+
+class Limits(NamedTuple):
+    """A customer as the credit stop needs it: its policy is found by segment, its own limit may be set."""
+
+    id: int
+    code: str
+    segment: str
+    limit_minor: int | None
+    limit_currency: str
+
+
+def limits(session: Session, tenant: int) -> list[Limits]:
+    c = CustomerRow
+    stmt = select(c.id, c.code, c.segment, c.credit_limit_minor, c.credit_limit_currency).where(c.tenant_id == tenant)
+    return [Limits(int(i), str(code), str(seg or ""), None if m is None else int(m), str(cur or ""))
+            for i, code, seg, m, cur in session.execute(stmt)]
 
 
 def open_tasks(session: Session, tenant: int) -> list[OpenTask]:
