@@ -56,10 +56,12 @@ def raise_alert(uow: Uow, *, kind: AlertKind, customer_id: int, as_of: dt.date, 
         webhooks.emit(uow, "alert.raised", entity=f"alert:{alert_id}",
                       data={"id": alert_id, "kind": str(kind), "customer": customer.code, "message": message,
                             "as_of": as_of.isoformat(), "recipients": list(recipients)})
-        stored = StoredAlert(alert_id, as_of, customer.code, kind, message, recipients, AlertStatus.OPEN)
-        for reader in alert_mail.readers(uow):
-            if reader.mode == AlertPreference.IMMEDIATE and alert_mail.is_for(stored, reader):
-                alert_mail.send(uow, reader, [stored], as_of=as_of, mode=AlertPreference.IMMEDIATE)
+        # users are looked up only when someone wants alerts at once (the cycle may raise many in one run)
+        if str(AlertPreference.IMMEDIATE) in repo.preferences().values():
+            stored = StoredAlert(alert_id, as_of, customer.code, kind, message, recipients, AlertStatus.OPEN)
+            for reader in alert_mail.readers(uow):
+                if reader.mode == AlertPreference.IMMEDIATE and alert_mail.is_for(stored, reader):
+                    alert_mail.send(uow, reader, [stored], as_of=as_of, mode=AlertPreference.IMMEDIATE)
     uow.flush()
     return raised
 
