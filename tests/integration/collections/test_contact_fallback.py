@@ -162,3 +162,49 @@ def test_the_policy_loader_names_the_fallback_field(fallback: str, path: str, me
     policy, problems = parse_policy(yaml.safe_load(_policy(fallback)))
     assert policy is None
     assert [(p.path, message in p.message) for p in problems] == [(path, True)]
+
+
+def test_a_real_bounce_marks_the_address_alerts_the_collector_and_the_next_step_goes_to_the_next_contact(
+        container: Container) -> None:
+    from tests.integration.delivery.servers import start_smtp
+
+    from cobro.delivery.service.deliver import make_deliverer
+    from cobro.identity import service as identity
+    from cobro.platform.settings import Settings
+    from cobro.risk.service.alerts import alerts_for
+
+    ledger = Ledger(container)
+    ledger.policy(_policy("") + """
+  - id: second
+    trigger: {days: 5, from: previous_step, unit: business_days}
+    channel: email
+    template: reminder_2
+""")
+    cid = ledger.customer("REAL", contacts=(("Ana Admin", "administration", "ana@real.example", ""),
+                                            ("Fede Finance", "finance", "fede@real.example", "")))
+    ledger.invoice(cid, "F-9", DUE)
+    with container.uow() as uow:
+        identity.create_user(uow, email="carla@example.com", password="Sunny-harbour-2026", display_name="carla")
+        identity.add_membership(uow, email="carla@example.com", tenant="default", role="collector")
+        uow.commit()
+    _cycle(container)
+    assert [(c, r) for c, _t, r, _s, _e in _outbox(container, "REAL")] == [("email", "ana@real.example")]
+    controller, sink = start_smtp()
+    try:
+        sink.refuse.add("ana@real.example")  # type: ignore[attr-defined]
+        settings = Settings(database_url=str(container.engine.url), smtp_url=f"smtp://127.0.0.1:{controller.port}")
+        report = make_deliverer(settings=settings, sessions=container.sessions, clock=container.clock).deliver()
+    finally:
+        controller.stop()
+    assert len(report.dead) == 1
+    with container.uow() as uow:
+        point = uow.session.scalars(select(ContactPointStatusRow)).one()
+        [alert] = alerts_for(uow, as_of=container.clock.today(), user="carla@example.com")
+    assert (point.kind, point.address, point.source) == ("email", "ana@real.example", "bounce")
+    assert str(alert.kind) == "bounce" and "ana@real.example bounced" in alert.message
+    assert any("email to ana@real.example bounced: email marked invalid" in s for s in _timeline(container, cid))
+    _cycle(container, AS_OF + dt.timedelta(days=10))
+    assert [(c, r) for c, _t, r, _s, _e in _outbox(container, "REAL")] == [("email", "ana@real.example"),
+                                                                         ("email", "fede@real.example")]
+    note = next(s for s in _timeline(container, cid) if s.startswith("second"))
+    assert "email to Ana Admin: email invalid (bounced) → email to Fede Finance" in note
