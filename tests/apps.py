@@ -2,7 +2,8 @@
 
 Building the app costs ~0.2–0.5 s (FastAPI clones every route and builds its pydantic fields on `include_router`),
 which over ~600 API and page tests was minutes of the suite. The app keeps nothing of a container except
-`app.state.container` and `app.state.features`, read per request, so a test rebinds those two and gets an app that
+`app.state.container` and `app.state.features`, read per request, so a test rebinds those two (and empties
+the rate limiter's counts) and gets an app that
 behaves as a freshly built one. A test that needs its own settings builds its own app with `create_app`.
 """
 
@@ -24,4 +25,5 @@ def app_for(container: Container) -> FastAPI:
     if app is None:
         app = _APPS[key] = create_app(container=container)
     app.state.container, app.state.features = container, detect_features(container.engine)
+    app.state.rate_limiter.reset()  # counts from earlier tests must not spend this one's budget
     return app

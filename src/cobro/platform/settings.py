@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     max_request_bytes: int = 20 * 1024 * 1024
     cors_origins: Annotated[list[str], NoDecode] = []
     hsts_seconds: int = 365 * 24 * 3600  # Strict-Transport-Security max-age, sent over TLS only; 0 sends none
+    # rate limits (platform/http/ratelimit.py), `limits` notation; empty turns one off. The storage is per process
+    # unless it names a shared store (redis://host:6379)
+    rate_limit_per_credential: str = "600/minute"
+    rate_limit_per_address: str = "1200/minute"
+    rate_limit_login: str = "30/minute"
+    rate_limit_storage: str = "memory://"
     # delivery (`cobro outbox deliver`, `cobro worker`; docs/delivery.md)
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 60.0  # first retry after 1 min, then 2, 4, 8 ... capped
@@ -43,13 +49,6 @@ class Settings(BaseSettings):
     sms_token: str = ""
     sms_log: Path | None = None
     letter_dir: Path = Path("letters")
-    # jobs (`cobro worker`, `cobro jobs`; docs/jobs.md)
-    jobs_cycle_at: str = "06:00"  # the daily cycle, tenant-local time, on the tenant's business days
-    jobs_retrain_at: str = "03:00"  # weekly retraining of the payment model, Sundays, tenant-local time
-    jobs_lease_seconds: float = 3600.0  # a run held longer than this is presumed abandoned and run again
-    worker_heartbeat_seconds: float = 15.0  # how often `cobro worker` writes its heartbeat
-    worker_heartbeat_max_age_seconds: float = 120.0  # `/api/ready` answers 503 when the newest beat is older
-    statement_inbox: Path | None = None  # a folder of bank statements imported by the worker (docs/jobs.md)
     # bounded inputs (COBRO_LIMIT_*; kernel/limits.py, docs/reliability.md "Bounded inputs")
     limit_csv_field_bytes: int = DEFAULT_LIMITS.csv_field_bytes
     limit_csv_line_bytes: int = DEFAULT_LIMITS.csv_line_bytes

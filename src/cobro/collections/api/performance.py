@@ -17,7 +17,7 @@ from cobro.platform.http.deps import AsOfDep, UowDep, WriteUowDep
 from cobro.platform.http.problems import PROBLEMS
 
 router = APIRouter(prefix="/v1", tags=["collections"], responses=PROBLEMS)
-Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="month, YYYY-MM (default: the as-of month)")]
+Period = Annotated[str, Query(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", description="month, YYYY-MM (default: the as-of month)")]
 
 
 @router.get("/collector-performance", dependencies=[require("ledger.read")], summary="Collector performance")

@@ -58,6 +58,17 @@ TAG_DESCRIPTIONS = {
 TAG_ALIASES = {"customers": "ledger", "reports": "reporting"}
 
 
+# what any operation may answer before its route runs: no or bad credentials, a role without the permission, a
+# spent rate budget (platform/http/auth.py, ratelimit.py); documented so a generated client expects them
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+GUARD_RESPONSES = {
+    "401": {"description": "No credentials, or credentials that are invalid or expired", "content": _PROBLEM},
+    "403": {"description": "The caller's role in this tenant lacks the permission", "content": _PROBLEM},
+}
+RATE_LIMITED = {"429": {"description": "Too many requests; Retry-After says when to try again",
+                        "content": _PROBLEM}}
+
+
 def public_operations(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path) of every documented route that needs no principal."""
     # FastAPI's own walk of the included routers (app.routes holds the routers, not their routes)
@@ -76,8 +87,15 @@ def build_document(app: FastAPI) -> dict[str, Any]:
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             operation["tags"] = [TAG_ALIASES.get(tag, tag) for tag in operation.get("tags", [])]
+            responses = operation.setdefault("responses", {})
             if (method, path) in public:
                 operation["security"] = []
+            else:
+                for status, response in GUARD_RESPONSES.items():
+                    responses.setdefault(status, response)
+            if not path.startswith(("/api/health", "/api/ready")):
+                for status, response in RATE_LIMITED.items():
+                    responses.setdefault(status, response)
     used = {tag for operations in document.get("paths", {}).values() for op in operations.values()
             for tag in op.get("tags", [])}
     document["tags"] = [{"name": name, "description": text} for name, text in TAG_DESCRIPTIONS.items()
