@@ -119,7 +119,9 @@ def _invoice(r: Reader, inv: Element, index: int, *, version: str, seller: Party
     corrective = r.find(inv, "InvoiceHeader/Corrective")
     if corrective is not None or r.text(inv, "InvoiceHeader/InvoiceClass") in _CORRECTIVE_CLASSES:
         if corrective is not None:
-            corrects = r.text(corrective, "InvoiceSeriesCode") + r.text(corrective, "InvoiceNumber")
+            # numbered as this parser numbers invoices ("series-number"), so the ledger finds it as written
+            corrected_series, corrected = r.text(corrective, "InvoiceSeriesCode"), r.text(corrective, "InvoiceNumber")
+            corrects = f"{corrected_series}-{corrected}" if corrected_series and corrected else corrected
         if payable < 0 or total < 0:
             # A rectificativa that reduces the debt is written with negative amounts; cobro's credit notes
             # carry the amount credited as a positive number.
