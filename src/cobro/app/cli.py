@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from cobro.reporting.cli import analyze
 from cobro.audit import cli as audit
 from cobro.cashapp.cli import cashapp
+from cobro.comments import cli as comments
 from cobro.collections.cli import policy as collections_policy
 from cobro.collections.cli import suspensions as collections_suspensions
 from cobro.collections.cli import work as collections_work
@@ -111,6 +112,7 @@ cashapp.register(app)
 collections_policy.register(app)
 collections_suspensions.register(app)
 collections_work.register(app)
+comments.register(app)
 collections_agency.register(collections_work.escalation_app)
 collections_performance.register(app)
 collections_performance.register_reports(reports.app)

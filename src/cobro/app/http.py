@@ -18,12 +18,15 @@ from cobro.cashapp import api as cashapp_api
 from cobro.collections.api import cycles as collections_cycles
 from cobro.collections.api import escalation as collections_escalation
 from cobro.collections.api import agency as collections_agency
+from cobro.collections.api import performance as collections_performance
+from cobro.comments import api as comments_api
 from cobro.collections.api import exceptions as collections_exceptions
 from cobro.collections.api import policies as collections_policies
 from cobro.collections.api import suspensions as collections_suspensions
 from cobro.collections.api import tasks as collections_tasks
 from cobro.identity import api as identity_api
 from cobro.identity import web as identity_web
+from cobro.jobs import api as jobs_api
 from cobro.ledger.api import customers, customers_v1, invoices, ledger, payments
 from cobro.ledger.api import imports as ledger_imports
 from cobro.platform.container import Container, build
@@ -32,8 +35,6 @@ from cobro.platform.http import health
 from cobro.platform.http.auth import authenticate_request
 from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.http.idempotency import IdempotencyMiddleware
-from cobro.platform.http.openapi import OPENAPI_URL, install_openapi
-from cobro.platform.http.ratelimit import install_rate_limits
 from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
 from cobro.webhooks import api as webhooks_api
@@ -57,10 +58,11 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             built.close()
 
     app = FastAPI(title="cobro", version=__version__, summary="B2B receivables: ledger, customers, reports",
-                  lifespan=lifespan, openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None,
+                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   dependencies=[Depends(authenticate_request)])  # every route needs a principal unless @public
     # identity answers "who is this?"; without a configured key tokens are signed with one that dies with the process
     app.state.authenticator, app.state.signing_key = identity_api.authenticate, signing_key(settings)
+    app.state.worker_readiness = jobs_api.worker_readiness  # the heartbeat part of /api/ready
     if container is not None:
         app.state.container, app.state.features = container, detect_features(container.engine)
     api = APIRouter(prefix="/api")
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(collections_escalation.credit_router)
     api.include_router(collections_escalation.terms_router)
     api.include_router(collections_agency.router)
+    api.include_router(collections_performance.router)
+    api.include_router(comments_api.router)
     api.include_router(cashapp_api.router)
     api.include_router(audit_api.router)
     api.include_router(webhooks_api.router)
@@ -101,9 +105,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(identity_web.router)
     mount(app)
     install_error_handlers(app, html=render_error)
-    install_openapi(app)  # security schemes, public operations, one tag per feature
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: a retried POST replays, never acts twice
-    install_rate_limits(app, settings)  # before any route; inside the security headers, so a 429 carries them
     install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
     return app
 
