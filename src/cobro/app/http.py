@@ -35,6 +35,8 @@ from cobro.platform.http import health
 from cobro.platform.http.auth import authenticate_request
 from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.http.idempotency import IdempotencyMiddleware
+from cobro.platform.http.openapi import OPENAPI_URL, install_openapi
+from cobro.platform.http.ratelimit import install_rate_limits
 from cobro.platform.http.security import install_security
 from cobro.platform.settings import Settings, load_settings
 from cobro.webhooks import api as webhooks_api
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             built.close()
 
     app = FastAPI(title="cobro", version=__version__, summary="B2B receivables: ledger, customers, reports",
-                  lifespan=lifespan, openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=lifespan, openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None,
                   dependencies=[Depends(authenticate_request)])  # every route needs a principal unless @public
     # identity answers "who is this?"; without a configured key tokens are signed with one that dies with the process
     app.state.authenticator, app.state.signing_key = identity_api.authenticate, signing_key(settings)
@@ -105,7 +107,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(identity_web.router)
     mount(app)
     install_error_handlers(app, html=render_error)
+    install_openapi(app)  # security schemes, public operations, one tag per feature
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: a retried POST replays, never acts twice
+    install_rate_limits(app, settings)  # before any route; inside the security headers, so a 429 carries them
     install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
     return app
 
