@@ -1,4 +1,5 @@
-"""Queries behind the evidence pack: demands made, promises broken, disputes, flags."""
+"""Queries behind the evidence pack: promises broken, disputes, flags (the demands made are
+`repository.agency.demands`, shared with the agency export)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobro.collections.records import (
-    CollectionActionRow,
     CustomerFlagRow,
     DisputeRow,
     PromiseRow,
-    TaskRow,
 )
-from cobro.delivery.records import OutboxMessageRow
-from cobro.delivery.schemas import OutboxStatus
 from cobro.ledger.records import InvoiceRow
 
 
@@ -23,19 +20,6 @@ def credit_stopped(session: Session, customer_id: int) -> bool:
     return session.scalar(select(CustomerFlagRow.id).where(
         CustomerFlagRow.customer_id == customer_id, CustomerFlagRow.flag == "credit_stop",
         CustomerFlagRow.active.is_(True))) is not None
-
-
-def sent_messages(session: Session, customer_id: int) -> list[tuple[OutboxMessageRow, str]]:
-    """Every delivered dunning message of the customer, with the policy step that sent it."""
-    rows = session.execute(
-        select(OutboxMessageRow, CollectionActionRow.step)
-        .join(CollectionActionRow, CollectionActionRow.id == OutboxMessageRow.action_id)
-        .where(CollectionActionRow.customer_id == customer_id, OutboxMessageRow.status == OutboxStatus.SENT.value))
-    return [(row, str(step)) for row, step in rows]
-
-
-def tasks_done(session: Session, customer_id: int) -> list[TaskRow]:
-    return list(session.scalars(select(TaskRow).where(TaskRow.customer_id == customer_id, TaskRow.status == "done")))
 
 
 def broken_promises(session: Session, customer_id: int) -> list[PromiseRow]:
