@@ -28,8 +28,24 @@ def test_snapshot(renderer: Renderer, variables: dict[str, Any], snapshot: Calla
              f"Subject: {out.subject}\n\n--- text ---\n{out.text}\n--- html ---\n{out.html}")
 
 
+# notices to people other than the customer (an agency, the tenant's users), rendered from their own variables
+INTERNAL = ["agency_update", "alert_digest", "comment_mention"]
+
+
 def test_every_template_exists_in_every_language(renderer: Renderer) -> None:
-    assert renderer.available("es") == renderer.available("en") == sorted(TEMPLATES)
+    assert renderer.available("es") == renderer.available("en") == sorted(TEMPLATES + INTERNAL)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_alert_digest_lists_each_alert(renderer: Renderer, variables: dict[str, Any],
+                                       snapshot: Callable[[str, str], None], language: str) -> None:
+    notes = ("C001 · credit_stop_set: credit stop set: exposure 12,500.00 EUR over the limit 10,000.00",
+             "C002 · bounce: email to ap@c002.example bounced: email marked invalid (550 no such user)")
+    out = renderer.render("alert_digest", language, {**variables, "notes": notes})
+    assert all(n in out.text for n in notes) and all(n in out.html for n in notes)
+    assert ("2 alertas" if language == "es" else "2 alerts") in out.subject
+    snapshot(f"{language}-alert_digest.txt",
+             f"Subject: {out.subject}\n\n--- text ---\n{out.text}\n--- html ---\n{out.html}")
 
 
 def test_money_and_dates_follow_the_locale(renderer: Renderer, variables: dict[str, Any]) -> None:
