@@ -35,3 +35,12 @@ def test_comments_over_the_api(client: TestClient, ledger_container: Container) 
     missing = client.post(URL, json={"text": "ok", "invoice": "F-404"}, headers=sales)
     assert missing.status_code == 404 and missing.json()["detail"].startswith("invoice")
     assert client.get("/api/v1/customers/C001/comments", headers={"X-Cobro-Tenant": "other"}).status_code == 404
+
+
+def test_a_comment_is_on_the_customer_page_escaped(client: TestClient) -> None:
+    made = client.post(URL, json={"text": "<script>alert(1)</script> call before shipping"})
+    assert made.status_code == 201, made.text
+    page = client.get("/customers/C001", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; call before shipping" in page.text
+    assert "<script>alert(1)</script>" not in page.text
