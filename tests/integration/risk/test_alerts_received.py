@@ -216,3 +216,26 @@ def test_the_digest_raises_disputes_past_their_date_large_payments_and_broken_pr
     assert any("2 days late" in line for line in mail["maria@example.com"])
     assert any("60000.00 EUR" in line or "60,000.00" in line for line in mail["owen@example.com"])
     assert len(mail["carla@example.com"]) == 3  # collector: all three, once each
+
+
+def test_the_digest_e_mail_is_delivered_through_the_outbox(container: Container) -> None:
+    from cobro.delivery.service.deliver import make_deliverer
+    from cobro.platform.settings import Settings
+    from tests.integration.delivery.servers import start_smtp
+
+    cid = _setup(container)
+    with container.uow() as uow:
+        alerts.raise_alert(uow, kind=AlertKind.BOUNCE, customer_id=cid, as_of=DAY, message="e-mail bounced",
+                           subject="email:x")
+        send_digests(uow, as_of=DAY)
+        uow.commit()
+    controller, sink = start_smtp()
+    try:
+        settings = Settings(database_url=str(container.engine.url), smtp_url=f"smtp://127.0.0.1:{controller.port}")
+        report = make_deliverer(settings=settings, sessions=container.sessions, clock=container.clock).deliver()
+    finally:
+        controller.stop()
+    assert len(report.sent) == 1, report
+    [mail] = sink.messages  # type: ignore[attr-defined]
+    assert mail["To"].endswith("carla@example.com>") or mail["To"] == "carla@example.com"
+    assert "1 alert for" in mail["Subject"] and "e-mail bounced" in mail.get_body(("plain",)).get_content()

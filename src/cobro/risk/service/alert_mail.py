@@ -55,13 +55,16 @@ def send(uow: Uow, reader: Reader, alerts: Sequence[StoredAlert], *, as_of: dt.d
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
     key = f"alerts:{mode}:{reader.email}:{as_of.isoformat()}:{digest}"
     if isinstance(uow, UnitOfWork):
+        from cobro.tenancy.service import letterhead
+
+        tenant = letterhead(uow)  # the digest speaks the tenant's language and names it as its customers know it
         context = MessageContext(
-            customer=CustomerPart("", reader.name or reader.email), creditor=CreditorPart(uow.tenant.name),
+            customer=CustomerPart("", reader.name or reader.email), creditor=CreditorPart(tenant.display_name),
             as_of=as_of, step=TEMPLATE,
             notes=tuple(f"{a.customer} · {a.kind}: {a.message}" for a in alerts))
         enqueue_one(uow, uow.tenant.id, OutboxMessage(
             channel="email", template=TEMPLATE, idempotency_key=key, context=context, recipient=reader.email,
-            recipient_name=reader.name, language="en"))
+            recipient_name=reader.name, language=tenant.profile.language or "en"))
     repo = uow.repo(ALERTS)
     for alert_id in ids:
         repo.mark_delivered(alert_id, reader.email, mode=str(mode), day=as_of, outbox_key=key)
