@@ -29,15 +29,18 @@ from cobro.identity import web as identity_web
 from cobro.jobs import api as jobs_api
 from cobro.ledger.api import customers, customers_v1, invoices, ledger, payments
 from cobro.ledger.api import imports as ledger_imports
+from cobro.operations import api as operations_api
 from cobro.platform.container import Container, build
 from cobro.platform.db.features import detect_features, has_module
 from cobro.platform.http import health
 from cobro.platform.http.auth import authenticate_request
 from cobro.platform.http.errors import install_error_handlers
 from cobro.platform.http.idempotency import IdempotencyMiddleware
+from cobro.platform.http.observe import ObserveMiddleware
 from cobro.platform.http.openapi import OPENAPI_URL, install_openapi
 from cobro.platform.http.ratelimit import install_rate_limits
 from cobro.platform.http.security import install_security
+from cobro.platform.logs import configure_logging
 from cobro.platform.settings import Settings, load_settings
 from cobro.webhooks import api as webhooks_api
 
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     from cobro.workspace.web import mount, render_error
 
     settings = settings or (container.settings if container else load_settings())
+    configure_logging(settings.log_format, settings.log_level, default_level="INFO")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -105,12 +109,14 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         api.include_router(risk_api.router)
     app.include_router(api)
     app.include_router(identity_web.router)
+    app.include_router(operations_api.router)  # /metrics, outside /api: for a scraper, not for clients
     mount(app)
     install_error_handlers(app, html=render_error)
     install_openapi(app)  # security schemes, public operations, one tag per feature
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: a retried POST replays, never acts twice
     install_rate_limits(app, settings)  # before any route; inside the security headers, so a 429 carries them
     install_security(app, settings)  # headers, body limit, CORS; the docs pages from local assets
+    app.add_middleware(ObserveMiddleware)  # outermost: request id, latency per route, one access log line
     return app
 
 

@@ -54,7 +54,9 @@ def serve_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) 
 
     console.print(f"dashboard on http://{host}:{port}/  (JSON API under /api, OpenAPI at /api/v1/openapi.json; "
                   "Ctrl+C stops)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # uvicorn's own lines go through cobro's log configuration (create_app sets it up; JSON with
+    # COBRO_LOG_FORMAT=json); the access lines come from cobro's middleware, with the request id
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
 def register(root: typer.Typer) -> None:

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     rate_limit_per_address: str = "1200/minute"
     rate_limit_login: str = "30/minute"
     rate_limit_storage: str = "memory://"
+    # operations (docs/operations.md): log lines as JSON or for a console, their level (default: INFO for the server
+    # and the worker, WARNING for other commands), and the bearer token a scraper sends to /metrics (without one,
+    # only loopback may scrape)
+    log_format: Literal["json", "console"] = "console"
+    log_level: str = ""
+    metrics_token: SecretStr = SecretStr("")
     # delivery (`cobro outbox deliver`, `cobro worker`; docs/delivery.md)
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 60.0  # first retry after 1 min, then 2, 4, 8 ... capped

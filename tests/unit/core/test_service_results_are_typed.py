@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[3] / "src" / "cobro"
 FEATURES = ["risk", "solvency", "forecasting", "reporting", "collections", "ledger", "workspace", "cashapp", "delivery", "tenancy",
-            "identity", "jobs", "comments"]
+            "identity", "jobs", "comments", "operations"]
 UNTYPED = frozenset({"dict", "Dict", "DefaultDict", "OrderedDict", "Any"})
 
 

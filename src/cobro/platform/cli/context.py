@@ -45,7 +45,9 @@ class State:
         from cobro.platform.container import build
 
         if self._container is None:
-            self._container = build(self.settings)
+            settings = self.settings
+            _start_logging(settings)
+            self._container = build(settings)
         if self._container.actor is None:
             name = self.user or _os_user()
             self._container.actor = Actor(ActorKind.CLI, name, name, "admin")
@@ -54,6 +56,14 @@ class State:
     def today(self) -> dt.date:
         """Today by the container's clock (entrypoints never read the wall clock themselves)."""
         return self.container().clock.today()
+
+
+def _start_logging(settings: Settings) -> None:
+    """Logs of a command (COBRO_LOG_FORMAT, COBRO_LOG_LEVEL; WARNING unless set), with its tenant on each line."""
+    from cobro.platform.logs import bind, configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+    bind(tenant=settings.tenant)
 
 
 def _os_user() -> str:

@@ -56,6 +56,11 @@ def import_in_uow(ctx: typer.Context, run: Callable[[UnitOfWork], R], *, dry_run
             uow.rollback()
         else:
             uow.commit()
+        tenant = uow.tenant.code
+    from cobro.platform.metrics import record_import  # prometheus-client only once an import ran
+
+    record_import(tenant=tenant, kind=report.kind, rows=report.created + report.updated + report.unchanged,
+                  errors=len(report.errors), dry_run=dry_run)
     return report
 
 

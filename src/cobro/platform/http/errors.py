@@ -62,7 +62,8 @@ def problem(status: int, slug: str, detail: str, *, instance: str = "",
 def install_error_handlers(app: FastAPI, html: HtmlRenderer | None = None) -> None:
     def respond(request: Request, status: int, slug: str, detail: str,
                 errors: list[dict[str, object]] | None = None) -> Response:
-        if html is not None and not request.url.path.startswith("/api"):
+        # pages answer with a page; the API and a metrics scraper (/metrics) with a problem document
+        if html is not None and not request.url.path.startswith(("/api", "/metrics")):
             return html(request, status, TITLES.get(status, "Error"), detail)
         return problem(status, slug, detail, instance=request.url.path, errors=errors)
 

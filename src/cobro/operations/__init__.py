@@ -1,0 +1,1 @@
+"""Operations: what an operator watches (the database-side gauges behind /metrics); docs/operations.md."""
