@@ -74,6 +74,8 @@ def test_export_carries_documents_demands_and_interest_to_the_handoff(container:
     assert sum(1 for r in rows if r[0] == "demand") == len(data["demands"])
     text = pack.text_layer()
     assert "old_letter (imported)" in text and "<m-2025-01-21@test>" in text
+    # the pack's interest is the export's: to the handoff date, and it says so
+    assert "25.29" in text and "to the handoff, 2025-03-25" in text
 
 
 def test_updates_close_the_case_on_the_agencys_final_report(container: Container) -> None:

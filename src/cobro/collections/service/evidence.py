@@ -59,7 +59,8 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
         creditor=dataclasses.asdict(creditor), customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
                                                          "code": cust.code},
         invoices=invoices, demands=_demands(uow, cust.id), broken_promises=_broken(session, cust.id),
-        disputes=_disputes(session, cust.id), interest=_interest(invoices, case.currency, as_of, language, rates), as_of=as_of,
+        disputes=_disputes(session, cust.id), interest=_handoff_interest(uow, case.id, invoices, case.currency, as_of,
+                                                                         language, rates), as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
         logo=sender.profile.logo.data if sender.profile.logo is not None else None,
         created=dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC))
@@ -81,6 +82,19 @@ def _demands(uow: UnitOfWork, customer_id: int) -> list[Demand]:
     the system used before, calls and meetings held), the same list the agency export carries."""
     return [Demand(d.day, d.channel, d.document, d.recipient, d.reference)
             for d in uow.repo(AGENCY).demands(customer_id)]
+
+
+def _handoff_interest(uow: UnitOfWork, case_id: int, items: list[dict[str, Any]], currency: str, as_of: dt.date,
+                      language: str, rates: RateSource) -> list[InterestClaim]:
+    """The interest claimable, computed to the day the case was handed off when it was (what the agency claims on
+    top of the principal, the same figure as the agency export), else to `as_of`; the pack says which."""
+    handed_off = uow.repo(AGENCY).handed_off_on(case_id)
+    if handed_off is None or handed_off >= as_of:
+        return _interest(items, currency, as_of, language, rates)
+    note = (f"hasta la cesión, {handed_off:%d/%m/%Y}" if language.startswith("es")
+            else f"to the handoff, {handed_off.isoformat()}")
+    return [dataclasses.replace(c, rate=f"{c.rate} ({note})" if "(" not in c.rate else c.rate)
+            for c in _interest(items, currency, handed_off, language, rates)]
 
 
 def _broken(session: Session, customer_id: int) -> list[BrokenPromise]:
