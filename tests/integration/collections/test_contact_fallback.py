@@ -145,6 +145,8 @@ def test_wrong_number_marks_the_phone_invalid_and_the_report_names_it(container:
     assert row["customer"] == "WRONG" and row["blocked"]
     assert row["steps"][0]["status"] == "blocked"
     assert "call_task to Pablo Phone: phone invalid (wrong number)" in row["steps"][0]["reason"]
+    assert [(p["kind"], p["address"], p["source"]) for p in report["invalid_points"]] == [
+        ("phone", "34600111222", "wrong_number")]
     table = CliRunner().invoke(app, ["report", "contacts"], env=cli_env)
     assert table.exit_code == 0 and "WRONG" in table.output and "1 blocked" in table.output
 

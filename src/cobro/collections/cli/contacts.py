@@ -32,4 +32,5 @@ def report_contacts(ctx: typer.Context,
     print_table("Contact data that stops the policy", rows,
                 ["customer", "policy", "step", "channel", "status", "used", "contact", "reason"])
     blocked = sum(r.blocked for r in report.rows)
-    console.print(f"{len(report.rows)} of {report.customers} customer(s) with a problem; {blocked} blocked")
+    console.print(f"{len(report.rows)} of {report.customers} customer(s) with a problem; {blocked} blocked; "
+                  f"{len(report.invalid_points)} address(es) or phone(s) known invalid")

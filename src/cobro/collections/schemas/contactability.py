@@ -43,10 +43,25 @@ class CustomerReach:
 
 
 @dataclass(frozen=True, slots=True)
+class InvalidContactPoint:
+    """An address or phone known not to work (a hard bounce, a wrong number), as delivery recorded it."""
+
+    kind: str  # email | phone
+    address: str
+    source: str  # bounce | wrong_number | manual
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "address": self.address, "source": self.source, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class ContactsReport:
     customers: int  # customers with a policy that were checked
     rows: tuple[CustomerReach, ...]
+    invalid_points: tuple[InvalidContactPoint, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {"customers_checked": self.customers, "with_problems": len(self.rows),
-                "blocked": sum(r.blocked for r in self.rows), "customers": [r.as_json() for r in self.rows]}
+                "blocked": sum(r.blocked for r in self.rows), "customers": [r.as_json() for r in self.rows],
+                "invalid_points": [p.as_json() for p in self.invalid_points]}

@@ -14,7 +14,13 @@ from cobro.collections.domain.policy import Policy, Step
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository.cycle import Contact
 from cobro.collections.repository.work import WORK
-from cobro.collections.schemas.contactability import ContactsReport, CustomerReach, Reachability, StepReach
+from cobro.collections.schemas.contactability import (
+    ContactsReport,
+    CustomerReach,
+    InvalidContactPoint,
+    Reachability,
+    StepReach,
+)
 from cobro.collections.service.policy import policy_book
 from cobro.platform.uow import UnitOfWork, Uow
 
@@ -77,4 +83,8 @@ def contacts_report(uow: UnitOfWork, *, customer: str = "") -> ContactsReport:
                                    "; ".join(found.passed)))
         if steps:
             rows.append(CustomerReach(cust.code, cust.legal_name, name, tuple(steps)))
-    return ContactsReport(checked, tuple(rows))
+    from cobro.delivery.service.contact_points import invalid_points
+
+    points = tuple(InvalidContactPoint(p.kind, p.address, p.source, p.reason)
+                   for p in invalid_points(uow, uow.tenant.id))
+    return ContactsReport(checked, tuple(rows), points)
