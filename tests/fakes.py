@@ -680,3 +680,68 @@ class InMemoryWorkRepository:
         row = TermsAcknowledgement(self._next("terms"), customer_id, terms, statement, on, by, channel)
         self.acknowledgements.append(row)
         return row
+
+
+# --- risk: alerts people receive ----------------------------------------------------------------------------
+
+class InMemoryAlertRepository:
+    """`risk.repository.alert_store.AlertRepository` in memory: customers by id, alerts by key, deliveries and
+    preferences; disputes, payments and promises are what a test puts in."""
+
+    def __init__(self, customers: Iterable[tuple[int, str, str, str]] = ()) -> None:
+        from cobro.risk.repository.alert_store import AlertCustomer
+
+        self.customers = {c[0]: AlertCustomer(*c) for c in customers}  # (id, code, collector, account owner)
+        self.stored: list[StoredAlert] = []
+        self.customer_of: dict[int, int] = {}
+        self.deliveries: set[tuple[int, str]] = set()
+        self.prefs: dict[str, str] = {}
+        self.disputes: list[Any] = []
+        self.payments: list[Any] = []
+        self.promises: list[Any] = []
+
+    def customer(self, customer_id: int) -> Any:
+        return self.customers.get(customer_id)
+
+    def add(self, customer_id: int, *, kind: AlertKind, key: str, as_of: dt.date, message: str,
+            recipients: tuple[str, ...]) -> tuple[int, bool]:
+        found = next((a for a in self.stored if a.key == key), None)
+        if found is not None:
+            return found.id, False
+        alert = StoredAlert(len(self.stored) + 1, as_of, self.customers[customer_id].code, kind, message, recipients,
+                            AlertStatus.OPEN, None, key)
+        self.stored.append(alert)
+        self.customer_of[alert.id] = customer_id
+        return alert.id, True
+
+    def alerts(self, *, status: str = "") -> list[StoredAlert]:
+        return sorted((a for a in self.stored if not status or a.status == status),
+                      key=lambda a: (-a.as_of.toordinal(), a.id))
+
+    def snooze(self, alert_id: int, until: dt.date | None) -> bool:
+        for i, a in enumerate(self.stored):
+            if a.id == alert_id and a.status == AlertStatus.OPEN:
+                self.stored[i] = dataclasses.replace(a, snoozed_until=until)
+                return True
+        return False
+
+    def delivered(self) -> set[tuple[int, str]]:
+        return set(self.deliveries)
+
+    def mark_delivered(self, alert_id: int, user_email: str, *, mode: str, day: dt.date, outbox_key: str) -> None:
+        self.deliveries.add((alert_id, user_email))
+
+    def preferences(self) -> dict[str, str]:
+        return dict(self.prefs)
+
+    def set_preference(self, user_email: str, mode: str) -> None:
+        self.prefs[user_email] = mode
+
+    def overdue_disputes(self, as_of: dt.date) -> list[Any]:
+        return [d for d in self.disputes if d.resolve_by < as_of]
+
+    def payments_between(self, first: dt.date, last: dt.date) -> list[Any]:
+        return [p for p in self.payments if first <= p.date <= last]
+
+    def broken_promises(self, first: dt.date, last: dt.date) -> list[Any]:
+        return [b for b in self.promises if first <= b.broken_on <= last]
