@@ -34,7 +34,7 @@ class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"collector": "Sergio López", "period": "2026-12", "amount": "50000.00", "currency": "EUR"}]})
     collector: Annotated[str, Field(min_length=1, max_length=performance.MAX_NAME)]
-    period: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]
+    period: Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
     amount: Annotated[str, Field(min_length=1, max_length=40)]
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "EUR"
 
