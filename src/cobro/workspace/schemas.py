@@ -115,6 +115,11 @@ class CustomerView:
     tasks: list[dict[str, Any]] | None = None
     timeline: list[dict[str, Any]] | None = None
     risk: RiskRow | None = None  # None: no feature, or no score stored yet
+    holds: list[dict[str, Any]] | None = None  # active on the page's day
+    cases: list[dict[str, Any]] | None = None  # escalation cases
+    credit_stop: dict[str, Any] | None = None
+    alerts: list[dict[str, Any]] | None = None  # open risk alerts raised by the page's day
+    disputed_items: list[str] = field(default_factory=list)  # open items the ledger marks disputed (imported flag)
 
 
 @dataclass(frozen=True, slots=True)

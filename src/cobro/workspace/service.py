@@ -102,21 +102,36 @@ def customer_ageing(open_items: list[StatementItem], spec: BucketSpec,
 
 
 def customer_view(uow: Uow, code: str, as_of: dt.date, features: Features) -> CustomerView:
+    """Everything about one customer as of a day: the statement and its ageing, and from collections the open
+    tasks, promises, disputes (and the items the ledger marks disputed), holds active that day, escalation cases,
+    the credit stop and the timeline up to that day; from risk the latest score and the open alerts."""
     statement = customer_statement(uow, code, as_of=as_of)
     extra: dict[str, Any] = {}
     if features.collections:
-        from cobro.collections.service import holds, promises, tasks
+        from cobro.collections.service import escalation, holds, promises, tasks
 
         work = uow
         mine = [p.as_json() for p in promises.list_promises(work) if p.customer == code]
         extra["promises"] = sorted(mine, key=lambda p: p["due_on"], reverse=True)
         extra["disputes"] = [d.as_json() for d in holds.list_disputes(work, status="") if d.customer == code]
-        extra["tasks"] = [t.as_json() for t in tasks.list_tasks(work, status="") if t.customer == code]
-        extra["timeline"] = [e.as_json() for e in reversed(tasks.timeline(work, code))][:50]
+        extra["tasks"] = [t.as_json() for t in tasks.list_tasks(work, status="open") if t.customer == code]
+        events = tasks.timeline(work, code)
+        extra["timeline"] = [e.as_json() for e in reversed(events) if e.day <= as_of][:50]
+        # a hold has no start date of its own: the day its timeline entry was written is when it began
+        began = {e.ref: e.day for e in events if e.kind == "hold.added"}
+        extra["holds"] = [h.as_json() for h in holds.list_holds(work, today=as_of)
+                          if h.customer == code and began.get(f"hold:{h.id}", as_of) <= as_of]
+        extra["cases"] = [c.as_json() for c in escalation.list_cases(work) if c.customer == code]
+        stop = next((s for s in escalation.credit_stops(work) if s.customer == code), None)
+        extra["credit_stop"] = stop.as_json() if stop is not None else None
     if features.risk:
+        from cobro.risk.service import scores
+
         extra["risk"] = uow.repo(WORKSPACE).latest_risk(code, as_of)
+        extra["alerts"] = [a.as_json() for a in scores.list_alerts(uow, status="open")
+                           if a.customer == code and a.as_of <= as_of]
     return CustomerView(statement, customer_ageing(statement.open_items, parse_bucket_spec(DEFAULT_SPEC), as_of),
-                        **extra)
+                        disputed_items=[i.invoice for i in statement.open_items if i.disputed], **extra)
 
 
 def worklist(uow: Uow, *, collector: str = "", status: str = "open") -> Worklist:
@@ -172,7 +187,8 @@ def today(uow: Uow, as_of: dt.date, *, collector: str, rates: RateSource) -> Tod
                  [TodayItem("promise_broken", p.id, facts[p.customer], p.amount, p.due_on, "") for p in broken],
                  [TodayItem("dispute", d.id, facts[d.customer], d.amount, d.resolve_by, str(d.reason_code))
                   for d in disputes],
-                 sorted({t.collector for t in tasks.list_tasks(uow, status="open") if t.collector}))
+                 sorted({t.collector for t in tasks.list_tasks(uow, status="open") if t.collector}
+                        | ({collector} if collector else set())))
 
 
 def today_row(uow: Uow, as_of: dt.date, *, customer: str, task_id: int | None, rank: int,

@@ -93,8 +93,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "today_title": {"es": "Tu trabajo de hoy", "en": "Your work today"},
     "today_everyone": {"es": "El trabajo de hoy de todo el equipo", "en": "Today's work for the whole team"},
     "today_for": {"es": "Trabajo de {name}", "en": "{name}'s work"},
-    "ranked_note": {"es": "Ordenado por el importe que cada acción puede recuperar por minuto, como `cobro worklist`.",
-                    "en": "Ranked by the money each action is expected to recover per minute, as `cobro worklist`."},
+    "ranked_note": {"es": "Primero lo que más dinero puede recuperar por minuto de trabajo.",
+                    "en": "First what can recover the most money per minute of your time."},
     "later_tasks": {"es": "{n} tareas más vencen después de hoy.", "en": "{n} more tasks fall due after today."},
     "nothing_today": {"es": "No tienes llamadas ni casos para hoy.", "en": "No calls or cases for you today."},
     "days_late_n": {"es": "{n} días de retraso", "en": "{n} days late"},
@@ -149,6 +149,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "why_terms": {"es": "condiciones", "en": "terms"}, "why_other": {"es": "otro", "en": "other"},
     "action_call": {"es": "Llamada", "en": "Call"}, "action_meeting": {"es": "Reunión", "en": "Meeting"},
     "action_agency": {"es": "Agencia de recobro", "en": "Collection agency"},
+    "action_remind": {"es": "Recordatorio", "en": "Reminder"},
+    "action_payment_plan": {"es": "Proponer un plan de pagos", "en": "Offer a payment plan"},
     "action_monitorio": {"es": "Proceso monitorio", "en": "Payment order (monitorio)"},
     "script_nothing_overdue": {"es": "Ya no hay nada vencido: comprueba que el pago ha llegado y cierra la tarea.",
                                "en": "Nothing is overdue any more: check the payment arrived and close the task."},
@@ -210,6 +212,56 @@ STRINGS: dict[str, dict[str, str]] = {
     "ex_longer_terms": {"es": "Plazo más largo", "en": "Longer terms"},
     "ex_higher_limit": {"es": "Límite mayor", "en": "Higher limit"},
     "ex_skip_step": {"es": "Saltar un paso", "en": "Skip a step"},
+    # --- the customer page (workspace/web/pages) ------------------------------------------------------------------
+    "credit_stop_since": {"es": "Bloqueo de crédito desde el {day}", "en": "Credit stop since {day}"},
+    "credit_stop": {"es": "bloqueo de crédito", "en": "credit stop"},
+    "alert": {"es": "Alerta", "en": "Alert"},
+    "alert_score_worsened": {"es": "el riesgo ha empeorado", "en": "risk worsened"},
+    "alert_dbt_worsened": {"es": "paga cada vez más tarde", "en": "pays later and later"},
+    "alert_over_limit": {"es": "supera su límite de crédito", "en": "over its credit limit"},
+    "alert_promise_broken": {"es": "promesa incumplida", "en": "promise broken"},
+    "alert_credit_stop_set": {"es": "crédito bloqueado", "en": "credit stop set"},
+    "alert_dispute_overdue": {"es": "disputa sin resolver fuera de plazo", "en": "dispute open past its deadline"},
+    "alert_large_payment": {"es": "pago importante recibido", "en": "large payment received"},
+    "alert_bounce": {"es": "un mensaje fue devuelto: revisa la dirección", "en": "a message bounced: check the address"},
+    "due_today": {"es": "vence hoy", "en": "due today"},
+    "due_in": {"es": "vence en {n} días", "en": "due in {n} days"},
+    "open_tasks": {"es": "Tareas abiertas", "en": "Open tasks"},
+    "holds": {"es": "Pausas de cobro", "en": "Holds"},
+    "scope": {"es": "Alcance", "en": "Scope"},
+    "all_items": {"es": "todas las partidas", "en": "all items"},
+    "until_released": {"es": "hasta que se levante", "en": "until released"},
+    "cases": {"es": "Casos de escalado", "en": "Escalation cases"},
+    "handed_to": {"es": "Entregado a", "en": "Handed to"},
+    "disputed_in_ledger": {"es": "marcada en disputa en el libro (importada); sin disputa registrada",
+                           "en": "marked disputed in the ledger (imported); no dispute recorded"},
+    "role_administration": {"es": "administración", "en": "administration"},
+    "role_finance": {"es": "finanzas", "en": "finance"}, "role_management": {"es": "dirección", "en": "management"},
+    "role_other": {"es": "otro", "en": "other"},
+    "st_pending": {"es": "pendiente", "en": "pending"}, "st_kept": {"es": "cumplida", "en": "kept"},
+    "st_broken": {"es": "incumplida", "en": "broken"}, "st_open": {"es": "abierta", "en": "open"},
+    "st_resolved": {"es": "resuelta", "en": "resolved"}, "st_handed_off": {"es": "entregado", "en": "handed off"},
+    "st_closed": {"es": "cerrado", "en": "closed"}, "st_settled": {"es": "cobrado", "en": "settled"},
+    "ev_promise.made": {"es": "Promesa de pago registrada", "en": "Promise to pay recorded"},
+    "ev_dispute.opened": {"es": "Disputa abierta", "en": "Dispute opened"},
+    "ev_dispute.resolved": {"es": "Disputa resuelta", "en": "Dispute resolved"},
+    "ev_hold.added": {"es": "Cobro pausado", "en": "Put on hold"},
+    "ev_hold.released": {"es": "Pausa levantada", "en": "Hold released"},
+    "ev_plan.agreed": {"es": "Plan de pagos acordado", "en": "Payment plan agreed"},
+    "ev_exception.requested": {"es": "Excepción solicitada", "en": "Exception requested"},
+    "ev_exception.approved": {"es": "Excepción aprobada", "en": "Exception approved"},
+    "ev_exception.rejected": {"es": "Excepción rechazada", "en": "Exception rejected"},
+    "ev_escalation.handed_off": {"es": "Caso entregado", "en": "Case handed off"},
+    "ev_escalation.closed": {"es": "Caso cerrado", "en": "Case closed"},
+    "ev_terms.acknowledged": {"es": "Condiciones aceptadas", "en": "Terms acknowledged"},
+    "ev_terms.sent": {"es": "Condiciones enviadas", "en": "Terms sent"},
+    "ev_task": {"es": "{kind}: {outcome}", "en": "{kind}: {outcome}"},
+    "ev_dunning": {"es": "Paso de cobro planificado: {step}", "en": "Collection step planned: {step}"},
+    "ev_message": {"es": "{channel}: {outcome}", "en": "{channel}: {outcome}"},
+    "ch_email": {"es": "Email", "en": "E-mail"}, "ch_sms": {"es": "SMS", "en": "SMS"},
+    "ch_whatsapp": {"es": "WhatsApp", "en": "WhatsApp"}, "ch_letter": {"es": "Carta", "en": "Letter"},
+    "msg_sent": {"es": "enviado", "en": "sent"}, "msg_failed": {"es": "falló", "en": "failed"},
+    "msg_bounced": {"es": "devuelto", "en": "bounced"}, "msg_delivered": {"es": "entregado", "en": "delivered"},
 }
 
 # A collections service's refusal (English, "field: detail") → the catalogue's sentence for it
@@ -270,6 +322,21 @@ class Formatter:
                  else self.label("action_", v) if k == "action" else self.label("why_", v) if k == "reason"
                  else v for k, v in values.items()}
         return self.t(key, **shown)
+
+    def event(self, kind: str) -> str:
+        """A timeline entry's kind as words: `task.call.promise` → "Llamada: Promete pagar", `email_sent` →
+        "Email: enviado", `dunning.reminder_1` → the step planned; an unknown kind is shown as it is."""
+        if "ev_" + kind in STRINGS:
+            return self.t("ev_" + kind)
+        parts = kind.split(".")
+        if len(parts) == 3 and parts[0] == "task":
+            return self.t("ev_task", kind=self.label("action_", parts[1]), outcome=self.label("out_", parts[2]))
+        if len(parts) == 2 and parts[0] == "dunning":
+            return self.t("ev_dunning", step=parts[1].replace("_", " "))
+        channel, _, outcome = kind.partition("_")
+        if "ch_" + channel in STRINGS and outcome:
+            return self.t("ev_message", channel=self.t("ch_" + channel), outcome=self.label("msg_", outcome))
+        return kind
 
     def refusal(self, message: str) -> str:
         """A service's refusal in this language: the catalogue's sentence when it is a known one, else the

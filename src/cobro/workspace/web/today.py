@@ -94,8 +94,12 @@ def _refuse(request: Request, uow: UnitOfWork, tenant: str, as_of: dt.date, acti
             customer: str, rank: int, task: int | None, values: dict[str, str]) -> Response:
     uow.rollback()  # a refused action leaves nothing behind
     message = str(exc) if isinstance(exc, _Refused) else language(request).refusal(str(exc))
-    return _form(request, uow, tenant, as_of, action, customer=customer, rank=rank, task=task, error=message,
-                 values=values)
+    response = _form(request, uow, tenant, as_of, action, customer=customer, rank=rank, task=task, error=message,
+                     values=values)
+    # the form posts to replace its row; a refusal replaces only the form, so the row stays as it was
+    response.headers["HX-Retarget"] = f"#today-form-{rank}"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @router.post("/today/outcome", dependencies=WORK)
