@@ -10,6 +10,7 @@ the document knows which calls need a login. `/api/openapi.json` (the first addr
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI
@@ -77,15 +78,27 @@ def public_operations(app: FastAPI) -> set[tuple[str, str]]:
             for method in route.methods or ()}
 
 
+def operation_names(app: FastAPI, documented: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(method, path) → the endpoint's function name, for names that only one documented operation has:
+    `create_customer` reads better in a generated client than FastAPI's `create_customer_api_v1_customers_post`."""
+    named = [((method.lower(), route.path), route.name) for route in iter_route_contexts(app.routes)
+             if getattr(route, "dependant", None) is not None and route.path and route.name
+             for method in route.methods or () if (method.lower(), route.path) in documented]
+    counts = Counter(name for _, name in named)
+    return {key: name for key, name in named if counts[name] == 1}
+
+
 def build_document(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes,
                            description="The cobro API. Every operation needs credentials unless its `security` "
                                        "list is empty; see docs/api.md for the flows.")
     document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
     document["security"] = REQUIRED
-    public = public_operations(app)
+    documented = {(method, path) for path, ops in document.get("paths", {}).items() for method in ops}
+    public, names = public_operations(app), operation_names(app, documented)
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
+            operation["operationId"] = names.get((method, path), operation.get("operationId"))
             operation["tags"] = [TAG_ALIASES.get(tag, tag) for tag in operation.get("tags", [])]
             responses = operation.setdefault("responses", {})
             if (method, path) in public:
