@@ -84,29 +84,49 @@ def series_number(text: str) -> tuple[str, int] | None:
     return series, int(found.group(1))
 
 
+class ReferenceIndex:
+    """A customer's invoice numbers under each step's key, built once: resolving stays a few look-ups per
+    reference however many invoices the customer has."""
+
+    def __init__(self, numbers: Iterable[str]) -> None:
+        self.numbers = set(numbers)
+        self.by_compact: dict[str, list[str]] = {}
+        self.by_split: dict[tuple[str, int], list[str]] = {}
+        self.by_number: dict[int, list[str]] = {}
+        for n in sorted(self.numbers):
+            self.by_compact.setdefault(compact(n), []).append(n)
+            split = series_number(n)
+            if split is not None:
+                self.by_split.setdefault(split, []).append(n)
+                self.by_number.setdefault(split[1], []).append(n)
+
+    def resolve(self, reference: str) -> Resolution:
+        """Which invoice `reference` names, by the steps of the module docstring."""
+        ref = reference.strip()
+        if not ref:
+            return Resolution(reference, Match.NONE)
+        if ref in self.numbers:
+            return Resolution(reference, Match.EXACT, ref)
+        steps: list[tuple[Match, list[str]]] = []
+        key = compact(ref)
+        if key:
+            steps.append((Match.COMPACT, self.by_compact.get(key, [])))
+        split = series_number(ref)
+        if split is not None:
+            steps.append((Match.SERIES_NUMBER, self.by_split.get(split, [])))
+            if split[0] == "":
+                steps.append((Match.NUMBER_ONLY, self.by_number.get(split[1], [])))
+        for match, found in steps:
+            if len(found) == 1:
+                return Resolution(reference, match, found[0])
+            if len(found) > 1:
+                return Resolution(reference, Match.AMBIGUOUS, candidates=tuple(found))
+        return Resolution(reference, Match.NONE)
+
+
 def resolve_reference(reference: str, candidates: Iterable[str]) -> Resolution:
     """Which of `candidates` (invoice numbers) `reference` names, by the steps of the module docstring."""
-    ref = reference.strip()
-    numbers = sorted(set(candidates))
-    if not ref:
-        return Resolution(reference, Match.NONE)
-    if ref in numbers:
-        return Resolution(reference, Match.EXACT, ref)
-    steps: list[tuple[Match, list[str]]] = []
-    key = compact(ref)
-    if key:
-        steps.append((Match.COMPACT, [n for n in numbers if compact(n) == key]))
-    split = series_number(ref)
-    if split is not None:
-        steps.append((Match.SERIES_NUMBER, [n for n in numbers if series_number(n) == split]))
-        if split[0] == "":
-            steps.append((Match.NUMBER_ONLY, [n for n in numbers if (s := series_number(n)) and s[1] == split[1]]))
-    for match, found in steps:
-        if len(found) == 1:
-            return Resolution(reference, match, found[0])
-        if len(found) > 1:
-            return Resolution(reference, Match.AMBIGUOUS, candidates=tuple(found))
-    return Resolution(reference, Match.NONE)
+    return ReferenceIndex(candidates).resolve(reference)
 
 
 def apply_credit(credit: Money, items: list[OpenItem]) -> tuple[list[Allocation], Money]:

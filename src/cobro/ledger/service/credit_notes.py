@@ -18,10 +18,12 @@ application is the payment `credit-note:<number>`, and a credit note that has on
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from cobro.kernel.errors import Problem
-from cobro.ledger.domain.corrections import Match, Resolution, apply_credit, resolve_reference
-from cobro.ledger.repository.corrections import CORRECTIONS
+from cobro.ledger.domain.corrections import Match, ReferenceIndex, Resolution, apply_credit
+from cobro.ledger.domain.payments import OpenItem
+from cobro.ledger.repository.corrections import CORRECTIONS, Application
 from cobro.ledger.schemas.corrections import (
     CandidateInvoice,
     CreditApplication,
@@ -29,6 +31,8 @@ from cobro.ledger.schemas.corrections import (
     PendingCreditNote,
 )
 from cobro.platform.uow import Uow
+
+EXAMPLES = 5  # tolerant readings are summed up per kind with this many examples, not one warning each
 
 
 def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
@@ -40,48 +44,76 @@ def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
     if not notes:
         return CreditNotesApplied((), ())
     candidates = repo.candidates({n.customer_id for n in notes})
+    indexes = {cid: ReferenceIndex(c.number for c in invoices) for cid, invoices in candidates.items()}
+    by_number = {(cid, c.number): c for cid, invoices in candidates.items() for c in invoices}
+    found = [(note, indexes[note.customer_id].resolve(note.corrects)) for note in notes]
+    targets = {note.id: by_number[(note.customer_id, r.number)] for note, r in found if r.found}
+    items = repo.open_items({t.id for t in targets.values()})
     applied: list[CreditApplication] = []
+    writes: list[Application] = []
     warnings: list[Problem] = []
+    tolerant: dict[tuple[str, Match], list[tuple[str, str, str]]] = {}  # (file, rule) → (note, reference, invoice)
     unresolved: list[tuple[PendingCreditNote, Resolution]] = []
-    for note in notes:
-        invoices = candidates.get(note.customer_id, [])
-        found = resolve_reference(note.corrects, [c.number for c in invoices])
-        if not found.found:
-            unresolved.append((note, found))
+    for note, resolution in found:
+        target = targets.get(note.id)
+        if target is None:
+            unresolved.append((note, resolution))
             continue
-        target = next(c for c in invoices if c.number == found.number)
-        if found.match != Match.EXACT:
-            warnings.append(_warn(note, f"reference {note.corrects!r} read as invoice {target.number} "
-                                        f"({found.match.value.replace('_', ' ')} match)", "credit_note_reference"))
-        outcome = _apply(uow, note, target, found)
+        if resolution.match != Match.EXACT:
+            tolerant.setdefault((_file(note), resolution.match), []).append(
+                (note.number, note.corrects, target.number))
+        outcome = _apply(note, target, resolution, items)
         if isinstance(outcome, Problem):
             warnings.append(outcome)
-        else:
-            applied.append(outcome)
-            if outcome.left.is_positive():
-                warnings.append(_warn(note, f"{outcome.amount.format_plain()} applied to {target.number}, all it "
-                                            f"had open; {outcome.left.format_plain()} {outcome.left.currency} "
-                                            "stays as credit"))
+            continue
+        application, write = outcome
+        applied.append(application)
+        writes.append(write)
+        if application.left.is_positive():
+            warnings.append(_warn(note, f"{application.amount.format_plain()} applied to {target.number}, all it "
+                                        f"had open; {application.left.format_plain()} {application.left.currency} "
+                                        "stays as credit"))
+    repo.apply(writes)
+    warnings[:0] = [_tolerant(match, examples, file) for (file, match), examples in tolerant.items()]
     owners = repo.owners({n.corrects.strip() for n, _ in unresolved})
-    for note, found in unresolved:
-        warnings.append(_warn(note, _why_unresolved(note, found, owners)))
+    warnings += [_warn(note, _why_unresolved(note, r, owners)) for note, r in unresolved]
     uow.flush()
     return CreditNotesApplied(tuple(applied), tuple(warnings))
 
 
-def _apply(uow: Uow, note: PendingCreditNote, target: CandidateInvoice,
-           found: Resolution) -> CreditApplication | Problem:
+def _apply(note: PendingCreditNote, target: CandidateInvoice, found: Resolution,
+           items: dict[int, list[tuple[int, OpenItem]]]) -> tuple[CreditApplication, Application] | Problem:
+    """The application of `note` to what `target` still has open; `items` is kept in step (a second credit
+    note naming the same invoice sees what the first one left)."""
     if target.currency != note.open.currency:
         return _warn(note, f"names invoice {target.number}, which is in {target.currency}, not "
                            f"{note.open.currency}: kept as credit")
-    repo = uow.repo(CORRECTIONS)
-    items = repo.open_items(target.id)
-    allocations, left = apply_credit(note.open, [item for _, item in items])
+    open_now = items.get(target.id, [])
+    allocations, left = apply_credit(note.open, [item for _, item in open_now])
     if not allocations:
         return _warn(note, f"names invoice {target.number}, which has nothing open: kept as credit")
-    by_key = {(item.invoice_number, item.seq): iid for iid, item in items}
-    repo.apply(note, [(by_key[(a.invoice_number, a.seq)], a) for a in allocations])
-    return CreditApplication(note.number, target.number, found.match.value, note.open - left, left)
+    by_key = {(item.invoice_number, item.seq): iid for iid, item in open_now}
+    taken = {(a.invoice_number, a.seq): a.amount for a in allocations}
+    items[target.id] = [(iid, replace(item, open_amount=item.open_amount - taken[(item.invoice_number, item.seq)]))
+                        if (item.invoice_number, item.seq) in taken else (iid, item) for iid, item in open_now]
+    write = Application(note, tuple((by_key[(a.invoice_number, a.seq)], a) for a in allocations))
+    return CreditApplication(note.number, target.number, found.match.value, note.open - left, left), write
+
+
+def _file(note: PendingCreditNote) -> str:
+    return note.source.split("#", maxsplit=1)[0]
+
+
+def _tolerant(match: Match, examples: list[tuple[str, str, str]], file: str) -> Problem:
+    rule = f"{match.value.replace('_', ' ')} match"
+    if len(examples) == 1:
+        note, reference, invoice = examples[0]
+        message = f"credit note {note}: reference {reference!r} read as invoice {invoice} ({rule})"
+    else:
+        shown = "; ".join(f"{n}: {r!r} → {i}" for n, r, i in examples[:EXAMPLES])
+        message = (f"{len(examples)} credit notes' references read as the invoices they name ({rule}), e.g. {shown}"
+                   + ("; …" if len(examples) > EXAMPLES else ""))
+    return Problem(message, file, None, "corrects", "credit_note_reference", "warning")
 
 
 def _why_unresolved(note: PendingCreditNote, found: Resolution, owners: dict[str, int]) -> str:
@@ -95,5 +127,4 @@ def _why_unresolved(note: PendingCreditNote, found: Resolution, owners: dict[str
 
 
 def _warn(note: PendingCreditNote, message: str, code: str = "credit_note_unapplied") -> Problem:
-    return Problem(f"credit note {note.number}: {message}", note.source.split("#")[0], None, "corrects", code,
-                   "warning")
+    return Problem(f"credit note {note.number}: {message}", _file(note), None, "corrects", code, "warning")
