@@ -141,3 +141,15 @@ def test_invoice_copies_are_pdfs_under_the_letterhead(container: Container) -> N
                                                           rates=container.rates))
     assert [c.filename for c in copies] == [f"case-{case_id}-F-AG-1.pdf"]
     assert copies[0].content.startswith(b"%PDF")
+
+
+def test_an_unreadable_update_file_is_one_problem(container: Container) -> None:
+    _, _, case_id = _case(container)
+    with container.uow() as uow:
+        nul = agency.import_updates(uow, name="nul.csv", text=f"case,date,status\n{case_id},2025-03-26,recei\x00ved\n",
+                                    today=dt.date(2025, 4, 1))
+        wide = agency.import_updates(uow, name="wide.csv",
+                                     text=f'case,date,status,note\n{case_id},2025-03-26,received,"{"x" * 200_000}"\n',
+                                     today=dt.date(2025, 4, 1))
+    assert [(p.file, p.row, p.column) for p in nul.problems] == [("nul.csv", 2, "status")] and nul.recorded == 0
+    assert [(p.file, p.column) for p in wide.problems] == [("wide.csv", "file")]

@@ -163,7 +163,13 @@ def import_updates(uow: Uow, *, name: str, text: str, today: dt.date, user: str 
     good: list[tuple[EscalationCase, AgencyStatus, dt.date, str, int, str]] = []
     already = rows = 0
     cases: dict[int, EscalationCase | None] = {}
-    for n, raw in enumerate(reader, start=2):
+    try:
+        raw_rows = list(reader)
+    except csv.Error as exc:  # a NUL byte, a field past the csv module's limit: the file, not a traceback
+        return UpdateImport(name, 0, 0, 0, problems=(Problem(
+            f"file: not a readable CSV ({exc}) near line {reader.line_num}", file=name, row=reader.line_num,
+            column="file"),))
+    for n, raw in enumerate(raw_rows, start=2):
         rows += 1
         row = {(k or "").strip().lower(): (v or "") if isinstance(v, str) else "" for k, v in raw.items()}
         try:
