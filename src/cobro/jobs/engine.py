@@ -110,7 +110,8 @@ def build_app(container: Container, registry: Registry, *, worker: str, tick_sec
 
 
 def run_procrastinate(container: Container, registry: Registry, *, concurrency: int = 1, once: bool = False,
-                      tick_seconds: int = 5, stop: threading.Event | None = None) -> int:
+                      tick_seconds: int = 5, stop: threading.Event | None = None,
+                      restart_seconds: float = RESTART_SECONDS) -> int:
     """Run the procrastinate worker until SIGTERM/SIGINT (or, with `once`, until the due work is done); a lost
     database connection restarts it after RESTART_SECONDS instead of ending the process.  Returns the starts."""
     stop = stop or threading.Event()
@@ -136,8 +137,8 @@ def run_procrastinate(container: Container, registry: Registry, *, concurrency: 
                 break  # stopped by a signal, or `once` drained the queue
             except Exception as exc:  # the database restarted: log, wait, start again
                 heart.error = f"{type(exc).__name__}: {exc}"[:500]
-                log.exception("procrastinate worker stopped on an error; starting again in %gs", RESTART_SECONDS)
-                if once or stop.wait(RESTART_SECONDS):
+                log.exception("procrastinate worker stopped on an error; starting again in %gs", restart_seconds)
+                if once or stop.wait(restart_seconds):
                     break
     finally:
         heart.beat()

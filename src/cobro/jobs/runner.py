@@ -21,6 +21,7 @@ from cobro.jobs.registry import Job, Registry
 from cobro.platform.container import Container
 
 log = logging.getLogger("cobro.jobs")
+FORGET_WORKERS_AFTER = 7 * 86400.0  # seconds
 
 
 def worker_name(prefix: str = "") -> str:
@@ -146,6 +147,12 @@ class Heart:
             self.beat()
 
     def start(self) -> Heart:
+        try:  # workers gone for a week are dropped, so `cobro jobs status` lists the living
+            with self.container.uow() as uow:
+                service.forget_workers(uow, now=self.started_at, older_than_seconds=FORGET_WORKERS_AFTER)
+                uow.commit()
+        except Exception:
+            log.exception("could not drop old heartbeats")
         self.beat()
         self._thread.start()
         return self

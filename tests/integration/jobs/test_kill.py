@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+import cobro
 from cobro.app.jobs import registry
 from cobro.collections.records import CollectionActionRow
 from cobro.delivery.records import OutboxMessageRow
@@ -23,6 +24,7 @@ from tests.integration.jobs.kill_launcher import CRASH_EXIT
 
 LAUNCHER = Path(__file__).with_name("kill_launcher.py")
 REPO = Path(__file__).resolve().parents[3]
+SRC = str(Path(cobro.__file__).resolve().parents[1])  # the subprocess imports the cobro this test imports
 SLOT = dt.datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
 STARTED = SLOT + dt.timedelta(minutes=1)  # the doomed worker's clock
 
@@ -39,7 +41,7 @@ def test_killed_during_the_cycle_then_completed_once(container: Container, db_ur
     book.policy()
     for n in range(5):
         book.invoice(book.customer(f"C{n}"), f"F-{n}", dt.date(2026, 11, 1))
-    env = {**os.environ, "COBRO_DATABASE_URL": db_url, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "COBRO_DATABASE_URL": db_url, "PYTHONPATH": os.pathsep.join((SRC, str(REPO)))}
     killed = subprocess.run([sys.executable, str(LAUNCHER), SLOT.isoformat(), STARTED.isoformat()], env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert killed.returncode == CRASH_EXIT, killed.stderr
