@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -28,6 +29,12 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _value: TextIO) -> None:
         pass
+
+
+def _drop_terminal_copies(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """uvicorn attaches a copy of its message with terminal colour codes (`color_message`): not for a log file."""
+    event.pop("color_message", None)
+    return event
 
 
 def _processors() -> list[Any]:
@@ -50,7 +57,7 @@ def configure_logging(fmt: str = "console", level: str = "", *, default_level: s
     renderer: Any = (structlog.processors.JSONRenderer() if fmt == "json"
                      else structlog.dev.ConsoleRenderer(colors=False))
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _drop_terminal_copies],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info, renderer])
     handler: logging.Handler = logging.StreamHandler(stream) if stream is not None else _CurrentStderr()
