@@ -119,3 +119,20 @@ def test_a_credit_note_larger_than_what_is_open_leaves_the_rest_as_credit(
     state = {str(n): (int(o), str(s)) for n, o, s in rows(db_url, "SELECT number, open_minor, status FROM invoices")}
     assert state == {"F-1": (0, "paid"), "NC-9": (3000, "open")}
     assert cobro_json("ledger", "summary")["unapplied_credit"] == {"EUR": "30.00"}
+
+
+def test_two_credit_notes_naming_one_invoice_share_what_it_has_open(
+        db_url: str, cli_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (tmp_path / "i.csv").write_text(
+        "invoice_number,customer_code,issue_date,due_date,amount,currency,kind,corrects\n"
+        "F-1,C1,2026-01-10,2026-02-10,100.00,EUR,invoice,\n"
+        "NC-1,C1,2026-02-01,2026-02-01,60.00,EUR,credit_note,F-1\n"
+        "NC-2,C1,2026-02-02,2026-02-02,60.00,EUR,credit_note,F-1\n", encoding="utf-8")
+    cobro_json("import", "customers", str(tmp_path / "c.csv"))
+    report = cobro_json("import", "invoices", str(tmp_path / "i.csv"))
+    assert [str(w["message"]) for w in report["warnings"]] == [  # type: ignore[union-attr]
+        "credit note NC-2: 40.00 applied to F-1, all it had open; 20.00 EUR stays as credit"]
+    state = {str(n): (int(o), str(s)) for n, o, s in rows(db_url, "SELECT number, open_minor, status FROM invoices")}
+    assert state == {"F-1": (0, "paid"), "NC-1": (0, "paid"), "NC-2": (2000, "open")}
+    assert rows(db_url, "SELECT amount_minor FROM allocations ORDER BY date") == [(6000,), (4000,)]
