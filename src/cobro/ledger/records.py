@@ -47,6 +47,11 @@ class CustomerRow(TimestampMixin, Base):
     terms: Mapped[str] = mapped_column(String(60), default="net 30")
     behaviour: Mapped[str] = mapped_column(String(30), default="")  # demo generator ground truth only
     row_hash: Mapped[str] = mapped_column(String(40), default="")
+    # the postal address letters go to (migration 0110); server defaults let set-based inserts leave them out
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    region: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
 
 class ContactRow(TimestampMixin, Base):

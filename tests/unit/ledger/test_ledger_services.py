@@ -60,7 +60,8 @@ def test_statement_json_is_the_shape_the_cli_and_api_print() -> None:
     st = customer_statement(FakeUnitOfWork({LEDGER: ledger()}), "C1", as_of=D("2025-03-01")).as_json()
     assert st["customer"] == {"code": "C1", "legal_name": "Acme SL", "country": "ES", "tax_id": "B12345678",
                               "segment": "retail", "account_owner": "Ana", "collector": "Luis", "terms": "net 30",
-                              "language": "es", "credit_limit": "5000.00 EUR"}
+                              "language": "es", "credit_limit": "5000.00 EUR",
+                              "address": {"street": "", "postal_code": "", "city": "", "region": "", "country": "ES"}}
     assert st["balance"] == {"EUR": "1250.25", "USD": "10.00"}
     assert st["open_items"][2] == {"invoice": "AB-1", "kind": "credit_note", "seq": 1, "issue_date": "2025-02-01",
                                    "due_date": "2025-02-01", "days_past_due": 0, "open": "-200.00",

@@ -141,6 +141,10 @@ def show_customer(ctx: typer.Context, code: str, as_of: str | None, as_json: boo
     c = data["customer"]
     console.print(f"[bold]{c['code']}[/] {c['legal_name']}  ({c['country']} {c['tax_id']})  segment {c['segment'] or '-'}"
                   f"  owner {c['account_owner'] or '-'}  collector {c['collector'] or '-'}  terms {c['terms']}")
+    where = c["address"]
+    postal = ", ".join(p for p in (where["street"], " ".join(x for x in (where["postal_code"], where["city"]) if x),
+                                   where["region"]) if p)
+    console.print(f"address: {postal or '-'}", highlight=False)
     console.print(f"credit limit: {c['credit_limit'] or '-'}   balance: {data['balance']}   "
                   f"unapplied credit: {data['unapplied'] or '-'}")
     for section in extra:

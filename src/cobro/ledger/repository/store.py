@@ -72,7 +72,8 @@ def profile(row: CustomerRow) -> CustomerProfile:
     limit = (Money.from_minor(row.credit_limit_minor, row.credit_limit_currency)
              if row.credit_limit_minor is not None and row.credit_limit_currency else None)
     return CustomerProfile(row.id, row.code, row.legal_name, row.country, row.tax_id, row.segment, row.account_owner,
-                           row.collector, row.terms, row.language, limit)
+                           row.collector, row.terms, row.language, limit, row.address, row.postal_code, row.city,
+                           row.region)
 
 
 class SqlLedgerRepository:

@@ -28,12 +28,23 @@ class CustomerProfile:
     terms: str
     language: str
     credit_limit: Money | None
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    region: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "legal_name": self.legal_name, "country": self.country, "tax_id": self.tax_id,
                 "segment": self.segment, "account_owner": self.account_owner, "collector": self.collector,
                 "terms": self.terms, "language": self.language,
-                "credit_limit": str(self.credit_limit) if self.credit_limit else ""}
+                "credit_limit": str(self.credit_limit) if self.credit_limit else "",
+                "address": {"street": self.address, "postal_code": self.postal_code, "city": self.city,
+                            "region": self.region, "country": self.country}}
+
+    def postal_lines(self) -> list[str]:
+        """The address as a letter prints it: street, "postal code city", region; empty parts left out."""
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return [line for line in (self.address, place, self.region) if line]
 
 
 @dataclass(frozen=True, slots=True)
