@@ -114,3 +114,15 @@ def test_an_upload_above_the_body_limit_is_refused(ledger_container: Container, 
             assert "C00001" not in {x["code"] for x in c.get("/api/v1/customers").json()["items"]}
     finally:
         small.close()
+
+
+def test_an_upload_reports_how_the_file_was_read_and_what_changed(client: TestClient) -> None:
+    assert upload(client, "customers", "clientes.csv", CUSTOMERS).status_code == 200
+    fewer = "Código;Nombre;Forma de pago\nC200;Hierros Norte SL;60 días f.f.\n"
+    r = upload(client, "customers", "pocas.csv", fewer, dry_run="true")
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["file_format"] == {"file": "pocas.csv", "encoding": "utf-8", "delimiter": ";", "decimal": "-",
+                                     "thousands": "-"}
+    assert report["columns"] == {"code": "Código", "legal_name": "Nombre", "terms": "Forma de pago"}
+    assert report["changes"] == [{"row": 2, "key": "C200", "field": "terms", "old": "net 30", "new": "net 60"}]

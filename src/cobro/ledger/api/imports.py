@@ -50,6 +50,14 @@ class ImportProblem(BaseModel):
     message: str
 
 
+class FieldChangeOut(BaseModel):
+    row: int
+    key: str
+    field: str
+    old: str
+    new: str
+
+
 class ImportReportOut(BaseModel):
     """The report `cobro import KIND FILE --json` prints."""
 
@@ -60,6 +68,10 @@ class ImportReportOut(BaseModel):
     warnings: list[ImportProblem] = []
     details: dict[str, int] | None = None
     dry_run: bool = False
+    file_format: dict[str, str] | None = Field(
+        None, description="How the file was read: file, encoding, delimiter, decimal and thousands separators")
+    columns: dict[str, str] = Field({}, description="The header each field was read from")
+    changes: list[FieldChangeOut] = Field([], description="Per updated record, each field's old and new value")
 
 
 def _safe_name(upload: UploadFile | None, default: str) -> str:

@@ -242,11 +242,36 @@ def _validate(v: pl.DataFrame, reader: RowReader, default_terms: str, checks: di
     stage = v.with_columns(
         seq=seq, currency=currency, minor=minor, kind=kind, issue=issue, due=due, settled=settled,
         disputed_b=disputed.fill_null(False), channel=v["channel"].str.to_lowercase(), terms_code=terms_code,
-        country_u=country, tax_norm=tax,
+        country_u=country, tax_norm=tax, due_missing=v["due_date"] == "",
     ).filter(~pl.col("__row").is_in(bad_rows.implode()))
+    if "instalment" not in reader.columns:
+        stage = _split_by_terms(stage, checks["terms"], reader)
     stage = stage.with_columns(over_cap=fvx.over_legal_cap(pl.col("issue"), pl.col("due")))
     stage = stage.with_columns(h40=fvx.h40_column(stage))
     return stage.select(fvx.STAGE_ORDER), fvx.problems_from(problems, lambda f: reader.header_of.get(f, f), reader.file)
+
+
+def _split_by_terms(stage: pl.DataFrame, check: _Distinct, reader: RowReader) -> pl.DataFrame:
+    """Rows whose terms have instalments ('net 30/60/90') and no due date become one row per instalment, each due
+    on its own date, as `rows.split_by_terms` does."""
+    codes = [c for c in stage["terms_code"].unique().to_list() if c and "/" in c]
+    mask = pl.col("terms_code").is_in(codes) & pl.col("due_missing")
+    split = stage.filter(mask) if codes else stage.clear()
+    if split.height == 0:
+        return stage
+    reader.split_instalments = True
+    parts = [stage.filter(~mask)]
+    for code in codes:
+        rows = split.filter(pl.col("terms_code") == code)
+        terms = check(code)[1]
+        count = len(terms.instalments)
+        dues = {day: terms.due_dates(day) for day in rows["issue"].unique().to_list()}
+        share = rows["minor"] // count
+        for k in range(count):
+            due = rows["issue"].replace_strict({d: v[k] for d, v in dues.items()}, return_dtype=pl.Date)
+            minor = share if k < count - 1 else rows["minor"] - share * (count - 1)
+            parts.append(rows.with_columns(seq=pl.lit(k + 1, dtype=pl.Int64), due=due, minor=minor))
+    return pl.concat(parts, how="vertical_relaxed").sort(["__row", "seq"])
 
 
 def _ev(expr: pl.Expr) -> pl.Series:

@@ -20,6 +20,13 @@ class CustomerLine:
     credit_limit_currency: str
     language: str
     terms: str
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    region: str = ""
+    # the fields this row sets on an existing customer: its columns in the file, less empty cells (which keep the
+    # stored value unless the mapping says `empty_clears`); a new customer takes every field
+    given: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -32,6 +39,7 @@ class ContactLine:
     phone: str
     preferred_channel: str
     language: str
+    given: frozenset[str] = frozenset()  # as `CustomerLine.given`
 
 
 @dataclass(slots=True)
@@ -67,3 +75,14 @@ class PaymentLine:
     amount_minor: int
     invoice_number: str
     method: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one existing record that an import changes (or, in a dry run, would change)."""
+
+    row: int
+    key: str  # customer code, "customer / contact name", invoice number
+    field: str
+    old: str
+    new: str

@@ -6,6 +6,7 @@ reports every problem in the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -13,14 +14,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cobro.kernel.amounts import to_minor
-from cobro.kernel.emails import email_problem
 from cobro.kernel.errors import InvalidInputError, Problem
 from cobro.kernel.money import MoneyError, check_currency
 from cobro.kernel.taxids import check_tax_id
 from cobro.kernel.terms import PaymentTerms, TermsError, exceeds_spanish_cap
-from cobro.kernel.types import Channel, ContactRole
-from cobro.ledger.imports.mapping import FIELDS, REQUIRED, Mapping, resolve_columns
-from cobro.ledger.imports.records import ContactLine, CustomerLine, InvoiceLine, PaymentLine
+from cobro.ledger.imports.mapping import FIELDS, REQUIRED, Mapping, match_columns
+from cobro.ledger.imports.records import InvoiceLine, PaymentLine
 from cobro.ledger.imports.tabular import (
     TableStream,
     ValueProblem,
@@ -43,7 +42,8 @@ class RowReader:
         self.mapping = mapping
         self.kind = kind
         self.file = table.path.name
-        self.columns = resolve_columns(mapping, kind, table.headers)
+        self.match = match_columns(mapping, kind, table.headers, self.file)
+        self.columns = self.match.columns
         missing = [f for f in REQUIRED[kind] if f not in self.columns and f not in mapping.defaults]
         if missing:
             raise InvalidInputError(
@@ -56,6 +56,7 @@ class RowReader:
         self._dates: dict[Any, dt.date] = {}  # exports repeat the same few hundred dates: parse each once
         self.date_format = str(mapping.option("date_format", "auto"))
         self.decimal = str(mapping.option("decimal", "auto"))
+        self.split_instalments = False  # set when terms such as 'net 30/60/90' split a row into instalments
 
     def _getter(self, fld: str) -> Callable[[list[Any]], Any]:
         """A compiled accessor for one field: column lookup, default and value translation decided once."""
@@ -104,6 +105,29 @@ class RowReader:
 
     def text(self, cells: list[Any], fld: str) -> str:
         return cell_text(self.raw(cells, fld))
+
+    def unused_columns(self, severity: str = "warning") -> list[Problem]:
+        """One problem per column of the file that feeds no field (a warning; an error under --strict)."""
+        headers = self.table.headers
+        return [Problem(f"column {headers[i]!r} is not imported: {why}", self.file, 1, headers[i], "unknown_column",
+                        severity) for i, why in self.match.unused.items()]
+
+    def given(self, cells: list[Any], fields: tuple[str, ...]) -> frozenset[str]:
+        """The fields this row sets on an existing record: a non-empty value (cell or default), or an empty cell of
+        a column whose mapping says `empty_clears`.  A column the file lacks changes nothing."""
+        return frozenset(f for f in fields if self.text(cells, f) != ""
+                         or (f in self.columns and self.mapping.empty_clears(f)))
+
+    def format(self) -> dict[str, str]:
+        """How the file was read: encoding, delimiter, decimal and thousands separators."""
+        if not {"amount", "credit_limit"} & set(self.columns):
+            decimal = thousands = "-"  # no amount column: nothing to separate
+        else:
+            decimal = self.decimal if self.decimal in (",", ".") else "auto"
+            thousands = {",": "'.' or blank", ".": "',' or blank"}.get(
+                decimal, "none proved: each value must be unambiguous")
+        return {"encoding": self.table.encoding, "delimiter": self.table.delimiter, "decimal": decimal,
+                "thousands": thousands}
 
     def problem(self, row: int, fld: str, message: str, code: str = "invalid", severity: str = "error") -> Problem:
         return Problem(message, self.file, row, self.header_of.get(fld, fld), code, severity)
@@ -212,65 +236,6 @@ def _tax_id(reader: RowReader, row: int, cells: list[Any], country: str, errors:
     return value
 
 
-def read_customers(reader: RowReader) -> Iterator[CustomerLine | Problem]:
-    seen: dict[str, int] = {}
-    for row, cells in reader.rows_with_decimal():
-        errors: list[Problem] = []
-        code = _required_text(reader, row, cells, "code", errors)
-        name = _required_text(reader, row, cells, "legal_name", errors)
-        country = _country(reader, row, reader.text(cells, "country"), errors) or "ES"
-        tax_id = _tax_id(reader, row, cells, country, errors)
-        limit_minor: int | None = None
-        limit_currency = ""
-        if reader.text(cells, "credit_limit"):
-            limit_currency = reader.text(cells, "credit_limit_currency") or "EUR"
-            try:
-                limit_currency = check_currency(limit_currency)
-            except MoneyError:
-                errors.append(reader.problem(row, "credit_limit_currency", f"unknown currency {limit_currency!r}"))
-            limit_minor = _money_minor(reader, row, cells, "credit_limit", limit_currency, errors)
-        terms = reader.text(cells, "terms") or "net 30"
-        try:
-            terms = PaymentTerms.parse(terms).code()
-        except TermsError as exc:
-            errors.append(reader.problem(row, "terms", str(exc), "bad_terms"))
-        if code and code in seen:
-            errors.append(reader.problem(row, "code", f"customer {code!r} appears twice in this file "
-                                         f"(rows {seen[code]} and {row})", "duplicate"))
-        seen.setdefault(code, row)
-        yield from errors
-        if not any(e.severity == "error" for e in errors):
-            yield CustomerLine(row, code, name, country, tax_id, reader.text(cells, "segment"),
-                               reader.text(cells, "account_owner"), reader.text(cells, "collector"),
-                               limit_minor, limit_currency, reader.text(cells, "language").lower() or "es", terms)
-
-
-def read_contacts(reader: RowReader) -> Iterator[ContactLine | Problem]:
-    roles = {r.value for r in ContactRole}
-    channels = {c.value for c in Channel}
-    role_words = {"administracion": "administration", "admin": "administration", "finanzas": "finance",
-                  "direccion": "management", "gerencia": "management", "otro": "other"}
-    for row, cells in reader.table.rows:
-        errors: list[Problem] = []
-        customer = _required_text(reader, row, cells, "customer_code", errors)
-        name = _required_text(reader, row, cells, "name", errors)
-        role = reader.text(cells, "role").lower() or "administration"
-        role = role_words.get(role, role)
-        if role not in roles:
-            errors.append(reader.problem(row, "role", f"unknown role {role!r}; use one of {', '.join(sorted(roles))}"))
-        channel = reader.text(cells, "preferred_channel").lower() or "email"
-        if channel not in channels:
-            errors.append(reader.problem(row, "preferred_channel", f"unknown channel {channel!r}"))
-        email = reader.text(cells, "email")
-        reason = email_problem(email) if email else None  # reminders go to it: refuse what no server accepts
-        if reason:
-            errors.append(reader.problem(row, "email", f"not an e-mail address: {email!r}: {reason}", "bad_email"))
-        yield from errors
-        if not errors:
-            yield ContactLine(row, customer, name, role, email, reader.text(cells, "phone"), channel,
-                              reader.text(cells, "language").lower())
-
-
 def read_invoices(reader: RowReader, default_terms: str = "net 30",
                   on_row: Callable[[int], None] | None = None) -> Iterator[InvoiceLine | Problem]:
     seen: dict[tuple[str, int], int] = {}
@@ -338,12 +303,32 @@ def read_invoices(reader: RowReader, default_terms: str = "net 30",
         if any(e.severity == "error" for e in errors):
             continue
         assert issue is not None and due is not None and amount is not None and terms is not None
-        yield InvoiceLine(
+        line = InvoiceLine(
             row, number, seq, customer, t["customer_name"](cells), issue, due, currency, amount, kind,
             disputed, t["corrects"](cells), t["channel"](cells).lower(),
             terms.code(), settled, t["segment"](cells), country, tax_id,
             exceeds_spanish_cap(issue, due),
         )
+        if terms.instalments and "instalment" not in reader.columns and not (has_due and t["due_date"](cells)):
+            reader.split_instalments = True
+            yield from split_by_terms(line, terms)
+        else:
+            yield line
+
+
+def instalment_amounts(amount_minor: int, parts: int) -> list[int]:
+    """Equal parts of an amount in minor units; the cents that do not divide go to the last part."""
+    share = amount_minor // parts
+    return [share] * (parts - 1) + [amount_minor - share * (parts - 1)]
+
+
+def split_by_terms(line: InvoiceLine, terms: PaymentTerms) -> Iterator[InvoiceLine]:
+    """One line per instalment of terms such as 'net 30/60/90', each due on its own date."""
+    for seq, (due, part) in enumerate(zip(terms.due_dates(line.issue_date),
+                                          instalment_amounts(line.amount_minor, len(terms.instalments)),
+                                          strict=True), start=1):
+        yield dataclasses.replace(line, seq=seq, due_date=due, amount_minor=part,
+                                  over_legal_cap=exceeds_spanish_cap(line.issue_date, due))
 
 
 def read_payments(reader: RowReader) -> Iterator[PaymentLine | Problem]:
@@ -369,4 +354,4 @@ def read_payments(reader: RowReader) -> Iterator[PaymentLine | Problem]:
                           reader.text(cells, "method"))
 
 
-__all__ = ["FIELDS", "RowReader", "read_contacts", "read_customers", "read_invoices", "read_payments"]
+__all__ = ["FIELDS", "RowReader", "read_invoices", "read_payments"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from cobro.kernel.types import DocumentKind
 from cobro.ledger.imports.records import InvoiceLine
 from cobro.ledger.repository import open_items
+from cobro.ledger.repository.invoice_changes import NO_KEEP, Keep
 
 STAGE_COLUMNS = (
     "row_no", "number", "seq", "customer_code", "customer_name", "issue_date", "due_date", "currency",
@@ -149,10 +150,12 @@ def zero_amount_invoices(conn: Connection) -> list[tuple[int, str]]:
 
 
 def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bool,
-          multi_instalment: bool = True) -> MergeCounts:
+          multi_instalment: bool = True, keep: Keep = NO_KEEP,
+          changes: Callable[[Connection], None] | None = None) -> MergeCounts:
     """Merge the staged rows.  Every statement is driven by the staging tables and finds ledger rows by key,
-    so the cost grows with the file, not with the ledger."""
-    p = {"t": tenant_id, "src": source[:200]}
+    so the cost grows with the file, not with the ledger.  An existing invoice keeps the fields of `keep`
+    (columns the file lacks, empty cells that do not clear); `changes` sees the heads before they are written."""
+    p: dict[str, object] = {"t": tenant_id, "src": source[:200], "salt": keep.salt()}
     pg = conn.dialect.name == "postgresql"
     counts = MergeCounts()
     if multi_instalment:
@@ -180,13 +183,15 @@ def merge(conn: Connection, tenant_id: int, source: str, *, create_customers: bo
     # instalment rows come from the staging table when an invoice has several, else from its head row
     rows_from, r = (("stage_heads h JOIN stage_invoices s ON s.number = h.number", "s") if multi_instalment
                     else ("stage_heads h", "h"))
+    if changes is not None and counts.updated:
+        changes(conn)
 
     # invoices that get a settlement now have their amounts recomputed from allocations at the end
     conn.execute(text("DROP TABLE IF EXISTS stage_touched"))
     conn.execute(text("CREATE TEMPORARY TABLE stage_touched AS SELECT invoice_id FROM stage_heads WHERE 1 = 0"))
     with bulk_load(conn, counts.created + counts.updated, counts.created):
         if counts.updated:
-            _update_changed(conn, p, rows_from, r)
+            _update_changed(conn, p, rows_from, r, keep)
         if counts.created:
             _insert_new(conn, p, rows_from, r)
     counts.settled = _apply_settlements(conn, p)
@@ -207,14 +212,14 @@ def _create_heads(conn: Connection, p: dict[str, object], multi_instalment: bool
                MIN(s.kind) AS kind, MAX(CASE WHEN s.disputed THEN 1 ELSE 0 END) AS disputed,
                MIN(s.corrects) AS corrects, MIN(s.channel) AS channel, MIN(s.terms) AS terms,
                MAX(s.settled_date) AS settled_date, MAX(CASE WHEN s.over_cap THEN 1 ELSE 0 END) AS over_cap,
-               SUM(s.h40) AS h
+               SUM(s.h40) + :salt AS h
         FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code
         GROUP BY s.number""" if multi_instalment else """
         SELECT s.number AS number, s.row_no AS row_no, c.id AS customer_id, s.issue_date AS issue_date,
                s.due_date AS due_date, s.currency AS currency, s.amount_minor AS amount_minor, s.kind AS kind,
                CASE WHEN s.disputed THEN 1 ELSE 0 END AS disputed, s.corrects AS corrects, s.channel AS channel,
                s.terms AS terms, s.settled_date AS settled_date, CASE WHEN s.over_cap THEN 1 ELSE 0 END AS over_cap,
-               s.h40 AS h, s.seq AS seq
+               s.h40 + :salt AS h, s.seq AS seq
         FROM stage_invoices s JOIN customers c ON c.tenant_id = :t AND c.code = s.customer_code"""
     if pg:
         sequence = conn.execute(text("SELECT pg_get_serial_sequence('invoices', 'id')")).scalar_one()
@@ -281,26 +286,26 @@ def bulk_load(conn: Connection, touched: int, created: int) -> Iterator[None]:
         conn.execute(AddConstraint(fk))
 
 
-def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: str) -> None:
+def _update_changed(conn: Connection, p: dict[str, object], rows_from: str, r: str, keep: Keep) -> None:
     """Rewrite invoices whose content changed: instalments first (open = amount - paid), then each invoice with its
     open amount and status from its instalments, so every changed row is written once (on PostgreSQL each write
-    is a new row version in every index)."""
+    is a new row version in every index).  The fields of `keep` stay as stored."""
+    due_set, due_diff = ((f"due_date = {r}.due_date, ", f" OR instalments.due_date <> {r}.due_date")
+                         if "due_date" not in keep.absent else ("", ""))
     conn.execute(text(f"""
-        UPDATE instalments SET due_date = {r}.due_date, amount_minor = {r}.amount_minor,
+        UPDATE instalments SET {due_set}amount_minor = {r}.amount_minor,
                open_minor = {r}.amount_minor - instalments.paid_minor, currency = {r}.currency
         FROM {rows_from}
         WHERE h.old_hash <> h.h AND instalments.invoice_id = h.invoice_id AND instalments.seq = {r}.seq
-          AND (instalments.amount_minor <> {r}.amount_minor OR instalments.due_date <> {r}.due_date
+          AND (instalments.amount_minor <> {r}.amount_minor{due_diff}
                OR instalments.currency <> {r}.currency)"""), p)
     _insert_instalments(conn, p, rows_from, r, f"h.old_hash <> h.h AND NOT EXISTS ("
                         f"SELECT 1 FROM instalments x WHERE x.invoice_id = h.invoice_id AND x.seq = {r}.seq)")
     conn.execute(text(f"""
-        UPDATE invoices SET customer_id = h.customer_id, kind = h.kind, issue_date = h.issue_date,
-               due_date = h.due_date, currency = h.currency, amount_minor = h.amount_minor,
+        UPDATE invoices SET customer_id = h.customer_id, issue_date = h.issue_date, {keep.head_sets()}
+               currency = h.currency, amount_minor = h.amount_minor,
                open_minor = h.open_now, status = {open_items.status_case('h.open_now', 'invoices.status')},
-               disputed = (h.disputed = 1), corrects = h.corrects, channel = h.channel, terms = h.terms,
-               over_legal_cap = (h.over_cap = 1), content_hash = h.h, source = :src,
-               updated_at = CURRENT_TIMESTAMP
+               content_hash = h.h, source = :src, updated_at = CURRENT_TIMESTAMP
         FROM (SELECT c.*, COALESCE(x.open_sum, 0) AS open_now
               FROM stage_heads c LEFT JOIN (
                   SELECT invoice_id, SUM(open_minor) AS open_sum FROM instalments

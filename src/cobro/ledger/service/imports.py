@@ -6,25 +6,29 @@ customer code, invoice number, payment reference).  The report lists every probl
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cobro.kernel.errors import Problem
 from cobro.kernel.money import Money
+from cobro.ledger.domain.headers import match_headers
 from cobro.ledger.domain.payments import Payment, allocate
 from cobro.ledger.imports.fast_invoices import h40_key, read_invoice_batches
-from cobro.ledger.imports.mapping import Mapping, load_mapping
+from cobro.ledger.imports.mapping import Mapping, load_mapping, suggest_mapping
+from cobro.ledger.imports.party_rows import read_contacts, read_customers
 from cobro.ledger.imports.prefetch import prefetched
-from cobro.ledger.imports.records import ContactLine, CustomerLine, InvoiceLine, PaymentLine
-from cobro.ledger.imports.rows import RowReader, read_contacts, read_customers, read_invoices, read_payments
-from cobro.ledger.imports.tabular import open_table
-from cobro.ledger.repository import invoice_import, parties
+from cobro.ledger.imports.records import ContactLine, CustomerLine, FieldChange, InvoiceLine, PaymentLine
+from cobro.ledger.imports.rows import RowReader, read_invoices, read_payments
+from cobro.ledger.imports.tabular import cell_text, infer_decimal_separator, open_table
+from cobro.ledger.repository import invoice_changes, invoice_import, parties
 from cobro.ledger.repository import summary as ledger
 from cobro.ledger.service import credit_notes
 from cobro.platform.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+MAX_CHANGES = 1000  # field changes listed in a report; the counts cover every row
 
 
 @dataclass
@@ -38,6 +42,10 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     extra: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    # how the file was read (encoding, delimiter, decimal, thousands) and which column fed each field
+    format: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    changes: list[FieldChange] = field(default_factory=list)  # per updated record, each field's old and new value
 
     @property
     def ok(self) -> bool:
@@ -51,6 +59,11 @@ class ImportReport:
                          for p in self.warnings],
             **({"details": self.extra} if self.extra else {}),
             "dry_run": self.dry_run,
+            "file_format": {"file": self.file, **self.format},
+            "columns": self.columns,
+            "changes": [{"row": c.row, "key": c.key, "field": c.field, "old": c.old, "new": c.new}
+                        for c in self.changes[:MAX_CHANGES]],
+            **({"changes_not_shown": len(self.changes) - MAX_CHANGES} if len(self.changes) > MAX_CHANGES else {}),
         }
 
 
@@ -66,8 +79,10 @@ def _split(items: Iterator[object], report: ImportReport, limit: int = 1000) -> 
         yield item
 
 
-def _reader(path: Path, mapping_path: Path | None, kind: str, uow: UnitOfWork, report: ImportReport) -> RowReader:
-    """The file's rows, read within the unit of work's input limits; whole-file warnings go to `report`."""
+def _reader(path: Path, mapping_path: Path | None, kind: str, uow: UnitOfWork, report: ImportReport,
+            strict: bool = False) -> RowReader:
+    """The file's rows, read within the unit of work's input limits; whole-file warnings go to `report`, and so
+    do the columns that feed no field (errors under `strict`: nothing is written)."""
     mapping: Mapping = load_mapping(mapping_path, kind, uow.limits)
     if mapping.kind and mapping.kind != kind:
         from cobro.kernel.errors import InvalidInputError
@@ -75,24 +90,51 @@ def _reader(path: Path, mapping_path: Path | None, kind: str, uow: UnitOfWork, r
         raise InvalidInputError(f"{mapping.source}: this mapping is for {mapping.kind}, not {kind}")
     reader = RowReader(open_table(path, mapping.options, uow.limits), mapping, kind)
     report.warnings.extend(reader.table.warnings)
+    unused = reader.unused_columns("error" if strict else "warning")
+    (report.errors if strict else report.warnings).extend(unused)
+    report.columns = {f: reader.table.headers[i] for f, i in sorted(reader.columns.items(), key=lambda x: x[1])}
+    report.format = reader.format()
     return reader
 
 
-def import_customers(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def inspect_file(uow: UnitOfWork, kind: str, path: Path, mapping_path: Path | None = None) -> str:
+    """The mapping the importer infers for `path` (`--suggest-mapping`): a YAML mapping file, with the reason for
+    each column, the gaps and ambiguities left to decide, and the file's encoding, delimiter and decimal separator
+    (inferred from the first 2,000 rows, as the import does)."""
+    mapping = load_mapping(mapping_path, kind, uow.limits)
+    table = open_table(path, mapping.options, uow.limits)
+    match = match_headers(kind, table.headers, mapping.columns, mapping.source or "the mapping")
+    options = {"encoding": table.encoding, "delimiter": table.delimiter} if table.encoding != "xlsx" else {}
+    money = next((match.columns[f] for f in ("amount", "credit_limit") if f in match.columns), None)
+    if money is not None:
+        samples = [cell_text(cells[money]) for _, cells in itertools.islice(table.rows, 2000)
+                   if money < len(cells) and isinstance(cells[money], str)]
+        decimal = infer_decimal_separator(samples)
+        if decimal in (",", "."):
+            options["decimal"] = decimal
+    return suggest_mapping(kind, table.headers, match, options)
+
+
+def import_customers(uow: UnitOfWork, path: Path, mapping_path: Path | None = None, *,
+                     strict: bool = False) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("customers", path.name)
-    lines = [x for x in _split(read_customers(_reader(path, mapping_path, "customers", uow, report)), report)
-             if isinstance(x, CustomerLine)]
+    reader = _reader(path, mapping_path, "customers", uow, report, strict)
+    # without a country column, a re-imported tax id is checked under the country the customer has
+    stored = parties.countries(session, tenant) if "country" not in reader.columns else None
+    lines = [x for x in _split(read_customers(reader, stored), report) if isinstance(x, CustomerLine)]
+    report.format = reader.format()  # the decimal separator is known once the rows were read
     if report.errors:
         return report
-    report.created, report.updated, report.unchanged = parties.upsert_customers(session, tenant, lines)
+    report.created, report.updated, report.unchanged, report.changes = parties.upsert_customers(session, tenant, lines)
     return report
 
 
-def import_contacts(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def import_contacts(uow: UnitOfWork, path: Path, mapping_path: Path | None = None, *,
+                    strict: bool = False) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("contacts", path.name)
-    lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts", uow, report)), report)
+    lines = [x for x in _split(read_contacts(_reader(path, mapping_path, "contacts", uow, report, strict)), report)
              if isinstance(x, ContactLine)]
     ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
     for ln in lines:
@@ -101,7 +143,8 @@ def import_contacts(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
                                          path.name, ln.row, "customer_code", "unknown_customer"))
     if report.errors:
         return report
-    report.created, report.updated, report.unchanged = parties.upsert_contacts(session, tenant, lines, ids)
+    report.created, report.updated, report.unchanged, report.changes = parties.upsert_contacts(
+        session, tenant, lines, ids)
     return report
 
 
@@ -117,11 +160,24 @@ def _estimate_rows(reader: RowReader) -> int:
     return max(1, reader.table.size_bytes // max(20, sum(len(h) + 1 for h in reader.table.headers)))
 
 
+def _keep(reader: RowReader) -> invoice_changes.Keep:
+    """What a re-import leaves as stored: the fields the file gives no value for (no column, no default; the due
+    date when neither it nor the terms are given) and the empty text cells that do not clear (`empty_clears`)."""
+    def given(fld: str) -> bool:
+        return fld in reader.columns or fld in reader.mapping.defaults
+
+    absent = {f for f in invoice_changes.OPTIONAL_HEAD_FIELDS if f != "due_date" and not given(f)}
+    if not given("due_date") and not given("terms"):
+        absent.add("due_date")
+    blank = {f for f in invoice_changes.BLANK_KEEPING_FIELDS if given(f) and not reader.mapping.empty_clears(f)}
+    return invoice_changes.Keep(frozenset(absent), frozenset(blank))
+
+
 def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = None,
-                    progress: Progress | None = None) -> ImportReport:
+                    progress: Progress | None = None, *, strict: bool = False) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("invoices", path.name)
-    reader = _reader(path, mapping_path, "invoices", uow, report)
+    reader = _reader(path, mapping_path, "invoices", uow, report, strict)
     total = reader.table.size_bytes
     tick = 0
 
@@ -159,6 +215,7 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
         invoice_import.stage_rows(conn, lines)
     if progress is not None:
         progress(total, total)
+    report.format = reader.format()
     if not reader.mapping.option("create_customers", False):
         for row, code in invoice_import.unknown_customers(conn, tenant):
             report.errors.append(Problem(f"unknown customer {code!r}; import customers first or set "
@@ -173,9 +230,11 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
         report.warnings.append(Problem(f"invoice {number}: amount is 0: stored as settled, nothing to collect",
                                        path.name, row, reader.header_of.get("amount", "amount"), "zero_amount",
                                        "warning"))
-    counts = invoice_import.merge(conn, tenant, path.name,
-                                  create_customers=bool(reader.mapping.option("create_customers", False)),
-                                  multi_instalment="instalment" in reader.columns)
+    keep = _keep(reader)
+    counts = invoice_import.merge(
+        conn, tenant, path.name, create_customers=bool(reader.mapping.option("create_customers", False)),
+        multi_instalment="instalment" in reader.columns or reader.split_instalments, keep=keep,
+        changes=lambda c: report.changes.extend(invoice_changes.changed_fields(c, keep, MAX_CHANGES)))
     invoice_import.drop_stage(conn)
     report.warnings.extend(credit_notes.apply_credit_notes(uow, source=path.name).warnings)  # to what they name
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
@@ -183,11 +242,13 @@ def import_invoices(uow: UnitOfWork, path: Path, mapping_path: Path | None = Non
     return report
 
 
-def import_payments(uow: UnitOfWork, path: Path, mapping_path: Path | None = None) -> ImportReport:
+def import_payments(uow: UnitOfWork, path: Path, mapping_path: Path | None = None, *,
+                    strict: bool = False) -> ImportReport:
     session, tenant = uow.session, uow.tenant.id
     report = ImportReport("payments", path.name)
-    lines = [x for x in _split(read_payments(_reader(path, mapping_path, "payments", uow, report)), report)
-             if isinstance(x, PaymentLine)]
+    reader = _reader(path, mapping_path, "payments", uow, report, strict)
+    lines = [x for x in _split(read_payments(reader), report) if isinstance(x, PaymentLine)]
+    report.format = reader.format()
     ids = parties.customer_ids(session, tenant, {ln.customer_code for ln in lines})
     for ln in lines:
         if ln.customer_code not in ids:
