@@ -149,11 +149,16 @@ def test_actions_change_state_timeline_and_audit(workspace: FastAPI, ledger_cont
     with ledger_container.uow() as uow:
         assert tasks.list_tasks(uow, collector="Ana Ruiz")[0].status == "open"
         assert promises.list_promises(uow) == []
+    past = c.post("/today/outcome", headers=h, data={"customer": "C001", "task": task, "rank": 1,
+                                                     "outcome": "reached", "callback": "2025-06-01"})
+    assert "La nueva llamada no puede ser antes de hoy." in past.text
+    assert past.headers["HX-Retarget"] == "#today-form-1"  # only the form is replaced, the row stays
     done = c.post("/today/outcome", headers=h, data={"customer": "C001", "task": task, "rank": 1,
                                                      "outcome": "promise", "promise_amount": "500",
-                                                     "promise_date": "2025-07-10", "note": "pagará el 10"})
+                                                     "promise_date": "2025-07-10", "note": "pagará el 10",
+                                                     "callback": "2025-07-11"})
     assert done.status_code == 200 and 'id="today-row-1"' in done.text and "<html" not in done.text
-    assert "Llamada registrada." in done.text and "Hecha: Promete pagar" in done.text
+    assert "la nueva llamada queda en tu lista" in done.text and "Hecha: Promete pagar" in done.text
     assert "30 jun 2025" in done.text  # the last contact is now today
     # a promise, a dispute and a hold from the row
     assert "El importe no es válido" in c.post("/today/promise", headers=h, data={
@@ -172,6 +177,8 @@ def test_actions_change_state_timeline_and_audit(workspace: FastAPI, ledger_cont
         "customer": "C001", "rank": 1, "reason": "director de vacaciones", "until": "2025-07-20"}).text
     with ledger_container.uow() as uow:
         assert tasks.list_tasks(uow, status="")[0].outcome == "promise"
+        follow_up = tasks.list_tasks(uow, collector="Ana Ruiz")  # the call-back, open, for Ana on 11 July
+        assert [(t.customer, t.due_on.isoformat()) for t in follow_up] == [("C001", "2025-07-11")]
         made = promises.list_promises(uow)
         assert sorted(str(p.amount.amount) for p in made) == ["1000.00", "500.00"]
         disputes = holds.list_disputes(uow)
@@ -184,9 +191,9 @@ def test_actions_change_state_timeline_and_audit(workspace: FastAPI, ledger_cont
         entries = [e for e in audit.history(uow, AuditQuery()) if e.actor_name == ANA]  # as the signed-in user
         assert {(e.entity, e.action) for e in entries} >= {("task", "complete"), ("promise", "make"),
                                                            ("dispute", "open"), ("hold", "add")}
-    # the call is no longer on the list (nothing left to log), the dispute is in its panel
+    # today's call is no longer on the list (the call-back is due later), the dispute is in its panel
     html = c.get("/today").text
-    assert "/today/forms/outcome" not in html
+    assert "/today/forms/outcome" not in html and "Tareas que vencen más adelante: 1." in html
     disputes_panel = html[html.index('id="disputes-waiting"'):]
     assert "Construcciones Peña SL" in disputes_panel and "precio" in disputes_panel
 

@@ -106,21 +106,22 @@ def _refuse(request: Request, uow: UnitOfWork, tenant: str, as_of: dt.date, acti
 def log_outcome(request: Request, uow: WriteUowDep, tenant: TenantDep, as_of: AsOfDep, customer: Code,
                 task: Annotated[int, Form(ge=1)], outcome: Annotated[str, Form(max_length=30)],
                 rank: Annotated[int, Form(ge=0)] = 0, note: Text = "", promise_amount: Text = "",
-                promise_date: Text = "", dispute_reason: Annotated[str, Form(max_length=30)] = "other") -> Response:
+                promise_date: Text = "", dispute_reason: Annotated[str, Form(max_length=30)] = "other",
+                callback: Text = "") -> Response:
     from cobro.collections.service import tasks
 
     values = {"outcome": outcome, "note": note, "promise_amount": promise_amount, "promise_date": promise_date,
-              "dispute_reason": dispute_reason}
+              "dispute_reason": dispute_reason, "callback": callback}
     try:
         done = tasks.complete_task(uow, task, outcome=outcome, today=as_of, note=note, user=uow.actor.name
                                    if uow.actor else "", promise_amount=promise_amount,
                                    promise_date=_day(promise_date, "promise_date", request),
-                                   dispute_reason=dispute_reason)
+                                   dispute_reason=dispute_reason, callback=_day(callback, "callback", request))
     except (CobroError, _Refused) as exc:
         return _refuse(request, uow, tenant, as_of, "outcome", exc, customer=customer, rank=rank, task=task,
                        values=values)
     return _row(request, uow, tenant, as_of, customer=customer, rank=rank, task=task, done=str(done.outcome),
-                note="done_outcome")
+                note="done_outcome_callback" if callback.strip() else "done_outcome")
 
 
 @router.post("/today/promise", dependencies=WORK)

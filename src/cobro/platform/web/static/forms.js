@@ -1,6 +1,7 @@
 // Small form behaviours the pages declare with data attributes instead of inline handlers (the
 // Content-Security-Policy forbids inline script): <select data-autosubmit> submits its form when it changes;
-// a [data-close-form] button empties the action form it sits in; a form htmx just brought in gets the focus.
+// a [data-close-form] button empties the action form it sits in; a form htmx just brought in gets the focus;
+// <select data-shows-when> shows only the fields of the chosen option.
 (function () {
   "use strict";
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
@@ -11,6 +12,22 @@
     if (!button) { return; }
     var holder = button.closest(".today-form");
     if (holder) { holder.innerHTML = ""; }
+  });
+  // <select data-shows-when>: only the form's [data-when=VALUE] groups of the chosen value are shown
+  function showWhen(select) {
+    var form = select.form;
+    if (!form) { return; }
+    form.querySelectorAll("[data-when]").forEach(function (group) {
+      group.hidden = group.getAttribute("data-when") !== select.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-shows-when]")) { showWhen(event.target); }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.querySelectorAll) {
+      event.target.querySelectorAll("select[data-shows-when]").forEach(showWhen);
+    }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var first = event.target.querySelector && event.target.querySelector(
