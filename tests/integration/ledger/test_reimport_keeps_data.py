@@ -209,3 +209,21 @@ def test_tax_id_reimported_without_a_country_column_is_checked_under_the_stored_
     assert code == 2
     assert [(e["file"], e["row"], e["column"]) for e in json.loads(out)["errors"]] == [("wrong.csv", 2, "RUT")]
     assert customer("K1")["tax_id"] == "967902403"
+
+
+@pytest.mark.parametrize(("yaml_text", "says"), [
+    ("kind: customers\ncolumns:\n  tax_id: {header: NIF}\n", "columns.tax_id: write a header, or {column: HEADER"),
+    ("kind: customers\ncolumns:\n  tax_id: {column: NIF, empty_clears: 'yes'}\n", "columns.tax_id.empty_clears"),
+    ("kind: customers\noptions:\n  empty_clears: sometimes\n", "options.empty_clears: must be true or false"),
+])
+def test_a_bad_empty_clears_mapping_names_its_yaml_path(cli_env: dict[str, str], tmp_path: Path, yaml_text: str,
+                                                        says: str) -> None:
+    assert cobro("import", "customers", str(write(tmp_path / "full.csv", FULL)))[0] == 0
+    before = customer("C001")
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text(yaml_text)
+    result = runner.invoke(app, ["import", "customers", str(write(tmp_path / "blanks.csv", "Código;NIF\nC001;\n")),
+                                 "--mapping", str(mapping)])
+    assert result.exit_code == 2
+    assert f"{mapping}: {says}" in " ".join(result.output.split())
+    assert customer("C001") == before
