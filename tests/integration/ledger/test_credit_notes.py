@@ -136,3 +136,28 @@ def test_two_credit_notes_naming_one_invoice_share_what_it_has_open(
     state = {str(n): (int(o), str(s)) for n, o, s in rows(db_url, "SELECT number, open_minor, status FROM invoices")}
     assert state == {"F-1": (0, "paid"), "NC-1": (0, "paid"), "NC-2": (2000, "open")}
     assert rows(db_url, "SELECT amount_minor FROM allocations ORDER BY date") == [(6000,), (4000,)]
+
+
+def test_a_credit_note_imported_before_its_invoice_is_applied_when_the_invoice_arrives(
+        db_url: str, cli_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (tmp_path / "abonos.csv").write_text(
+        "invoice_number,customer_code,issue_date,due_date,amount,currency,kind,corrects\n"
+        "NC-1,C1,2026-02-01,2026-02-01,30.00,EUR,credit_note,FRA 2026/0001\n"
+        "NC-2,C2,2026-02-01,2026-02-01,10.00,EUR,credit_note,X-404\n", encoding="utf-8")
+    (tmp_path / "facturas.csv").write_text(
+        "invoice_number,customer_code,issue_date,due_date,amount,currency\n"
+        "2026-0001,C1,2026-01-10,2026-02-10,100.00,EUR\n"
+        "2026-0002,C2,2026-01-10,2026-02-10,100.00,EUR\n", encoding="utf-8")
+    cobro_json("import", "customers", str(tmp_path / "c.csv"))
+    first = cobro_json("import", "invoices", str(tmp_path / "abonos.csv"))
+    assert [str(w["message"]) for w in first["warnings"]] == [  # type: ignore[union-attr]
+        "credit note NC-1: names 'FRA 2026/0001', which is no invoice of this customer in the ledger: kept as credit",
+        "credit note NC-2: names 'X-404', which is no invoice of this customer in the ledger: kept as credit"]
+    second = cobro_json("import", "invoices", str(tmp_path / "facturas.csv"))
+    assert [str(w["message"]) for w in second["warnings"]] == [  # type: ignore[union-attr]
+        "credit note NC-1: reference 'FRA 2026/0001' read as invoice 2026-0001 (compact match)",
+        "credit note NC-1: imported before the invoice it names, now applied to 2026-0001"]  # NC-2: no repeat
+    state = {str(n): (int(o), str(s)) for n, o, s in rows(db_url, "SELECT number, open_minor, status FROM invoices")}
+    assert state == {"NC-1": (0, "paid"), "NC-2": (1000, "open"), "2026-0001": (7000, "open"),
+                     "2026-0002": (10000, "open")}

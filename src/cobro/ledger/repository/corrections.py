@@ -48,6 +48,11 @@ class CorrectionsRepository(Protocol):
         """Open credit notes naming a document, not applied yet: those numbered `numbers`, or from `source`."""
         ...
 
+    def customers_with_invoices(self, customer_ids: Collection[int], *, numbers: Collection[str] | None,
+                                source: str | None) -> set[int]:
+        """Which of these customers have an invoice numbered one of `numbers` or written from `source`."""
+        ...
+
     def candidates(self, customer_ids: Collection[int]) -> dict[int, list[CandidateInvoice]]:
         """Every invoice of these customers (open or not), by customer."""
         ...
@@ -94,6 +99,19 @@ class SqlCorrectionsRepository:
         for part in _chunks([APPLICATION_PREFIX + n for n in numbers]):
             found |= {str(r)[len(APPLICATION_PREFIX):] for r in self.session.scalars(select(PaymentRow.reference).where(
                 PaymentRow.tenant_id == self.tenant, PaymentRow.reference.in_(part)))}
+        return found
+
+    def customers_with_invoices(self, customer_ids: Collection[int], *, numbers: Collection[str] | None,
+                                source: str | None) -> set[int]:
+        found: set[int] = set()
+        wanted = set(numbers or ())
+        for part in _chunks(sorted(set(customer_ids))):
+            stmt = select(InvoiceRow.customer_id, InvoiceRow.number).where(
+                InvoiceRow.tenant_id == self.tenant, InvoiceRow.kind == DocumentKind.INVOICE.value,
+                InvoiceRow.customer_id.in_(part))
+            if source is not None:
+                stmt = stmt.where(InvoiceRow.source == source[:200])
+            found |= {int(c) for c, n in self.session.execute(stmt) if numbers is None or n in wanted}
         return found
 
     def candidates(self, customer_ids: Collection[int]) -> dict[int, list[CandidateInvoice]]:

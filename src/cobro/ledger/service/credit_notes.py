@@ -11,7 +11,8 @@ reference that fits two invoices, names another customer's invoice, one in anoth
 leaves the credit note as credit, with a warning naming the credit note, its reference and why.
 
 Every import that writes credit notes calls `apply_credit_notes` once, after its documents are written (the CSV
-invoice import with its file name, the e-invoice import with the credit notes it read).  Applied once: the
+invoice import with its file name, the e-invoice import with the documents it read).  A credit note of an earlier
+import still waiting for its invoice is tried again when an invoice of its customer arrives.  Applied once: the
 application is the payment `credit-note:<number>`, and a credit note that has one is not pending any more.
 """
 
@@ -41,8 +42,11 @@ def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
     invoices they name; the applications and a warning for each credit note that stays credit."""
     repo = uow.repo(CORRECTIONS)
     notes = repo.pending(numbers=numbers, source=source)
+    earlier = _waiting(uow, {n.id for n in notes}, numbers=numbers, source=source)
+    notes = sorted([*notes, *earlier], key=lambda n: n.id)
     if not notes:
         return CreditNotesApplied((), ())
+    waited = {n.id for n in earlier}
     candidates = repo.candidates({n.customer_id for n in notes})
     indexes = {cid: ReferenceIndex(c.number for c in invoices) for cid, invoices in candidates.items()}
     by_number = {(cid, c.number): c for cid, invoices in candidates.items() for c in invoices}
@@ -57,7 +61,8 @@ def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
     for note, resolution in found:
         target = targets.get(note.id)
         if target is None:
-            unresolved.append((note, resolution))
+            if note.id not in waited:  # an earlier import warned about it already
+                unresolved.append((note, resolution))
             continue
         if resolution.match != Match.EXACT:
             tolerant.setdefault((_file(note), resolution.match), []).append(
@@ -69,6 +74,9 @@ def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
         application, write = outcome
         applied.append(application)
         writes.append(write)
+        if note.id in waited:
+            warnings.append(_warn(note, f"imported before the invoice it names, now applied to {target.number}",
+                                  "credit_note_applied"))
         if application.left.is_positive():
             warnings.append(_warn(note, f"{application.amount.format_plain()} applied to {target.number}, all it "
                                         f"had open; {application.left.format_plain()} {application.left.currency} "
@@ -79,6 +87,20 @@ def apply_credit_notes(uow: Uow, *, numbers: Collection[str] | None = None,
     warnings += [_warn(note, _why_unresolved(note, r, owners)) for note, r in unresolved]
     uow.flush()
     return CreditNotesApplied(tuple(applied), tuple(warnings))
+
+
+def _waiting(uow: Uow, selected: set[int], *, numbers: Collection[str] | None,
+             source: str | None) -> list[PendingCreditNote]:
+    """Credit notes of earlier imports still waiting for the invoice they name, of the customers who got an
+    invoice in this import (a credit note file loaded before the invoices file)."""
+    if numbers is None and source is None:
+        return []
+    repo = uow.repo(CORRECTIONS)
+    others = [n for n in repo.pending(numbers=None, source=None) if n.id not in selected]
+    if not others:
+        return []
+    touched = repo.customers_with_invoices({n.customer_id for n in others}, numbers=numbers, source=source)
+    return [n for n in others if n.customer_id in touched]
 
 
 def _apply(note: PendingCreditNote, target: CandidateInvoice, found: Resolution,
