@@ -32,10 +32,6 @@ from cobro.platform.uow import UnitOfWork
 router = APIRouter(prefix="/v1", tags=["cashapp"], responses=PROBLEMS)
 EntryId = Annotated[int, Path(ge=1, le=2**53)]
 QUEUE_MAX = 10_000  # entries waiting for review that one listing walks
-UPLOAD_RESPONSES: dict[int | str, dict[str, object]] = {
-    422: {"description": "Problems in the file: nothing was written"},
-    409: {"description": "Another import is writing the same records"},
-    413: {"description": "The upload is above the request size limit"}}
 
 
 class ImportProblem(BaseModel):
@@ -55,6 +51,12 @@ class CashImportReport(BaseModel):
     warnings: list[ImportProblem] = []
     details: dict[str, int] | None = None
     dry_run: bool = False
+
+
+UPLOAD_RESPONSES: dict[int | str, dict[str, object]] = {
+    422: {"model": CashImportReport, "description": "Problems in the file: nothing was written"},
+    409: {"description": "Another import is writing the same records"},
+    413: {"description": "The upload is above the request size limit"}}
 
 
 class ReviewOut(BaseModel):

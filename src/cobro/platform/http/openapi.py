@@ -66,8 +66,24 @@ GUARD_RESPONSES = {
     "401": {"description": "No credentials, or credentials that are invalid or expired", "content": _PROBLEM},
     "403": {"description": "The caller's role in this tenant lacks the permission", "content": _PROBLEM},
 }
+WRITE_RESPONSES = {
+    "409": {"description": "The change conflicts with the resource's state (a duplicate, a transition not allowed)",
+            "content": _PROBLEM},
+    "413": {"description": "The request body is larger than the server accepts", "content": _PROBLEM},
+}
+STALE = {"412": {"description": "If-Match does not match the resource's current ETag", "content": _PROBLEM}}
 RATE_LIMITED = {"429": {"description": "Too many requests; Retry-After says when to try again",
                         "content": _PROBLEM}}
+
+
+def document_problem(response: dict[str, Any]) -> None:
+    """Every error may be an RFC 9457 problem (errors.py turns FastAPI's validation errors into one too); a body a
+    route documents itself for an error (an import's report with its row errors) stays documented beside it."""
+    content = response.setdefault("content", {})
+    plain = content.get("application/json", {}).get("schema", {})
+    if plain.get("$ref", "").endswith("/HTTPValidationError"):
+        del content["application/json"]
+    content.setdefault("application/problem+json", _PROBLEM["application/problem+json"])
 
 
 def public_operations(app: FastAPI) -> set[tuple[str, str]]:
@@ -103,12 +119,23 @@ def build_document(app: FastAPI) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if (method, path) in public:
                 operation["security"] = []
+                if path.startswith("/api/v1/auth/"):  # the token endpoint refuses wrong passwords and tokens
+                    responses.setdefault("401", GUARD_RESPONSES["401"])
             else:
                 for status, response in GUARD_RESPONSES.items():
+                    responses.setdefault(status, response)
+            if method != "get":
+                for status, response in WRITE_RESPONSES.items():
+                    responses.setdefault(status, response)
+            if any(p.get("name", "").lower() == "if-match" for p in operation.get("parameters", [])):
+                for status, response in STALE.items():
                     responses.setdefault(status, response)
             if not path.startswith(("/api/health", "/api/ready")):
                 for status, response in RATE_LIMITED.items():
                     responses.setdefault(status, response)
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400:
+                    document_problem(response)
     used = {tag for operations in document.get("paths", {}).values() for op in operations.values()
             for tag in op.get("tags", [])}
     document["tags"] = [{"name": name, "description": text} for name, text in TAG_DESCRIPTIONS.items()
