@@ -135,7 +135,7 @@ def tasks_reassign(ctx: typer.Context, task_id: int,
 
 @tasks_app.command("done")
 def tasks_done(ctx: typer.Context, task_id: int,
-               outcome: Annotated[str, typer.Option("--outcome", help="reached|voicemail|wrong_contact|promise|"
+               outcome: Annotated[str, typer.Option("--outcome", help="reached|voicemail|wrong_contact|wrong_number|promise|"
                                                     "dispute|refuses|asks_for_copy")],
                promise_amount: Annotated[str, typer.Option("--promise-amount")] = "",
                promise_date: Annotated[str | None, typer.Option("--promise-date")] = None,
