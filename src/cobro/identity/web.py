@@ -23,6 +23,9 @@ from cobro.kernel.errors import AuthenticationError, PermissionDeniedError, Thro
 from cobro.platform.http.auth import SESSION_COOKIE, public, signing_key
 from cobro.platform.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_ok
 from cobro.platform.http.deps import ContainerDep
+from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
+
+LANG_COOKIE = "cobro_lang"  # the pages' language cookie (workspace.web.common)
 
 TEMPLATES = Jinja2Templates(env=Environment(loader=PackageLoader("cobro.identity", "templates"),
                                             autoescape=select_autoescape()))
@@ -46,8 +49,14 @@ def landing(user: User, target: str) -> str:
 
 def _page(request: Request, *, status_code: int = 200, error: str = "", next_url: str = "/",
           username: str = "") -> Response:
-    return TEMPLATES.TemplateResponse(request, "login.html", {"error": error, "next": safe_next(next_url),
-                                                              "username": username}, status_code=status_code)
+    fmt = Formatter(negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                              request.headers.get("accept-language")))
+    response = TEMPLATES.TemplateResponse(request, "login.html", {
+        "error": fmt.t(error) if error else "", "next": safe_next(next_url), "username": username, "t": fmt.t,
+        "lang": fmt.lang, "languages": LANGUAGES}, status_code=status_code)
+    if request.query_params.get("lang") == fmt.lang:  # the pages remember the choice the same way
+        response.set_cookie(LANG_COOKIE, fmt.lang, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 @router.get("/login")
@@ -62,10 +71,10 @@ def login(request: Request, container: ContainerDep, username: Annotated[str, Fo
           password: Annotated[str, Form(max_length=256)], next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     try:
         user = password_login(container, email=username, password=password, address=client_address(request))
-    except ThrottledError as exc:
-        return _page(request, status_code=429, error=str(exc), next_url=next, username=username)
-    except AuthenticationError as exc:
-        return _page(request, status_code=401, error=str(exc), next_url=next, username=username)
+    except ThrottledError:
+        return _page(request, status_code=429, error="err_throttled", next_url=next, username=username)
+    except AuthenticationError:
+        return _page(request, status_code=401, error="err_login", next_url=next, username=username)
     with container.uow() as uow:
         cookie = service.open_session(uow, user=user, now=container.clock.now())
         uow.commit()

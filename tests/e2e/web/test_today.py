@@ -228,3 +228,20 @@ def test_roles_gate_the_actions_and_approvals(workspace: FastAPI, ledger_contain
     mine = cm.post(f"/approvals/{own.json()['id']}", headers=h, data={"decision": "approve"})
     assert mine.status_code == 200 and "You cannot decide an exception you requested" in mine.text
     assert "Approve" in mine.text  # still awaiting a decision
+
+
+def test_the_login_and_error_pages_speak_the_users_language(workspace: FastAPI) -> None:
+    with TestClient(workspace, base_url=LOCAL) as c:
+        page = c.get("/login", headers=ES)
+        assert 'lang="es"' in page.text and "Entrar en cobro" in page.text and "Contraseña" in page.text
+        wrong = c.post("/login", headers=ES, data={"username": ANA, "password": "nope"})
+        assert wrong.status_code == 401 and "El email o la contraseña no son correctos." in wrong.text
+        assert "Sign in" not in wrong.text
+        english = c.get("/login", params={"lang": "en"}, headers=ES)
+        assert "Sign in to cobro" in english.text and english.cookies.get("cobro_lang") == "en"
+    c2, _ = login(workspace, ANA, ES)
+    missing = c2.get("/customers/NOPE")
+    assert missing.status_code == 404 and "No encontrado" in missing.text
+    assert "No hay ningún cliente con el código «NOPE»." in missing.text and "Not found" not in missing.text
+    forbidden = c2.get("/approvals")
+    assert forbidden.status_code == 403 and "Tu rol no permite esta acción." in forbidden.text

@@ -183,7 +183,7 @@ def test_dashboard_login_with_a_session_cookie(client: TestClient) -> None:
     assert page.status_code == 303 and page.headers["location"] == "/login?next=%2F"
     assert 'name="password"' in client.get("/login").text
     wrong = client.post("/login", data={"username": "admin@example.com", "password": "nope", "next": "/customers"})
-    assert wrong.status_code == 401 and "wrong e-mail or password" in wrong.text
+    assert wrong.status_code == 401 and "Wrong e-mail or password." in wrong.text
     ok = client.post("/login", data={"username": "admin@example.com", "password": PASSWORD, "next": "/customers"},
                      follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/customers"

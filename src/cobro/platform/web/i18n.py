@@ -218,6 +218,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "ex_longer_terms": {"es": "Plazo más largo", "en": "Longer terms"},
     "ex_higher_limit": {"es": "Límite mayor", "en": "Higher limit"},
     "ex_skip_step": {"es": "Saltar un paso", "en": "Skip a step"},
+    # --- the login page (identity/web) and error pages (workspace/web/common) ----------------------------------
+    "sign_in_title": {"es": "Entrar en cobro", "en": "Sign in to cobro"},
+    "sign_in": {"es": "Entrar", "en": "Sign in"},
+    "password": {"es": "Contraseña", "en": "Password"},
+    "err_login": {"es": "El email o la contraseña no son correctos.", "en": "Wrong e-mail or password."},
+    "err_throttled": {"es": "Demasiados intentos fallidos: espera unos minutos y vuelve a probar.",
+                      "en": "Too many failed attempts: wait a few minutes and try again."},
+    "status_403": {"es": "No tienes permiso", "en": "Not allowed"},
+    "status_404": {"es": "No encontrado", "en": "Not found"},
+    "status_409": {"es": "No se puede hacer ahora", "en": "Cannot be done now"},
+    "status_422": {"es": "Datos no válidos", "en": "Invalid input"},
+    "status_429": {"es": "Demasiadas peticiones", "en": "Too many requests"},
+    "status_500": {"es": "Error interno", "en": "Internal error"},
+    "err_no_customer": {"es": "No hay ningún cliente con el código «{code}».",
+                        "en": "There is no customer with the code “{code}”."},
+    "err_permission": {"es": "Tu rol no permite esta acción.", "en": "Your role does not allow this."},
+    "err_csrf": {"es": "La página ha caducado: recárgala y vuelve a intentarlo.",
+                 "en": "The page has expired: reload it and try again."},
     # --- the customer page (workspace/web/pages) ------------------------------------------------------------------
     "credit_stop_since": {"es": "Bloqueo de crédito desde el {day}", "en": "Credit stop since {day}"},
     "credit_stop": {"es": "bloqueo de crédito", "en": "credit stop"},
@@ -277,7 +295,8 @@ REFUSALS: tuple[tuple[str, str], ...] = (
     (r"positive amount|must be positive", "err_positive"), (r"^a promise outcome needs", "err_promise_needs"),
     (r"^outcome: this task has no invoices", "err_no_invoices"), (r"^reason: a hold needs", "err_hold_reason"),
     (r"^until: a hold cannot end", "err_hold_past"), (r"^callback: .* is before today", "err_callback_past"),
-    (r"^task #\d+ is already", "err_task_closed"),
+    (r"^task #\d+ is already", "err_task_closed"), (r"^no customer with code '(?P<code>[^']*)'", "err_no_customer"),
+    (r"^permission '.*' is needed", "err_permission"), (r"^csrf:", "err_csrf"),
     (r"is more than what is still open", "err_more_than_open"),
     (r"has nothing open in|has no open invoices", "err_nothing_open"),
 )
@@ -345,13 +364,18 @@ class Formatter:
             return self.t("ev_message", channel=self.t("ch_" + channel), outcome=self.label("msg_", outcome))
         return kind
 
+    def known(self, message: str) -> str | None:
+        """The catalogue's sentence for a service message it knows, else None."""
+        for pattern, key in REFUSALS:
+            found = re.search(pattern, message)
+            if found:
+                return self.t(key, **found.groupdict()) if found.groupdict() else self.t(key)
+        return None
+
     def refusal(self, message: str) -> str:
         """A service's refusal in this language: the catalogue's sentence when it is a known one, else the
         service's own words (they start with the field at fault)."""
-        for pattern, key in REFUSALS:
-            if re.search(pattern, message):
-                return self.t(key)
-        return self.t("err_other", detail=message)
+        return self.known(message) or self.t("err_other", detail=message)
 
     def money(self, value: Money | str | Decimal, currency: str = "") -> str:
         if isinstance(value, Money):

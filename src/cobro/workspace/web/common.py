@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from cobro.platform.db.features import Features
 from cobro.platform.http.auth import SESSION_COOKIE, signing_key
 from cobro.platform.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
-from cobro.platform.web.i18n import LANGUAGES, Formatter, negotiate
+from cobro.platform.web.i18n import LANGUAGES, STRINGS, Formatter, negotiate
 
 LANG_COOKIE = "cobro_lang"
 TEMPLATES = Jinja2Templates(env=Environment(loader=PackageLoader("cobro.workspace", "templates"),
@@ -86,4 +86,7 @@ def render_error(request: Request, status: int, title: str, detail: str) -> Resp
         if request.headers.get("HX-Request"):  # a fragment: htmx sends the whole page to the login
             return Response(status_code=401, headers={"HX-Redirect": login_redirect(request)})
         return RedirectResponse(login_redirect(request), status_code=303)
-    return render(request, "error.html", status_code=status, status=status, title=title, detail=detail)
+    fmt = language(request)
+    title = fmt.t(f"status_{status}") if f"status_{status}" in STRINGS else title
+    return render(request, "error.html", status_code=status, status=status, title=title,
+                  detail=fmt.known(detail) or detail)
