@@ -6,7 +6,8 @@ and one `continuous` job per continuous job and tenant.  Each deferred job carri
 one cycle per tenant runs at a time) and a `queueing_lock` (at most one waiting), and the slot job retries a
 failure.  The job-runs table is still the idempotency key: a slot deferred twice, or run by two workers, runs once.
 
-procrastinate's tables live in their own schema (`procrastinate`), applied on the worker's first start.
+procrastinate's tables live in their own schema (`procrastinate`), applied on the worker's first start.  Each tick
+also puts back in the queue the jobs of a worker that stopped beating (killed, machine lost).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ log = logging.getLogger("cobro.jobs")
 SCHEMA = "procrastinate"
 QUEUE = "cobro"
 RESTART_SECONDS = 5.0  # after the database went away, start the worker again this much later
+STALLED_SECONDS = 30.0  # a job whose procrastinate worker has not beaten for this long is put back in the queue
 
 
 class JobFailedError(Exception):
@@ -81,6 +83,11 @@ def build_app(container: Container, registry: Registry, *, worker: str, tick_sec
         return True
 
     async def defer_due() -> int:
+        # a worker killed mid-job leaves its job "doing" (holding its lock): put it back in the queue; the slot's
+        # claim is taken over once the dead worker's heartbeat is stale, so the slot still runs once
+        for stalled in await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=STALLED_SECONDS):
+            log.warning("job %s #%s of a stopped worker goes back in the queue", stalled.task_name, stalled.id)
+            await app.job_manager.retry_job(stalled)
         runs = await asyncio.to_thread(due_runs, container, registry)
         deferred = 0
         for run in runs:

@@ -42,7 +42,7 @@ def test_killed_during_the_cycle_then_completed_once(container: Container, db_ur
     for n in range(5):
         book.invoice(book.customer(f"C{n}"), f"F-{n}", dt.date(2026, 11, 1))
     env = {**os.environ, "COBRO_DATABASE_URL": db_url, "PYTHONPATH": os.pathsep.join((SRC, str(REPO)))}
-    killed = subprocess.run([sys.executable, str(LAUNCHER), SLOT.isoformat(), STARTED.isoformat()], env=env, capture_output=True,
+    killed = subprocess.run([sys.executable, str(LAUNCHER), "slot", SLOT.isoformat(), STARTED.isoformat()], env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert killed.returncode == CRASH_EXIT, killed.stderr
     # nothing of the cycle is left: no run, no action, no message; only the claim, still "running"

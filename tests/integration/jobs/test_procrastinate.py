@@ -1,6 +1,7 @@
 """PostgreSQL: `cobro worker` on procrastinate.  Two worker processes started together run each tenant's daily
 cycle once for the day; the job engine's schema is applied once, in its own schema, by whichever starts first; a
-slot job that fails is recorded failed and retried by procrastinate."""
+slot job that fails is recorded failed and retried by procrastinate; a worker process killed during the cycle leaves
+nothing half-done, and the next worker puts its job back in the queue and completes the cycle once."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ import pytest
 from sqlalchemy import text
 
 import cobro
+from cobro.app.jobs import registry as all_jobs
 from cobro.jobs import engine, service
 from cobro.jobs.domain import Schedule, Scope
-from cobro.platform.container import Container
+from cobro.platform.container import Container, build
 from cobro.tenancy.service import create_tenant
 from tests.integration.collections.collections_builder import Ledger
-from tests.integration.jobs.helpers import Counting, job_runs, registry_of
+from tests.integration.jobs.helpers import Counting, cycle_runs, job_runs, registry_of
+from tests.integration.jobs.kill_launcher import CRASH_EXIT
 
 REPO = Path(__file__).resolve().parents[3]
 SRC = str(Path(cobro.__file__).resolve().parents[1])  # the subprocess imports the cobro this test imports
@@ -79,3 +82,37 @@ def test_a_failed_slot_is_retried_by_procrastinate(container: Container, db_url:
     time.sleep(2.2)
     engine.run_procrastinate(container, registry, once=True)
     assert fn.calls == 2 and job_runs(container) == [("daily", "default", "done", 2)]
+
+
+def test_a_worker_killed_during_the_cycle_is_completed_by_the_next(container: Container, db_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("procrastinate runs on PostgreSQL; test_kill.py kills the in-process engine on both")
+    _clear_engine_tables(container)
+    book = Ledger(container)
+    book.policy()
+    book.invoice(book.customer("C1"), "F-1", dt.date(2026, 1, 5))
+    env = {**os.environ, "COBRO_DATABASE_URL": db_url, "PYTHONPATH": os.pathsep.join((SRC, str(REPO)))}
+    killed = subprocess.run([sys.executable, str(REPO / "tests/integration/jobs/kill_launcher.py"), "worker"],
+                            env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert killed.returncode == CRASH_EXIT, killed.stderr
+    assert cycle_runs(container) == 0
+    assert [r for r in job_runs(container) if r[0] == "cycle"] == [("cycle", "default", "running", 1)]
+    with container.engine.connect() as conn:
+        doing = conn.execute(text("SELECT count(*) FROM procrastinate.procrastinate_jobs WHERE status = 'doing'"
+                                  " AND task_name = 'cobro.jobs.slot'")).scalar()
+    assert doing == 1  # the dead worker's job still holds the tenant's lock
+
+    # the next worker: both heartbeats (procrastinate's and ours) of the dead one are stale after 1 s here
+    monkeypatch.setattr(engine, "STALLED_SECONDS", 1.0)
+    settings = container.settings.model_copy(update={"worker_heartbeat_max_age_seconds": 1.0})
+    time.sleep(1.5)
+    survivor = build(settings)
+    try:
+        engine.run_procrastinate(survivor, all_jobs(settings), once=True)
+    finally:
+        survivor.close()
+    assert "cobro.jobs.slot" in caplog.text and "of a stopped worker goes back in the queue" in caplog.text
+    assert cycle_runs(container) == 1
+    assert [r for r in job_runs(container) if r[0] == "cycle"] == [("cycle", "default", "done", 2)]

@@ -70,7 +70,8 @@ def test_worker_once_and_the_jobs_commands(container: Container) -> None:
     assert "cycle default: done" in out and "retrain default: done" in out
     code, out = invoke(container, "jobs", "status", "--json")
     status = json.loads(out)
-    assert {(r["job"], r["status"]) for r in status["runs"]} == {("cycle", "done"), ("retrain", "done")}
+    runs = {(r["job"], r["status"]) for r in status["runs"]}  # features may register more scheduled jobs
+    assert {("cycle", "done"), ("retrain", "done")} <= runs and {s for _, s in runs} == {"done"}
     assert status["workers"][0]["engine"] == "inline"
     code, out = invoke(container, "jobs", "list", "--json")
     lines = {(line["job"], line["tenant"]): line for line in json.loads(out)}
