@@ -40,7 +40,6 @@ from cobro.platform.http.observe import ObserveMiddleware
 from cobro.platform.http.openapi import OPENAPI_URL, install_openapi
 from cobro.platform.http.ratelimit import install_rate_limits
 from cobro.platform.http.security import install_security
-from cobro.platform.logs import configure_logging
 from cobro.platform.settings import Settings, load_settings
 from cobro.webhooks import api as webhooks_api
 
@@ -49,7 +48,6 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     from cobro.workspace.web import mount, render_error
 
     settings = settings or (container.settings if container else load_settings())
-    configure_logging(settings.log_format, settings.log_level, default_level="INFO")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

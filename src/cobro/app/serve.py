@@ -54,8 +54,11 @@ def serve_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) 
 
     console.print(f"dashboard on http://{host}:{port}/  (JSON API under /api, OpenAPI at /api/v1/openapi.json; "
                   "Ctrl+C stops)")
-    # uvicorn's own lines go through cobro's log configuration (create_app sets it up; JSON with
-    # COBRO_LOG_FORMAT=json); the access lines come from cobro's middleware, with the request id
+    from cobro.platform.logs import configure_logging
+
+    # uvicorn's own lines go through cobro's log configuration (JSON with COBRO_LOG_FORMAT=json); the access lines
+    # come from cobro's middleware, with the request id
+    configure_logging(settings.log_format, settings.log_level, default_level="INFO")
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 

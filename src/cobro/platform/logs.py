@@ -1,10 +1,11 @@
 """Structured logs (structlog): one line per event, JSON for a log collector or plain for a console.
 
-`configure_logging` runs once at an entrypoint's start (`cobro serve`, `create_app`, the CLI's container) and
-routes the standard library's loggers (cobro's own `logging.getLogger("cobro...")`, uvicorn, alembic) through the
-same renderer, so every line carries the same fields: `timestamp` (UTC), `level`, `logger`, `event`, and whatever
-the context bound: `request_id` (platform/http/observe.py), `tenant`, `job` (`bind(job=...)` in the worker).
-`COBRO_LOG_FORMAT=json|console`, `COBRO_LOG_LEVEL` (default: INFO for long-running processes, WARNING otherwise).
+`configure_logging` runs once at an entrypoint's start (`cobro serve`; a command when COBRO_LOG_FORMAT or
+COBRO_LOG_LEVEL is set, platform/cli/context.py) and routes the standard library's loggers (cobro's own
+`logging.getLogger("cobro...")`, uvicorn, alembic) through the same renderer, so every line carries the same
+fields: `timestamp` (UTC), `level`, `logger`, `event`, a record's `extra` values, and whatever the context bound:
+`request_id` (platform/http/observe.py), `tenant`, `job` (`bind(job=...)` in the worker).
+`COBRO_LOG_FORMAT=json|console`, `COBRO_LOG_LEVEL` (default: INFO for the server, WARNING for commands).
 """
 
 from __future__ import annotations

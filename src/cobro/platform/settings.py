@@ -37,9 +37,9 @@ class Settings(BaseSettings):
     rate_limit_per_address: str = "1200/minute"
     rate_limit_login: str = "30/minute"
     rate_limit_storage: str = "memory://"
-    # operations (docs/operations.md): log lines as JSON or for a console, their level (default: INFO for the server
-    # and the worker, WARNING for other commands), and the bearer token a scraper sends to /metrics (without one,
-    # only loopback may scrape)
+    # operations (docs/operations.md): log lines as JSON or for a console and their level (default: INFO for
+    # `cobro serve`, WARNING for commands, which log this way only when one of the two is set, as the units' do),
+    # and the bearer token a scraper sends to /metrics (without one, only loopback may scrape)
     log_format: Literal["json", "console"] = "console"
     log_level: str = ""
     metrics_token: SecretStr = SecretStr("")

@@ -121,8 +121,11 @@ def test_request_ids_and_json_logs(ledger_container: Container) -> None:
             fresh = c.get("/api/health", headers={"X-Request-ID": "not ok <script>"}).headers["x-request-id"]
             assert len(fresh) == 32 and all(ch in "0123456789abcdef" for ch in fresh)
             logging.getLogger("cobro.test").warning("plain stdlib line", extra={"detail": 7})
-        finally:
-            configure_logging()  # back to the console renderer on stderr for the rest of the run
+        finally:  # back to no configuration, as the other tests expect
+            root = logging.getLogger()
+            for handler in [h for h in root.handlers if h.get_name() == "cobro"]:
+                root.removeHandler(handler)
+            root.setLevel(logging.WARNING)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     access = [x for x in lines if x.get("event") == "request" and x.get("request_id") == "ops-test-42"]
     assert len(access) == 1

@@ -59,7 +59,11 @@ class State:
 
 
 def _start_logging(settings: Settings) -> None:
-    """Logs of a command (COBRO_LOG_FORMAT, COBRO_LOG_LEVEL; WARNING unless set), with its tenant on each line."""
+    """Structured logs for a command when the environment asks for them (COBRO_LOG_FORMAT or COBRO_LOG_LEVEL, as
+    the service units' environment file does: the worker is a command), with its tenant on each line; otherwise
+    Python's default (warnings as plain lines on stderr), so a command's output stays what it was."""
+    if not {"log_format", "log_level"} & settings.model_fields_set:
+        return
     from cobro.platform.logs import bind, configure_logging
 
     configure_logging(settings.log_format, settings.log_level)

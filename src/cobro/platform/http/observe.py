@@ -8,6 +8,7 @@ its values, which would make one series per customer).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -22,7 +23,8 @@ HEADER = "x-request-id"
 SANE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")  # a caller's id is logged and echoed: no spaces, no markup
 TENANT_HEADER = "x-cobro-tenant"
 
-_access = logs.get_logger("cobro.http")
+# a standard-library logger: silent at the default WARNING level until an entrypoint configures logging
+_access = logging.getLogger("cobro.http")
 
 
 def request_id_of(scope: Scope) -> str:
@@ -93,6 +95,7 @@ class ObserveMiddleware:
             route = route_of(scope)
             observe_http(method=scope["method"], route=route, status=status, seconds=seconds)
             tenant = tenant_of(scope)
-            _access.info("request", method=scope["method"], route=route, path=scope.get("path", ""),
-                         status=status, duration_ms=round(seconds * 1000, 2), **({"tenant": tenant} if tenant else {}))
+            _access.info("request", extra={"method": scope["method"], "route": route, "path": scope.get("path", ""),
+                                           "status": status, "duration_ms": round(seconds * 1000, 2),
+                                           **({"tenant": tenant} if tenant else {})})
             logs.unbind("request_id")
