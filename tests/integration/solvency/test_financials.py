@@ -206,3 +206,16 @@ def test_a_statement_printed_with_two_year_columns(container: Container, cli_env
     with container.uow() as uow:
         latest = stored(uow, AS_OF)["C001"][-1]
     assert latest.year == 2025 and ratios(latest).interest_coverage == pytest.approx(140_000 / 25_000)  # positive
+
+
+def test_two_years_side_by_side_in_one_row(container: Container, cli_env: dict[str, str], tmp_path: Path) -> None:
+    code, out = cobro("import", "customers", str(_write(tmp_path, "customers.csv", CUSTOMERS)))
+    assert code == 0, out
+    path = _write(tmp_path, "informa.csv", "NIF;Activo total 2025;Activo total 2024;Gastos financieros 2025;"
+                                           "Gastos financieros 2024;Reservas\nA58818501;800.000;750.000;(25.000);-;"
+                                           "(90.000)\n")
+    code, out = cobro("import", "financials", str(path), "--json")
+    assert code == 0, out
+    assert json.loads(out)["created"] == 2
+    assert _stored(container) == [("C002", 2024, "EUR", 75_000_000, 0, None),
+                                  ("C002", 2025, "EUR", 80_000_000, 2_500_000, -9_000_000)]

@@ -119,3 +119,21 @@ def test_row_per_year_files_read_brackets_dashes_and_spanish_thousands(tmp_path:
     assert decimal.code == "decimal" and "'.' is read as the thousands separator" in decimal.message
     english = read_statements(write(tmp_path, "customer,year,total_assets,ebit\nC1,2025,300.5,-\n"))[0][0]
     assert (english.statement.total_assets, english.statement.ebit) == (300.5, 0.0)
+
+
+def test_years_side_by_side_in_a_row_per_customer_file(tmp_path: Path) -> None:
+    text = ("Cliente;Activo total 2025;Activo total 2024;Gastos financieros (2025);Gastos financieros (2024);"
+            "Patrimonio neto\nC001;1.200.000;1.130.000;(25.000);(27.000);520.000\n")
+    items, problems = read_statements(write(tmp_path, text))
+    assert [(i.customer, i.statement.year, i.statement.total_assets, i.statement.interest_expense,
+             i.statement.equity) for i in items] == [("C001", 2024, 1_130_000, -27_000, None),
+                                                     ("C001", 2025, 1_200_000, -25_000, 520_000)]
+    (years,) = [p for p in problems if p.code == "years"]
+    assert years.message == ("one statement per year: 'Activo total 2024', 'Gastos financieros (2024)' as 2024; "
+                             "'Activo total 2025', 'Gastos financieros (2025)' as 2025; the columns without a year "
+                             "('Patrimonio neto') as 2025, the latest")
+    relative = text.replace(" 2025", " N").replace(" 2024", " N-1").replace("(2025)", "(N)").replace("(2024)", "(N-1)")
+    items, problems = read_statements(write(tmp_path, relative))
+    assert not items and [p.code for p in problems if p.severity == "error"] == ["invalid_year"]
+    items, _ = read_statements(write(tmp_path, relative), statement_year=2025)
+    assert [(i.statement.year, i.statement.total_assets) for i in items] == [(2024, 1_130_000), (2025, 1_200_000)]

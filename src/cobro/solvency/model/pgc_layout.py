@@ -13,6 +13,9 @@ column; `statements_import` reads the numbers.
   date's year and the one before: a row "Fecha de cierre" (or "Ejercicio", "Statement date"), else the year the
   caller gives.  Which column became which year is said in a warning.
 * The customer: a row "Cliente"/"NIF"/"Empresa", else the one the caller gives.
+
+A row-per-customer file may carry both years side by side instead ("Activo total 2025", "Activo total 2024",
+"Patrimonio neto (N-1)"): `year_suffixed` reads such a header as a line and its year.
 """
 
 from __future__ import annotations
@@ -32,6 +35,24 @@ _PREVIOUS = re.compile(r"^(?:ejercicio|exercici|año|ano|periodo|period|year|fy)
                        r"prior|comparativo)$", re.IGNORECASE)
 _DATE_LABELS = ("fecha de cierre", "fecha cierre", "cierre del ejercicio", "fecha del balance", "statement date",
                 "balance sheet date", "fecha", "ejercicio", "year", "fiscal year")
+
+
+_SUFFIX = re.compile(r"^(?P<base>.*?\S)[\s_\-–(]+(?P<when>(?:ejercicio\s+|fy\s*|año\s+|ano\s+)?"
+                     r"(?:19\d{2}|20\d{2}|21\d{2}|n\s*-\s*1|n))\)?\s*$", re.IGNORECASE)
+
+
+def year_suffixed(header: str, canonical: Callable[[str], str | None],
+                  statement_year: int | None) -> tuple[str, int | None] | None:
+    """("total_assets", 2025) for "Activo total 2025"; (line, None) for "… N" without a statement year;
+    None when the header is no statement line followed by a year."""
+    found = _SUFFIX.match(header.strip())
+    if found is None:
+        return None
+    canon = canonical(found.group("base"))
+    if canon in (None, "customer", "year"):
+        return None
+    year, _ = _column_year(found.group("when"), statement_year)
+    return str(canon), year
 
 
 @dataclass

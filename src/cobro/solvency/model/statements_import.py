@@ -209,10 +209,14 @@ def read_statements(path: str | Path, *, customer: str | None = None,
     header = rows[0]
     columns: dict[int, str] = {}
     unknown = []
+    by_year: dict[int, tuple[str, int | None]] = {}  # "Activo total 2025": column → (line, year)
     for i, col in enumerate(header):
         canon = canonical_column(col)
         if canon is None:
-            if col.strip():
+            suffixed = pgc_layout.year_suffixed(col, canonical_column, statement_year)
+            if suffixed is not None:
+                by_year[i] = suffixed
+            elif col.strip():
                 unknown.append(col.strip())
         elif canon in columns.values():
             problems.append(Problem(f"column {col!r} repeats {canon!r}; the first one is used", file=name,
@@ -222,6 +226,9 @@ def read_statements(path: str | Path, *, customer: str | None = None,
     if unknown:
         problems.append(Problem(f"ignored unknown columns: {', '.join(unknown)}", file=name, row=1,
                                 code="unknown_column", severity="warning"))
+    if by_year and "year" not in columns.values():
+        return _read_side_by_side(rows, name, columns, by_year, problems)
+    unknown += [header[i].strip() for i in by_year]  # a year column decides; these are not read
     amount_cols = {i: c for i, c in columns.items() if c not in ("customer", "year")}
     if not amount_cols:
         problems.append(Problem("no balance-sheet or P&L column recognised; expected e.g. total_assets, "
@@ -247,6 +254,43 @@ def read_statements(path: str | Path, *, customer: str | None = None,
         customer = cells[cust_idx].strip() if cust_idx is not None else ""
         out.append(ImportedStatement(customer or "(unnamed)", FinancialStatement(year=year, **values),
                                      rownum))
+    return out, problems
+
+
+def _read_side_by_side(rows: list[list[str]], name: str, columns: dict[int, str],
+                       by_year: dict[int, tuple[str, int | None]],
+                       problems: list[Problem]) -> tuple[list[ImportedStatement], list[Problem]]:
+    """One row per customer with the years side by side ("Activo total 2025" / "Activo total 2024"): one
+    statement per year; the columns without a year belong to the latest one.  Which is which is said."""
+    header = rows[0]
+    undated = [header[i].strip() for i, (_, y) in by_year.items() if y is None]
+    if undated:
+        return [], [*problems, Problem(f"columns {', '.join(map(repr, undated))} are years relative to the statement "
+                                       "date, which the file does not give: pass --year", file=name, row=1,
+                                       column=undated[0], code="invalid_year")]
+    years = sorted({y for _, y in by_year.values() if y is not None})
+    plain = {i: c for i, c in columns.items() if c not in ("customer", "year")}
+    problems.append(Problem(
+        "one statement per year: " + "; ".join(
+            f"{', '.join(repr(header[i].strip()) for i, (_, y) in by_year.items() if y == year)} as {year}"
+            for year in years) + (f"; the columns without a year ({', '.join(repr(header[i].strip()) for i in plain)})"
+                                  f" as {years[-1]}, the latest" if plain else ""),
+        file=name, row=1, code="years", severity="warning"))
+    cust_idx = next((i for i, c in columns.items() if c == "customer"), None)
+    cols = [*by_year, *plain]
+    decimal = file_decimal([r[i] for r in rows[1:] for i in cols if i < len(r)], header, name, problems)
+    out: list[ImportedStatement] = []
+    for rownum, row in enumerate(rows[1:], start=2):
+        cells = row + [""] * (len(header) - len(row))
+        customer = (cells[cust_idx].strip() if cust_idx is not None else "") or "(unnamed)"
+        for year in years:
+            mine = {i: line for i, (line, y) in by_year.items() if y == year}
+            if year == years[-1]:
+                mine.update({i: line for i, line in plain.items() if line not in mine.values()})
+            values = {line: cell_value(cells[i], decimal, problems, name, rownum, header[i]) for i, line in mine.items()}
+            first = header[min(mine)].strip()
+            out.append(ImportedStatement(customer, FinancialStatement(year=year, **values), rownum,
+                                         tuple((line, rownum, header[i].strip()) for i, line in mine.items()), first))
     return out, problems
 
 

@@ -101,8 +101,8 @@ def import_financials(uow: Uow, path: Path, currency: str | None = None, *, cust
             report.warnings.append(Problem(f"ignored unknown columns: {', '.join(rest)}", file=name, row=1,
                                            code="unknown_column", severity="warning"))
     cust_col, year_col = columns.get("customer"), columns.get("year")
-    if by_years:  # the customer is named in a row (or given), each year is a column
-        cust_col, year_col = header[0] if header else "customer", ""
+    if by_years:  # each year is a column (or a set of columns); the customer a column, a row or given
+        cust_col, year_col = cust_col or (header[0] if header else "customer"), ""
     if cust_col is None or year_col is None:
         missing = " and ".join(w for w, c in (("customer", cust_col), ("year", year_col)) if c is None)
         report.errors.append(Problem(f"no {missing} column; expected e.g. customer/cliente/nif and year/ejercicio",
