@@ -100,11 +100,12 @@ class SqlJobRepository:
         return Claim(run_id, attempts + 1)
 
     def _abandoned(self, row: JobRunRow, now: dt.datetime, lease: dt.timedelta, stale_before: dt.datetime) -> bool:
-        """A running claim whose holder is gone: past its lease, or its worker's heartbeat has stopped."""
-        if _utc(row.started_at) + lease <= now:
-            return True
+        """A running claim whose holder is gone: its worker's heartbeat has stopped or, for a holder that beats
+        none (`cobro jobs run`), its lease is over.  A worker still beating keeps a long run, however long."""
         beat = self.session.get(WorkerHeartbeatRow, row.worker)
-        return beat is not None and _utc(beat.beat_at) < stale_before
+        if beat is not None:
+            return _utc(beat.beat_at) < stale_before
+        return _utc(row.started_at) + lease <= now
 
     def finish(self, run_id: int, *, status: RunStatus, now: dt.datetime, summary: str = "", error: str = "",
                retry_at: dt.datetime | None = None) -> None:
