@@ -108,6 +108,10 @@ class InMemoryWebhooks:
         self.events.append((event_type, entity, payload_json))
         return 0
 
+    def emit_many(self, *, event_type: str, events: Any, at: dt.datetime | None) -> int:
+        self.events.extend((event_type, entity, payload_json) for entity, payload_json in events)
+        return 0
+
     def __getattr__(self, name: str) -> Any:
         raise NotImplementedError(f"InMemoryWebhooks has no {name}: test subscriptions against a database")
 

@@ -5,6 +5,7 @@ how each attempt went."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Protocol
 
 from sqlalchemy import and_, delete, exists, insert, select, update
@@ -14,6 +15,7 @@ from cobro.platform.uow import RepositoryKey
 from cobro.webhooks.records import WebhookDeliveryRow, WebhookEventRow, WebhookSubscriptionRow
 from cobro.webhooks.schemas import Delivery, Outgoing, Subscription
 
+_EMIT_CHUNK = 5000  # events per bulk insert in `emit_many`
 LEASE = dt.timedelta(minutes=2)  # a claimed delivery is left alone this long; a crashed sender's claim expires
 
 
@@ -24,6 +26,7 @@ class WebhookRepository(Protocol):
     def reactivate(self, subscription_id: int) -> bool: ...
     def secret_of(self, subscription_id: int) -> str | None: ...
     def emit(self, *, event_type: str, entity: str, payload_json: str, at: dt.datetime | None) -> int: ...
+    def emit_many(self, *, event_type: str, events: Iterable[tuple[str, str]], at: dt.datetime | None) -> int: ...
     def deliveries(self, *, status: str, subscription_id: int | None, limit: int,
                    before_id: int = 0) -> list[Delivery]: ...
 
@@ -75,6 +78,41 @@ class SqlWebhookRepository:
                 {"tenant_id": self.tenant, "subscription_id": sid, "event_id": event_id, "entity": entity,
                  "status": "pending", "attempts": 0, "last_status": 0, "last_error": "", **due} for sid in wanted])
         return len(wanted)
+
+    def emit_many(self, *, event_type: str, events: Iterable[tuple[str, str]], at: dt.datetime | None) -> int:
+        """`emit` for many entities at once: the subscriptions are read once and, when no active one wants
+        `event_type`, `events` is never iterated and nothing is written (a cycle planning 100k actions for a tenant
+        without subscribers pays one query).  Otherwise events and deliveries go in bulk inserts, in chunks.
+        Returns the number of deliveries queued."""
+        subs = self.session.execute(select(WebhookSubscriptionRow.id, WebhookSubscriptionRow.events).where(
+            WebhookSubscriptionRow.tenant_id == self.tenant, WebhookSubscriptionRow.active.is_(True))).all()
+        wanted = [sid for sid, chosen in subs if "*" in chosen.split() or event_type in chosen.split()]
+        if not wanted:
+            return 0
+        when = {} if at is None else {"occurred_at": at}
+        due = {} if at is None else {"next_attempt_at": at}
+        queued = 0
+        chunk: list[dict[str, object]] = []
+
+        def flush() -> int:
+            ids = self.session.scalars(insert(WebhookEventRow).returning(
+                WebhookEventRow.id, sort_by_parameter_order=True), chunk).all()
+            entities = [row["entity"] for row in chunk]
+            self.session.execute(insert(WebhookDeliveryRow), [
+                {"tenant_id": self.tenant, "subscription_id": sid, "event_id": event_id, "entity": entity,
+                 "status": "pending", "attempts": 0, "last_status": 0, "last_error": "", **due}
+                for event_id, entity in zip(ids, entities, strict=True) for sid in wanted])
+            chunk.clear()
+            return len(ids) * len(wanted)
+
+        for entity, payload_json in events:
+            chunk.append({"tenant_id": self.tenant, "type": event_type, "entity": entity,
+                          "payload_json": payload_json, **when})
+            if len(chunk) >= _EMIT_CHUNK:
+                queued += flush()
+        if chunk:
+            queued += flush()
+        return queued
 
     def deliveries(self, *, status: str, subscription_id: int | None, limit: int,
                    before_id: int = 0) -> list[Delivery]:

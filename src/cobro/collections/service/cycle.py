@@ -22,7 +22,7 @@ from cobro.collections.domain.dunning import CaseDecision, CaseHistory, CaseInpu
 from cobro.collections.domain.dunning_quiet import CaseSummary, is_quiet
 from cobro.collections.domain.pauses import Promise, evaluate_promise
 from cobro.collections.domain.policy import MESSAGE_CHANNELS, TASK_CHANNELS
-from cobro.collections.records import TimelineEventRow
+from cobro.collections.records import PromiseRow, TimelineEventRow
 from cobro.collections.repository import cycle as repo
 from cobro.collections.repository import cycle_sql
 from cobro.collections.repository import onboarding as onboarding_repo
@@ -38,6 +38,7 @@ from cobro.collections.service.cycle_effects import (
     _write_effects,
     draft_effects,
 )
+from cobro.collections.service.cycle_events import emit_run_events
 from cobro.collections.service.loops import close_loops
 from cobro.collections.service.policy import policy_book
 from cobro.kernel.calendar import HolidayCalendar
@@ -100,7 +101,8 @@ def _onboarding(decisions: list[tuple[CaseDecision, Book]], hist: dict[Key, Case
             for i, step, cur in sorted(customers)]
 
 
-def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[int, int, list[dict[str, Any]]]:
+def _evaluate_promises(session: Session, tenant: int, as_of: dt.date, evaluated: list[PromiseRow] | None = None
+                       ) -> tuple[int, int, list[dict[str, Any]]]:
     kept = broken = 0
     events: list[dict[str, Any]] = []
     for row, payments in repo.pending_promise_payments(session, tenant, as_of):
@@ -110,6 +112,8 @@ def _evaluate_promises(session: Session, tenant: int, as_of: dt.date) -> tuple[i
         if status == "pending":
             continue
         row.status, row.paid_minor, row.evaluated_on = status, paid, as_of
+        if evaluated is not None:
+            evaluated.append(row)
         kept += status == "kept"
         broken += status == "broken"
         events.append({"tenant_id": tenant, "customer_id": row.customer_id, "day": as_of, "kind": f"promise.{status}",
@@ -142,7 +146,8 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
     tenant = uow.tenant.id
     run_id = result.run_id = repo.start_run(session, tenant, as_of, dry_run=dry_run, now=now)
     expired = repo.expire_exceptions(session, tenant, as_of)
-    kept, broken, events = _evaluate_promises(session, tenant, as_of)
+    evaluated: list[PromiseRow] = []  # for their webhook events, queued once the run is written
+    kept, broken, events = _evaluate_promises(session, tenant, as_of, evaluated)
     loops = close_loops(uow, as_of=as_of)  # before planning: a settled case's episode ends, the rest starts anew
     book = policy_book(uow)
     custs = repo.customers(session, tenant)
@@ -207,6 +212,10 @@ def _run_cycle(uow: UnitOfWork, *, as_of: dt.date, now: dt.datetime, rates: Rate
         for inserting in inserted:
             created.update(inserting.result())
         result.lap("wait for writes")
+        emit_run_events(uow, run_id=run_id, as_of=as_of, custs=custs, promises=evaluated,
+                        planned=[(d, pol) for d, pol in decisions if d.action is not None], created=created,
+                        shown=shown)
+        result.lap("webhook events")
     result.problems.extend(ctx.problems())
     result.onboarding = _onboarding(decisions, hist)
     planned = [(d, pol) for d, pol in decisions if d.action is not None]
