@@ -100,4 +100,7 @@ def test_restore_refuses_bad_files_without_traceback(db_url: str, target_url: st
 
     code, out = cobro(db_url, "backup", "--out", str(tmp_path / "no-such-dir" / "x.backup"))
     assert code == 2 and "no such directory" in out
+    if db_url.startswith("sqlite"):  # a backup over the database file itself would destroy it
+        code, out = cobro(db_url, "backup", "--out", db_url.removeprefix("sqlite:///"))
+        assert code == 2 and "is the database itself" in out
     assert fingerprint(target_url) == {}  # the refusals wrote nothing

@@ -60,6 +60,8 @@ def backup(database_url: str, out: Path) -> BackupResult:
             source = _sqlite_path(url)
             if not source.is_file():
                 raise BackupError(f"{source}: no such database file")
+            if out.exists() and out.resolve() == source.resolve():
+                raise BackupError(f"{out}: is the database itself; write the backup to another file")
             partial.unlink(missing_ok=True)
             _sqlite_copy(source, partial)
             kind = BackupFormat.SQLITE
