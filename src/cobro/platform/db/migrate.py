@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -28,12 +29,19 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(cfg, revision)
 
 
+@lru_cache(maxsize=1)
+def shipped_heads() -> frozenset[str]:
+    """The head of every migration branch this code ships (read once: the files do not change under a process)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def at_head(engine: Engine) -> bool:
     """True when the database has every migration this code ships (each branch at its head)."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    heads = shipped_heads()
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
     return current == heads
