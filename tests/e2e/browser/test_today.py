@@ -1,6 +1,6 @@
 """The collector's Today page in a real browser (Debian Chromium, headless) at desktop size and at 390×844: sign
 in, log a call outcome with a promise and a call-back date, record a promise, open a dispute, see the list, the panels and the timeline
-change; no console errors, no sideways scrolling on the phone.  Screenshots go to $COBRO_SCREENSHOT_DIR or the
+change; no console errors, no sideways scrolling on the phone, no serious or critical axe-core finding.  Screenshots go to $COBRO_SCREENSHOT_DIR or the
 test's tmp dir.  Skips without /usr/bin/chromium unless COBRO_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
@@ -91,6 +91,16 @@ def watch(page: Any) -> list[str]:
     return errors
 
 
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical WCAG findings on the page as it is now (axe is vendored under /static,
+    so the page's script policy lets it load)."""
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    return page.evaluate(  # type: ignore[no-any-return]
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+
+
 def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         if os.environ.get("COBRO_REQUIRE_BROWSER") == "1":
@@ -121,6 +131,7 @@ def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
                 expect(row).to_contain_text("Qué decir")
                 assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (size, wide(page))
                 page.screenshot(path=str(shots / f"today-{size}.png"), full_page=True)
+                assert serious_violations(page) == [], size
                 if size == "desktop":
                     # log the call: the customer promises 500 for 10 July
                     row.get_by_role("button", name="Registrar llamada").click()
@@ -130,6 +141,7 @@ def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
                     form.locator('button[type="submit"]').click()
                     expect(row.locator(".form-error")).to_contain_text("indica el importe y la fecha")
                     page.screenshot(path=str(shots / f"today-error-{size}.png"), full_page=True)
+                    assert serious_violations(page) == []  # the open form with its error
                     form.locator('input[name="promise_date"]').fill("2025-07-10")
                     form.locator('input[name="callback"]').fill("2025-07-11")  # and call back the day after
                     form.locator('button[type="submit"]').click()
@@ -156,10 +168,12 @@ def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
                     expect(timeline).to_contain_text("Disputa abierta")
                     expect(timeline).to_contain_text("Llamada: Promete pagar")
                     page.screenshot(path=str(shots / f"customer-{size}.png"), full_page=True)
+                    assert serious_violations(page) == []
                 else:
                     page.goto(served + "/customers/C001")
                     page.screenshot(path=str(shots / f"customer-{size}.png"), full_page=True)
                     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], wide(page)
+                    assert serious_violations(page) == []
                 assert not errors, errors
                 page.close()
         finally:

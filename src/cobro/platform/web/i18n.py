@@ -143,6 +143,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "out_reached": {"es": "Contactado", "en": "Reached"},
     "out_voicemail": {"es": "Buzón de voz", "en": "Voicemail"},
     "out_wrong_contact": {"es": "Contacto equivocado", "en": "Wrong contact"},
+    "out_wrong_number": {"es": "Número equivocado", "en": "Wrong number"},
     "out_promise": {"es": "Promete pagar", "en": "Promises to pay"},
     "out_dispute": {"es": "Disputa la factura", "en": "Disputes the invoice"},
     "out_refuses": {"es": "Se niega a pagar", "en": "Refuses to pay"},

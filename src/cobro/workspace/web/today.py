@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cobro.collections.service.holds import REASON_CODES
+from cobro.collections.service.tasks import OUTCOMES as TASK_OUTCOMES
 from cobro.kernel.dates import parse_day
 from cobro.kernel.errors import CobroError, NotFoundError
 from cobro.platform.http.auth import PrincipalDep, TenantDep, require
@@ -28,8 +30,9 @@ WORK = [require("collections.work")]
 Code = Annotated[str, Form(max_length=64)]
 Text = Annotated[str, Form(max_length=500)]
 ACTIONS = ("outcome", "promise", "dispute", "hold")
-OUTCOMES = ("reached", "voicemail", "wrong_contact", "promise", "dispute", "refuses", "asks_for_copy")
-REASONS = ("quality", "quantity", "price", "not_received", "duplicate", "already_paid", "terms", "other")
+# what a collector may choose: collections' outcomes and dispute reasons ("paid" is set by the cycle, not by hand)
+OUTCOMES = tuple(o for o in TASK_OUTCOMES if o != "paid")
+REASONS = tuple(REASON_CODES)
 
 
 def _me(uow: UnitOfWork, principal: PrincipalDep) -> str:
