@@ -15,15 +15,15 @@ from fastapi import APIRouter, Depends, FastAPI
 from cobro import __version__
 from cobro.audit import api as audit_api
 from cobro.cashapp import api as cashapp_api
+from cobro.collections.api import agency as collections_agency
 from cobro.collections.api import cycles as collections_cycles
 from cobro.collections.api import escalation as collections_escalation
-from cobro.collections.api import agency as collections_agency
-from cobro.collections.api import performance as collections_performance
-from cobro.comments import api as comments_api
 from cobro.collections.api import exceptions as collections_exceptions
+from cobro.collections.api import performance as collections_performance
 from cobro.collections.api import policies as collections_policies
 from cobro.collections.api import suspensions as collections_suspensions
 from cobro.collections.api import tasks as collections_tasks
+from cobro.comments import api as comments_api
 from cobro.identity import api as identity_api
 from cobro.identity import web as identity_web
 from cobro.jobs import api as jobs_api
