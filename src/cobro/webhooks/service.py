@@ -11,10 +11,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
 from cobro.kernel.errors import InvalidInputError, NotFoundError
 from cobro.platform.uow import Uow
 from cobro.webhooks import domain
-from cobro.webhooks.repository import WEBHOOKS
+from cobro.webhooks.repository import WEBHOOKS, SqlWebhookRepository
 from cobro.webhooks.schemas import Delivery, NewSubscription, Subscription
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -89,6 +91,17 @@ def emit_many(uow: Uow, event_type: str, *, events: Iterable[tuple[str, Mapping[
             yield entity, _payload(event_type, data)
 
     return uow.repo(WEBHOOKS).emit_many(event_type=event_type, events=encoded(), at=at)
+
+
+def emit_for_tenant(session: Session, tenant_id: int, event_type: str, *, entity: str, data: Mapping[str, Any],
+                    at: dt.datetime | None = None) -> int:
+    """`emit` for work that spans tenants and holds a session rather than one tenant's unit of work (the outbox
+    deliverer): the event is queued for `tenant_id` in `session`'s transaction, so it commits with the change it
+    reports.  Like `emit_many`, nothing is written when no subscription of the tenant wants it."""
+    if event_type not in domain.EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {event_type!r}")
+    return SqlWebhookRepository(session, tenant_id).emit_many(
+        event_type=event_type, events=[(entity, _payload(event_type, data))], at=at)
 
 
 def _payload(event_type: str, data: Mapping[str, Any]) -> str:

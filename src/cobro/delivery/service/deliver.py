@@ -36,6 +36,7 @@ from cobro.delivery.service.setup import build_channels
 from cobro.kernel.clock import Clock
 from cobro.platform.settings import Settings
 from cobro.platform.tenants import find_tenant
+from cobro.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +208,9 @@ class Deliverer:
                        f" ({result.provider_id or message_id})")
             self._finish(item, claimed, report.sent, lambda r: r.mark_sent(
                 claimed, message_id=message_id, now=now), event=("sent", "", result.provider_id),
-                timeline=(now.date(), summary, customer))
+                timeline=(now.date(), summary, customer),
+                webhook=("message.sent", _hook_data(item, customer, message_id, at=now,
+                                                    provider_id=result.provider_id)))
             if self.crash_hook:
                 self.crash_hook("after_commit", self._sends)
             return
@@ -220,7 +223,9 @@ class Deliverer:
             kind = "bounce" if result.bounce else "dead"
             self._finish(item, claimed, report.dead, lambda r: r.mark_dead(
                 claimed, error=result.error, message_id=message_id), event=(kind, result.error, ""),
-                bounced=result.bounce, customer=customer)
+                bounced=result.bounce, customer=customer,
+                webhook=("message.bounced", _hook_data(item, customer, message_id, at=now, reason=result.error))
+                if result.bounce else None)
             return
         retry_at = now + backoff(claimed.attempt, self.config.outbox_backoff_seconds,
                                  self.config.outbox_backoff_cap_seconds)
@@ -230,8 +235,9 @@ class Deliverer:
 
     def _finish(self, item: OutboxItem, claimed: Claimed, bucket: list[int], transition: Any, *,
                 event: tuple[str, str, str] | None = None, timeline: tuple[dt.date, str, str] | None = None,
-                bounced: bool = False, customer: str = "") -> None:
-        """Apply one fenced transition plus its event rows in one transaction."""
+                bounced: bool = False, customer: str = "",
+                webhook: tuple[str, dict[str, Any]] | None = None) -> None:
+        """Apply one fenced transition plus its event rows (and its webhook event) in one transaction."""
         with self.sessions() as session, session.begin():
             repo = OutboxRepository(session)
             if not transition(repo):
@@ -250,7 +256,23 @@ class Deliverer:
             if bounced and item.recipient:
                 _bounced(session, repo, item, reason=event[1] if event else "", day=self.clock.now().date(),
                          customer=customer)
+            if webhook is not None:  # with the status change: a crash before commit sends no webhook either
+                webhooks.emit_for_tenant(session, item.tenant_id, webhook[0], entity=f"message:{item.id}",
+                                         data=webhook[1])
         bucket.append(item.id)
+
+
+def _hook_data(item: OutboxItem, customer: str, message_id: str, *, at: dt.datetime, provider_id: str = "",
+               reason: str = "") -> dict[str, Any]:
+    """The payload of message.sent / message.bounced."""
+    data: dict[str, Any] = {"id": item.id, "channel": item.channel, "template": item.template, "customer": customer,
+                            "recipient": item.recipient, "recipient_name": item.recipient_name,
+                            "message_id": message_id, "action_id": item.action_id, "at": at.isoformat()}
+    if provider_id:
+        data["provider_id"] = provider_id
+    if reason:
+        data["reason"] = reason
+    return data
 
 
 def _bounced(session: Session, repo: OutboxRepository, item: OutboxItem, *, reason: str, day: dt.date,
