@@ -63,3 +63,28 @@ def test_customer_360_in_spanish(client: TestClient, ledger_container: Container
     assert "Cobro pausado" in timeline and "Paso de cobro planificado" in timeline
     assert "hold on all items" not in timeline  # the English machine summary stays out of the Spanish page
     assert "finanzas" in html  # the contact's role
+
+
+ESCALATE = """policy: escalate
+steps:
+  - id: escalation
+    trigger: {days: 80, from: due_date, unit: calendar_days}
+    channel: escalation
+    escalation:
+      total_over: {EUR: "300.00"}
+      credit_stop: true
+"""
+
+
+def test_escalation_case_and_credit_stop_on_the_customer_page(client: TestClient) -> None:
+    # the construction segment (C001, F-001 91 days late) escalates with a credit stop on 2025-06-30
+    assert client.post("/api/v1/policies", json={"yaml": CALLS_TODAY}).status_code == 201
+    assert client.post("/api/v1/policies", json={"yaml": ESCALATE, "segment": "construction"}).status_code == 201
+    assert client.post("/api/v1/cycles", json={"as_of": "2025-06-30"}).status_code == 201
+    html = client.get("/customers/C001", params={"as_of": "2025-06-30"}, headers=ES).text
+    assert 'id="credit-stop"' in html and "Bloqueo de crédito desde el 30 jun 2025" in html
+    cases = html[html.index('id="cases"'):html.index('id="timeline"')]
+    assert "Casos de escalado" in cases and "abierto" in cases and "3.500,50\xa0€" in cases
+    assert "bloqueo de crédito" in cases and "partidas del caso: 2" in cases and "fires 80 days" not in cases
+    other = client.get("/customers/C002", params={"as_of": "2025-06-30"}, headers=ES).text
+    assert 'id="credit-stop"' not in other and 'id="cases"' not in other
