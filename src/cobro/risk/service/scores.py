@@ -209,6 +209,7 @@ def score_all(uow: Uow, as_of: dt.date, *, store: bool = True, ctx: Context | No
     previous = repo.previous_scores(as_of)
     raised: list[RaisedAlert] = []
     out: list[CustomerScore] = []
+    changed: list[tuple[str, dict[str, Any]]] = []  # risk.changed events: grade moved since the previous score
     for prof in ctx.profiles:
         s, who = prof.score, prof.customer
         prev_row = previous.get(who.id)
@@ -228,6 +229,10 @@ def score_all(uow: Uow, as_of: dt.date, *, store: bool = True, ctx: Context | No
         repo.save_score(who.id, as_of, StoredScore(s.score, s.grade, round(s.days_beyond_terms),
                                                    int(s.exposure.scaleb(q)), prof.currency, s.promises_broken,
                                                    tuple(s.reasons_shown())))
+        if prev is not None and prev.grade != s.grade:
+            changed.append((f"customer:{s.customer}", {
+                "customer": s.customer, "as_of": as_of.isoformat(), "grade_before": prev.grade, "grade": s.grade,
+                "score_before": prev.score, "score": s.score, "reasons": list(s.reasons_shown())}))
         for a in drafts:
             if repo.add_alert(who.id, kind=AlertKind(a.kind), key=a.key, as_of=as_of, message=a.message,
                               recipients=a.recipients):
@@ -235,6 +240,7 @@ def score_all(uow: Uow, as_of: dt.date, *, store: bool = True, ctx: Context | No
                 webhooks.emit(uow, "alert.raised", entity=f"alert:{a.key}"[:80],
                               data={"key": a.key, "kind": a.kind, "customer": s.customer, "message": a.message,
                                     "as_of": as_of.isoformat(), "recipients": list(a.recipients)})
+    webhooks.emit_many(uow, "risk.changed", events=changed)
     uow.flush()
     out.sort(key=lambda r: (-r.score, r.customer))
     return ScoreRun(as_of, tuple(out), tuple(raised))
