@@ -87,9 +87,28 @@ def test_environment_example_names_only_real_settings() -> None:
 
 def test_reverse_proxy_terminates_tls_and_hides_metrics() -> None:
     conf = (DEPLOY / "nginx" / "cobro.conf").read_text(encoding="utf-8")
-    assert re.search(r"listen 443 ssl;", conf) and "ssl_certificate " in conf and "ssl_certificate_key " in conf
+    assert re.search(r"listen 443 ssl( http2)?;", conf) and "ssl_certificate " in conf and "ssl_certificate_key " in conf
     assert "return 301 https://" in conf
     for header in ("Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-ID"):
         assert f"proxy_set_header {header} " in conf
     assert re.search(r"location = /metrics \{\s*deny all;\s*\}", conf)
     assert "proxy_pass http://127.0.0.1:8000;" in conf
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None, reason="nginx not installed")
+def test_nginx_accepts_the_site(tmp_path: Path) -> None:
+    """`nginx -t` on the site inside a minimal main configuration, with a throwaway certificate in place of the
+    real one's paths."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=cobro.example.com", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   capture_output=True, check=True, timeout=60)
+    site = (DEPLOY / "nginx" / "cobro.conf").read_text(encoding="utf-8")
+    site = site.replace("/etc/letsencrypt/live/cobro.example.com/fullchain.pem", str(tmp_path / "cert.pem"))
+    site = site.replace("/etc/letsencrypt/live/cobro.example.com/privkey.pem", str(tmp_path / "key.pem"))
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
+    done = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
