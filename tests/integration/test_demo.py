@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
@@ -185,6 +186,16 @@ def test_cli_demo_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     first = mail[0].read_text(encoding="utf-8", errors="replace")
     assert "From: Suministros Iberia - Cobros <cobros@demo.cobro.example>" in first
     assert not any("Default tenant" in m.read_text(encoding="utf-8", errors="replace") for m in mail)
+    # the story's last step stored a payment-date prediction for every instalment open at the as-of date
+    predicted = json.loads((tmp_path / "out" / "predictions.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(tmp_path / "cobro-demo.db") as db:
+        stored = db.execute("SELECT COUNT(*) FROM payment_predictions WHERE as_of = '2026-05-31'").fetchone()[0]
+        still_open = db.execute(
+            "SELECT COUNT(*) FROM instalments s JOIN invoices i ON i.id = s.invoice_id WHERE i.kind = 'invoice' "
+            "AND i.status NOT IN ('cancelled', 'written_off') AND i.issue_date <= '2026-05-31' AND s.amount_minor - "
+            "COALESCE((SELECT SUM(a.amount_minor) FROM allocations a WHERE a.instalment_id = s.id "
+            "AND a.date <= '2026-05-31'), 0) > 0").fetchone()[0]
+    assert stored == still_open == len(predicted) > 0
     # a second run starts from a fresh database, and without --no-serve ends by serving the dashboard
     served: list[tuple[str, int]] = []
     monkeypatch.setattr("cobro.app.serve.serve_app",

@@ -103,7 +103,7 @@ def _root(
     st.db, st.tenant, st.user = db, tenant, user
 
 
-core.register(app, customer_sections=[credit.customer_credit])
+core.register(app, customer_sections=[credit.customer_credit, predict.customer_predictions])
 
 # --- feature registrations (one line each; keep alphabetical) ---------------------------------------
 analyze.register(app)

@@ -24,6 +24,7 @@ from cobro.collections.api import policies as collections_policies
 from cobro.collections.api import suspensions as collections_suspensions
 from cobro.collections.api import tasks as collections_tasks
 from cobro.comments import api as comments_api
+from cobro.forecasting import api as forecasting_api
 from cobro.identity import api as identity_api
 from cobro.identity import web as identity_web
 from cobro.jobs import api as jobs_api
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     api.include_router(collections_agency.router)
     api.include_router(collections_performance.router)
     api.include_router(comments_api.router)
+    api.include_router(forecasting_api.router)
     api.include_router(cashapp_api.router)
     api.include_router(audit_api.router)
     api.include_router(webhooks_api.router)

@@ -20,7 +20,7 @@ def registry(settings: Settings) -> Registry:
     from cobro.cashapp.tasks import statement_inbox
     from cobro.collections.tasks import daily_cycle
     from cobro.delivery.tasks import deliver_outbox
-    from cobro.forecasting.tasks import retrain
+    from cobro.forecasting.tasks import refresh_predictions, retrain
     from cobro.jobs.domain import Schedule, Scope, parse_time
     from cobro.jobs.registry import Job, Registry
     from cobro.webhooks.tasks import send_webhooks
@@ -36,4 +36,6 @@ def registry(settings: Settings) -> Registry:
                  description="import bank statements dropped in COBRO_STATEMENT_INBOX"))
     jobs.add(Job("retrain", Schedule.weekly(SUNDAY, parse_time(settings.jobs_retrain_at)), retrain,
                  description="retrain the payment-date model on the settled history"))
+    jobs.add(Job("predict_refresh", Schedule.daily(parse_time("05:30"), business_days_only=False), refresh_predictions,
+                 description="store the payment-date predictions of every open instalment (before the cycle)"))
     return jobs

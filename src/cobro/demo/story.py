@@ -34,6 +34,7 @@ from cobro.demo.collections_story import collections_step
 from cobro.demo.creditor import profile_step
 from cobro.demo.financials_story import financials_step
 from cobro.demo.generator import DemoSpec
+from cobro.demo.predictions_story import predictions_step
 from cobro.demo.risk_story import risk_step
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ STEPS: list[DemoStep] = [
     DemoStep("risk", "Payment-date model, cash forecast, risk, classification and recommendations", risk_step),
     DemoStep("financials", "Debtors' accounts, bankruptcy model and solvency in the risk score", financials_step),
     DemoStep("collections", "Collections cycle for four simulated weeks, delivered to local sinks", collections_step),
+    DemoStep("predictions", "Stored payment-date predictions of every open instalment", predictions_step),
 ]
 
 

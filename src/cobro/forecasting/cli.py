@@ -1,4 +1,5 @@
-"""`cobro predict`: payment-date predictions and their evaluation on files, without a database."""
+"""`cobro predict`: payment-date predictions and their evaluation on files, without a database; and
+`cobro predict refresh`, which stores the predictions of every open instalment in the database."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ import typer
 
 from cobro.kernel.cells import as_number, csv_writer
 from cobro.kernel.errors import CobroError
+from cobro.platform.cli.compose import Section
 
 if TYPE_CHECKING:  # polars and the ledger readers load in the commands, not for `cobro --help`
     import polars as pl
+
+    from cobro.platform.uow import UnitOfWork
 
 app = typer.Typer(help="Payment-date model on files: predict open invoices, evaluate against baselines.",
                   no_args_is_help=True)
 
 PRED_COLUMNS = ("invoice_number", "p10_days", "p50_days", "p90_days", "p_late")
+WEEKLY_COLUMNS = ("week_start", "currency", "p10", "p50", "p90")
 # Columns an open-book file may lack although the history mapping names them.
 _SETTLEMENT_FIELDS = ("settled_date",)
 
@@ -92,6 +97,9 @@ def payments(
     out: Annotated[Path, typer.Option("--out", help="Output CSV: invoice_number,p10_days,p50_days,p90_days,p_late.")],
     horizon_days: Annotated[int, typer.Option("--horizon-days", help="Forecast horizon the features mimic.")] = 91,
     save_model: Annotated[Path | None, typer.Option("--save-model", help="Also save the trained model (JSON).")] = None,
+    weekly_out: Annotated[Path | None, typer.Option(
+        "--weekly-out", help="Also write week_start,currency,p10,p50,p90: the open invoices' receipts per ISO week "
+                             "(p50 the expected receipts; p10/p90 of the summed distribution).")] = None,
 ) -> None:
     """Train on HISTORY and predict when each invoice of OPEN gets paid (days from its invoice date)."""
     from cobro.forecasting.paydate.model import fit
@@ -116,8 +124,75 @@ def payments(
             writer.writerow([row[0], *(as_number(f"{v:.2f}") for v in row[1:4]), as_number(f"{row[4]:.4f}")])
     if save_model is not None:
         model.save(save_model)
+    if weekly_out is not None:
+        weeks = write_weekly(weekly_out, book, pred, cutoff)
+        typer.echo(f"{weeks} weekly rows written to {weekly_out}", err=True)
     typer.echo(f"{pred.height} predictions written to {out} (model: {model.kind}, trained on history to "
                f"{cutoff - timedelta(days=1)}, conformal margin {model.margin:.2f} d)", err=True)
+
+
+def write_weekly(path: Path, book: pl.DataFrame, pred: pl.DataFrame, cutoff: date) -> int:
+    """The weekly file of `payments --weekly-out` (forecasting.paydate.weekly); returns its number of rows."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    from cobro.forecasting.paydate.weekly import weekly_receipts
+    from cobro.kernel.money import quantum
+
+    amounts = np.array([float(a) for a in book["amount"].to_list()], dtype=np.float64)  # a statistical estimate
+    rows = weekly_receipts(book["due_date"].to_list(), [str(c) for c in book["currency"].to_list()], amounts,
+                           pred["d10"].to_numpy(), pred["d50"].to_numpy(), pred["d90"].to_numpy(), cutoff)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv_writer(fh)
+        writer.writerow(WEEKLY_COLUMNS)
+        for r in rows:
+            grid = quantum(r.currency)
+            writer.writerow([r.week_start.isoformat(), r.currency,
+                             *(as_number(str(Decimal(f"{x:.6f}").quantize(grid))) for x in (r.p10, r.p50, r.p90))])
+    return len(rows)
+
+
+@app.command("refresh")
+def refresh(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Score the instalments open on this day (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score every open instalment in the database and store the predictions of the as-of date (replacing a
+    previous refresh of the same date): expected date, p10/p50/p90, P(late), P(not paid within 180 days), reasons."""
+    from cobro.forecasting.service import refresh as run
+    from cobro.platform.cli.context import day_or_today, fail, print_json, state
+
+    day = day_or_today(ctx, as_of)
+    container = state(ctx).container()
+    try:
+        with container.uow() as uow:
+            result = run(uow, day, Path(container.settings.model_dir))
+            uow.commit()
+    except (CobroError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        print_json(result.as_json())
+        return
+    typer.echo(f"{result.scored} open instalments scored as of {day} ({result.replaced} earlier predictions of "
+               f"that day replaced); model {result.model_version}: {result.model_note}")
+
+
+def customer_predictions(uow: UnitOfWork, code: str, as_of: date) -> Section:
+    """The stored predictions' part of `cobro customers show`: `payment_predictions` in the JSON, one line per
+    open instalment (the latest refresh on or before the as-of date)."""
+    from cobro.forecasting.service import list_predictions
+
+    found = list_predictions(uow, as_of, customer=code)
+    if not found:
+        return Section("payment_predictions", [], ("payment predictions: none stored (run `cobro predict refresh`)",))
+    lines = tuple(f"predicted: {p.instalment} due {p.due_date} -> expected {p.expected_date} (p10 {p.p10_date}, "
+                  f"p90 {p.p90_date}), P(late) {p.p_late:.0%}, P(unpaid 180 d) {p.p_unpaid_180:.0%}; "
+                  f"{', '.join(p.reasons)}" for p in found)
+    return Section("payment_predictions", [p.as_json() for p in found],
+                   (f"payment predictions as of {found[0].as_of} ({found[0].model_version}):", *lines))
 
 
 @app.command("evaluate")

@@ -7,12 +7,17 @@ through the unit of work, ``uow.repo(FORECASTING)``, so tests can hand them in-m
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 import polars as pl
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from cobro.ledger.repository import frames
+from cobro.forecasting.records import PaymentPredictionRow
+from cobro.ledger.records import CustomerRow, InvoiceRow
+from cobro.ledger.repository import frames, open_items
 from cobro.platform.uow import RepositoryKey
 
 
@@ -38,3 +43,75 @@ class SqlForecastingRepository:
 
 
 FORECASTING: RepositoryKey[ForecastingRepository] = RepositoryKey("forecasting", SqlForecastingRepository)
+
+
+# --- stored predictions (`cobro predict refresh`) ----------------------------------------------------------------
+
+class PredictionStore(Protocol):
+    def instalment_keys(self, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
+        """The ledger frame's instalment label (NUMBER or NUMBER/SEQ) → (instalment id, invoice id, customer id)."""
+        ...
+
+    def replace(self, as_of: dt.date, rows: Sequence[Mapping[str, object]]) -> int:
+        """Delete the tenant's predictions of `as_of` and insert `rows` (column → value); the number deleted."""
+        ...
+
+    def latest_as_of(self, on_or_before: dt.date) -> dt.date | None:
+        """The latest as-of date with stored predictions on or before `on_or_before`."""
+        ...
+
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
+               invoice: str | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
+        """The predictions of `as_of` (optionally of some customers or one invoice number) with the customer's code
+        and the invoice's number, by customer, due date and label."""
+        ...
+
+    def customer_id(self, code: str) -> int | None:
+        ...
+
+
+class SqlPredictionStore:
+    _KEYS = ("SELECT s.id, i.id, i.customer_id, i.number, s.seq "
+             + open_items.from_sql(join_invoices=True) + " ORDER BY i.id, s.seq")
+
+    def __init__(self, session: Session, tenant: int) -> None:
+        self.session, self.tenant = session, tenant
+
+    def instalment_keys(self, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
+        rows = list(self.session.execute(text(self._KEYS), {"t": self.tenant, "as_of": as_of}))
+        per_invoice = Counter(str(r[3]) for r in rows)  # the frame's labelling rule (ledger.repository.frames)
+        return {(str(number) if per_invoice[str(number)] == 1 else f"{number}/{seq}"): (int(sid), int(iid), int(cid))
+                for sid, iid, cid, number, seq in rows}
+
+    def replace(self, as_of: dt.date, rows: Sequence[Mapping[str, object]]) -> int:
+        gone = self.session.execute(delete(PaymentPredictionRow).where(
+            PaymentPredictionRow.tenant_id == self.tenant, PaymentPredictionRow.as_of == as_of))
+        for start in range(0, len(rows), 1000):
+            self.session.execute(insert(PaymentPredictionRow),
+                                 [dict(r, tenant_id=self.tenant, as_of=as_of) for r in rows[start:start + 1000]])
+        self.session.flush()
+        return int(getattr(gone, "rowcount", 0) or 0)
+
+    def latest_as_of(self, on_or_before: dt.date) -> dt.date | None:
+        return self.session.scalar(select(func.max(PaymentPredictionRow.as_of)).where(
+            PaymentPredictionRow.tenant_id == self.tenant, PaymentPredictionRow.as_of <= on_or_before))
+
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
+               invoice: str | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
+        p = PaymentPredictionRow
+        query = (select(p, CustomerRow.code, InvoiceRow.number)
+                 .join(CustomerRow, CustomerRow.id == p.customer_id).join(InvoiceRow, InvoiceRow.id == p.invoice_id)
+                 .where(p.tenant_id == self.tenant, p.as_of == as_of)
+                 .order_by(CustomerRow.code, p.due_date, p.label))
+        if customer_ids is not None:
+            query = query.where(p.customer_id.in_(list(customer_ids)))
+        if invoice is not None:
+            query = query.where(InvoiceRow.number == invoice)
+        return [(row, str(code), str(number)) for row, code, number in self.session.execute(query)]
+
+    def customer_id(self, code: str) -> int | None:
+        return self.session.scalar(select(CustomerRow.id).where(CustomerRow.tenant_id == self.tenant,
+                                                                CustomerRow.code == code))
+
+
+PREDICTIONS: RepositoryKey[PredictionStore] = RepositoryKey("forecasting.predictions", SqlPredictionStore)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,50 @@ class Backtest:
     def as_json(self) -> dict[str, Any]:
         return {"cutoffs": [c.isoformat() for c in self.cutoffs], "horizon_weeks": self.horizon_weeks,
                 "results": [r.as_json() for r in self.results]}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPrediction:
+    """The stored payment-date prediction of one open instalment on an as-of date (`cobro predict refresh`).
+    Probabilities are exact four-decimal values; `open` is what was still open at the as-of date."""
+
+    as_of: dt.date
+    customer: str
+    invoice: str
+    instalment: str  # the invoice number, or NUMBER/SEQ for one of several instalments
+    customer_id: int
+    open: Money
+    due_date: dt.date
+    expected_date: dt.date
+    p10_date: dt.date
+    p50_date: dt.date
+    p90_date: dt.date
+    p_late: Decimal
+    p_unpaid_180: Decimal
+    model_version: str
+    reasons: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "customer": self.customer, "invoice": self.invoice,
+                "instalment": self.instalment, "currency": self.open.currency, "open": str(self.open.amount),
+                "due_date": self.due_date.isoformat(), "expected_date": self.expected_date.isoformat(),
+                "p10_date": self.p10_date.isoformat(), "p50_date": self.p50_date.isoformat(),
+                "p90_date": self.p90_date.isoformat(), "p_late": str(self.p_late),
+                "p_unpaid_180": str(self.p_unpaid_180), "model_version": self.model_version,
+                "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """What `refresh` stored: how many instalments were scored on `as_of`, how many rows it replaced, which model."""
+
+    as_of: dt.date
+    scored: int
+    replaced: int
+    model_kind: ModelKind
+    model_version: str
+    model_note: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "scored": self.scored, "replaced": self.replaced,
+                "model": {"kind": str(self.model_kind), "version": self.model_version, "note": self.model_note}}

@@ -3,21 +3,25 @@
 The frames come from the forecasting repository (``uow.repo(FORECASTING)``: settlement dates from allocations, as
 known on the as-of date); the model, evaluation and forecast are the database-free ones of `cobro.forecasting`.  A
 model is saved per tenant as ``paydate-<tenant>.json`` in the model directory (``COBRO_MODEL_DIR`` /
-settings.model_dir), with its training date, features and metrics.  Nothing here writes to the database.
+settings.model_dir), with its training date, features and metrics.  Only `refresh` writes to the database: the
+stored predictions of each open instalment (forecasting.records), which `predictions_for` reads back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from cobro.forecasting import forecast as fc
 from cobro.forecasting.paydate.model import ModelError, PaydateModel, fit
-from cobro.forecasting.repository import FORECASTING
+from cobro.forecasting.repository import FORECASTING, PREDICTIONS
 from cobro.forecasting.schemas import (
     Backtest,
     BacktestResult,
@@ -27,10 +31,12 @@ from cobro.forecasting.schemas import (
     Evaluation,
     ForecastPeriod,
     ModelKind,
+    RefreshResult,
+    StoredPrediction,
     TrainedModel,
 )
 from cobro.kernel.errors import InvalidInputError, NotFoundError
-from cobro.kernel.money import Money, quantum
+from cobro.kernel.money import Money, exponent, quantum
 from cobro.platform.uow import Uow
 
 
@@ -170,3 +176,82 @@ def backtest(uow: Uow, cutoffs: list[dt.date] | None = None, *, horizon_weeks: i
         BacktestResult(dt.date.fromisoformat(r["cutoff"]), str(r["currency"]), ModelKind(r["model"]), int(r["n_open"]),
                        r["actual_total"], r["forecast_total"], r["weekly_mae"], r["wape"], r["band_coverage"],
                        int(r["n_weeks"])) for r in results))
+
+
+# --- stored predictions ----------------------------------------------------------------------------------------
+
+def _bp(p: float) -> int:
+    return round(p * 10_000)
+
+
+def refresh(uow: Uow, as_of: dt.date, model_dir: Path | None) -> RefreshResult:
+    """Score every instalment open at `as_of` with the payment-date model (the saved one when it was trained by
+    then, else one fitted now, as `forecast` does) and store the predictions of `as_of`, replacing any stored
+    before for that date.  One audit entry per refresh (the rows are derived data, recomputed at will)."""
+    from cobro.audit.schemas import Change
+    from cobro.audit.service import record
+    from cobro.forecasting.paydate.scoring import model_version, score_open
+
+    frame = uow.repo(FORECASTING).ledger_frame(as_of)
+    book = _open_book(frame)
+    model, note = load_or_fit(frame, as_of, model_dir, uow.tenant.code)
+    if model.message:
+        note += f"; {model.message}"
+    version = model_version(model)
+    store = uow.repo(PREDICTIONS)
+    keys = store.instalment_keys(as_of) if book.height else {}
+    rows: list[dict[str, object]] = []
+    if book.height:
+        scored = score_open(model, book, frame, as_of)
+        opened = book.select("invoice_number", "currency", "open_minor", "due_date")
+        for s, (_, currency, open_minor, due) in zip(scored.iter_rows(named=True), opened.iter_rows(), strict=True):
+            instalment_id, invoice_id, customer_id = keys[s["invoice_number"]]
+            rows.append({"instalment_id": instalment_id, "invoice_id": invoice_id, "customer_id": customer_id,
+                         "label": s["invoice_number"], "currency": currency, "open_minor": int(open_minor),
+                         "due_date": due, "expected_date": s["expected_date"], "p10_date": s["p10_date"],
+                         "p50_date": s["p50_date"], "p90_date": s["p90_date"], "p_late_bp": _bp(s["p_late"]),
+                         "p_unpaid_180_bp": _bp(s["p_unpaid_180"]), "model_version": version,
+                         "reasons": json.dumps(list(s["reasons"]))})
+    replaced = store.replace(as_of, rows)
+    record(uow, Change("payment_predictions", as_of.isoformat(), "refresh", {"rows": replaced} if replaced else None,
+                       {"rows": len(rows), "model_version": version}, "cobro predict refresh"))
+    uow.flush()
+    return RefreshResult(as_of, len(rows), replaced, ModelKind(model.kind), version, note)
+
+
+def _stored(as_of: dt.date, rows: list[tuple[Any, str, str]]) -> list[StoredPrediction]:
+    out = []
+    for row, code, number in rows:
+        out.append(StoredPrediction(
+            as_of, code, number, row.label, row.customer_id,
+            Money(Decimal(row.open_minor).scaleb(-exponent(row.currency)), row.currency), row.due_date,
+            row.expected_date, row.p10_date, row.p50_date, row.p90_date, Decimal(row.p_late_bp).scaleb(-4),
+            Decimal(row.p_unpaid_180_bp).scaleb(-4), row.model_version, tuple(json.loads(row.reasons))))
+    return out
+
+
+def predictions_for(uow: Uow, customer_ids: Collection[int] | None, as_of: dt.date) -> list[StoredPrediction]:
+    """The stored predictions of the latest refresh on or before `as_of` (of `customer_ids`; None: every customer);
+    empty when nothing was refreshed by then.  What the worklist, the recommendation and the pages read."""
+    store = uow.repo(PREDICTIONS)
+    day = store.latest_as_of(as_of)
+    if day is None:
+        return []
+    return _stored(day, store.stored(day, customer_ids=customer_ids))
+
+
+def list_predictions(uow: Uow, as_of: dt.date, *, customer: str | None = None,
+                     invoice: str | None = None) -> list[StoredPrediction]:
+    """`predictions_for` by customer code and/or invoice number (the API and `customers show`); an unknown
+    customer is NotFound."""
+    store = uow.repo(PREDICTIONS)
+    ids: list[int] | None = None
+    if customer is not None:
+        cid = store.customer_id(customer)
+        if cid is None:
+            raise NotFoundError(f"customer: no customer {customer!r}")
+        ids = [cid]
+    day = store.latest_as_of(as_of)
+    if day is None:
+        return []
+    return _stored(day, store.stored(day, customer_ids=ids, invoice=invoice))
