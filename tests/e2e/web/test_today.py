@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from cobro.audit import service as audit
 from cobro.audit.schemas import AuditQuery
@@ -245,3 +246,28 @@ def test_the_login_and_error_pages_speak_the_users_language(workspace: FastAPI) 
     assert "No hay ningún cliente con el código «NOPE»." in missing.text and "Not found" not in missing.text
     forbidden = c2.get("/approvals")
     assert forbidden.status_code == 403 and "Tu rol no permite esta acción." in forbidden.text
+
+
+def test_today_reads_a_bounded_number_of_queries(workspace: FastAPI, ledger_container: Container) -> None:
+    """Everyone's list (two customers' calls) costs the same queries as Ana's (one): facts are read for all rows
+    at once, not per row."""
+    c, _ = login(workspace, ANA)
+
+    def queries(params: dict[str, str]) -> tuple[int, str]:
+        seen: list[str] = []
+
+        def count(*_: object) -> None:
+            seen.append("q")
+
+        event.listen(ledger_container.engine, "before_cursor_execute", count)
+        try:
+            r = c.get("/today", params=params)
+        finally:
+            event.remove(ledger_container.engine, "before_cursor_execute", count)
+        assert r.status_code == 200
+        return len(seen), r.text
+
+    mine, html = queries({})
+    everyone, all_html = queries({"collector": ""})
+    assert html.count('class="card today-row') == 1 and all_html.count('class="card today-row') == 2
+    assert everyone == mine and mine < 80
