@@ -70,6 +70,15 @@ class SnapshotCollector:
             for channel, n in c.last_actions:
                 actions.add_metric([c.tenant, channel], n)
         yield from (runs, last, when, actions)
+        jobs = GaugeMetricFamily("cobro_job_runs_last_day", "Job runs started in the last day, by job and status "
+                                 "(done, running, failed: to be retried, gave_up)", labels=("job", "status"))
+        for r in snap.job_runs:
+            jobs.add_metric([r.job, r.status], r.count)
+        beats = GaugeMetricFamily("cobro_worker_heartbeat_age_seconds", "Seconds since each worker's last heartbeat",
+                                  labels=("worker", "engine"))
+        for b in snap.heartbeats:
+            beats.add_metric([b.worker, b.engine], b.age_seconds)
+        yield from (jobs, beats)
 
 
 def _queue(prefix: str, what: str, labels: tuple[str, ...], rows: tuple[QueueDepth, ...],

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, DateTime, Integer, Select, String, Text, column,
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from cobro.operations.schemas import CycleSummary, QueueDepth
+from cobro.operations.schemas import CycleSummary, Heartbeat, JobRuns, QueueDepth
 
 # the statuses that still need work or attention (delivery.domain.OutboxStatus, webhooks' delivery statuses)
 OUTBOX_WATCHED = ("pending", "sending", "failed", "dead")
@@ -27,6 +27,12 @@ _outbox = table("outbox_messages", column("tenant_id", Integer), column("channel
                 column("status", String), column("attempts", Integer), column("created_at", DateTime(timezone=True)))
 _deliveries = table("webhook_deliveries", column("tenant_id", Integer), column("status", String),
                     column("attempts", Integer), column("next_attempt_at", DateTime(timezone=True)))
+_job_runs = table("job_runs", column("job", String), column("status", String),
+                  column("started_at", DateTime(timezone=True)))
+_beats = table("worker_heartbeats", column("worker", String), column("engine", String),
+               column("beat_at", DateTime(timezone=True)))
+JOB_WINDOW = dt.timedelta(days=1)  # runs counted: those started in the last day (the recent-runs index)
+MAX_WORKERS_SHOWN = 50  # the freshest heartbeats; a dead worker's row stays, but only while it is recent
 _runs = table("cycle_runs", column("id", Integer), column("tenant_id", Integer), column("dry_run", Boolean),
               column("started_at", DateTime(timezone=True)), column("finished_at", DateTime(timezone=True)),
               column("counts_json", Text))
@@ -42,6 +48,10 @@ class MonitoringRepository(Protocol):
     def webhooks(self, now: dt.datetime) -> list[QueueDepth]: ...
 
     def cycles(self) -> list[CycleSummary]: ...
+
+    def job_runs(self, now: dt.datetime) -> list[JobRuns]: ...
+
+    def heartbeats(self, now: dt.datetime) -> list[Heartbeat]: ...
 
 
 def _age(now: dt.datetime, oldest: dt.datetime | None) -> float:
@@ -100,3 +110,14 @@ class SqlMonitoringRepository:
             done = finished if finished.tzinfo else finished.replace(tzinfo=dt.UTC)
             found.append(CycleSummary(code, int(runs), _age(done, started), done.timestamp(), actions))
         return found
+
+    def job_runs(self, now: dt.datetime) -> list[JobRuns]:
+        stmt = (select(_job_runs.c.job, _job_runs.c.status, func.count())
+                .where(_job_runs.c.started_at >= now - JOB_WINDOW)
+                .group_by(_job_runs.c.job, _job_runs.c.status))
+        return [JobRuns(job, status, int(n)) for job, status, n in self._rows(stmt)]
+
+    def heartbeats(self, now: dt.datetime) -> list[Heartbeat]:
+        stmt = (select(_beats.c.worker, _beats.c.engine, _beats.c.beat_at)
+                .order_by(_beats.c.beat_at.desc()).limit(MAX_WORKERS_SHOWN))
+        return [Heartbeat(worker, engine, _age(now, beat)) for worker, engine, beat in self._rows(stmt)]

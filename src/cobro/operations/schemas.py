@@ -29,8 +29,26 @@ class CycleSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class JobRuns:
+    """Runs of one job in one status that started in the last day (jobs.domain.RunStatus)."""
+
+    job: str
+    status: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    worker: str
+    engine: str
+    age_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     outbox: tuple[QueueDepth, ...]
     webhooks: tuple[QueueDepth, ...]
     cycles: tuple[CycleSummary, ...]
     database_up: bool = True
+    job_runs: tuple[JobRuns, ...] = ()
+    heartbeats: tuple[Heartbeat, ...] = ()

@@ -77,6 +77,13 @@ def test_metrics_report_queues_cycles_and_latency(token_app: Container) -> None:
                     "f": hour_ago + dt.timedelta(seconds=42.5),
                     "c": json.dumps({"planned": 3, "channel.email": 2, "channel.call": 1})},
                    {"t": tenant, "d": dt.date(2025, 6, 30), "dry": True, "s": hour_ago, "f": hour_ago, "c": "{}"}])
+        for job, status, started in (("cycle", "failed", hour_ago), ("cycle", "done", hour_ago - dt.timedelta(hours=1)),
+                                     ("cycle", "done", NOW - dt.timedelta(days=2)), ("deliver", "running", hour_ago)):
+            s.execute(text("INSERT INTO job_runs (job, tenant, scheduled_for, status, attempts, worker, started_at, "
+                           "summary, error) VALUES (:j, 'default', :s, :st, 1, 'w1', :s, '', '')"),
+                      {"j": job, "s": started, "st": status})
+        s.execute(text("INSERT INTO worker_heartbeats (worker, engine, started_at, beat_at, passes, last_error) "
+                       "VALUES ('host:1:x', 'inline', :a, :b, 3, '')"), {"a": day_ago, "b": NOW - dt.timedelta(seconds=30)})
     with token_app.uow("default") as uow:
         webhooks.subscribe(uow, url="https://hooks.example.com/cobro", events=["*"])
         webhooks.emit(uow, "dispute.opened", entity="dispute:1", data={"id": 1})
@@ -101,6 +108,9 @@ def test_metrics_report_queues_cycles_and_latency(token_app: Container) -> None:
     assert got[("cobro_cycle_last_actions", (("channel", "email"), d))] == 2
     assert got[("cobro_cycle_last_finished_timestamp_seconds", (d,))] == pytest.approx(
         (hour_ago + dt.timedelta(seconds=42.5)).timestamp())
+    assert got[("cobro_job_runs_last_day", (("job", "cycle"), ("status", "failed")))] == 1
+    assert got[("cobro_job_runs_last_day", (("job", "cycle"), ("status", "done")))] == 1  # not the one 2 days old
+    assert got[("cobro_worker_heartbeat_age_seconds", (("engine", "inline"), ("worker", "host:1:x")))] == 30
     health = [v for (name, labels), v in got.items() if name == "cobro_http_request_duration_seconds_count"
               and ("route", "/api/health") in labels and ("status", "200") in labels]
     assert health and health[0] >= 1
