@@ -159,7 +159,7 @@ def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
                     row.locator('form.action-form button[type="submit"]').click()
                     expect(row).to_contain_text("Disputa abierta")
                     page.screenshot(path=str(shots / f"today-done-{size}.png"), full_page=True)
-                    page.reload()
+                    # the disputes beside the list refresh on their own (htmx, on today-changed)
                     expect(page.locator("#disputes-waiting")).to_contain_text("Construcciones Peña SL")
                     # the customer's timeline shows what was done
                     page.locator("#disputes-waiting a").first.click()

@@ -170,8 +170,11 @@ def test_actions_change_state_timeline_and_audit(workspace: FastAPI, ledger_cont
     assert 'value="F-001"' in dispute_form and 'value="F-002"' in dispute_form
     assert "Marca al menos una factura." in c.post("/today/dispute", headers=h, data={
         "customer": "C001", "rank": 1, "reason_code": "price"}).text
-    assert "Disputa abierta" in c.post("/today/dispute", headers=h, data={
-        "customer": "C001", "rank": 1, "reason_code": "price", "invoice": ["F-002"], "note": "precio"}).text
+    opened = c.post("/today/dispute", headers=h, data={
+        "customer": "C001", "rank": 1, "reason_code": "price", "invoice": ["F-002"], "note": "precio"})
+    assert "Disputa abierta" in opened.text and opened.headers["HX-Trigger"] == "today-changed"
+    panels = c.get("/today/panels", headers=h).text  # what htmx asks for on today-changed (everyone's: "-")
+    assert "<html" not in panels and "Construcciones Peña SL" in panels[panels.index('id="disputes-waiting"'):]
     assert "La pausa no puede terminar en el pasado." in c.post("/today/hold", headers=h, data={
         "customer": "C001", "rank": 1, "reason": "viaje", "until": "2025-06-01"}).text
     assert "Cobro pausado." in c.post("/today/hold", headers=h, data={

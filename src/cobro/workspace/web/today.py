@@ -54,6 +54,15 @@ def today_page(request: Request, uow: UowDep, tenant: TenantDep, features: Featu
     return render(request, "today.html", d=data, me=me, as_of=as_of, tenant=tenant)
 
 
+@router.get("/today/panels")
+def today_panels(request: Request, uow: UowDep, tenant: TenantDep, as_of: AsOfDep, container: ContainerDep,
+                 collector: Annotated[str, Query(max_length=120)] = "-") -> Response:
+    """The promises and disputes beside the list, again after an action (htmx asks on `today-changed`);
+    `collector` "-" is everyone's."""
+    data = dashboard.today(uow, as_of, collector="" if collector == "-" else collector, rates=container.rates)
+    return render(request, "fragments/today_panels.html", d=data, as_of=as_of, tenant=tenant)
+
+
 @router.get("/today/forms/{action}", dependencies=WORK)
 def action_form(request: Request, uow: UowDep, tenant: TenantDep, as_of: AsOfDep, action: str,
                 customer: Annotated[str, Query(max_length=64)], rank: Annotated[int, Query(ge=0)] = 0,
@@ -77,7 +86,9 @@ def _form(request: Request, uow: UnitOfWork, tenant: str, as_of: dt.date, action
 def _row(request: Request, uow: UnitOfWork, tenant: str, as_of: dt.date, *, customer: str, rank: int,
          task: int | None, done: str, note: str) -> Response:
     row = dashboard.today_row(uow, as_of, customer=customer, task_id=task, rank=rank, done=done)
-    return render(request, "fragments/today_row.html", r=row, note=note, as_of=as_of, tenant=tenant)
+    response = render(request, "fragments/today_row.html", r=row, note=note, as_of=as_of, tenant=tenant)
+    response.headers["HX-Trigger"] = "today-changed"  # the promises and disputes beside the list refresh
+    return response
 
 
 def _day(value: str, field: str, request: Request) -> dt.date | None:
