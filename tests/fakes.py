@@ -235,6 +235,54 @@ class InMemoryForecastingRepository:
         return self.promises
 
 
+@dataclass(frozen=True)
+class PredictionRow:
+    """What `forecasting.repository.PredictionStore.stored` hands its service (a `PaymentPredictionRow`'s fields)."""
+
+    customer_id: int
+    label: str
+    currency: str
+    open_minor: int
+    due_date: dt.date
+    expected_date: dt.date
+    p10_date: dt.date
+    p50_date: dt.date
+    p90_date: dt.date
+    p_late_bp: int = 5000
+    p_unpaid_180_bp: int = 100
+    model_version: str = "paydate-test"
+    reasons: str = '["d_median +1.0 d"]'
+
+
+@dataclass
+class InMemoryPredictionStore:
+    """Stored payment-date predictions: `rows[as_of]` = [(row, customer code, invoice number)]; `replace` keeps
+    what it was given, as the SQL would."""
+
+    rows: dict[dt.date, list[tuple[PredictionRow, str, str]]] = field(default_factory=dict)
+    keys: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    written: dict[dt.date, list[Mapping[str, object]]] = field(default_factory=dict)
+
+    def instalment_keys(self, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
+        return dict(self.keys)
+
+    def replace(self, as_of: dt.date, rows: Iterable[Mapping[str, object]]) -> int:
+        before = len(self.written.get(as_of, []))
+        self.written[as_of] = list(rows)
+        return before
+
+    def latest_as_of(self, on_or_before: dt.date) -> dt.date | None:
+        return max((d for d in self.rows if d <= on_or_before), default=None)
+
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
+               invoice: str | None = None) -> list[tuple[PredictionRow, str, str]]:
+        return [(r, code, number) for r, code, number in self.rows.get(as_of, [])
+                if (customer_ids is None or r.customer_id in customer_ids) and invoice in (None, number)]
+
+    def customer_id(self, code: str) -> int | None:
+        return next((r.customer_id for rows in self.rows.values() for r, c, _ in rows if c == code), None)
+
+
 # --- risk ------------------------------------------------------------------------------------------------------
 
 def customer(id: int, code: str, *, name: str = "", country: str = "ES", collector: str = "", owner: str = "",

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from cobro.forecasting.repository import PREDICTIONS
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money, exponent
 from cobro.platform.rates import RateBook
@@ -19,8 +20,10 @@ from cobro.risk.service.worklist import worklist
 from cobro.solvency.repository import SOLVENCY
 from tests.fakes import (
     FakeUnitOfWork,
+    InMemoryPredictionStore,
     InMemoryRiskRepository,
     InMemorySolvencyRepository,
+    PredictionRow,
     customer,
     ledger_frame,
     statement,
@@ -63,8 +66,9 @@ def _repo() -> InMemoryRiskRepository:
         last_paid={1: AS_OF - dt.timedelta(days=20), 2: AS_OF - dt.timedelta(days=50)})
 
 
-def _uow(repo: InMemoryRiskRepository) -> FakeUnitOfWork:
-    return FakeUnitOfWork({RISK: repo, SOLVENCY: InMemorySolvencyRepository()})
+def _uow(repo: InMemoryRiskRepository, predictions: InMemoryPredictionStore | None = None) -> FakeUnitOfWork:
+    return FakeUnitOfWork({RISK: repo, SOLVENCY: InMemorySolvencyRepository(),
+                           PREDICTIONS: predictions or InMemoryPredictionStore()})
 
 
 def test_scores_are_frozen_values_carrying_money_worst_first_and_stored_once() -> None:
@@ -163,6 +167,25 @@ def test_the_worklist_ranks_open_work_by_money_per_minute() -> None:
     assert case.kind is WorkKind.CASE and case.action in ("agency", "monitorio")
     assert [r.per_minute_base for r in rows] == sorted((r.per_minute_base for r in rows), reverse=True)
     assert [r.id for r in worklist(_uow(repo), AS_OF, "carla", rates=RATES)] == [12]
+
+
+def test_the_worklist_values_waiting_at_the_stored_predictions() -> None:
+    """C2's two overdue items expected paid in 5 days (waiting is worth much, a call adds little) or in 150 days
+    (waiting is worth less, the call more); without stored predictions the action table's default wait applies."""
+    repo = _repo()
+    repo.work = [WorkItem("task", 11, 2, "EUR", "call", "ana", AS_OF)]
+
+    def stored(days: int) -> InMemoryPredictionStore:
+        rows = []
+        for label, overdue, amount in (("C2-O60", 60, 250_000), ("C2-O100", 100, 120_000)):
+            due, paid = AS_OF - dt.timedelta(days=overdue), AS_OF + dt.timedelta(days=days)
+            rows.append((PredictionRow(2, label, "EUR", amount, due, paid, paid, paid, paid), "C2", label))
+        return InMemoryPredictionStore(rows={AS_OF - dt.timedelta(days=1): rows})
+
+    (default,) = worklist(_uow(repo), AS_OF, rates=RATES)
+    (soon,) = worklist(_uow(repo, stored(5)), AS_OF, rates=RATES)
+    (late,) = worklist(_uow(repo, stored(150)), AS_OF, rates=RATES)
+    assert soon.gain < default.gain < late.gain  # the table's default wait lies between 7 and 150 days
 
 
 def test_without_open_work_the_delinquent_customers_are_listed() -> None:

@@ -2,8 +2,9 @@
 
 For a task (a call or meeting) the value is what that action adds over waiting, EV(call) − EV(wait); for an
 escalation case it is EV(agency or monitorio, the better) − EV(wait); both from `domain.decide` with the case's
-classification and risk score.  Dividing by the action's minutes gives the rank; values are converted to the
-base currency (`DecisionParameters.fx_to_base`) so cases in different currencies compare.  When nothing is
+classification and risk score (waiting is valued at the stored payment-date predictions' expected dates when
+a `cobro predict refresh` ran by the as-of date).  Dividing by the action's minutes gives the rank; values are
+converted to the base currency (`DecisionParameters.fx_to_base`) so cases in different currencies compare.  When nothing is
 open (no collections cycle has run), the delinquent customers themselves are listed with their recommended
 action, so a collector still knows where to start.
 """
@@ -14,12 +15,14 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from cobro.kernel.money import Money, format_grouped
+import polars as pl
+
+from cobro.kernel.money import Money, exponent, format_grouped
 from cobro.kernel.rates import RateSource
 from cobro.platform.uow import Uow
 from cobro.risk.domain import decide as dc
 from cobro.risk.repository import RISK
-from cobro.risk.schemas import Profile, WorkItemRank, WorkKind
+from cobro.risk.schemas import Context, Profile, WorkItemRank, WorkKind
 from cobro.risk.service import scores as risk
 
 _TASK_ACTION = {"call": "call", "meeting": "call"}
@@ -39,10 +42,30 @@ def _row(kind: WorkKind, ref: int | None, prof: Profile, case: dc.Case, options:
                         Money(gain.quantize(Decimal("0.01")), case.currency), round(float(per_minute), 2), reason)
 
 
+def _with_stored_waits(uow: Uow, ctx: Context) -> Context:
+    """Each case's expected wait from the stored payment-date predictions (`cobro predict refresh`, the latest on
+    or before the as-of date) when there are any: waiting is then valued at the days until each overdue
+    instalment's expected payment date, amount-weighted, instead of the action table's default."""
+    from cobro.forecasting.service import predictions_for
+
+    stored = predictions_for(uow, None, ctx.as_of)
+    if not stored:
+        return ctx
+    book = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
+                         "customer_code": [p.customer for p in stored],
+                         "currency": [p.open.currency for p in stored],
+                         "due_date": [p.due_date for p in stored],
+                         "open_minor": [int(p.open.amount.scaleb(exponent(p.open.currency))) for p in stored]},
+                        schema_overrides={"due_date": pl.Date()})
+    days = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
+                         "d50": [(p.expected_date - p.due_date).days for p in stored]})  # expected, from the due date
+    return risk.with_wait_days(ctx, days, book)
+
+
 def worklist(uow: Uow, as_of: dt.date, collector: str | None = None, *, rates: RateSource) -> list[WorkItemRank]:
     """Open tasks and cases, best euros-per-minute first (see the module docstring); `rates` prices the cases'
     claimable interest."""
-    ctx = risk.build(uow, as_of, rates=rates)
+    ctx = _with_stored_waits(uow, risk.build(uow, as_of, rates=rates))
     params = ctx.decision
     by_id = {p.customer.id: p for p in ctx.profiles}
     items = uow.repo(RISK).open_work(collector or None)
