@@ -15,6 +15,8 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from sqlalchemy.orm import Session
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.cashapp.domain.matching import Item
 from cobro.cashapp.records import StatementEntryRow
 from cobro.cashapp.repository import matches as repo
@@ -49,10 +51,11 @@ def _entry(session: Session, tenant: int, entry_id: int) -> StatementEntryRow:
 
 
 def accept(uow: UnitOfWork, entry_id: int, *, customer_code: str | None = None,
-           invoices: list[str] | None = None) -> Decision:
+           invoices: list[str] | None = None, _action: str = "accept") -> Decision:
     """Apply the proposal, or the given customer / invoices instead; learn the payer's account and name."""
     session, tenant = uow.session, uow.tenant.id
     entry = _entry(session, tenant, entry_id)
+    before = _state(entry)
     proposal = json.loads(entry.proposal or "{}")
     customer_id = entry.customer_id
     if customer_code:
@@ -81,6 +84,10 @@ def accept(uow: UnitOfWork, entry_id: int, *, customer_code: str | None = None,
     entry.reason = (entry.reason + "; accepted by a person").strip("; ")
     account, alias = _learn(session, tenant, entry, customer_id)
     session.flush()
+    audit.record(uow, Change("bank_match", str(entry.id), _action, before, {
+        **_state(entry), "invoices": [i.number for i in items],
+        "learned_account": account, "learned_alias": alias},
+        reason="applied as given instead of the proposal" if _action == "reject" else ""))
     return Decision(entry.id, EntryStatus.MATCHED, customer_id, tuple(i.number for i in items), account, alias)
 
 
@@ -92,12 +99,22 @@ def reject(uow: UnitOfWork, entry_id: int, *, customer_code: str | None = None,
         entry = _entry(session, tenant, entry_id)
         if not customer_code and entry.customer_id is None:
             raise InvalidInputError("give --customer with --invoices: the entry has no customer")
-        return accept(uow, entry_id, customer_code=customer_code, invoices=invoices)
+        return accept(uow, entry_id, customer_code=customer_code, invoices=invoices, _action="reject")
     entry = _entry(session, tenant, entry_id)
+    before = _state(entry)
     entry.status = EntryStatus.REJECTED.value
     entry.reason = (entry.reason + "; rejected by a person: not a customer payment").strip("; ")
     session.flush()
+    audit.record(uow, Change("bank_match", str(entry.id), "reject", before, _state(entry),
+                             reason="not a customer payment"))
     return Decision(entry.id, EntryStatus.REJECTED)
+
+
+def _state(entry: StatementEntryRow) -> dict[str, object]:
+    """A statement entry as its audit entries show it."""
+    return {"status": entry.status, "customer_id": entry.customer_id, "booking_date": entry.booking_date,
+            "amount": Money.from_minor(entry.amount_minor, entry.currency).format_plain(), "currency": entry.currency,
+            "counterparty": entry.counterparty_name}
 
 
 def _learn(session: Session, tenant: int, entry: StatementEntryRow,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.collections.domain.policy import Policy, PolicyProblem, parse_policy, policy_to_dict
 from cobro.collections.domain.status import AssignmentScope
 from cobro.collections.repository.policies import POLICIES
@@ -74,15 +76,25 @@ def apply_policy(uow: Uow, yaml_text: str, *, segment: str = "", customer: str =
     if policy is None:
         raise InvalidInputError("the policy is invalid: " + "; ".join(map(str, problems)))
     repo = uow.repo(POLICIES)
+    before = {(a.scope, a.segment, a.customer_id): a.policy_name for a in repo.assignments()}
     version = repo.save_version(name=policy.name, yaml_text=yaml_text,
                                 parsed_json=json.dumps(policy_to_dict(policy), ensure_ascii=False), created_by=user)
+    key: tuple[AssignmentScope, str, int | None]
     if customer:
         cust = uow.repo(WORK).customer(customer)
         repo.assign(name=policy.name, scope=AssignmentScope.CUSTOMER, customer_id=cust.id, assigned_by=user)
+        key, target = (AssignmentScope.CUSTOMER, "", cust.id), f"customer:{customer}"
     elif segment:
         repo.assign(name=policy.name, scope=AssignmentScope.SEGMENT, segment=segment, assigned_by=user)
+        key, target = (AssignmentScope.SEGMENT, segment, None), f"segment:{segment}"
     else:
         repo.assign(name=policy.name, scope=AssignmentScope.DEFAULT, assigned_by=user)
+        key, target = (AssignmentScope.DEFAULT, "", None), "default"
+    previous = before.get(key)
+    audit.record(uow, [
+        Change("policy", policy.name, "apply", None, {"version": version, "steps": [s.id for s in policy.steps]}),
+        Change("policy_assignment", target, "assign", None if previous is None else {"policy": previous},
+               {"policy": policy.name, "version": version})], user=user)
     return StoredPolicy(policy.name, version, policy)
 
 

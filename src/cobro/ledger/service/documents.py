@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Final
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from cobro.kernel.money import Money
 from cobro.kernel.terms import PaymentTerms, exceeds_spanish_cap
@@ -99,10 +101,12 @@ def create_invoice(uow: Uow, *, values: InvoiceInput) -> InvoiceView:
         raise InvalidInputError("due_date: give either due_date or instalments (each has its own due date)")
     due, parts, terms = _schedule(values, currency, amount, customer.terms)
     channel = check.channel("channel", values.channel).value if values.channel.strip() else ""
-    return uow.repo(DOCUMENTS).add_document(NewDocument(
+    created = uow.repo(DOCUMENTS).add_document(NewDocument(
         customer.id, number, DocumentKind.INVOICE, values.issue_date, due, currency, amount, parts,
         disputed=values.disputed, channel=channel, terms=terms,
         over_legal_cap=exceeds_spanish_cap(values.issue_date, due)))
+    audit.record(uow, Change("invoice", number, "create", None, _document_state(created)))
+    return created
 
 
 def create_credit_note(uow: Uow, *, values: CreditNoteInput) -> InvoiceView:
@@ -120,9 +124,19 @@ def create_credit_note(uow: Uow, *, values: CreditNoteInput) -> InvoiceView:
             raise InvalidInputError(f"corrects: invoice {corrects!r} is not of customer {customer.code!r}")
         if target.amount.currency != currency:
             raise InvalidInputError(f"corrects: invoice {corrects!r} is in {target.amount.currency}, not {currency}")
-    return uow.repo(DOCUMENTS).add_document(NewDocument(
+    created = uow.repo(DOCUMENTS).add_document(NewDocument(
         customer.id, number, DocumentKind.CREDIT_NOTE, values.issue_date, values.issue_date, currency, amount,
         ((1, values.issue_date, amount),), corrects=corrects))
+    audit.record(uow, Change("credit_note", number, "create", None, _document_state(created)))
+    return created
+
+
+def _document_state(v: InvoiceView) -> dict[str, object]:
+    """An invoice or credit note as its audit entry shows it."""
+    return {"customer": v.customer_code, "issue_date": v.issue_date.isoformat(), "due_date": v.due_date.isoformat(),
+            "currency": v.amount.currency, "amount": v.amount.format_plain(), "corrects": v.corrects,
+            "disputed": v.disputed, "channel": v.channel, "terms": v.terms,
+            "instalments": len(v.instalments)}
 
 
 def list_invoices(uow: Uow, *, query: InvoiceQuery, after: Cursor, limit: int) -> list[InvoiceView]:
@@ -194,6 +208,7 @@ def create_payment(uow: Uow, *, values: PaymentInput) -> PaymentView:
         chosen = [(by_key[(a.invoice_number, a.seq)], a) for a in auto]
     recorded = repo.record_payment(customer_id=customer.id, reference=reference, date=values.date, amount=amount,
                                    allocations=chosen, unapplied=unapplied, method=values.method.strip()[:30])
+    audit.record(uow, Change("payment", reference, "create", None, recorded.as_json()))
     # in this transaction: a subscriber hears of the payment only once it is committed
     webhooks.emit(uow, "payment.applied", entity=f"payment:{recorded.id}", data=recorded.as_json())
     return recorded

@@ -10,6 +10,8 @@ from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from typing import Final
 
+from cobro.audit import service as audit
+from cobro.audit.schemas import Change
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from cobro.ledger.domain import fields as check
 from cobro.ledger.repository.entities import ENTITIES, Cursor
@@ -63,7 +65,13 @@ def create_customer(uow: Uow, *, values: CustomerInput) -> CustomerProfile:
     repo = uow.repo(ENTITIES)
     if repo.find_customer(code) is not None:
         raise ConflictError(f"code: a customer {code!r} exists already; update it with PATCH")
-    return repo.add_customer(code, fields)
+    created = repo.add_customer(code, fields)
+    after = created.as_json()
+    changes = [Change("customer", code, "create", None, after)]
+    if after["credit_limit"]:
+        changes.append(Change("credit_limit", code, "set", None, {"credit_limit": after["credit_limit"]}))
+    audit.record(uow, changes)
+    return created
 
 
 def update_customer(uow: Uow, code: str, *, changes: CustomerChanges) -> CustomerProfile:
@@ -78,7 +86,16 @@ def update_customer(uow: Uow, code: str, *, changes: CustomerChanges) -> Custome
         credit_limit_currency=current.credit_limit.currency if current.credit_limit else "EUR",
         language=current.language, terms=current.terms)
     given = {f.name: getattr(changes, f.name) for f in dataclass_fields(changes) if getattr(changes, f.name) is not None}
-    return uow.repo(ENTITIES).update_customer(current.id, _fields(replace(base, **given)))
+    updated = uow.repo(ENTITIES).update_customer(current.id, _fields(replace(base, **given)))
+    old, new = current.as_json(), updated.as_json()
+    moved = sorted(k for k in new if old.get(k) != new[k])
+    if moved:
+        audited = [Change("customer", code, "update", {k: old.get(k) for k in moved}, {k: new[k] for k in moved})]
+        if "credit_limit" in moved:
+            audited.append(Change("credit_limit", code, "set", {"credit_limit": old.get("credit_limit")},
+                                  {"credit_limit": new["credit_limit"]}))
+        audit.record(uow, audited)
+    return updated
 
 
 def get_customer_for_update(uow: Uow, code: str) -> CustomerProfile:
@@ -128,7 +145,9 @@ def create_contact(uow: Uow, code: str, *, values: ContactInput) -> ContactView:
     repo = uow.repo(ENTITIES)
     if repo.contact_named(customer.id, contact.name) is not None:
         raise ConflictError(f"name: customer {code!r} has a contact {contact.name!r} already")
-    return repo.save_contact(customer.id, None, contact)
+    saved = repo.save_contact(customer.id, None, contact)
+    audit.record(uow, Change("contact", str(saved.id), "create", None, _contact_state(saved)))
+    return saved
 
 
 def update_contact(uow: Uow, code: str, contact_id: int, *, changes: ContactChanges) -> ContactView:
@@ -143,9 +162,22 @@ def update_contact(uow: Uow, code: str, contact_id: int, *, changes: ContactChan
     other = repo.contact_named(customer_id, contact.name)
     if other is not None and other != contact_id:
         raise ConflictError(f"name: customer {code!r} has a contact {contact.name!r} already")
-    return repo.save_contact(customer_id, contact_id, contact)
+    saved = repo.save_contact(customer_id, contact_id, contact)
+    old, new = _contact_state(current), _contact_state(saved)
+    moved = sorted(k for k in new if old.get(k) != new[k])
+    if moved:
+        audit.record(uow, Change("contact", str(contact_id), "update", {k: old[k] for k in moved},
+                                 {k: new[k] for k in moved}))
+    return saved
 
 
 def delete_contact(uow: Uow, code: str, contact_id: int) -> None:
-    get_contact(uow, code, contact_id)  # not found (or another tenant's) is a 404, not a silent success
+    current = get_contact(uow, code, contact_id)  # not found (or another tenant's) is a 404, not a silent success
     uow.repo(ENTITIES).delete_contact(contact_id)
+    audit.record(uow, Change("contact", str(contact_id), "delete", _contact_state(current), None))
+
+
+def _contact_state(c: ContactView) -> dict[str, str]:
+    """A contact as its audit entries show it."""
+    return {"customer": c.customer_code, "name": c.name, "role": str(c.role.value), "email": c.email,
+            "phone": c.phone, "preferred_channel": str(c.preferred_channel.value), "language": c.language}
