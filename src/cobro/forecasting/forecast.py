@@ -188,5 +188,28 @@ def backtest(
                 "weekly_mae": err["weekly_mae"], "wape": err["wape"],
                 "band_coverage": float(np.mean(((a >= lo) & (a <= hi))[live])) if live.any() else float("nan"),
                 "n_weeks": int(live.sum()),
+                # week by week (horizon 1 = the cutoff's week), for the per-horizon figures of `horizon_table`
+                "weeks": [{"horizon": j + 1, "actual": float(a[j]), "expected": float(exp[w]), "p10": float(lo[j]),
+                           "p90": float(hi[j])} for j, w in enumerate(weeks)],
             })
     return results
+
+
+def horizon_table(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per currency and horizon week (1 = the cutoff's week) over all cutoffs of `backtest`: WAPE = sum|F - A| /
+    sum A of the expected receipts, and the p10-p90 band coverage of the weeks with cash expected or received."""
+    cells: dict[tuple[str, int], list[dict[str, float]]] = {}
+    for r in results:
+        for w in r.get("weeks", []):
+            cells.setdefault((str(r["currency"]), int(w["horizon"])), []).append(w)
+    out = []
+    for (cur, h), weeks in sorted(cells.items()):
+        actual = sum(w["actual"] for w in weeks)
+        live = [w for w in weeks if w["actual"] > 0 or w["expected"] > 0]
+        inside = sum(1 for w in live if w["p10"] <= w["actual"] <= w["p90"])
+        out.append({"currency": cur, "horizon_week": h, "n_cutoffs": len(weeks), "actual_total": actual,
+                    "forecast_total": sum(w["expected"] for w in weeks),
+                    "wape": sum(abs(w["expected"] - w["actual"]) for w in weeks) / actual if actual > 0
+                    else float("nan"),
+                    "band_coverage": inside / len(live) if live else float("nan"), "n_weeks": len(live)})
+    return out

@@ -132,14 +132,35 @@ class BacktestResult:
 
 
 @dataclass(frozen=True, slots=True)
+class BacktestHorizon:
+    """One currency and horizon week (1 = the cutoff's week) over every cutoff: WAPE of the expected receipts and
+    the p10-p90 band coverage of the weeks with cash expected or received (NaN when there were none)."""
+
+    currency: str
+    horizon_week: int
+    n_cutoffs: int
+    actual_total: float
+    forecast_total: float
+    wape: float
+    band_coverage: float
+    n_weeks: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"currency": self.currency, "horizon_week": self.horizon_week, "n_cutoffs": self.n_cutoffs,
+                "actual_total": self.actual_total, "forecast_total": self.forecast_total, "wape": self.wape,
+                "band_coverage": self.band_coverage, "n_weeks": self.n_weeks}
+
+
+@dataclass(frozen=True, slots=True)
 class Backtest:
     cutoffs: tuple[dt.date, ...]
     horizon_weeks: int
     results: tuple[BacktestResult, ...]
+    horizons: tuple[BacktestHorizon, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {"cutoffs": [c.isoformat() for c in self.cutoffs], "horizon_weeks": self.horizon_weeks,
-                "results": [r.as_json() for r in self.results]}
+                "results": [r.as_json() for r in self.results], "horizons": [h.as_json() for h in self.horizons]}
 
 
 @dataclass(frozen=True, slots=True)

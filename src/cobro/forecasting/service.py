@@ -24,6 +24,7 @@ from cobro.forecasting.paydate.model import ModelError, PaydateModel, fit
 from cobro.forecasting.repository import FORECASTING, PREDICTIONS
 from cobro.forecasting.schemas import (
     Backtest,
+    BacktestHorizon,
     BacktestResult,
     CashForecast,
     CurrencyForecast,
@@ -175,7 +176,10 @@ def backtest(uow: Uow, cutoffs: list[dt.date] | None = None, *, horizon_weeks: i
     return Backtest(tuple(cutoffs), horizon_weeks, tuple(
         BacktestResult(dt.date.fromisoformat(r["cutoff"]), str(r["currency"]), ModelKind(r["model"]), int(r["n_open"]),
                        r["actual_total"], r["forecast_total"], r["weekly_mae"], r["wape"], r["band_coverage"],
-                       int(r["n_weeks"])) for r in results))
+                       int(r["n_weeks"])) for r in results),
+        tuple(BacktestHorizon(str(h["currency"]), int(h["horizon_week"]), int(h["n_cutoffs"]), h["actual_total"],
+                              h["forecast_total"], h["wape"], h["band_coverage"], int(h["n_weeks"]))
+              for h in fc.horizon_table(results)))
 
 
 # --- stored predictions ----------------------------------------------------------------------------------------

@@ -160,7 +160,8 @@ def forecast_backtest(ctx: typer.Context,
                       cutoff: Annotated[list[str] | None, typer.Option("--cutoff", help="Replay date (repeat).")] = None,
                       horizon_weeks: Annotated[int, typer.Option("--horizon-weeks")] = 13,
                       as_json: JsonOpt = False) -> None:
-    """Replay past dates: weekly WAPE and p10-p90 band coverage of the open-book forecast."""
+    """Replay past dates: weekly WAPE and p10-p90 band coverage of the open-book forecast, per cutoff and per
+    horizon week."""
     from cobro.forecasting import service as prediction
 
     days = [parse_day(c) for c in cutoff or []]
@@ -172,6 +173,10 @@ def forecast_backtest(ctx: typer.Context,
              "weekly_mae": f"{r['weekly_mae']:,.0f}"} for r in out["results"]]
     _table("Cash forecast backtest", rows, ["cutoff", "currency", "model", "n_open", "weekly_mae", "wape",
                                            "band_coverage", "n_weeks"])
+    by_horizon = [{**h, "wape": f"{h['wape']:.3f}", "band_coverage": f"{h['band_coverage']:.2f}"}
+                  for h in out["horizons"]]
+    _table("Per horizon week over the cutoffs (1 = the cutoff's week)", by_horizon,
+           ["currency", "horizon_week", "n_cutoffs", "wape", "band_coverage", "n_weeks"])
 
 
 # --- risk, alerts, recommend, worklist ------------------------------------------------------------------------
