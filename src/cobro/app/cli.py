@@ -64,12 +64,35 @@ class _CobroGroup(TyperGroup):
             # a failure the user can act on (an unknown tenant, a conflict) that a command did not report itself
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
+        except Exception as exc:
+            missing = missing_schema(exc)
+            if missing is None:
+                raise
+            # a database `cobro init` never ran on, or one older than this cobro: say what to run, not a traceback
+            typer.echo(f"error: the database has no {missing} table: it is not initialised or not up to date; "
+                       "run `cobro init` (it creates or migrates it)", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
         except (MemoryError, RecursionError) as exc:
             # a limit that should have refused the input earlier did not: say so in one line, exit 1 (internal)
             logging.getLogger("cobro").error("internal error: %s", type(exc).__name__)
             typer.echo(f"error: internal: {type(exc).__name__}: the input needs more memory or nesting than this "
                        "process has; the command stopped", err=True)
             raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def missing_schema(exc: BaseException) -> str | None:
+    """The table a database error says is missing (SQLite `no such table: x`, PostgreSQL `relation "x" does not
+    exist`), else None. Matched on the driver's message so that this module imports no SQLAlchemy."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen)
+        for marker in ("no such table: ", 'relation "'):
+            if (type(seen).__module__.split(".")[0] in {"sqlalchemy", "sqlite3", "psycopg"} and marker in text
+                    and (marker.startswith("no such") or "does not exist" in text)):
+                name = text.split(marker, 1)[1]
+                return name.split('"', 1)[0] if marker.startswith("relation") else name.split()[0].strip("\"'")
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 app = typer.Typer(

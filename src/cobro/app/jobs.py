@@ -23,6 +23,7 @@ def registry(settings: Settings) -> Registry:
     from cobro.forecasting.tasks import refresh_predictions, retrain
     from cobro.jobs.domain import Schedule, Scope, parse_time
     from cobro.jobs.registry import Job, Registry
+    from cobro.risk.tasks import alert_digest
     from cobro.webhooks.tasks import send_webhooks
 
     jobs = Registry()
@@ -38,4 +39,6 @@ def registry(settings: Settings) -> Registry:
                  description="retrain the payment-date model on the settled history"))
     jobs.add(Job("predict_refresh", Schedule.daily(parse_time("05:30"), business_days_only=False), refresh_predictions,
                  description="store the payment-date predictions of every open instalment (before the cycle)"))
+    jobs.add(Job("alert_digest", Schedule.daily(parse_time(settings.jobs_digest_at)), alert_digest,
+                 description="raise the day's alerts and e-mail each user their digest (after the cycle)"))
     return jobs

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # jobs (`cobro worker`, `cobro jobs`; docs/jobs.md)
     jobs_cycle_at: str = "06:00"  # the daily cycle, tenant-local time, on the tenant's business days
     jobs_retrain_at: str = "03:00"  # weekly retraining of the payment model, Sundays, tenant-local time
+    jobs_digest_at: str = "07:00"  # the daily alert digest, tenant-local time, after the cycle
     jobs_lease_seconds: float = 3600.0  # a run whose holder sends no heartbeat is presumed abandoned after this
     worker_heartbeat_seconds: float = 15.0  # how often `cobro worker` writes its heartbeat
     worker_heartbeat_max_age_seconds: float = 120.0  # `/api/ready` answers 503 when the newest beat is older
