@@ -15,7 +15,7 @@ from cobro.forecasting.schemas import StoredPrediction
 from cobro.kernel.errors import InvalidInputError
 from cobro.platform.http.auth import require
 from cobro.platform.http.deps import ContainerDep, UowDep
-from cobro.platform.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, page_of
+from cobro.platform.http.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, check_limit, decode_cursor, page_of
 from cobro.platform.http.problems import PROBLEMS
 
 router = APIRouter(prefix="/v1", tags=["forecasting"], responses=PROBLEMS)
@@ -64,7 +64,7 @@ def list_predictions(
     as_of: Annotated[dt.date | None, Query(description="the latest refresh on or before this day (default today)")]
     = None,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
-    limit: Annotated[int, Query()] = DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (1..500)")] = DEFAULT_LIMIT,
 ) -> Page[PredictionOut]:
     """Expected payment date, p10/p50/p90 dates, P(late), P(not paid within 180 days of the due date), the model
     version and the features that moved the prediction most; empty when nothing was refreshed by `as_of`."""
