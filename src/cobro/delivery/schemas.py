@@ -74,6 +74,7 @@ class CustomerPart:
     legal_name: str
     tax_id: str = ""
     address: Lines = ()
+    country: str = ""  # ISO 3166 alpha-2: names the tax id on documents (RUT, RFC, NIT, RUC, NIF/CIF)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,10 @@ def _rates(ctx: typer.Context, rates_dir: str | None) -> RateSource:
 
 
 def register(root: typer.Typer) -> None:
+    from cobro.interest import rates_cli
+
+    rates_cli.register(root)  # `cobro rates add|import|list`: the operator's rows of the same rate book
+
     @root.command("interest")
     def interest(
         ctx: typer.Context,

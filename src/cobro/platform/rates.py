@@ -8,11 +8,15 @@ There is no module-level cache: a test or a second tenant configuration simply b
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from cobro.kernel.rates import RateRow, RateTable, RateTableError, merge_rate_rows, parse_rate_table
+from cobro.kernel.rates import COLUMNS, RateRow, RateTable, RateTableError, merge_rate_rows, parse_rate_table
 
 # the shipped tables are package data next to the book that reads them
 SHIPPED_PACKAGE: Final = "cobro.platform.rate_tables"
@@ -65,3 +69,50 @@ def shipped_table_ids() -> list[str]:
     """Ids of the rate tables shipped in the package."""
     folder = resources.files(SHIPPED_PACKAGE)
     return sorted(p.name.removesuffix(".csv") for p in folder.iterdir() if p.name.endswith(".csv"))
+
+
+# the file `cobro rates add|import` keeps for a table in the operator's directory (it matches `<table_id>*.csv`)
+OPERATOR_SUFFIX: Final = "_operator"
+
+
+def operator_file(extra_dir: Path, table_id: str) -> Path:
+    return extra_dir / f"{table_id}{OPERATOR_SUFFIX}.csv"
+
+
+def store_operator_rows(extra_dir: Path, new: Mapping[str, Sequence[RateRow]]) -> list[Path]:
+    """Add the operator's rows (by table id) to their files in `extra_dir`, all or nothing.
+
+    Every table is first merged, in memory, with the book as it reads now (shipped rows and every operator file):
+    a row with the span of an existing one replaces it (a corrected value); any other overlap is a
+    `RateTableError` naming both rows, and then no file is written.  Each file is replaced whole (written beside
+    and renamed), so a reader never sees half a file.
+    """
+    extra_dir.mkdir(parents=True, exist_ok=True)
+    book = RateBook(extra_dir)
+    plans: list[tuple[Path, str]] = []
+    for table_id, rows in new.items():
+        merge_rate_rows(table_id, book.table(table_id).rows, rows)  # raises on an overlap
+        path = operator_file(extra_dir, table_id)
+        kept: list[RateRow] = []
+        if path.is_file():
+            kept = parse_rate_table(path.read_text(encoding="utf-8"), str(path))[1]
+        by_span = {(r.valid_from, r.valid_to): r for r in kept}
+        by_span.update({(r.valid_from, r.valid_to): r for r in rows})
+        merged = merge_rate_rows(table_id, (), sorted(by_span.values(), key=lambda r: r.valid_from))
+        plans.append((path, _operator_text(table_id, merged)))
+    for path, text in plans:
+        scratch = path.with_name(f".{path.name}.tmp")
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, path)
+    return [path for path, _ in plans]
+
+
+def _operator_text(table_id: str, rows: Sequence[RateRow]) -> str:
+    out = io.StringIO()
+    out.write(f"# cobro rate table {table_id}: rows supplied by the operator (cobro rates add / cobro rates import)\n"
+              "# version: operator\n# valid_from and valid_to are inclusive; rate in percent a year as published.\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([r.valid_from.isoformat(), r.valid_to.isoformat(), str(r.rate), r.source, r.status])
+    return out.getvalue()

@@ -91,7 +91,7 @@ def test_mexico_six_percent_and_agreed_rate() -> None:
 
 
 def test_chile_needs_operator_rates(tmp_path: Path) -> None:
-    with pytest.raises(InterestError, match=r"no CL rate for 2025-03.*has no rows"):
+    with pytest.raises(InterestError, match=r"CL rate for 2025-03 not loaded: cobro rates add --jurisdiction CL --from 2025-03-01 --to 2025-03-31.*no rows"):
         late_interest("CL", D("1000000"), "CLP", day(2025, 3, 1), day(2025, 4, 10))
     (tmp_path / "cl_cmf_corriente_2025.csv").write_text(
         "# version: test\nvalid_from,valid_to,rate,source,status\n"
@@ -107,12 +107,12 @@ def test_colombia_is_one_and_a_half_times_bancario_corriente(tmp_path: Path) -> 
         "valid_from,valid_to,rate,source,status\n2025-01-01,2025-01-31,20,SFC test,V\n", encoding="utf-8")
     r = late_interest("CO", D("365000"), "COP", day(2024, 12, 31), day(2025, 1, 10), rates=RateBook(tmp_path))
     assert r.periods[0].rate == D("30.0") and r.interest == D("3000.00")
-    with pytest.raises(InterestError, match="no CO rate for 2025-02"):
+    with pytest.raises(InterestError, match="CO rate for 2025-02 not loaded"):
         late_interest("CO", D("1000"), "COP", day(2025, 1, 20), day(2025, 2, 10), rates=RateBook(tmp_path))
 
 
 def test_peru_without_rows_is_a_clear_error() -> None:
-    with pytest.raises(InterestError, match="no PE rate for 2025-01-02"):
+    with pytest.raises(InterestError, match="PE rate for 2025-01-02 not loaded"):
         late_interest("PE", D("1000"), "PEN", day(2025, 1, 1), day(2025, 1, 10))
 
 
@@ -129,11 +129,11 @@ def test_unknown_jurisdiction() -> None:
 
 
 def test_missing_half_year_is_named() -> None:
-    with pytest.raises(InterestError, match="no ES rate for 2026-H2"):
+    with pytest.raises(InterestError, match="ES rate for 2026-H2 not loaded: cobro rates add --jurisdiction ES --from 2026-07-01 --to 2026-12-31"):
         late_interest("ES", D("100"), "EUR", day(2026, 5, 15), day(2026, 8, 1))
-    with pytest.raises(InterestError, match="no ES rate for 2005-H2"):
+    with pytest.raises(InterestError, match="ES rate for 2005-H2 not loaded"):
         late_interest("ES", D("100"), "EUR", day(2005, 6, 15), day(2005, 8, 1))
-    with pytest.raises(InterestError, match="no UK rate for 2012-H2"):
+    with pytest.raises(InterestError, match="UK rate for 2012-H2 not loaded"):
         late_interest("UK", D("100"), "GBP", day(2012, 8, 1), day(2013, 8, 1))
 
 

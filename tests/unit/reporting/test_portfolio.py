@@ -103,7 +103,7 @@ def test_small_ledger_buckets_interest_and_out_of_table_dates() -> None:
     # a date past the rate table: shown as not computable with the reason, not a crash
     later = analyze(f, Options(as_of=dt.date(2031, 1, 1)), rates=RATES, today=TODAY)
     assert later.interest and all(x.interest is None for x in later.interest if x.status == "open")
-    assert "no ES rate" in later.interest[-1].reason
+    assert "ES rate for 2026-H2 not loaded: cobro rates add" in later.interest[-1].reason
 
 
 def test_empty_ledger_gives_an_empty_report(tmp_path: Path) -> None:

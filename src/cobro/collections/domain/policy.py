@@ -32,6 +32,7 @@ TASK_KINDS = ("call", "meeting")
 # Ley 3/2004 art. 8: EUR 40 of recovery costs per overdue invoice, what a policy claims unless it says otherwise
 STATUTORY_COMPENSATION: tuple[tuple[str, int], ...] = (("EUR", 4000),)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+_LAWS = frozenset({"ES", "EU", "UK", "CL", "MX", "CO", "PE"})  # cobro.interest.domain.RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,9 @@ class Policy:
     credit_limits: tuple[tuple[str, int], ...] = ()
     compensation: tuple[tuple[str, int], ...] = STATUTORY_COMPENSATION
     interest_reference: str = "ES"
+    # the late-payment law every debt under this policy follows (ES, EU, UK, CL, MX, CO, PE); "" = the debtor's
+    # country's, falling back to interest_reference (cobro.interest.domain.law.debt_jurisdiction)
+    governing_law: str = ""
     promise_grace_days: int = 3
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
     onboarding_entry: str = ""  # the step a case with no recorded action enters at; "" = the first overdue step
@@ -263,7 +267,11 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
     sla = r.mapping(tasks.get("sla_days"), "tasks.sla_days")
     r.unknown(sla, set(TASK_KINDS), "tasks.sla_days")
     late = r.mapping(top.get("late_payment"), "late_payment")
-    r.unknown(late, {"interest_reference", "compensation"}, "late_payment")
+    r.unknown(late, {"interest_reference", "compensation", "governing_law"}, "late_payment")
+    governing_law = r.text(late, "governing_law", "late_payment", "").upper()
+    if governing_law and governing_law not in _LAWS:
+        r.err("late_payment.governing_law", f"{governing_law!r} is not one of {', '.join(sorted(_LAWS))} (or omit it: "
+              "the debtor's country decides)")
     promises = r.mapping(top.get("promises"), "promises")
     r.unknown(promises, {"grace_days"}, "promises")
     recipients = r.roles(top, "recipients", "", DEFAULT_RECIPIENTS)
@@ -282,7 +290,7 @@ def parse_policy(data: object) -> tuple[Policy | None, list[PolicyProblem]]:
         standard_terms=r.text(terms, "standard", "terms", "net 60"),
         credit_limits=r.amounts(credit.get("limit"), "credit.limit"),
         compensation=r.amounts(late.get("compensation", {"EUR": "40.00"}), "late_payment.compensation"),
-        interest_reference=r.text(late, "interest_reference", "late_payment", "ES"),
+        interest_reference=r.text(late, "interest_reference", "late_payment", "ES"), governing_law=governing_law,
         promise_grace_days=r.integer(promises, "grace_days", "promises", 3, lo=0, hi=60),
         recipients=recipients, onboarding_entry=entry, fallback=_fallback(r, top, "") or (),
         stop_lifts_on=r.text(credit, "stop_lifts_on", "credit", "full_payment", choices=STOP_LIFTS_ON),
@@ -417,7 +425,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
                    "limit_tolerance_pct": policy.limit_tolerance_pct},
         "cases": {"new_items": policy.case_new_items}, "tasks": {"sla_days": dict(policy.task_sla_days)},
         "late_payment": {"interest_reference": policy.interest_reference,
-                         "compensation": _amounts_out(policy.compensation)},
+                         "compensation": _amounts_out(policy.compensation),
+                         **({"governing_law": policy.governing_law} if policy.governing_law else {})},
         "promises": {"grace_days": policy.promise_grace_days}, "recipients": list(policy.recipients),
         **({"fallback": list(policy.fallback)} if policy.fallback else {}),
         "steps": steps, **({"onboarding": {"entry_step": policy.onboarding_entry}} if policy.onboarding_entry else {}),

@@ -56,6 +56,7 @@ class Customer(NamedTuple):
     segment: str
     collector: str
     language: str
+    country: str = ""  # the debtor's country: which late-payment law its letters cite
 
 
 def lock_for_run(session: Session, tenant_code: str) -> None:
@@ -146,11 +147,12 @@ def open_items(session: Session, tenant: int, customer_id: int | None = None, *,
 
 def customers(session: Session, tenant: int, customer_id: int | None = None) -> dict[int, Customer]:
     c = CustomerRow
-    stmt = select(c.id, c.code, c.legal_name, c.tax_id, c.segment, c.collector, c.language).where(c.tenant_id == tenant)
+    stmt = select(c.id, c.code, c.legal_name, c.tax_id, c.segment, c.collector, c.language,
+                  c.country).where(c.tenant_id == tenant)
     if customer_id is not None:
         stmt = stmt.where(c.id == customer_id)
-    return {int(i): Customer(int(i), code, name, tax, seg, coll, lang)
-            for i, code, name, tax, seg, coll, lang in session.connection().execute(stmt).all()}
+    return {int(i): Customer(int(i), code, name, tax, seg, coll, lang, country or "")
+            for i, code, name, tax, seg, coll, lang, country in session.connection().execute(stmt).all()}
 
 
 class Contact(NamedTuple):

@@ -38,7 +38,7 @@ from cobro.collections.schemas.agency import (
 )
 from cobro.collections.schemas.work import EscalationCase
 from cobro.collections.service import escalation
-from cobro.collections.service.evidence import JURISDICTION_BY_CURRENCY
+from cobro.collections.service.law import debt_law
 from cobro.interest.domain import InterestError, compute_late_interest, rule_for
 from cobro.kernel.amounts import AmountError, parse_minor
 from cobro.kernel.errors import InvalidInputError, InvalidTransitionError, Problem
@@ -68,19 +68,22 @@ def agency_export(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
         case_id=case.id, status=str(case.status), agency=case.handed_off_to, handed_off_on=handed_off_on,
         interest_to=interest_to, as_of=as_of, currency=case.currency,
         debtor=Debtor(cust.code, cust.legal_name, cust.tax_id, cust.country), documents=documents,
-        demands=tuple(agency.demands(cust.id)), interest=tuple(_interest(documents, case.currency, interest_to, rates)),
+        demands=tuple(agency.demands(cust.id)), interest=tuple(_interest(documents, case.currency, interest_to, rates,
+                                                                         debt_law(uow, cust))),
         updates=tuple(agency.updates(case.id, case.currency)))
 
 
 def _interest(documents: tuple[CaseDocument, ...], currency: str, until: dt.date,
-              rates: RateSource) -> list[InterestLine]:
-    """Statutory late interest on each document's open amount from its due date to `until` (Ley 3/2004 for EUR,
-    the UK act for GBP); none for other currencies or past the last day the rate table covers."""
-    jurisdiction = JURISDICTION_BY_CURRENCY.get(currency)
-    if jurisdiction is None:
+              rates: RateSource, jurisdiction: str) -> list[InterestLine]:
+    """Statutory late interest on each document's open amount from its due date to `until` under the law of the
+    debt (`collections.service.law`); none when its fixed compensation is in another currency, and none past the
+    last day the rate book covers."""
+    rule = rule_for(jurisdiction)
+    if rule.compensation_currency and rule.compensation_currency != currency:
         return []
-    table = rates.table(rule_for(jurisdiction).table_id)
-    until = min(until, max(row.valid_to for row in table.rows))
+    if rule.mode != "flat":
+        table = rates.table(rule.table_id)
+        until = min(until, max((row.valid_to for row in table.rows), default=dt.date.min))
     lines = []
     for doc in documents:
         if doc.open_minor <= 0 or doc.due_date >= until:

@@ -25,6 +25,7 @@ from cobro.delivery.schemas import (
     OutboxMessage,
 )
 from cobro.delivery.service.outbox import enqueue
+from cobro.interest.domain.law import debt_jurisdiction
 from cobro.kernel.calendar import HolidayCalendar, add_business_days
 from cobro.kernel.money import Money, exponent, format_minor
 from cobro.kernel.rates import RateSource
@@ -87,15 +88,20 @@ def _message_items(action: PlannedAction) -> tuple[MessageItem, ...]:
 
 
 def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date,
-                  rates: RateSource) -> tuple[Money | None, InterestPart | None]:
-    """What a letter may state: the fixed compensation in the action's currency (only if the policy sets one
-    for it) and the statutory interest accrued on the items so far (omitted when it cannot be computed, e.g.
-    no published rate yet for the current half-year)."""
-    comp = dict(policy.compensation).get(currency)
-    compensation = _money(comp, currency) if comp is not None else None
-    if not step.state_interest or not policy.interest_reference:
+                  rates: RateSource, jurisdiction: str) -> tuple[Money | None, InterestPart | None]:
+    """What a letter may state under the law of the debt (`jurisdiction`): the fixed compensation in the action's
+    currency (per invoice as the policy sets it under Ley 3/2004 and the Directive; the statute's own sums
+    elsewhere: the UK's bands per debt, Chile's 1 % of the unpaid balance) and the statutory interest accrued on the
+    items so far (omitted when it cannot be computed, e.g. no rate loaded yet for the current half-year)."""
+    from cobro.interest.domain import InterestError, compute_late_interest, rule_for
+
+    if jurisdiction in ("ES", "EU"):
+        comp = dict(policy.compensation).get(currency)
+        compensation = _money(comp, currency) if comp is not None else None
+    else:
+        compensation = _statutory_compensation(rule_for(jurisdiction), action, currency)
+    if not step.state_interest or not jurisdiction:
         return compensation, None
-    from cobro.interest.domain import InterestError, compute_late_interest
 
     total = Decimal(0)
     rate = None
@@ -104,13 +110,25 @@ def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt
             due, open_amount = _item_due_and_open(item, currency)
             if due >= as_of or open_amount <= 0:
                 continue
-            result = compute_late_interest(policy.interest_reference, open_amount, currency, due, as_of,
+            result = compute_late_interest(jurisdiction, open_amount, currency, due, as_of,
                                            rates=rates, compensation=Decimal(0))
             total += result.interest
             rate = result.periods[-1].rate if result.periods else rate
     except InterestError:
         return compensation, None
     return compensation, InterestPart(amount=total, currency=currency, rate=rate)
+
+
+def _statutory_compensation(rule: Any, action: Any, currency: str) -> Money | None:
+    """The statute's fixed sums on the action's overdue items, when the statute has some in this currency."""
+    if rule.compensation is None or (rule.compensation_currency and rule.compensation_currency != currency):
+        return None
+    total = sum((rule.compensation(_item_due_and_open(item, currency)[1]) for item in action.items), Decimal(0))
+    from decimal import ROUND_HALF_UP
+
+    from cobro.kernel.money import quantum
+
+    return Money(total.quantize(quantum(currency), rounding=ROUND_HALF_UP), currency) if total > 0 else None
 
 
 def _item_due_and_open(planned: Any, currency: str) -> tuple[dt.date, Any]:
@@ -151,18 +169,20 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
             need = _ADDRESS.get(step.channel, "")
             who = reached.contact if reached is not None else (
                 _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, "")))
-            compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates)
+            law = debt_jurisdiction(cust.country, governing_law=policy.governing_law,
+                                    fallback=policy.interest_reference or "ES")
+            compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates, law)
             items = _message_items(a)
             channel = MESSAGE_CHANNELS[step.channel]
             if (channel, step.template) not in unsendable:
                 unsendable[channel, step.template] = creditor.unsendable(channel, step.template)
             context = MessageContext(
-                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id),
+                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, country=cust.country),
                 creditor=creditor.part(customer=cust.code, invoices=[it.invoice for it in items]), as_of=as_of,
                 items=items, total=_money(a.total_minor, d.currency), step=step.id,
                 step_channel=step.channel, state_interest=step.state_interest,
                 state_compensation=bool(step.state_compensation and compensation is not None),
-                compensation=compensation, interest=interest, interest_reference=policy.interest_reference,
+                compensation=compensation, interest=interest, interest_reference=law,
                 earlier_notices=(notices or {}).get((d.customer_id, d.currency), ()))
             skipped = need and who is None
             out.append((key, "outbox_messages", OutboxMessage(

@@ -19,6 +19,7 @@ from cobro.collections.repository import evidence as repo
 from cobro.collections.repository.agency import AGENCY
 from cobro.collections.repository.work import WORK
 from cobro.collections.service.creditor import creditor_part
+from cobro.collections.service.law import debt_law
 from cobro.delivery.service.documents import (
     BrokenPromise,
     Demand,
@@ -29,6 +30,7 @@ from cobro.delivery.service.documents import (
     interest_claim,
 )
 from cobro.interest.domain import InterestError, compute_late_interest, rule_for
+from cobro.interest.domain.law import tax_id_label
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource
@@ -36,9 +38,6 @@ from cobro.ledger.service import lookup
 from cobro.platform.uow import UnitOfWork
 from cobro.tenancy.domain import LETTER_FIELDS
 from cobro.tenancy.service import letterhead, require
-
-# Statutory interest applies where the creditor's law and the currency agree (Ley 3/2004 for EUR debts).
-JURISDICTION_BY_CURRENCY = {"EUR": "ES", "GBP": "UK"}
 
 
 def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateSource,
@@ -55,12 +54,13 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
     require(sender, LETTER_FIELDS, "the evidence pack")
     creditor = creditor_part(sender)
     credit_stop = repo.credit_stopped(session, cust.id)
+    law = debt_law(uow, cust)
+    claims, note = _handoff_interest(uow, case.id, invoices, case.currency, as_of, language, rates, law)
     return evidence_pack_pdf(
         creditor=dataclasses.asdict(creditor), customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
-                                                         "code": cust.code},
+                                                         "code": cust.code, "tax_label": tax_id_label(cust.country)},
         invoices=invoices, demands=_demands(uow, cust.id), broken_promises=_broken(session, cust.id),
-        disputes=_disputes(session, cust.id), interest=_handoff_interest(uow, case.id, invoices, case.currency, as_of,
-                                                                         language, rates), as_of=as_of,
+        disputes=_disputes(session, cust.id), interest=claims, interest_note=note, as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
         logo=sender.profile.logo.data if sender.profile.logo is not None else None,
         created=dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC))
@@ -85,16 +85,18 @@ def _demands(uow: UnitOfWork, customer_id: int) -> list[Demand]:
 
 
 def _handoff_interest(uow: UnitOfWork, case_id: int, items: list[dict[str, Any]], currency: str, as_of: dt.date,
-                      language: str, rates: RateSource) -> list[InterestClaim]:
-    """The interest claimable, computed to the day the case was handed off when it was (what the agency claims on
-    top of the principal, the same figure as the agency export), else to `as_of`; the pack says which."""
+                      language: str, rates: RateSource, law: str) -> tuple[list[InterestClaim], str]:
+    """The interest claimable under `law`, computed to the day the case was handed off when it was (what the
+    agency claims on top of the principal, the same figure as the agency export), else to `as_of`; the pack says
+    which, and says which rate is not loaded when a period has none."""
     handed_off = uow.repo(AGENCY).handed_off_on(case_id)
     if handed_off is None or handed_off >= as_of:
-        return _interest(items, currency, as_of, language, rates)
+        return _interest(items, currency, as_of, language, rates, law)
     note = (f"hasta la cesión, {handed_off:%d/%m/%Y}" if language.startswith("es")
             else f"to the handoff, {handed_off.isoformat()}")
+    claims, missing = _interest(items, currency, handed_off, language, rates, law)
     return [dataclasses.replace(c, rate=f"{c.rate} ({note})" if "(" not in c.rate else c.rate)
-            for c in _interest(items, currency, handed_off, language, rates)]
+            for c in claims], missing
 
 
 def _broken(session: Session, customer_id: int) -> list[BrokenPromise]:
@@ -108,15 +110,19 @@ def _disputes(session: Session, customer_id: int) -> list[Dispute]:
 
 
 def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, language: str,
-              rates: RateSource) -> list[InterestClaim]:
-    """Claimable statutory interest per overdue item; items outside the published rate table are left out."""
-    jurisdiction = JURISDICTION_BY_CURRENCY.get(currency)
-    if jurisdiction is None:
-        return []
-    # interest runs to the as-of date, or to the last day the published rate table covers (said in the pack)
-    table = rates.table(rule_for(jurisdiction).table_id)
-    covered_to = max(row.valid_to for row in table.rows)
-    until = min(as_of, covered_to)
+              rates: RateSource, jurisdiction: str) -> tuple[list[InterestClaim], str]:
+    """Claimable statutory interest per overdue item under `jurisdiction`, and the message naming the period whose
+    rate is not loaded when the book stops short of `as_of` ("" when it covers it)."""
+    rule = rule_for(jurisdiction)
+    if rule.compensation_currency and rule.compensation_currency != currency:
+        return [], ""  # Ley 3/2004's EUR 40 or the UK's bands on a debt in another currency: not claimable as is
+    # interest runs to the as-of date, or to the last day the rate book covers (said in the pack)
+    until, missing = as_of, ""
+    if rule.mode != "flat":
+        table = rates.table(rule.table_id)
+        if not table.rows or table.row_for(as_of) is None:
+            missing = _not_loaded(jurisdiction, currency, as_of, rates)
+            until = min(as_of, max((row.valid_to for row in table.rows), default=dt.date.min))
     claims = []
     for item in items:
         due = dt.date.fromisoformat(item["due_date"])
@@ -131,4 +137,15 @@ def _interest(items: list[dict[str, Any]], currency: str, as_of: dt.date, langua
             note = f"hasta {until:%d/%m/%Y}" if language.startswith("es") else f"to {until.isoformat()}"
             claim = dataclasses.replace(claim, rate=f"{claim.rate} ({note})")
         claims.append(claim)
-    return claims
+    return claims, missing
+
+
+def _not_loaded(jurisdiction: str, currency: str, day: dt.date, rates: RateSource) -> str:
+    """The interest feature's own message for the period of `day` ("ES rate for 2026-H2 not loaded: cobro rates
+    add ..."), got by asking it for that one day."""
+    try:
+        compute_late_interest(jurisdiction, Decimal(1), currency, day - dt.timedelta(days=1), day, rates=rates,
+                              compensation=Decimal(0))
+    except InterestError as exc:
+        return str(exc)
+    return ""

@@ -13,6 +13,7 @@ from decimal import Decimal
 from cobro.collections.domain.policy import STATUTORY_COMPENSATION
 from cobro.collections.repository.work import WORK
 from cobro.collections.service.creditor import creditor_part, needs
+from cobro.collections.service.law import debt_law
 from cobro.collections.service.policy import PolicyBook, policy_book
 from cobro.delivery.schemas import (
     CustomerPart,
@@ -23,6 +24,7 @@ from cobro.delivery.schemas import (
     TermsPart,
 )
 from cobro.delivery.service.outbox import enqueue_one
+from cobro.interest.domain import InterestError, statutory_rate_on
 from cobro.kernel.errors import InvalidInputError
 from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource, RateTableError
@@ -36,15 +38,12 @@ _ROLES = ("administration", "finance", "management", "other")
 _CHANNELS = {"email": "email", "letter": "letter"}
 
 
-def _statutory_rate(country: str, day: dt.date, rates: RateSource) -> Decimal | None:
-    """Today's Spanish statutory late-payment rate, when the rate book has it (ES customers only)."""
-    if country not in ("ES", ""):
-        return None
+def _statutory_rate(jurisdiction: str, day: dt.date, rates: RateSource) -> Decimal | None:
+    """Today's statutory late-payment rate under the law of the customer's debts, when the rate book has it."""
     try:
-        row = rates.table("es_ley_3_2004").row_for(day)
-    except RateTableError:
+        return statutory_rate_on(jurisdiction, day, rates)
+    except (RateTableError, InterestError):
         return None
-    return None if row is None else row.rate
 
 
 def _terms_view(cust: CustomerRecord) -> TermsPart:
@@ -58,10 +57,12 @@ def _terms_view(cust: CustomerRecord) -> TermsPart:
     return TermsPart(description=cust.terms, days=days, credit_limit=cust.credit_limit)
 
 
-def _compensation(book: PolicyBook, cust: CustomerRecord) -> Money | None:
+def _compensation(book: PolicyBook, cust: CustomerRecord, law: str) -> Money | None:
     """The fixed recovery costs per overdue invoice the customer's policy claims (`late_payment.compensation`),
     in the customer's currency: that of its credit limit, else the first the policy names.  A tenant without a
     policy claims the statutory amount from Spanish customers, as before policies existed."""
+    if law not in ("ES", "EU"):  # the per-invoice sum is Ley 3/2004's and the Directive's
+        return None
     chosen = book.for_customer(cust.id, cust.segment)
     if chosen is not None:
         table = chosen[2].compensation
@@ -89,10 +90,13 @@ def send_terms_letter(uow: UnitOfWork, customer: str, *, today: dt.date, rates: 
     # profile cannot carry it (by e-mail too: it is the document customers keep)
     sender = letterhead(uow)
     require(sender, needs(_CHANNELS[channel], "terms_letter"), "the terms letter")
-    rate = _statutory_rate(cust.country, today, rates)
-    compensation = _compensation(policy_book(uow), cust)
+    book = policy_book(uow)
+    law = debt_law(uow, cust, book)
+    rate = _statutory_rate(law, today, rates)
+    compensation = _compensation(book, cust, law)
     context = MessageContext(
-        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id), creditor=creditor_part(sender),
+        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, country=cust.country),
+        creditor=creditor_part(sender), interest_reference=law,
         as_of=today, terms=_terms_view(cust), interest=InterestPart(rate=rate) if rate is not None else None,
         compensation=compensation, state_interest=True, state_compensation=compensation is not None)
     missing = channel == "email" and who is None

@@ -15,6 +15,7 @@ from cobro.delivery.channels.base import Attachment, OutboundMessage
 from cobro.delivery.channels.pdf import letter_pdf, statement_pdf
 from cobro.delivery.channels.render import Formatter, Renderer, RenderError
 from cobro.delivery.schemas import OutboxMessage
+from cobro.interest.domain.law import tax_id_label, wording
 
 LETTER_TEMPLATES = frozenset({"final_notice", "terms_letter"})
 
@@ -27,7 +28,11 @@ def template_variables(message: OutboxMessage) -> dict[str, Any]:
             "state_compensation": ctx.state_compensation, "compensation": ctx.compensation,
             "interest": ctx.interest, "interest_reference": ctx.interest_reference, "terms": ctx.terms,
             "tone": message.tone, "recipient_name": message.recipient_name, "earlier_notices": ctx.earlier_notices,
-            "notes": ctx.notes}
+            "notes": ctx.notes,
+            # the law of the debt (`interest_reference`, set by whoever queued the message) and what the debtor's
+            # tax id is called in its country: a Chilean debtor's letter cites Ley 19.983 and says RUT
+            "law": {language: wording(ctx.interest_reference or "ES", language) for language in ("es", "en")},
+            "tax_id_label": tax_id_label(ctx.customer.country)}
 
 
 def _whatsapp_params(message: OutboxMessage, locale: str) -> tuple[str, ...]:
@@ -48,7 +53,8 @@ def compose(*, renderer: Renderer, message: OutboxMessage, message_id: str, crea
         creditor = dataclasses.asdict(ctx.creditor)
         if message.channel == "letter" or message.template in LETTER_TEMPLATES:
             recipient_block = {"name": ctx.customer.legal_name, "tax_id": ctx.customer.tax_id,
-                               "address": list(ctx.customer.address)}
+                               "address": list(ctx.customer.address),
+                               "tax_label": tax_id_label(ctx.customer.country)}
             doc = letter_pdf(creditor=creditor, recipient=recipient_block, title=rendered.subject,
                              body=rendered.text, date=ctx.as_of, language=rendered.locale, created=created)
             attachments.append(Attachment(f"{message.template}.pdf", doc.content))

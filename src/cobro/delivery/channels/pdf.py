@@ -197,8 +197,8 @@ class _Writer:
 
 def _party_lines(party: dict[str, Any], tax_label: str) -> str:
     lines = [str(party.get("name") or party.get("legal_name") or "")]
-    if party.get("tax_id"):
-        lines.append(f"{tax_label} {party['tax_id']}")
+    if party.get("tax_id"):  # a debtor's block may say what its country calls the tax id (RUT, RFC, NIT, RUC)
+        lines.append(f"{party.get('tax_label') or tax_label} {party['tax_id']}")
     lines.extend(str(x) for x in party.get("address", []) or [])
     # the creditor's contact details and account (from its profile); customers' blocks have none of these keys
     contact = " · ".join(str(party[k]) for k in ("phone", "email", "website") if party.get(k))
@@ -276,7 +276,8 @@ def evidence_pack_pdf(*, creditor: dict[str, Any], customer: dict[str, Any], inv
                       demands: Sequence[Demand], broken_promises: Sequence[BrokenPromise],
                       disputes: Sequence[Dispute], interest: Sequence[InterestClaim], as_of: Any,
                       case_reference: str = "", credit_stop: bool = False, language: str = "es",
-                      created: dt.datetime = _EPOCH, logo: bytes | None = None) -> PdfDocument:
+                      created: dt.datetime = _EPOCH, logo: bytes | None = None,
+                      interest_note: str = "") -> PdfDocument:
     """Escalation evidence pack for an external collection mandate.
 
     `invoices` are open-item dicts (invoice, seq, issue_date, due_date, days_past_due, open, currency); the
@@ -334,5 +335,8 @@ def evidence_pack_pdf(*, creditor: dict[str, Any], customer: dict[str, Any], inv
         _interest_section(w, interest, labels, fmt, heading=labels["interest_section"])
     else:
         w.heading(labels["interest_section"])
-        w.para(labels["none"])
+        w.para(interest_note or labels["none"])
+        interest_note = ""
+    if interest_note:  # a period whose rate is not loaded: said as such, never as 0 or "none"
+        w.para(interest_note, size=9)
     return w.output()

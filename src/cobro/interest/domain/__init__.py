@@ -31,7 +31,7 @@ from typing import Final, Literal
 
 from cobro.kernel.errors import CobroError
 from cobro.kernel.money import ZERO, quantum
-from cobro.kernel.rates import RateRow, RateSource, RateTable, half_year_label
+from cobro.kernel.rates import RateRow, RateSource, RateTable, half_year_bounds, half_year_label
 
 DayCount = Literal["ACT/365F", "ACT/360", "ACT/ACT"]
 _HUNDRED: Final = Decimal(100)
@@ -149,6 +149,37 @@ def rule_for(jurisdiction: str) -> JurisdictionRule:
     return RULES[code]
 
 
+# the operator's name for each rate series (`cobro rates add --kind`), by jurisdiction; the rate is the table's:
+# ES the published legal rate (spread included), EU the ECB MRO and UK the Bank of England base rate (both before
+# the 8 points), CL the CMF corriente, CO the bancario corriente (before the 1.5 multiplier), PE the BCRP legal rate
+RATE_KINDS: Final = {"ES": "legal", "EU": "reference", "UK": "reference", "CL": "corriente",
+                     "CO": "bancario_corriente", "PE": "legal"}
+
+
+def rate_table_for(jurisdiction: str, kind: str = "") -> str:
+    """The rate table an operator's row for `jurisdiction` (and `kind`, default its statutory series) goes to;
+    `InterestError` for an unknown jurisdiction or kind, or for Mexico, whose rate is fixed by statute."""
+    rule = rule_for(jurisdiction)
+    if rule.mode == "flat":
+        raise InterestError(f"{rule.code} has no rate table: {rule.name} fixes {rule.flat_rate} % a year "
+                            "(a contractual rate is given per computation, --agreed-rate)")
+    wanted = kind.strip().lower()
+    if wanted in ("", RATE_KINDS[rule.code], rule.table_id):
+        return rule.table_id
+    raise InterestError(f"unknown rate kind {kind!r} for {rule.code}: use {RATE_KINDS[rule.code]} "
+                        f"(table {rule.table_id})")
+
+
+def statutory_rate_on(jurisdiction: str, day: dt.date, rates: RateSource) -> Decimal | None:
+    """The statutory late-payment rate (percent a year, spread and multiplier included) of `jurisdiction` on `day`,
+    or None when the rate book has no row for it (what a terms letter states as "the rate in force")."""
+    rule = rule_for(jurisdiction)
+    if rule.mode == "flat":
+        return rule.flat_rate
+    row = rates.table(rule.table_id).row_for(day)
+    return None if row is None else (row.rate + rule.spread) * rule.multiplier
+
+
 def _basis(day_count: str, day: dt.date) -> Decimal:
     if day_count == "ACT/365F":
         return Decimal(365)
@@ -162,16 +193,22 @@ def _basis(day_count: str, day: dt.date) -> Decimal:
 
 
 def _missing(rule: JurisdictionRule, table: RateTable, day: dt.date) -> InterestError:
+    """The message for a period the rate book has no row for: it names the period and the command that loads it,
+    so a letter or a report never states 0 or "none" where the rate is simply not published or not loaded yet."""
     if rule.missing_label == "half-year":
         label = half_year_label(day)
+        start, end = half_year_bounds(day)
     elif rule.missing_label == "month":
         label = f"{day:%Y-%m}"
+        start = day.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     else:
-        label = day.isoformat()
-    hint = f"add a row to {table.table_id}.csv in the extra rates directory (COBRO_RATES_DIR)"
-    if not table.rows:
-        return InterestError(f"no {rule.code} rate for {label}: table {table.table_id} has no rows; {hint}")
-    return InterestError(f"no {rule.code} rate for {label} (table {table.table_id}); {hint}")
+        label, start, end = day.isoformat(), day, day
+    empty = "; the table has no rows yet" if not table.rows else ""
+    return InterestError(
+        f"{rule.code} rate for {label} not loaded: cobro rates add --jurisdiction {rule.code} --from {start} "
+        f"--to {end} --rate PERCENT --source REFERENCE (table {table.table_id}{empty})"
+    )
 
 
 def _validate(amount: Decimal, due: dt.date, end: dt.date, payments: Sequence[Payment]) -> None:
@@ -220,7 +257,7 @@ def compute_late_interest(
 
     Raises:
         InterestError: unknown jurisdiction, negative amounts, payments after `paid` or above the amount, no rate
-            for a period ("no ES rate for 2026-H2"), or a statutory compensation in another currency.
+            for a period ("ES rate for 2026-H2 not loaded: cobro rates add ..."), or a statutory compensation in another currency.
         RateTableError: the rate table cannot be read (from `rates`).
         TypeError: a statutory table is needed and `rates` was not given (a programming error, not bad input).
     """
