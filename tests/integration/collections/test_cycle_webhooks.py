@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from collections_builder import POLICY, Ledger
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ D = dt.date
 NOW = dt.datetime(2025, 12, 1, 6, 0, tzinfo=dt.UTC)
 
 
-def _cycle(container: Container, as_of: dt.date, *, commit: bool = True) -> dict:
+def _cycle(container: Container, as_of: dt.date, *, commit: bool = True) -> dict[str, Any]:
     with container.uow() as uow:
         result = run_cycle(uow, as_of=as_of, now=NOW, rates=container.rates)
         if commit:
@@ -36,7 +37,7 @@ def _subscribe(container: Container, events: list[str]) -> None:
         uow.commit()
 
 
-def _events(container: Container, event_type: str) -> list[tuple[str, dict]]:
+def _events(container: Container, event_type: str) -> list[tuple[str, dict[str, Any]]]:
     with container.uow() as uow:
         rows = uow.session.execute(select(WebhookEventRow.entity, WebhookEventRow.payload_json).where(
             WebhookEventRow.type == event_type).order_by(WebhookEventRow.id)).all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -46,7 +47,7 @@ def _deliveries(container: Container) -> int:
         return int(session.scalar(select(func.count()).select_from(WebhookDeliveryRow)) or 0)
 
 
-def _events(container: Container) -> list[tuple[str, str, dict]]:
+def _events(container: Container) -> list[tuple[str, str, dict[str, Any]]]:
     """The message.* events (a bounce also raises an alert, whose alert.raised event is not this test's)."""
     with container.sessions() as session:
         rows = session.execute(select(WebhookEventRow.type, WebhookEventRow.entity, WebhookEventRow.payload_json)

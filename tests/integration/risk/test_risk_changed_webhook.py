@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ def _score(container: Container, day: dt.date, *, commit: bool = True) -> dict[s
     return {s.customer: s.grade for s in run.scores}
 
 
-def _changed(container: Container) -> list[tuple[str, dict]]:
+def _changed(container: Container) -> list[tuple[str, dict[str, Any]]]:
     with container.uow() as uow:
         rows = uow.session.execute(select(WebhookEventRow.entity, WebhookEventRow.payload_json).where(
             WebhookEventRow.type == "risk.changed").order_by(WebhookEventRow.id)).all()
