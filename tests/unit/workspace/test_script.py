@@ -44,4 +44,7 @@ def test_service_refusals_are_worded_in_the_users_language() -> None:
     assert Formatter("es").refusal("four eyes: a@x requested exception #3 and cannot also decide it") == (
         "No puedes decidir una excepción que pediste tú: tiene que hacerlo otra persona.")
     assert Formatter("en").refusal("until: a hold cannot end in the past") == "A hold cannot end in the past."
+    assert Formatter("es").refusal("currency: C001 owes in EUR, USD: say which with --currency") == (
+        "El cliente debe en varias monedas (EUR, USD): indica cuál.")
+    assert Formatter("es").refusal("invoices: C001 has no invoice(s) F-9") == "Esa factura no es de este cliente."
     assert Formatter("es").refusal("customer: something new") == "No se pudo guardar: customer: something new"
