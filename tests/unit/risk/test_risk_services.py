@@ -169,7 +169,7 @@ def test_the_worklist_ranks_open_work_by_money_per_minute() -> None:
     assert [r.id for r in worklist(_uow(repo), AS_OF, "carla", rates=RATES)] == [12]
 
 
-def test_the_worklist_values_waiting_at_the_stored_predictions() -> None:
+def test_the_worklist_and_the_recommendation_value_waiting_at_the_stored_predictions() -> None:
     """C2's two overdue items expected paid in 5 days (waiting is worth much, a call adds little) or in 150 days
     (waiting is worth less, the call more); without stored predictions the action table's default wait applies."""
     repo = _repo()
@@ -186,6 +186,11 @@ def test_the_worklist_values_waiting_at_the_stored_predictions() -> None:
     (soon,) = worklist(_uow(repo, stored(5)), AS_OF, rates=RATES)
     (late,) = worklist(_uow(repo, stored(150)), AS_OF, rates=RATES)
     assert soon.gain < default.gain < late.gain  # the table's default wait lies between 7 and 150 days
+    # the recommendation reads them too: calling C2 is worth more over waiting when payment is far off
+    value = {name: next(r.recommendation.value_vs_wait for r in risk.recommend_all(uow, AS_OF, rates=RATES)
+                        if r.customer == "C2")
+             for name, uow in (("soon", _uow(repo, stored(5))), ("late", _uow(repo, stored(150))))}
+    assert value["soon"] < value["late"]
 
 
 def test_without_open_work_the_delinquent_customers_are_listed() -> None:

@@ -200,6 +200,27 @@ def with_wait_days(ctx: Context, predictions: pl.DataFrame, book: pl.DataFrame) 
                                                    for p in ctx.profiles))
 
 
+def with_stored_waits(uow: Uow, ctx: Context) -> Context:
+    """The context with each case's expected wait from the stored payment-date predictions (`cobro predict
+    refresh`, the latest on or before the as-of date): waiting is valued at the days until each overdue
+    instalment's expected payment date, amount-weighted, instead of the action table's default.  The same object
+    when none are stored."""
+    from cobro.forecasting.service import predictions_for
+
+    stored = predictions_for(uow, None, ctx.as_of)
+    if not stored:
+        return ctx
+    book = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
+                         "customer_code": [p.customer for p in stored],
+                         "currency": [p.open.currency for p in stored],
+                         "due_date": [p.due_date for p in stored],
+                         "open_minor": [int(p.open.amount.scaleb(exponent(p.open.currency))) for p in stored]},
+                        schema_overrides={"due_date": pl.Date()})
+    days = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
+                         "d50": [(p.expected_date - p.due_date).days for p in stored]})  # expected, from the due date
+    return with_wait_days(ctx, days, book)
+
+
 # --- use cases ---------------------------------------------------------------------------------------------------
 
 def score_all(uow: Uow, as_of: dt.date, *, store: bool = True, ctx: Context | None = None, **kw: Any) -> ScoreRun:
@@ -266,7 +287,10 @@ def recommend_all(uow: Uow, as_of: dt.date, *, customer: str = "", model_dir: Pa
     ctx = ctx or build(uow, as_of, **kw)
     if customer and not any(p.customer.code == customer for p in ctx.profiles):
         raise NotFoundError(f"no customer {customer!r}")
-    if model_dir is not None:
+    stored = with_stored_waits(uow, ctx)  # the stored predictions first: what the worklist values too
+    if stored is not ctx:
+        ctx = stored
+    elif model_dir is not None:
         from cobro.forecasting.service import model_path, predict_open
 
         if model_path(model_dir, uow.tenant.code).exists():

@@ -15,14 +15,12 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-import polars as pl
-
-from cobro.kernel.money import Money, exponent, format_grouped
+from cobro.kernel.money import Money, format_grouped
 from cobro.kernel.rates import RateSource
 from cobro.platform.uow import Uow
 from cobro.risk.domain import decide as dc
 from cobro.risk.repository import RISK
-from cobro.risk.schemas import Context, Profile, WorkItemRank, WorkKind
+from cobro.risk.schemas import Profile, WorkItemRank, WorkKind
 from cobro.risk.service import scores as risk
 
 _TASK_ACTION = {"call": "call", "meeting": "call"}
@@ -42,30 +40,10 @@ def _row(kind: WorkKind, ref: int | None, prof: Profile, case: dc.Case, options:
                         Money(gain.quantize(Decimal("0.01")), case.currency), round(float(per_minute), 2), reason)
 
 
-def _with_stored_waits(uow: Uow, ctx: Context) -> Context:
-    """Each case's expected wait from the stored payment-date predictions (`cobro predict refresh`, the latest on
-    or before the as-of date) when there are any: waiting is then valued at the days until each overdue
-    instalment's expected payment date, amount-weighted, instead of the action table's default."""
-    from cobro.forecasting.service import predictions_for
-
-    stored = predictions_for(uow, None, ctx.as_of)
-    if not stored:
-        return ctx
-    book = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
-                         "customer_code": [p.customer for p in stored],
-                         "currency": [p.open.currency for p in stored],
-                         "due_date": [p.due_date for p in stored],
-                         "open_minor": [int(p.open.amount.scaleb(exponent(p.open.currency))) for p in stored]},
-                        schema_overrides={"due_date": pl.Date()})
-    days = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
-                         "d50": [(p.expected_date - p.due_date).days for p in stored]})  # expected, from the due date
-    return risk.with_wait_days(ctx, days, book)
-
-
 def worklist(uow: Uow, as_of: dt.date, collector: str | None = None, *, rates: RateSource) -> list[WorkItemRank]:
     """Open tasks and cases, best euros-per-minute first (see the module docstring); `rates` prices the cases'
     claimable interest."""
-    ctx = _with_stored_waits(uow, risk.build(uow, as_of, rates=rates))
+    ctx = risk.with_stored_waits(uow, risk.build(uow, as_of, rates=rates))
     params = ctx.decision
     by_id = {p.customer.id: p for p in ctx.profiles}
     items = uow.repo(RISK).open_work(collector or None)
