@@ -133,6 +133,13 @@ def test_a_collector_works_the_today_list(served: str, tmp_path: Path) -> None:
                 page.screenshot(path=str(shots / f"today-{size}.png"), full_page=True)
                 assert serious_violations(page) == [], size
                 if size == "desktop":
+                    # the keyboard: j focuses the first card, p opens its promise form, Cancel closes it
+                    page.keyboard.press("j")
+                    expect(row).to_be_focused()
+                    page.keyboard.press("p")
+                    expect(row.locator('input[name="amount"]')).to_be_visible()
+                    row.get_by_role("button", name="Cancelar").click()
+                    expect(row.locator("form.action-form")).to_have_count(0)
                     # log the call: the customer promises 500 for 10 July
                     row.get_by_role("button", name="Registrar llamada").click()
                     form = row.locator("form.action-form")

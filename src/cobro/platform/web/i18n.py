@@ -105,6 +105,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_grade": {"es": "sin calificar", "en": "not graded"},
     "due_on_day": {"es": "para el {day}", "en": "due {day}"},
     "what_to_say": {"es": "Qué decir", "en": "What to say"},
+    "keys_help": {"es": "Teclado: j / k para moverte entre clientes; l llamada, p promesa, d disputa, h pausa.",
+                  "en": "Keyboard: j / k to move between customers; l call, p promise, d dispute, h hold."},
     "act_outcome": {"es": "Registrar llamada", "en": "Log call"},
     "act_promise": {"es": "Promesa de pago", "en": "Promise to pay"},
     "act_dispute": {"es": "Abrir disputa", "en": "Open dispute"},

@@ -37,4 +37,26 @@
       first.focus();
     }
   });
+  // Today's keyboard: j / k move between cards, and on the card in focus l logs a call, p records a promise,
+  // d opens a dispute, h puts a hold (the card's own buttons, so what a click does is what a key does)
+  var KEYS = { l: "outcome", p: "promise", d: "dispute", h: "hold" };
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || target.closest("input, select, textarea, [contenteditable]")) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(document.querySelectorAll(".today-row"));
+    if (!rows.length) { return; }
+    var current = target.closest(".today-row");
+    var index = rows.indexOf(current);
+    if (event.key === "j" || event.key === "k") {
+      var next = rows[Math.min(rows.length - 1, Math.max(0, index + (event.key === "j" ? 1 : -1)))];
+      if (index < 0) { next = rows[0]; }
+      next.focus();
+      event.preventDefault();
+    } else if (current && KEYS[event.key]) {
+      var button = current.querySelector('[data-action="' + KEYS[event.key] + '"]');
+      if (button) { button.click(); event.preventDefault(); }
+    }
+  });
 })();
