@@ -16,6 +16,7 @@ from cobro.webhooks.records import WebhookDeliveryRow, WebhookEventRow, WebhookS
 from cobro.webhooks.schemas import Delivery, Outgoing, Subscription
 
 _EMIT_CHUNK = 5000  # events per bulk insert in `emit_many`
+_COPY_FROM = 50  # on PostgreSQL, chunks of at least this many events are COPYed (a single event is one INSERT)
 LEASE = dt.timedelta(minutes=2)  # a claimed delivery is left alone this long; a crashed sender's claim expires
 
 
@@ -93,11 +94,12 @@ class SqlWebhookRepository:
         due = {} if at is None else {"next_attempt_at": at}
         queued = 0
         chunk: list[dict[str, object]] = []
-        pg = self.session.get_bind().dialect.name == "postgresql"
+        pg = self.session.get_bind().dialect.name == "postgresql"  # COPY pays off for many rows (set per chunk)
 
         def flush() -> int:
             entities = [row["entity"] for row in chunk]
-            if pg:
+            copy = pg and len(chunk) >= _COPY_FROM
+            if copy:
                 ids = self._copy_events(chunk)
             else:
                 ids = list(self.session.scalars(insert(WebhookEventRow).returning(
@@ -105,7 +107,7 @@ class SqlWebhookRepository:
             deliveries = [{"tenant_id": self.tenant, "subscription_id": sid, "event_id": event_id, "entity": entity,
                            "status": "pending", "attempts": 0, "last_status": 0, "last_error": "", **due}
                           for event_id, entity in zip(ids, entities, strict=True) for sid in wanted]
-            if pg:
+            if copy:
                 _copy(self.session, "webhook_deliveries", deliveries)
             else:
                 self.session.execute(insert(WebhookDeliveryRow), deliveries)

@@ -37,9 +37,11 @@ def test_nobody_listening_reads_and_writes_nothing(container: Container) -> None
         service.emit_many(uow, "action.invented", events=[])
 
 
-def test_bulk_events_in_order_for_each_wanting_subscription(container: Container,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("copy_from", [1, 1000], ids=["copy", "insert"])  # PostgreSQL COPYs chunks >= copy_from
+def test_bulk_events_in_order_for_each_wanting_subscription(container: Container, monkeypatch: pytest.MonkeyPatch,
+                                                            copy_from: int) -> None:
     monkeypatch.setattr(repository, "_EMIT_CHUNK", 3)  # 7 events: three chunks
+    monkeypatch.setattr(repository, "_COPY_FROM", copy_from)
     with container.uow() as uow:
         a = service.subscribe(uow, url="https://a.example/h", events=["action.planned"]).subscription.id
         b = service.subscribe(uow, url="https://b.example/h", events=["*"]).subscription.id
