@@ -274,10 +274,14 @@ class InMemoryPredictionStore:
     def latest_as_of(self, on_or_before: dt.date) -> dt.date | None:
         return max((d for d in self.rows if d <= on_or_before), default=None)
 
-    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
-               invoice: str | None = None) -> list[tuple[PredictionRow, str, str]]:
-        return [(r, code, number) for r, code, number in self.rows.get(as_of, [])
-                if (customer_ids is None or r.customer_id in customer_ids) and invoice in (None, number)]
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None, invoice: str | None = None,
+               after: tuple[str, dt.date, str] | None = None,
+               limit: int | None = None) -> list[tuple[PredictionRow, str, str]]:
+        found = sorted(((r, code, number) for r, code, number in self.rows.get(as_of, [])
+                        if (customer_ids is None or r.customer_id in customer_ids) and invoice in (None, number)
+                        and (after is None or (code, r.due_date, r.label) > after)),
+                       key=lambda t: (t[1], t[0].due_date, t[0].label))
+        return found if limit is None else found[:limit]
 
     def customer_id(self, code: str) -> int | None:
         return next((r.customer_id for rows in self.rows.values() for r, c, _ in rows if c == code), None)

@@ -47,13 +47,16 @@ def _key(p: PredictionOut) -> tuple[str, str, str]:
     return (p.customer, p.due_date.isoformat(), p.instalment)  # the listing's order (the service's)
 
 
-def _after(cursor: str | None) -> tuple[str, str, str] | None:
+def _after(cursor: str | None) -> tuple[str, dt.date, str] | None:
     key = decode_cursor(cursor)
     if key is None:
         return None
     if len(key) != 3 or not all(isinstance(v, str) for v in key):
         raise InvalidInputError("cursor: not a cursor of this listing")
-    return (str(key[0]), str(key[1]), str(key[2]))
+    try:
+        return (str(key[0]), dt.date.fromisoformat(str(key[1])), str(key[2]))
+    except ValueError:
+        raise InvalidInputError("cursor: not a cursor of this listing") from None
 
 
 @router.get("/predictions", response_model=Page[PredictionOut], dependencies=[require("ledger.read")],
@@ -69,13 +72,9 @@ def list_predictions(
     """Expected payment date, p10/p50/p90 dates, P(late), P(not paid within 180 days of the due date), the model
     version and the features that moved the prediction most; empty when nothing was refreshed by `as_of`."""
     check_limit(limit)
-    after = _after(cursor)
-    rows = [PredictionOut.of(p) for p in
-            service.list_predictions(uow, as_of or container.clock.today(), customer=customer)]
-    rows.sort(key=_key)  # the cursor's order, the same on both databases whatever their collation
-    if after is not None:
-        rows = [r for r in rows if _key(r) > after]
-    return page_of(rows[:limit + 1], limit, _key)
+    rows = [PredictionOut.of(p) for p in service.list_predictions(
+        uow, as_of or container.clock.today(), customer=customer, after=_after(cursor), limit=limit + 1)]
+    return page_of(rows, limit, _key)
 
 
 @router.get("/invoices/{number}/predictions", response_model=list[PredictionOut],

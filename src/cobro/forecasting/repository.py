@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 import polars as pl
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from cobro.forecasting.records import PaymentPredictionRow
@@ -60,10 +60,11 @@ class PredictionStore(Protocol):
         """The latest as-of date with stored predictions on or before `on_or_before`."""
         ...
 
-    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
-               invoice: str | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None, invoice: str | None = None,
+               after: tuple[str, dt.date, str] | None = None,
+               limit: int | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
         """The predictions of `as_of` (optionally of some customers or one invoice number) with the customer's code
-        and the invoice's number, by customer, due date and label."""
+        and the invoice's number, by customer code, due date and label; `after` such a key and at most `limit`."""
         ...
 
     def customer_id(self, code: str) -> int | None:
@@ -96,18 +97,30 @@ class SqlPredictionStore:
         return self.session.scalar(select(func.max(PaymentPredictionRow.as_of)).where(
             PaymentPredictionRow.tenant_id == self.tenant, PaymentPredictionRow.as_of <= on_or_before))
 
-    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None,
-               invoice: str | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
-        p = PaymentPredictionRow
-        query = (select(p, CustomerRow.code, InvoiceRow.number)
+    def stored(self, as_of: dt.date, *, customer_ids: Collection[int] | None = None, invoice: str | None = None,
+               after: tuple[str, dt.date, str] | None = None,
+               limit: int | None = None) -> list[tuple[PaymentPredictionRow, str, str]]:
+        if customer_ids is not None and len(customer_ids) > 1000:  # bounded IN lists, in the same order
+            ids = sorted(customer_ids)
+            found = [r for k in range(0, len(ids), 1000)
+                     for r in self.stored(as_of, customer_ids=ids[k:k + 1000], invoice=invoice)]
+            return sorted(found, key=lambda t: (t[1], t[0].due_date, t[0].label))
+        p, code = PaymentPredictionRow, CustomerRow.code
+        query = (select(p, code, InvoiceRow.number)
                  .join(CustomerRow, CustomerRow.id == p.customer_id).join(InvoiceRow, InvoiceRow.id == p.invoice_id)
                  .where(p.tenant_id == self.tenant, p.as_of == as_of)
-                 .order_by(CustomerRow.code, p.due_date, p.label))
+                 .order_by(code, p.due_date, p.label))
         if customer_ids is not None:
             query = query.where(p.customer_id.in_(list(customer_ids)))
         if invoice is not None:
             query = query.where(InvoiceRow.number == invoice)
-        return [(row, str(code), str(number)) for row, code, number in self.session.execute(query)]
+        if after is not None:  # the database's own order, so a cursor is stable whatever its collation
+            c, d, label = after
+            query = query.where(or_(code > c, and_(code == c, p.due_date > d),
+                                    and_(code == c, p.due_date == d, p.label > label)))
+        if limit is not None:
+            query = query.limit(limit)
+        return [(row, str(c), str(number)) for row, c, number in self.session.execute(query)]
 
     def customer_id(self, code: str) -> int | None:
         return self.session.scalar(select(CustomerRow.id).where(CustomerRow.tenant_id == self.tenant,

@@ -244,10 +244,12 @@ def predictions_for(uow: Uow, customer_ids: Collection[int] | None, as_of: dt.da
     return _stored(day, store.stored(day, customer_ids=customer_ids))
 
 
-def list_predictions(uow: Uow, as_of: dt.date, *, customer: str | None = None,
-                     invoice: str | None = None) -> list[StoredPrediction]:
-    """`predictions_for` by customer code and/or invoice number (the API and `customers show`); an unknown
-    customer is NotFound."""
+def list_predictions(uow: Uow, as_of: dt.date, *, customer: str | None = None, invoice: str | None = None,
+                     after: tuple[str, dt.date, str] | None = None,
+                     limit: int | None = None) -> list[StoredPrediction]:
+    """`predictions_for` by customer code and/or invoice number (the API and `customers show`), ordered by
+    customer code, due date and instalment; `after` such a key (the API's cursor) and at most `limit` rows.  An
+    unknown customer is NotFound."""
     store = uow.repo(PREDICTIONS)
     ids: list[int] | None = None
     if customer is not None:
@@ -258,4 +260,4 @@ def list_predictions(uow: Uow, as_of: dt.date, *, customer: str | None = None,
     day = store.latest_as_of(as_of)
     if day is None:
         return []
-    return _stored(day, store.stored(day, customer_ids=ids, invoice=invoice))
+    return _stored(day, store.stored(day, customer_ids=ids, invoice=invoice, after=after, limit=limit))

@@ -19,6 +19,7 @@ from cobro.forecasting import service
 from cobro.ledger.service import imports
 from cobro.platform.cli.context import State
 from cobro.platform.container import Container
+from cobro.platform.http.paging import encode_cursor
 from tests.e2e.auth import add_user, bearer
 from tests.e2e.ledger import AS_OF
 
@@ -105,6 +106,16 @@ def test_predictions_over_the_api_and_in_customers_show(client: TestClient, ledg
     paid = client.get("/api/v1/invoices/F-001/predictions", params={"as_of": AS_OF.isoformat()})
     assert paid.status_code == 200 and paid.json() == []  # paid in full: not scored
     assert client.get("/api/v1/predictions", params={"cursor": "bad!"}).status_code == 422
+    forged = client.get("/api/v1/predictions", params={"cursor": encode_cursor(["C001", "soon", "F-002"])})
+    assert forged.status_code == 422 and forged.json()["detail"].startswith("cursor")
+    walked, cursor = [], None
+    while True:  # one by one: every open instalment once, in the listing's order
+        got = client.get("/api/v1/predictions", params={"as_of": AS_OF.isoformat(), "limit": 1,
+                                                        **({"cursor": cursor} if cursor else {})}).json()
+        walked += [i["instalment"] for i in got["items"]]
+        if not (cursor := got["next_cursor"]):
+            break
+    assert walked == ["F-002", "F-003", "F-004", "F-005"]  # C001 by due date, then C002, C003
     other = client.get("/api/v1/predictions", params={"as_of": AS_OF.isoformat()}, headers={"X-Cobro-Tenant": "other"})
     assert other.status_code == 200 and other.json()["items"] == []  # another tenant sees none of them
     shown = CliRunner().invoke(cli_app, ["customers", "show", "C001", "--as-of", AS_OF.isoformat(), "--json"],

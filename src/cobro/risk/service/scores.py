@@ -207,7 +207,8 @@ def with_stored_waits(uow: Uow, ctx: Context) -> Context:
     when none are stored."""
     from cobro.forecasting.service import predictions_for
 
-    stored = predictions_for(uow, None, ctx.as_of)
+    with_cases = [p.customer.id for p in ctx.profiles if p.cases]
+    stored = predictions_for(uow, with_cases, ctx.as_of) if with_cases else []
     if not stored:
         return ctx
     book = pl.DataFrame({"invoice_number": [p.instalment for p in stored],
