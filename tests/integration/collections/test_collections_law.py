@@ -150,3 +150,59 @@ def test_a_spanish_rate_added_with_cobro_rates_reaches_letters_pack_and_interest
     context, letter = _letter(container, "final_notice")
     assert context["interest"] == {"amount": "21.63", "currency": "EUR", "rate": "14.00"}
     assert "artículo 7 de la Ley 3/2004" in letter and "(NIF/CIF B12345674)" in letter
+
+
+def _text_positions(pdf: bytes) -> list[tuple[float, float]]:
+    """(x, y) in points, from the bottom-left corner, of every text line fpdf2 drew (its `BT x y Td` operators)."""
+    import re
+    import zlib
+
+    found = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            text = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        found += [(float(x), float(y)) for x, y in re.findall(rb"BT ([\d.]+) ([\d.]+) Td", text)]
+    return found
+
+
+def test_the_letter_prints_the_debtors_address_in_the_envelope_window(container: Container, cli_env: dict[str, str],
+                                                                      tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from cobro.delivery.channels.pdf import WINDOW_MM, letter_pdf
+
+    ledger, cid = _setup(container, code="CLW", country="CL", tax_id="76354771-K")
+    with container.uow() as uow:
+        uow.session.execute(update(CustomerRow).where(CustomerRow.id == cid).values(
+            address="Av. Apoquindo 3000", postal_code="7550000", city="Las Condes", region="Región Metropolitana"))
+        uow.commit()
+    ledger.invoice(cid, "F-CLW-1", dt.date(2025, 1, 15), "1200.00")
+    _cli("cycle", "run", "--as-of", "2025-03-03")
+    with container.uow() as uow:
+        row = uow.session.scalar(select(OutboxMessageRow).where(OutboxMessageRow.template == "final_notice"))
+        assert row is not None
+        message = OutboxMessage(channel=row.channel, template=row.template, idempotency_key=row.idempotency_key,
+                                context=read_context(row.context_json), recipient=row.recipient,
+                                recipient_name=row.recipient_name, language=row.language, tone=row.tone)
+    assert message.context.customer.address == ("Av. Apoquindo 3000", "7550000 Las Condes", "Región Metropolitana")
+    out = compose(renderer=Renderer(), message=message, message_id="<m@x>",
+                  created=dt.datetime(2025, 3, 3, tzinfo=dt.UTC))
+    (pdf,) = [a.content for a in out.attachments if a.filename.endswith(".pdf")]
+
+    # the same letter's text layer: the window block is the debtor's name, RUT and postal lines
+    text = letter_pdf(creditor={"name": "x"}, recipient={"name": message.context.customer.legal_name,
+                                                          "tax_id": "76354771-K", "tax_label": "RUT",
+                                                          "address": list(message.context.customer.address)},
+                      title="t", body="b", date=dt.date(2025, 3, 3)).text_layer()
+    assert "CLW S.L.\nRUT 76354771-K\nAv. Apoquindo 3000\n7550000 Las Condes\nRegión Metropolitana" in text
+
+    mm = 72 / 25.4
+    x, y, width, height = WINDOW_MM
+    page_height = 297 * mm
+    left, right = x * mm, (x + width) * mm
+    top, bottom = page_height - y * mm, page_height - (y + height) * mm
+    inside = [(px, py) for px, py in _text_positions(pdf) if left <= px <= right and bottom <= py <= top]
+    # five lines in the window (name, RUT, street, postal code and city, region), one above the other at one x
+    assert len(inside) == 5 and len({px for px, _ in inside}) == 1
+    assert all(left + 2 * mm <= px for px, _ in inside)  # clear of the window's left edge

@@ -57,6 +57,7 @@ class Customer(NamedTuple):
     collector: str
     language: str
     country: str = ""  # the debtor's country: which late-payment law its letters cite
+    address: tuple[str, ...] = ()  # postal lines a letter prints in the envelope's window
 
 
 def lock_for_run(session: Session, tenant_code: str) -> None:
@@ -148,11 +149,19 @@ def open_items(session: Session, tenant: int, customer_id: int | None = None, *,
 def customers(session: Session, tenant: int, customer_id: int | None = None) -> dict[int, Customer]:
     c = CustomerRow
     stmt = select(c.id, c.code, c.legal_name, c.tax_id, c.segment, c.collector, c.language,
-                  c.country).where(c.tenant_id == tenant)
+                  c.country, c.address, c.postal_code, c.city, c.region).where(c.tenant_id == tenant)
     if customer_id is not None:
         stmt = stmt.where(c.id == customer_id)
-    return {int(i): Customer(int(i), code, name, tax, seg, coll, lang, country or "")
-            for i, code, name, tax, seg, coll, lang, country in session.connection().execute(stmt).all()}
+    return {int(i): Customer(int(i), code, name, tax, seg, coll, lang, country or "",
+                             _postal_lines(street, postal, city, region))
+            for i, code, name, tax, seg, coll, lang, country, street, postal, city, region
+            in session.connection().execute(stmt).all()}
+
+
+def _postal_lines(street: str | None, postal: str | None, city: str | None, region: str | None) -> tuple[str, ...]:
+    """Street, "postal code city", region, empty parts left out (as `CustomerProfile.postal_lines` prints them)."""
+    place = " ".join(p for p in (postal or "", city or "") if p)
+    return tuple(line for line in (street or "", place, region or "") if line)
 
 
 class Contact(NamedTuple):

@@ -177,7 +177,8 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
             if (channel, step.template) not in unsendable:
                 unsendable[channel, step.template] = creditor.unsendable(channel, step.template)
             context = MessageContext(
-                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, country=cust.country),
+                customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, address=cust.address,
+                                      country=cust.country),
                 creditor=creditor.part(customer=cust.code, invoices=[it.invoice for it in items]), as_of=as_of,
                 items=items, total=_money(a.total_minor, d.currency), step=step.id,
                 step_channel=step.channel, state_interest=step.state_interest,

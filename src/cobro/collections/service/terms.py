@@ -30,6 +30,7 @@ from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource, RateTableError
 from cobro.kernel.terms import PaymentTerms, TermsError
 from cobro.ledger.service import lookup
+from cobro.ledger.service.customers import customer_profile
 from cobro.ledger.service.lookup import CustomerRecord
 from cobro.platform.uow import UnitOfWork
 from cobro.tenancy.service import letterhead, require
@@ -95,7 +96,8 @@ def send_terms_letter(uow: UnitOfWork, customer: str, *, today: dt.date, rates: 
     rate = _statutory_rate(law, today, rates)
     compensation = _compensation(book, cust, law)
     context = MessageContext(
-        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, country=cust.country),
+        customer=CustomerPart(cust.code, cust.legal_name, cust.tax_id, country=cust.country,
+                              address=tuple(customer_profile(uow, cust.code).postal_lines())),
         creditor=creditor_part(sender), interest_reference=law,
         as_of=today, terms=_terms_view(cust), interest=InterestPart(rate=rate) if rate is not None else None,
         compensation=compensation, state_interest=True, state_compensation=compensation is not None)

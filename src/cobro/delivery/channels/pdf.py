@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from fpdf import FPDF
 
@@ -166,6 +166,17 @@ class _Writer:
             self.log.append(line)
             self.pdf.multi_cell(0, 5, self.clean(line) or " ", new_x="LMARGIN", new_y="NEXT")
 
+    def block(self, text: str, *, x: float, y: float, width: float, bold: bool = False, size: int = 10,
+              line_height: float = 5) -> float:
+        """Lines at a fixed place on the page (the address in an envelope's window, the sender beside it); returns
+        the y below the last line.  Each line keeps the block's left edge, wrapping inside `width`."""
+        self.pdf.set_font(self.font, "B" if bold else "", size)
+        self.pdf.set_xy(x, y)
+        for line in text.split("\n"):
+            self.log.append(line)
+            self.pdf.multi_cell(width, line_height, self.clean(line) or " ", new_x="LEFT", new_y="NEXT")
+        return float(self.pdf.get_y())
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int],
               right: Sequence[int] = ()) -> None:
         self.log.append(" | ".join(headers))
@@ -215,17 +226,29 @@ def _items_rows(items: Sequence[dict[str, Any]], fmt: Formatter) -> list[list[st
              fmt.money(it["open"], it["currency"])] for it in items]
 
 
+# A DL window envelope (110 × 220 mm) with its window on the left: 20 mm from the left edge, 45 mm from the top,
+# 90 × 45 mm.  The recipient's block is printed inside it with a few millimetres of clearance on every side, so the
+# address shows through when the A4 sheet is folded in three; the sender's block sits in the right column, clear of
+# the window and below the logo.
+WINDOW_MM: Final = (20.0, 45.0, 90.0, 45.0)  # x, y, width, height from the top-left corner of the page
+_WINDOW_PAD: Final = 3.0
+_SENDER_X, _SENDER_Y, _SENDER_W = 120.0, 28.0, 72.0
+
+
 def letter_pdf(*, creditor: dict[str, Any], recipient: dict[str, Any], title: str, body: str, date: Any,
                language: str = "es", created: dt.datetime = _EPOCH, logo: bytes | None = None) -> PdfDocument:
-    """A printable letter: sender block, recipient block, date, title and the rendered text body."""
+    """A printable letter: sender block (right), the recipient's name, tax id and postal address in the window
+    of a DL envelope (`WINDOW_MM`), then date, title and the rendered text body."""
     lang, locale = split_language(language)
     labels, fmt = LABELS[lang], Formatter(locale)
     w = _Writer(lang, created)
     w.logo(logo)
-    w.para(_party_lines(creditor, labels["tax_id"]), size=9)
-    w.pdf.ln(6)
-    w.para(_party_lines(recipient, labels["tax_id"]), bold=True)
-    w.pdf.ln(4)
+    sender_end = w.block(_party_lines(creditor, labels["tax_id"]), x=_SENDER_X, y=_SENDER_Y, width=_SENDER_W,
+                         size=9, line_height=4.5)
+    x, y, width, height = WINDOW_MM
+    w.block(_party_lines(recipient, labels["tax_id"]), x=x + _WINDOW_PAD, y=y + _WINDOW_PAD,
+            width=width - 2 * _WINDOW_PAD, bold=True)
+    w.pdf.set_xy(w.pdf.l_margin, max(sender_end, y + height) + 6)
     w.para(fmt.longdate(date), size=9)
     w.pdf.ln(4)
     w.title(title)
