@@ -126,3 +126,16 @@ def test_predictions_over_the_api_and_in_customers_show(client: TestClient, ledg
     text_out = CliRunner().invoke(cli_app, ["customers", "show", "C001", "--as-of", AS_OF.isoformat()],
                                   obj=State(ledger_container))
     assert "predicted: F-002" in text_out.output
+
+
+def test_the_daily_job_refreshes_the_slot_day(ledger_container: Container, tmp_path: Path) -> None:
+    from cobro.app.jobs import registry
+    from cobro.jobs.domain import Kind
+
+    job = registry(ledger_container.settings).get("predict_refresh")
+    assert job.schedule.kind is Kind.DAILY and job.scheduled
+    now = dt.datetime.combine(AS_OF, dt.time(5, 30), tzinfo=dt.UTC)
+    summary = job.run(ledger_container, "default", as_of=AS_OF, now=now)
+    assert summary.startswith("5 open instalments scored as of 2025-06-30")
+    assert job.run(ledger_container, "default", as_of=AS_OF, now=now) == summary  # a retried slot stores once
+    assert len(_rows(ledger_container)) == 5
