@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from cobro.interest.domain import InterestError, compute_late_interest
+from cobro.interest.domain.law import debt_jurisdiction
 from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money, exponent
 from cobro.kernel.rates import RateSource
@@ -47,13 +48,12 @@ from cobro.webhooks import service as webhooks
 
 LOOKBACK_DAYS = 365
 GRACE_DAYS = 7  # overdue by more than this = delinquent
-_JURISDICTION = {"ES": "ES", "MX": "MX", "CL": "CL", "CO": "CO", "PE": "PE", "GB": "UK"}
 
 
 def _claimable(rows: pl.DataFrame, country: str, as_of: dt.date, rates: RateSource) -> Decimal:
     """Statutory interest + compensation on the overdue items (0 where no rate is known)."""
     total = Decimal(0)
-    jurisdiction = _JURISDICTION.get(country.upper(), "EU")
+    jurisdiction = debt_jurisdiction(country, fallback="EU")  # the letters' rule (docs/interest.md)
     for amount, cur, due in rows.select("open_amount", "currency", "due_date").iter_rows():
         for comp in (None, Decimal(0)):
             try:
