@@ -93,6 +93,10 @@ def test_a_chilean_debtors_letter_cites_chilean_rules_and_says_rut(container: Co
 def test_a_spanish_rate_added_with_cobro_rates_reaches_letters_pack_and_interest(
         container: Container, cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ledger, cid = _setup(container, code="ES1", country="ES", tax_id="B12345674")
+    with container.uow() as uow:
+        uow.session.execute(update(CustomerRow).where(CustomerRow.id == cid).values(
+            address="Calle Mayor 5", postal_code="28013", city="Madrid"))
+        uow.commit()
     ledger.invoice(cid, "F-ES-1", dt.date(2026, 7, 15), "1200.00")
     (tmp_path / "rates").mkdir()
     monkeypatch.setenv("COBRO_RATES_DIR", str(tmp_path / "rates"))
@@ -143,7 +147,8 @@ def test_a_spanish_rate_added_with_cobro_rates_reaches_letters_pack_and_interest
             text = evidence_pack(uow, case_id, as_of=dt.date(2026, 8, 31), rates=configured.rates).text_layer()
     finally:
         configured.close()
-    assert "21,63" in text and "not loaded" not in text and "NIF/CIF B12345674" in text
+    assert "21,63" in text and "not loaded" not in text
+    assert "ES1 S.L.\nNIF/CIF B12345674\nCalle Mayor 5\n28013 Madrid" in text  # the debtor as the agency needs it
 
     # the cycle's formal letter states the same figure
     _cli("cycle", "run", "--as-of", "2026-08-31")

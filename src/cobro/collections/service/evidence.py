@@ -35,6 +35,7 @@ from cobro.kernel.errors import NotFoundError
 from cobro.kernel.money import Money
 from cobro.kernel.rates import RateSource
 from cobro.ledger.service import lookup
+from cobro.ledger.service.customers import customer_profile
 from cobro.platform.uow import UnitOfWork
 from cobro.tenancy.domain import LETTER_FIELDS
 from cobro.tenancy.service import letterhead, require
@@ -58,7 +59,8 @@ def evidence_pack(uow: UnitOfWork, case_id: int, *, as_of: dt.date, rates: RateS
     claims, note = _handoff_interest(uow, case.id, invoices, case.currency, as_of, language, rates, law)
     return evidence_pack_pdf(
         creditor=dataclasses.asdict(creditor), customer={"legal_name": cust.legal_name, "tax_id": cust.tax_id,
-                                                         "code": cust.code, "tax_label": tax_id_label(cust.country)},
+                                                         "code": cust.code, "tax_label": tax_id_label(cust.country),
+                                                         "address": customer_profile(uow, cust.code).postal_lines()},
         invoices=invoices, demands=_demands(uow, cust.id), broken_promises=_broken(session, cust.id),
         disputes=_disputes(session, cust.id), interest=claims, interest_note=note, as_of=as_of,
         case_reference=f"#{case.id}", credit_stop=credit_stop, language=language,
