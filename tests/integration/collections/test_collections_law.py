@@ -211,3 +211,21 @@ def test_the_letter_prints_the_debtors_address_in_the_envelope_window(container:
     # five lines in the window (name, RUT, street, postal code and city, region), one above the other at one x
     assert len(inside) == 5 and len({px for px, _ in inside}) == 1
     assert all(left + 2 * mm <= px for px, _ in inside)  # clear of the window's left edge
+
+
+def test_a_letter_without_a_loaded_rate_leaves_the_amount_out_and_the_timeline_says_why(
+        container: Container, cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cobro.collections.records import TimelineEventRow
+
+    ledger, cid = _setup(container, code="ES2", country="ES", tax_id="B12345674")
+    ledger.invoice(cid, "F-ES-2", dt.date(2026, 7, 15), "1200.00")
+    _cli("cycle", "run", "--as-of", "2026-08-31")
+    context, letter = _letter(container, "final_notice")
+    assert context.get("interest") is None and context["state_interest"] is True
+    assert "Ley 3/2004" in letter and "asciende a" not in letter and "0,00 € " not in letter
+    with container.uow() as uow:
+        summaries = list(uow.session.scalars(select(TimelineEventRow.summary).where(
+            TimelineEventRow.customer_id == cid, TimelineEventRow.kind == "dunning.letter_pdf")))
+    assert len(summaries) == 1
+    assert ("interest not stated: ES rate for 2026-H2 not loaded: cobro rates add --jurisdiction ES "
+            "--from 2026-07-01 --to 2026-12-31") in summaries[0]

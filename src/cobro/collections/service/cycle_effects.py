@@ -88,11 +88,12 @@ def _message_items(action: PlannedAction) -> tuple[MessageItem, ...]:
 
 
 def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt.date,
-                  rates: RateSource, jurisdiction: str) -> tuple[Money | None, InterestPart | None]:
+                  rates: RateSource, jurisdiction: str) -> tuple[Money | None, InterestPart | None, str]:
     """What a letter may state under the law of the debt (`jurisdiction`): the fixed compensation in the action's
     currency (per invoice as the policy sets it under Ley 3/2004 and the Directive; the statute's own sums
     elsewhere: the UK's bands per debt, Chile's 1 % of the unpaid balance) and the statutory interest accrued on the
-    items so far (omitted when it cannot be computed, e.g. no rate loaded yet for the current half-year)."""
+    items so far (omitted when it cannot be computed, e.g. no rate loaded yet for the current half-year, and the
+    reason returned third: "ES rate for 2026-H2 not loaded: cobro rates add ...")."""
     from cobro.interest.domain import InterestError, compute_late_interest, rule_for
 
     if jurisdiction in ("ES", "EU"):
@@ -101,7 +102,7 @@ def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt
     else:
         compensation = _statutory_compensation(rule_for(jurisdiction), action, currency)
     if not step.state_interest or not jurisdiction:
-        return compensation, None
+        return compensation, None, ""
 
     total = Decimal(0)
     rate = None
@@ -114,9 +115,9 @@ def _legal_claims(step: Step, policy: Any, action: Any, currency: str, as_of: dt
                                            rates=rates, compensation=Decimal(0))
             total += result.interest
             rate = result.periods[-1].rate if result.periods else rate
-    except InterestError:
-        return compensation, None
-    return compensation, InterestPart(amount=total, currency=currency, rate=rate)
+    except InterestError as exc:
+        return compensation, None, str(exc)
+    return compensation, InterestPart(amount=total, currency=currency, rate=rate), ""
 
 
 def _statutory_compensation(rule: Any, action: Any, currency: str) -> Money | None:
@@ -160,18 +161,21 @@ def draft_effects(tenant: int, as_of: dt.date, custs: dict[int, Customer], *, pl
         total = format_minor(a.total_minor, d.currency)
         people = contacts.get(d.customer_id, [])
         step, reached, fell_back = reach_step(step, policy, people)
-        out.append((key, "timeline_events", {
+        timeline: dict[str, Any] = {
             "tenant_id": tenant, "customer_id": d.customer_id, "day": as_of, "kind": f"dunning.{step.channel}",
             "ref": "", "actor": "cycle",
             "summary": f"{step.id} ({step.channel}) for {len(a.items)} item(s), {total} {d.currency}: {a.reason}"
-                       + (f"; contact fallback: {fell_back}" if fell_back else "")}))
+                       + (f"; contact fallback: {fell_back}" if fell_back else "")}
+        out.append((key, "timeline_events", timeline))
         if step.channel in MESSAGE_CHANNELS:
             need = _ADDRESS.get(step.channel, "")
             who = reached.contact if reached is not None else (
                 _pick(people, step.recipients, need) or (None if need else _pick(people, step.recipients, "")))
             law = debt_jurisdiction(cust.country, governing_law=policy.governing_law,
                                     fallback=policy.interest_reference or "ES")
-            compensation, interest = _legal_claims(step, policy, a, d.currency, as_of, rates, law)
+            compensation, interest, missing = _legal_claims(step, policy, a, d.currency, as_of, rates, law)
+            if missing:  # the letter leaves the amount out; the timeline tells the operator why and what to load
+                timeline["summary"] += f"; interest not stated: {missing}"
             items = _message_items(a)
             channel = MESSAGE_CHANNELS[step.channel]
             if (channel, step.template) not in unsendable:
