@@ -23,7 +23,8 @@ PASSWORD = "Sunny-harbour-2026"
 # document they read, which is not a route with dependencies)
 PUBLIC = {("GET", "/api/health"), ("GET", "/api/ready"), ("POST", "/api/v1/auth/token"),
           ("POST", "/api/v1/auth/refresh"),
-          ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/api/docs"), ("GET", "/api/redoc")}
+          ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/api/docs"), ("GET", "/api/redoc"),
+          ("GET", "/metrics")}  # /metrics checks its own scrape token or a loopback client (tests/integration/operations)
 ANY_PRINCIPAL = {("GET", "/api/v1/me"), ("POST", "/api/v1/auth/logout")}  # need a login, no permission
 
 
