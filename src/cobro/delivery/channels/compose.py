@@ -61,7 +61,8 @@ def compose(*, renderer: Renderer, message: OutboxMessage, message_id: str, crea
         if message.template == "statement_of_account":
             if ctx.total is None:
                 raise RenderError("statement_of_account: the message has no total")
-            doc = statement_pdf(creditor=creditor, customer=dataclasses.asdict(ctx.customer),
+            doc = statement_pdf(creditor=creditor, customer={**dataclasses.asdict(ctx.customer),
+                                                             "tax_label": tax_id_label(ctx.customer.country)},
                                 items=[dataclasses.asdict(it) for it in ctx.items],
                                 total={"amount": ctx.total.amount, "currency": ctx.total.currency},
                                 as_of=ctx.as_of, language=rendered.locale, created=created)

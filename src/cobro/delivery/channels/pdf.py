@@ -266,7 +266,8 @@ def statement_pdf(*, creditor: dict[str, Any], customer: dict[str, Any], items: 
     w.para(_party_lines(creditor, labels["tax_id"]), size=9)
     w.title(f"{labels['statement']}: {customer.get('legal_name', '')}")
     w.para(f"{labels['customer']}: {customer.get('legal_name', '')} ({customer.get('code', '')})"
-           + (f" - {labels['tax_id']} {customer['tax_id']}" if customer.get("tax_id") else ""))
+           + (f" - {customer.get('tax_label') or labels['tax_id']} {customer['tax_id']}" if customer.get("tax_id")
+              else ""))
     w.para(f"{labels['as_of']}: {fmt.longdate(as_of)}")
     w.pdf.ln(3)
     w.table([labels["invoice"], labels["issued"], labels["due"], labels["days"], labels["open"]],
