@@ -21,7 +21,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "payment.applied", "risk.changed", "exception.requested", "exception.approved", "exception.rejected",
     "escalation.opened", "credit_stop.set", "credit_stop.lifted", "webhook.test",
     "escalation.settled", "task.closed",
-    "escalation.settled", "task.closed",
     "alert.raised",
 )
 SECRET_PREFIX = "whsec_"
