@@ -86,37 +86,61 @@ def _user_count(settings: Settings) -> int:
 
 
 DEMO_USER = "demo@example.com"
+# one login per role, so the demo shows what each sees; the collector takes the name of one of the demo's collectors
+# (Today lists the work of the collector whose name the user carries)
+DEMO_ROLES = (("admin", DEMO_USER, "Demo admin"), ("credit_manager", "credit@example.com", "Demo credit manager"),
+              ("collector", "collector@example.com", ""), ("sales", "sales@example.com", "Demo sales"),
+              ("auditor", "auditor@example.com", "Demo auditor"))
 
 
-def demo_login(settings: Settings) -> tuple[str, str]:
-    """An admin of the demo's tenant with a fresh random password (the dashboard needs a login): (e-mail, password).
-    Run again, it keeps the user and sets a new password, so the one printed last always works."""
+def demo_logins(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """A user per role in the demo's tenant, each with a fresh random password: (role, e-mail, name, password).
+    Run again, it keeps the users and sets new passwords, so the ones printed last always work."""
     import secrets
 
     from cobro.identity import service
     from cobro.identity.domain import password_problems
     from cobro.kernel.errors import ConflictError
+    from cobro.ledger.schemas.entities import CustomerQuery
+    from cobro.ledger.service.entities import list_customers
     from cobro.platform.container import build
 
-    password = f"try-cobro-{secrets.token_urlsafe(12)}"
-    while password_problems(password, email=DEMO_USER):  # the random part spelled "demo": draw again
+    def fresh(email: str) -> str:
         password = f"try-cobro-{secrets.token_urlsafe(12)}"
+        while password_problems(password, email=email):  # the random part spelled the user's name: draw again
+            password = f"try-cobro-{secrets.token_urlsafe(12)}"
+        return password
+
+    made = []
     container = build(settings)
     try:
         with container.uow() as uow:
-            try:
-                service.create_user(uow, email=DEMO_USER, password=password, display_name="Demo admin")
-            except ConflictError:
-                service.set_password(uow, email=DEMO_USER, password=password)
-            service.add_membership(uow, email=DEMO_USER, tenant=settings.tenant, role="admin", default=True)
+            first = [c.collector for c in list_customers(uow, query=CustomerQuery(), after=None, limit=50)
+                     if c.collector]
+            for role, email, given in DEMO_ROLES:
+                name = given or (first[0] if first else "Demo collector")
+                password = fresh(email)
+                try:
+                    service.create_user(uow, email=email, password=password, display_name=name)
+                except ConflictError:
+                    service.set_password(uow, email=email, password=password)
+                service.add_membership(uow, email=email, tenant=settings.tenant, role=role, default=True)
+                made.append((role, email, name, password))
             uow.commit()
     finally:
         container.close()
-    return DEMO_USER, password
+    return made
+
+
+def demo_login(settings: Settings) -> tuple[str, str]:
+    """The demo's admin login (e-mail, password); the other roles' logins are made beside it."""
+    _, email, _, password = demo_logins(settings)[0]
+    return email, password
 
 
 def serve_demo(settings: Settings) -> None:
-    """How `cobro demo` ends: a demo login, printed, then the dashboard on loopback."""
-    email, password = demo_login(settings)
-    console.print(f"log in as {email} with password {password}", highlight=False, markup=False)
+    """How `cobro demo` ends: a login per role, printed, then the dashboard on loopback."""
+    for role, email, name, password in demo_logins(settings):
+        console.print(f"log in as {role:<15} {email:<24} password {password}  ({name})", highlight=False,
+                      markup=False)
     serve_app(settings, host="127.0.0.1", port=8000)

@@ -93,3 +93,22 @@ def test_the_demo_gets_a_login_that_works(db_url: str) -> None:
             assert ok.user is not None and ok.user.memberships[0].role == "admin"
     finally:
         container.close()
+
+
+def test_the_demo_prints_a_login_per_role_and_each_works(db_url: str) -> None:
+    from cobro.app.serve import demo_logins
+    from cobro.platform.container import build
+    from cobro.platform.settings import Settings
+
+    settings = Settings(database_url=db_url)
+    logins = demo_logins(settings)
+    assert [role for role, *_ in logins] == ["admin", "credit_manager", "collector", "sales", "auditor"]
+    container = build(settings)
+    try:
+        with container.uow() as uow:
+            for role, email, _, password in logins:
+                ok = service.authenticate(uow, email=email, password=password, address="127.0.0.1",
+                                          now=container.clock.now())
+                assert ok.user is not None and ok.user.memberships[0].role == role, role
+    finally:
+        container.close()
