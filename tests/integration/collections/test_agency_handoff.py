@@ -149,7 +149,7 @@ def test_an_unreadable_update_file_is_one_problem(container: Container) -> None:
         nul = agency.import_updates(uow, name="nul.csv", text=f"case,date,status\n{case_id},2025-03-26,recei\x00ved\n",
                                     today=dt.date(2025, 4, 1))
         wide = agency.import_updates(uow, name="wide.csv",
-                                     text=f'case,date,status,note\n{case_id},2025-03-26,received,"{"x" * 200_000}"\n',
+                                     text=f'case,date,status,note\n{case_id},2025-03-26,received,"{"x" * 300_000}"\n',
                                      today=dt.date(2025, 4, 1))
     assert [(p.file, p.row, p.column) for p in nul.problems] == [("nul.csv", 2, "status")] and nul.recorded == 0
     assert [(p.file, p.column) for p in wide.problems] == [("wide.csv", "file")]

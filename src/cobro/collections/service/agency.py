@@ -152,6 +152,7 @@ def import_updates(uow: Uow, *, name: str, text: str, today: dt.date, user: str 
     """A CSV of agency updates (`case, date, status[, note, recovered, reference]`): every row is checked first,
     then all are recorded or none (the caller rolls back when the result has problems).  A row whose (case,
     reference) was recorded before is skipped, so the agency's file can be imported again."""
+    csv.field_size_limit(uow.limits.csv_field_bytes)  # process-wide: each reader sets the one its limits name
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")),
                             delimiter=";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",")
                             else ",")
