@@ -55,6 +55,7 @@ from cobro.collections.schemas.work import (
     TimelineEntry,
 )
 from cobro.kernel.errors import NotFoundError
+from cobro.kernel.limits import DEFAULT_LIMITS
 from cobro.kernel.money import Money, exponent
 from cobro.ledger.domain.payments import Allocation
 from cobro.ledger.repository.frames import FRAME_SCHEMA
@@ -125,6 +126,7 @@ class FakeUnitOfWork:
         self._repos.setdefault(AUDIT, InMemoryAudit())  # every state change is audited: a fake log by default
         self.actor: Actor | None = None
         self._repos.setdefault(WEBHOOKS, InMemoryWebhooks())  # and may emit webhook events
+        self.limits = DEFAULT_LIMITS
         self.flushes = 0
         self.committed = False
         self.rolled_back = False

@@ -54,6 +54,9 @@ class Uow(Protocol):
     @property
     def actor(self) -> Actor | None: ...
 
+    @property
+    def limits(self) -> InputLimits: ...  # how much one untrusted input may make a use case read
+
     def repo(self, key: RepositoryKey[R]) -> R: ...
 
     def flush(self) -> None: ...
