@@ -91,9 +91,9 @@ def test_a_credit_note_names_the_invoice_it_corrects(client: TestClient) -> None
                                                   "issue_date": "2025-06-20", "currency": "EUR", "amount": "100.00",
                                                   "corrects": "F-002"})
     assert r.status_code == 201, r.text
-    assert (r.json()["kind"], r.json()["corrects"], r.json()["open"]) == ("credit_note", "F-002", "100.00")
-    # kept apart: the invoice stays open in full, the customer's balance nets the credit
-    assert client.get("/api/v1/invoices/F-002").json()["open"] == "2500.50"
+    assert (r.json()["kind"], r.json()["corrects"], r.json()["open"]) == ("credit_note", "F-002", "0.00")
+    # applied to the invoice it names, as an import applies one; the customer's balance is the same either way
+    assert client.get("/api/v1/invoices/F-002").json()["open"] == "2400.50"
     assert client.get("/api/customers/C001").json()["balance"] == {"EUR": "3800.50"}
     assert numbers(client, kind="credit_note") == ["R-1"]
     for change, field in (({"corrects": "F-004"}, "corrects"), ({"corrects": "F-005"}, "corrects"),
@@ -103,6 +103,16 @@ def test_a_credit_note_names_the_invoice_it_corrects(client: TestClient) -> None
                                                         "amount": "10.00", **change})
         assert bad.status_code == 422 and field_of(bad) == field, (change, bad.text)
     assert numbers(client, kind="credit_note") == ["R-1"]
+
+
+def test_a_credit_note_larger_than_its_invoice_settles_it_and_keeps_the_rest(client: TestClient) -> None:
+    r = client.post("/api/v1/credit-notes", json={"number": "R-9", "customer_code": "C001",
+                                                  "issue_date": "2025-06-20", "currency": "EUR", "amount": "3000.00",
+                                                  "corrects": "F-002"})
+    assert r.status_code == 201, r.text
+    assert r.json()["open"] == "499.50"  # 3,000.00 less the 2,500.50 the invoice had open
+    assert client.get("/api/v1/invoices/F-002").json()["open"] == "0.00"
+    assert client.get("/api/customers/C001").json()["balance"] == {"EUR": "900.50"}
 
 
 def test_a_payment_allocated_by_the_ledgers_rule(client: TestClient) -> None:

@@ -110,7 +110,8 @@ def create_invoice(uow: Uow, *, values: InvoiceInput) -> InvoiceView:
 
 
 def create_credit_note(uow: Uow, *, values: CreditNoteInput) -> InvoiceView:
-    """A credit note: credit the customer holds (kept apart, never netted into the invoice it may name)."""
+    """A credit note; one that names the invoice it corrects is applied to it (what the invoice cannot absorb stays
+    as credit the customer holds)."""
     number = _number(uow, values.number)
     customer = _customer(uow, values.customer_code)
     currency = check.currency("currency", values.currency)
@@ -128,7 +129,15 @@ def create_credit_note(uow: Uow, *, values: CreditNoteInput) -> InvoiceView:
         customer.id, number, DocumentKind.CREDIT_NOTE, values.issue_date, values.issue_date, currency, amount,
         ((1, values.issue_date, amount),), corrects=corrects))
     audit.record(uow, Change("credit_note", number, "create", None, _document_state(created)))
-    return created
+    if not corrects:
+        return created
+    # applied to the invoice it names, as an import applies one: the invoice is reduced or settled from the credit
+    # note's date, so the cycle does not chase what was credited (ledger/service/credit_notes.py)
+    from cobro.ledger.service.credit_notes import apply_credit_notes
+
+    uow.flush()
+    apply_credit_notes(uow, numbers=[number])
+    return get_invoice(uow, number)
 
 
 def _document_state(v: InvoiceView) -> dict[str, object]:
