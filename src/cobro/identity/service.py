@@ -44,6 +44,7 @@ from cobro.identity.schemas import (
 )
 from cobro.kernel.errors import ConflictError, InvalidInputError, NotFoundError
 from cobro.kernel.errors import Problem as InputProblem
+from cobro.platform.actor import ActorKind
 from cobro.platform.uow import Uow
 
 ACCESS_TTL = dt.timedelta(minutes=15)
@@ -256,6 +257,17 @@ def display_name(uow: Uow, *, user_id: str) -> str:
     """How a user is called on the pages (their display name, else their e-mail); "" for an unknown id."""
     row = uow.repo(IDENTITY).user_by_id(int(user_id)) if user_id.isdigit() else None
     return (row.display_name or row.email) if row is not None else ""
+
+
+def acting_name(uow: Uow) -> str:
+    """The name the unit of work's actor works under — a user's display name (what a customer's `collector` holds),
+    else the key's or the CLI's name: what `mine=true` and Today match collectors against."""
+    actor = uow.actor
+    if actor is None:
+        return ""
+    if actor.kind == ActorKind.USER:
+        return display_name(uow, user_id=actor.id) or actor.name
+    return actor.name
 
 
 def refresh(uow: Uow, *, refresh_token: str, secret: bytes, now: dt.datetime) -> RefreshResult:

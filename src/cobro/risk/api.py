@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from cobro.identity import service as identity
 from cobro.kernel.errors import InvalidInputError
 from cobro.platform.container import Container
 from cobro.platform.http.auth import require
@@ -187,12 +188,13 @@ def recommendations(uow: UowDep, as_of: AsOfDep, container: ContainerDep,
             summary="The collector worklist, ranked")
 def worklist(uow: UowDep, as_of: AsOfDep, container: ContainerDep,
              collector: Annotated[str, Query(max_length=120, description="one collector's work")] = "",
-             mine: Annotated[bool, Query(description="the caller's own work (collector = the caller's name)")]
+             mine: Annotated[bool, Query(description="the caller's own work (collector = the caller's display "
+                                                     "name)")]
              = False) -> list[WorkItemOut]:
     """Open tasks and cases ranked by expected money recovered per minute of collector time (`cobro worklist`)."""
     if mine and collector:
         raise InvalidInputError("collector: give either collector or mine=true, not both")
-    who = (uow.actor.name if uow.actor else "") if mine else collector
+    who = identity.acting_name(uow) if mine else collector  # a user's display name is what `collector` holds
     ranked = rank_worklist(uow, as_of, who or None, rates=container.rates)
     return [WorkItemOut.model_validate(w.as_json()) for w in ranked]
 

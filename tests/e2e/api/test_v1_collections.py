@@ -376,3 +376,22 @@ def test_changes_made_over_the_api_are_audited_as_the_caller_and_reach_webhook_s
                             ("exception.requested", f"exception:{ex['id']}")]
     assert [(e.action, e.actor_kind, e.actor_name) for e in entries] == [
         ("request", "user", "sales@example.com"), ("approved", "user", ADMIN)]
+
+
+def test_mine_is_the_work_of_the_collector_the_user_is(client: TestClient, ledger_container: Container) -> None:
+    """A customer's `collector` holds a person's name; `mine=true` matches the caller's display name, not their
+    e-mail (a collector logging in as luis@… sees Luis Gil's work)."""
+    from cobro.identity import service as identity
+
+    _policy_and_cycle(client)
+    with ledger_container.uow() as uow:
+        identity.create_user(uow, email="luis@example.com", password="Quiet-harbour-2026", display_name="Luis Gil")
+        identity.add_membership(uow, email="luis@example.com", tenant="default", role="collector")
+        uow.commit()
+    r = client.post("/api/v1/auth/token", data={"username": "luis@example.com", "password": "Quiet-harbour-2026"})
+    luis = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    mine = client.get("/api/v1/tasks", params={"mine": "true"}, headers=luis).json()["items"]
+    assert [(t["customer"], t["kind"]) for t in mine] == [("C002", "call")]
+    ranked = client.get("/api/v1/risk/worklist", params={"mine": "true"}, headers=luis).json()
+    assert ranked and {w["customer"] for w in ranked} == {"C002"}
+    assert client.get("/api/v1/risk/worklist", params={"mine": "true"}).json() == []  # the admin collects nothing

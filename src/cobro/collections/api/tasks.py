@@ -11,6 +11,7 @@ from cobro.collections.api.models import OutcomeIn, OutcomeOut, ReassignIn, Task
 from cobro.collections.domain.status import DisputeReason, TaskOutcome, TaskStatus
 from cobro.collections.schemas.work import TaskRecord
 from cobro.collections.service import tasks
+from cobro.identity import service as identity
 from cobro.kernel.errors import InvalidInputError
 from cobro.platform.http.auth import require
 from cobro.platform.http.deps import ContainerDep, UowDep, WriteUowDep
@@ -33,13 +34,13 @@ def _id(t: TaskRecord) -> tuple[str | int, ...]:
 def list_tasks(uow: UowDep, container: ContainerDep, limit: Limit = DEFAULT, cursor: Cursor = None,
                collector: Annotated[str, Query(max_length=120, description="one collector's tasks")] = "",
                mine: Annotated[bool, Query(description="the caller's worklist: tasks whose collector is the "
-                                                       "caller's name (a user's e-mail)")] = False,
+                                                       "caller's display name")] = False,
                status: TaskStatus | None = TaskStatus.OPEN,
                sort: Annotated[TaskSort, Query(description="due_on (then id) or id")] = "due_on") -> Page[TaskOut]:
     """Open tasks by due date unless told otherwise; `mine=true` and `collector` are exclusive."""
     if mine and collector:
         raise InvalidInputError("collector: give either collector or mine=true, not both")
-    who = acting(uow) if mine else collector
+    who = identity.acting_name(uow) if mine else collector  # a user's display name is what `collector` holds
     rows = tasks.list_tasks(uow, collector=who, status=status.value if status else "", today=today(container))
     if sort == "due_on":
         return page_over(rows, key=_due, kinds=(str, int), cursor=cursor, limit=limit, shape=TaskOut.of)
