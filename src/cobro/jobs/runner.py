@@ -13,11 +13,13 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 from cobro.jobs import domain, service
 from cobro.jobs.domain import RunStatus, Scope
 from cobro.jobs.registry import Job, Registry
+from cobro.platform import logs, metrics
 from cobro.platform.container import Container
 
 log = logging.getLogger("cobro.jobs")
@@ -56,7 +58,7 @@ def execute(container: Container, job: Job, tenant: str, slot: dt.datetime, *, a
     log.info("job %s tenant=%s slot=%s attempt %d started", job.name, tenant or "-", slot.isoformat(),
              claim.attempt)
     try:
-        summary = job.run(container, tenant, as_of=as_of, now=container.clock.now())
+        summary = _timed(job, container, tenant, as_of=as_of, now=container.clock.now())
     except Exception as exc:  # any failure of the job is recorded and retried, never fatal to the worker
         error = f"{type(exc).__name__}: {exc}"
         log.exception("job %s tenant=%s failed (attempt %d)", job.name, tenant or "-", claim.attempt)
@@ -72,11 +74,25 @@ def execute(container: Container, job: Job, tenant: str, slot: dt.datetime, *, a
     return Outcome(job.name, tenant, slot, "done", summary)
 
 
+def _timed(job: Job, container: Container, tenant: str, *, as_of: dt.date, now: dt.datetime) -> str:
+    """Run the job with its name and tenant on every log line it writes, and count it for /metrics (runs by
+    outcome, duration), however it ends."""
+    started, ok = time.monotonic(), False
+    logs.bind(job=job.name, tenant=tenant or "-")
+    try:
+        summary = job.run(container, tenant, as_of=as_of, now=now)
+        ok = True
+        return summary
+    finally:
+        metrics.record_job(job=job.name, ok=ok, seconds=time.monotonic() - started)
+        logs.unbind("job", "tenant")
+
+
 def run_continuous(container: Container, job: Job, tenant: str) -> Outcome:
     """One pass of a continuous job; a failure is logged and returned (the next pass is the retry)."""
     now = container.clock.now()
     try:
-        summary = job.run(container, tenant, as_of=now.date(), now=now)
+        summary = _timed(job, container, tenant, as_of=now.date(), now=now)
     except Exception as exc:
         log.exception("job %s tenant=%s failed", job.name, tenant or "-")
         return Outcome(job.name, tenant, None, "failed", f"{type(exc).__name__}: {exc}")
