@@ -25,15 +25,15 @@ from fastapi import FastAPI
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cobro.platform.http.auth import credentials_of
 from cobro.platform.http.errors import problem
 from cobro.platform.settings import Settings
 
 EXEMPT_PREFIXES = ("/static/", "/api/health", "/api/ready", "/metrics")
 LOGIN_ROUTES = frozenset({("POST", "/api/v1/auth/token"), ("POST", "/login")})
-SESSION_COOKIE = "cobro_session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +68,14 @@ class RateLimiter:
     def reset(self) -> None:
         self._storage.reset()
 
-    def refused(self, method: str, path: str, headers: Headers, address: str) -> int | None:
+    def refused(self, method: str, path: str, request: Request, address: str) -> int | None:
         """None when the request may go on, else the seconds until the budget it exceeded refills."""
         checks: list[tuple[RateLimitItem, str]] = []
         if (method, path) in LOGIN_ROUTES and self.budgets.login is not None:
             checks.append((self.budgets.login, f"login:{address}"))
         if self.budgets.per_address is not None:
             checks.append((self.budgets.per_address, f"address:{address}"))
-        credential = credential_of(headers)
+        credential = credential_of(request)
         if credential and self.budgets.per_credential is not None:
             checks.append((self.budgets.per_credential, f"credential:{credential}"))
         for item, key in checks:
@@ -85,15 +85,11 @@ class RateLimiter:
         return None
 
 
-def credential_of(headers: Headers) -> str:
-    """A hash of whatever credential the request carries (the same token → the same budget)."""
-    raw = headers.get("authorization", "") or headers.get("x-api-key", "")
-    if not raw:
-        for part in headers.get("cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == SESSION_COOKIE and value:
-                raw = value
-                break
+def credential_of(request: Request) -> str:
+    """A hash of whatever credential the request carries, read as authentication reads it (the same token → the
+    same budget; never the secret itself)."""
+    found = credentials_of(request)
+    raw = found.bearer or found.api_key or found.session or ""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32] if raw else ""
 
 
@@ -109,7 +105,7 @@ class RateLimitMiddleware:
             return
         client = scope.get("client")
         address = client[0] if client else "unknown"
-        wait = self.limiter.refused(scope["method"], path, Headers(scope=scope), address)
+        wait = self.limiter.refused(scope["method"], path, Request(scope), address)
         if wait is None:
             await self.app(scope, receive, send)
             return
