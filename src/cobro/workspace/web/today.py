@@ -35,10 +35,11 @@ OUTCOMES = tuple(o for o in TASK_OUTCOMES if o != "paid")
 REASONS = tuple(REASON_CODES)
 
 
-def _me(uow: UnitOfWork, principal: PrincipalDep) -> str:
+def _me(uow: UnitOfWork) -> str:
+    """The collector the signed-in user is (the same name `mine=true` matches in the API)."""
     from cobro.identity import service as identity
 
-    return identity.display_name(uow, user_id=principal.id) or principal.name
+    return identity.acting_name(uow)
 
 
 @router.get("/today")
@@ -47,7 +48,7 @@ def today_page(request: Request, uow: UowDep, tenant: TenantDep, features: Featu
                collector: Annotated[str | None, Query(max_length=120)] = None) -> Response:
     if not features.collections or not features.risk:
         return render_error(request, 404, "Not found", "The collections feature is not installed.")
-    me = _me(uow, principal)
+    me = _me(uow)
     role = principal.role_in(tenant)
     who = me if collector is None and role == "collector" else (collector or "")
     data = dashboard.today(uow, as_of, collector=who, rates=container.rates)
