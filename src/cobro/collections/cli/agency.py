@@ -12,7 +12,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from cobro.collections.cli.common import AsOfOpt, JsonOpt, UserOpt, print_rows, run_service, today_of
+from cobro.collections.cli.common import (
+    AsOfOpt,
+    JsonOpt,
+    UserOpt,
+    print_problems,
+    print_rows,
+    run_service,
+    today_of,
+)
 from cobro.kernel.cells import csv_writer
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, parse_day, print_json, state
@@ -123,9 +131,7 @@ def escalation_import_updates(ctx: typer.Context,
     if as_json:
         print_json(report.as_json())
     else:
-        for p in report.problems:
-            console.print(f"error: {p.file} row {p.row}, column {p.column}: {p.message}", markup=False,
-                          highlight=False)
+        print_problems(report.problems)
         console.print(f"{report.file}: {report.rows} row(s), {report.recorded} recorded, {report.already} already "
                       f"recorded, {len(report.closed)} case(s) closed" + ("" if report.ok else "; nothing written"),
                       markup=False, highlight=False)

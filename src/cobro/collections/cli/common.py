@@ -7,13 +7,13 @@ promises, payment plans) and `collections_work` (the cycle, tasks, escalation, t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 
-from cobro.kernel.errors import CobroError, InvalidInputError
+from cobro.kernel.errors import CobroError, InvalidInputError, Problem
 from cobro.platform.cli.context import console, fail, print_json, state
 
 if TYPE_CHECKING:  # type names only: `cobro --help` stays free of heavy imports
@@ -69,3 +69,10 @@ def print_rows(rows: list[dict[str, Any]], as_json: bool, title: str, cols: list
         print_json(rows)
     else:
         print_table(title, rows, cols)
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """One line per problem of a file a command loaded; values from the file are printed as typed, never as
+    console markup."""
+    for p in problems:
+        console.print(f"error: {p.file} row {p.row}, column {p.column}: {p.message}", markup=False, highlight=False)

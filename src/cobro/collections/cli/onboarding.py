@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cobro.collections.cli.common import JsonOpt, today_of
+from cobro.collections.cli.common import JsonOpt, print_problems, today_of
 from cobro.kernel.errors import CobroError
 from cobro.platform.cli.context import console, fail, print_json, state
 
@@ -42,10 +42,7 @@ def import_actions(ctx: typer.Context,
     if as_json:
         print_json(report.as_json())
     else:
-        for p in report.problems:
-            # values from the file are printed as typed, never as console markup
-            console.print(f"error: {p.file} row {p.row}, column {p.column}: {p.message}", markup=False,
-                          highlight=False)
+        print_problems(report.problems)
         console.print(f"{report.file}: {report.rows} row(s), {report.imported} imported, {report.already} already "
                       "imported" + ("" if report.ok else "; nothing written"))
     if not report.ok:
