@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from sqlalchemy import create_engine
 
 from cobro.app.http import create_app
 from cobro.kernel.clock import FixedClock
-from cobro.platform.container import build
+from cobro.platform.container import Container, build
 from cobro.platform.db.migrate import upgrade
 from cobro.platform.settings import Settings
 from tests.e2e.auth import ADMIN, PASSWORD, add_user
@@ -48,6 +49,14 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     container = build(Settings(database_url=url), clock=FixedClock(dt.datetime.combine(AS_OF, dt.time(12), tzinfo=dt.UTC)))
     seed(container, tmp_path)
     add_user(container)
+    with live_server(container) as url:
+        yield url
+    container.close()
+
+
+@contextmanager
+def live_server(container: Container) -> Iterator[str]:
+    """The app on `container`, served by uvicorn on a free loopback port for a real browser; its base URL."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(container=container), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -58,10 +67,11 @@ def base_url(tmp_path: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    container.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_dashboard_in_chromium(base_url: str, tmp_path: Path) -> None:

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
@@ -25,7 +22,7 @@ from cobro.platform.container import build
 from cobro.platform.db.migrate import upgrade
 from cobro.platform.settings import Settings
 from tests.e2e.auth import PASSWORD, add_user, bearer
-from tests.e2e.browser.test_dashboard import ARGS, CHROMIUM, _free_port
+from tests.e2e.browser.test_dashboard import ARGS, CHROMIUM, live_server
 from tests.e2e.ledger import AS_OF, seed
 from tests.e2e.web.test_today import ANA, CALLS_TODAY
 
@@ -53,19 +50,8 @@ def served(tmp_path: Path) -> Iterator[str]:
         admin.headers.update(bearer(admin))
         assert admin.post("/api/v1/policies", json={"yaml": CALLS_TODAY}).status_code == 201
         assert admin.post("/api/v1/cycles", json={"as_of": AS_OF.isoformat()}).status_code == 201
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(container=container), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(container) as url:
+        yield url
     container.close()
 
 
