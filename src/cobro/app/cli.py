@@ -64,20 +64,40 @@ class _CobroGroup(TyperGroup):
             # a failure the user can act on (an unknown tenant, a conflict) that a command did not report itself
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
-        except Exception as exc:
-            missing = missing_schema(exc)
-            if missing is None:
-                raise
-            # a database `cobro init` never ran on, or one older than this cobro: say what to run, not a traceback
-            typer.echo(f"error: the database has no {missing} table: it is not initialised or not up to date; "
-                       "run `cobro init` (it creates or migrates it)", err=True)
-            raise typer.Exit(EXIT_INVALID) from None
         except (MemoryError, RecursionError) as exc:
             # a limit that should have refused the input earlier did not: say so in one line, exit 1 (internal)
             logging.getLogger("cobro").error("internal error: %s", type(exc).__name__)
             typer.echo(f"error: internal: {type(exc).__name__}: the input needs more memory or nesting than this "
                        "process has; the command stopped", err=True)
             raise typer.Exit(EXIT_INTERNAL) from None
+        except Exception as exc:  # after MemoryError/RecursionError, which are Exceptions too
+            message = missing_schema_message(exc) or settings_message(exc)
+            if message is None:
+                raise
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+
+
+def missing_schema_message(exc: BaseException) -> str | None:
+    """A database `cobro init` never ran on, or one older than this cobro: what to run, not a traceback."""
+    missing = missing_schema(exc)
+    if missing is None:
+        return None
+    return (f"the database has no {missing} table: it is not initialised or not up to date; run `cobro init` "
+            "(it creates or migrates it)")
+
+
+def settings_message(exc: BaseException) -> str | None:
+    """A setting from the environment that does not validate, named as the operator sets it (COBRO_…). Matched
+    on pydantic's error type by name so that this module imports no pydantic at start."""
+    if type(exc).__name__ != "ValidationError" or getattr(exc, "title", "") != "Settings":
+        return None
+    parts = []
+    for error in exc.errors():  # type: ignore[attr-defined]
+        text = str(error.get("msg", "")).removeprefix("Value error, ")
+        name = f"COBRO_{str(error['loc'][0]).upper()}" if error.get("loc") else "settings"
+        parts.append(text if text.startswith(name) else f"{name}: {text}")
+    return "invalid setting: " + "; ".join(parts)
 
 
 def missing_schema(exc: BaseException) -> str | None:

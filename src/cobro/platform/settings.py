@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cobro.kernel.limits import DEFAULT_LIMITS, InputLimits
@@ -81,6 +81,20 @@ class Settings(BaseSettings):
     def input_limits(self) -> InputLimits:
         """The `limit_*` settings as the value readers take."""
         return InputLimits(**{name: getattr(self, f"limit_{name}") for name in InputLimits.__slots__})
+
+    @field_validator("rate_limit_per_credential", "rate_limit_per_address", "rate_limit_login")
+    @classmethod
+    def _a_rate(cls, value: str, info: ValidationInfo) -> str:
+        # refused when the settings load (a command names the setting), not on the first request
+        from limits import parse
+
+        if value.strip():
+            try:
+                parse(value)
+            except ValueError:
+                raise ValueError(f"COBRO_{str(info.field_name).upper()}: {value!r} is not a rate such as "
+                                 "600/minute") from None
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

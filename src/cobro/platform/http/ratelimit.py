@@ -44,17 +44,12 @@ class Budgets:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Budgets:
-        def read(text: str, name: str) -> RateLimitItem | None:
-            if not text.strip():
-                return None
-            try:
-                return parse(text)
-            except ValueError as exc:
-                raise ValueError(f"{name}: {text!r} is not a rate such as 600/minute") from exc
+        """The budgets of validated settings (Settings refuses a value that is not a rate, naming it)."""
+        def read(text: str) -> RateLimitItem | None:
+            return parse(text) if text.strip() else None
 
-        return cls(read(settings.rate_limit_per_credential, "COBRO_RATE_LIMIT_PER_CREDENTIAL"),
-                   read(settings.rate_limit_per_address, "COBRO_RATE_LIMIT_PER_ADDRESS"),
-                   read(settings.rate_limit_login, "COBRO_RATE_LIMIT_LOGIN"))
+        return cls(read(settings.rate_limit_per_credential), read(settings.rate_limit_per_address),
+                   read(settings.rate_limit_login))
 
 
 class RateLimiter:
